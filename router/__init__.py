@@ -1,0 +1,1 @@
+"""Gocart's Apollo-Federation-2-compatible router: supergraph, planner, executor, server."""

@@ -1,0 +1,60 @@
+"""The router's error hierarchy.
+
+RouterError
+ +-- SupergraphError      the supergraph SDL cannot be understood (fatal at startup)
+ +-- RequestError         the client's request is unusable; answered without calling any subgraph
+ |    +-- ParseFailed         GRAPHQL_PARSE_FAILED
+ |    +-- ValidationFailed    GRAPHQL_VALIDATION_FAILED
+ |    +-- BadRequest          BAD_REQUEST (no query, unknown operation name, bad variables JSON)
+ +-- PlanningError        the planner found no way to resolve a selection (a supergraph/planner gap)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class RouterError(Exception):
+    """Base of every error the router raises on purpose."""
+
+
+class SupergraphError(RouterError):
+    """The supergraph SDL is invalid or uses something the router does not understand."""
+
+
+class PlanningError(RouterError):
+    """No subgraph (or chain of subgraphs) can resolve part of the operation."""
+
+
+class RequestError(RouterError):
+    """A client error, reported as a GraphQL error with `extensions.code`."""
+
+    code = "BAD_REQUEST"
+    status_code = 400
+
+    def __init__(self, messages: list[str] | str, *, locations: list[list[dict[str, int]]] | None = None):
+        self.messages = [messages] if isinstance(messages, str) else messages
+        self.locations = locations or [[] for _ in self.messages]
+        super().__init__("; ".join(self.messages))
+
+    def to_errors(self) -> list[dict[str, Any]]:
+        errors: list[dict[str, Any]] = []
+        for message, locations in zip(self.messages, self.locations, strict=False):
+            error: dict[str, Any] = {"message": message}
+            if locations:
+                error["locations"] = locations
+            error["extensions"] = {"code": self.code}
+            errors.append(error)
+        return errors
+
+
+class ParseFailed(RequestError):
+    code = "GRAPHQL_PARSE_FAILED"
+
+
+class ValidationFailed(RequestError):
+    code = "GRAPHQL_VALIDATION_FAILED"
+
+
+class BadRequest(RequestError):
+    code = "BAD_REQUEST"

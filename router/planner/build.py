@@ -1,0 +1,396 @@
+"""The planning walk: assign every selected field to a subgraph and group the work into fetches.
+
+The walk follows the operation top-down. At each field it asks: can the subgraph of the fetch we are
+in resolve this field here? If so the field joins that fetch. If not, the planner picks the best other
+subgraph that can, makes sure the current fetch selects the entity's key (and any `@requires` fields,
+planned the same way), and moves the field into an `_entities` fetch that depends on the fetches that
+produce those inputs. Fetches to the same subgraph at the same path with the same dependencies merge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from router.errors import PlanningError
+from router.planner.groups import FetchGroup, SelectionBuilder
+from router.planner.operation import Conditional, Operation, conditionals
+from router.planner.resolution import Resolution, provided_below
+from router.planner.selection import TYPENAME, Field, InlineFragment, Selection
+from router.supergraph.model import FieldDef
+
+_INTROSPECTION_ROOT_FIELDS = frozenset({"__schema", "__type", "__typename"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Position:
+    """Where the walk is: which fetch, where in its selection, at which response path."""
+
+    group: FetchGroup
+    target: SelectionBuilder
+    path: tuple[str, ...]
+    provided: tuple[Selection, ...] | None = None
+    conditions: tuple[Conditional, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Route:
+    """How to reach a field that the current subgraph cannot resolve: an entity fetch to `graph`."""
+
+    graph: str
+    input_type: str
+    key: str
+    requires: str | None
+    field: FieldDef
+
+
+def _list_depth(type_ref: str) -> int:
+    return type_ref.count("[")
+
+
+class PlanBuilder:
+    """Builds the fetch groups of one operation. Single use: create, call `build`, read `groups`."""
+
+    def __init__(self, resolution: Resolution, operation: Operation) -> None:
+        self.res = resolution
+        self.operation = operation
+        self.groups: list[FetchGroup] = []
+        self.root_groups: list[FetchGroup] = []
+        self.root_of: dict[int, int] = {}
+        self._entity_groups: dict[tuple[str, tuple[str, ...], frozenset[int]], FetchGroup] = {}
+        self._in_progress: set[tuple[str, str, str]] = set()
+        self._root_index = 0
+
+    def build(self) -> None:
+        self._plan_root_selections(self.operation.selections, (), ())
+
+    # -- root fields ------------------------------------------------------------------------------
+
+    def _plan_root_selections(
+        self,
+        selections: tuple[Selection, ...],
+        conditions: tuple[Conditional, ...],
+        wrappers: tuple[InlineFragment, ...],
+    ) -> None:
+        for selection in selections:
+            if isinstance(selection, InlineFragment):
+                if selection.directives:
+                    self._plan_root_selections(
+                        selection.selections,
+                        conditions + conditionals(selection.directives),
+                        (*wrappers, selection),
+                    )
+                else:
+                    self._plan_root_selections(selection.selections, conditions, wrappers)
+            elif selection.name not in _INTROSPECTION_ROOT_FIELDS:
+                group = self._root_group_for(selection)
+                target = group.selection
+                for wrapper in wrappers:
+                    target = target.fragment(None, wrapper)
+                self._add_field(
+                    _Position(group, target, (), None, conditions), self.operation.root_type, selection
+                )
+
+    def _root_group_for(self, selection: Field) -> FetchGroup:
+        root_type = self.operation.root_type
+        fdef = self._field(root_type, selection.name)
+        candidates = [
+            graph
+            for graph in self.res.supergraph.graphs
+            if self.res.can_resolve(graph, root_type, fdef, None)
+        ]
+        if not candidates:
+            raise PlanningError(f"no subgraph resolves {root_type}.{selection.name}")
+        if self.operation.kind == "mutation":
+            last = self.root_groups[-1] if self.root_groups else None
+            if last is not None and last.subgraph in candidates:
+                return last
+            chosen = min(
+                candidates,
+                key=lambda graph: (
+                    self._estimate(graph, root_type, selection, None),
+                    self.res.graph_order[graph],
+                ),
+            )
+            return self._new_root_group(chosen)
+        existing = {group.subgraph: group for group in self.root_groups}
+        chosen = min(
+            candidates,
+            key=lambda graph: (
+                self._estimate(graph, root_type, selection, None) + (0 if graph in existing else 1),
+                self.res.graph_order[graph],
+            ),
+        )
+        return existing.get(chosen) or self._new_root_group(chosen)
+
+    def _new_root_group(self, graph: str) -> FetchGroup:
+        self._root_index = len(self.root_groups)
+        group = self._new_group(graph, (), is_entity=False, parents=frozenset())
+        group.conditions = ()
+        self.root_groups.append(group)
+        return group
+
+    def _new_group(
+        self, graph: str, path: tuple[str, ...], *, is_entity: bool, parents: frozenset[int]
+    ) -> FetchGroup:
+        group = FetchGroup(
+            id=len(self.groups), subgraph=graph, merge_path=path, is_entity=is_entity, parents=parents
+        )
+        self.groups.append(group)
+        self.root_of[group.id] = self._root_index
+        return group
+
+    # -- selections -------------------------------------------------------------------------------
+
+    def _field(self, type_name: str, field_name: str) -> FieldDef:
+        fdef = self.res.type(type_name).fields.get(field_name)
+        if fdef is None:
+            raise PlanningError(f"{type_name}.{field_name} is not in the supergraph")
+        return fdef
+
+    def _add_selections(self, pos: _Position, type_name: str, selections: tuple[Selection, ...]) -> set[int]:
+        """Add selections on `type_name` at `pos`; returns the groups that now produce data there."""
+        if self.res.is_abstract(type_name) and not self.res.is_object_in(type_name, pos.group.subgraph):
+            return self._add_abstract(pos, type_name, selections)
+        touched = {pos.group.id}
+        for selection in selections:
+            if isinstance(selection, Field):
+                touched |= self._add_field(pos, type_name, selection)
+            elif selection.type_condition in (None, type_name) or self.res.applies(
+                selection.type_condition, type_name
+            ):
+                touched |= self._add_selections(
+                    self._enter_fragment(pos, selection), type_name, selection.selections
+                )
+        return touched
+
+    def _enter_fragment(self, pos: _Position, fragment: InlineFragment) -> _Position:
+        if not fragment.directives:
+            return pos
+        return replace(
+            pos,
+            target=pos.target.fragment(None, fragment),
+            conditions=pos.conditions + conditionals(fragment.directives),
+        )
+
+    def _add_abstract(self, pos: _Position, abstract: str, selections: tuple[Selection, ...]) -> set[int]:
+        graph = pos.group.subgraph
+        touched = {pos.group.id}
+        if self._can_stay_abstract(graph, abstract, selections, pos.provided):
+            for selection in selections:
+                if isinstance(selection, Field):
+                    touched |= self._add_field(pos, abstract, selection)
+                else:
+                    touched |= self._add_abstract(
+                        self._enter_fragment(pos, selection), abstract, selection.selections
+                    )
+            return touched
+        pos.target.leaf(TYPENAME)
+        for runtime_type in self.res.possible_types_in(graph, abstract):
+            runtime_pos = replace(pos, target=pos.target.fragment(runtime_type))
+            touched |= self._add_selections(runtime_pos, runtime_type, selections)
+        return touched
+
+    def _can_stay_abstract(
+        self,
+        graph: str,
+        abstract: str,
+        selections: tuple[Selection, ...],
+        provided: tuple[Selection, ...] | None,
+    ) -> bool:
+        """Whether the selections can be asked on the abstract type itself, without per-type fragments."""
+        tdef = self.res.type(abstract)
+        for selection in selections:
+            if isinstance(selection, InlineFragment):
+                if selection.type_condition not in (None, abstract):
+                    return False
+                if not self._can_stay_abstract(graph, abstract, selection.selections, provided):
+                    return False
+                continue
+            if selection.name == "__typename":
+                continue
+            fdef = tdef.fields.get(selection.name)
+            if fdef is None or not self._resolves_plainly(graph, abstract, fdef, provided):
+                return False
+            for runtime_type in self.res.possible_types_in(graph, abstract):
+                runtime_field = self.res.type(runtime_type).fields.get(selection.name)
+                if runtime_field is None or not self._resolves_plainly(
+                    graph, runtime_type, runtime_field, provided
+                ):
+                    return False
+        return True
+
+    def _resolves_plainly(
+        self, graph: str, type_name: str, fdef: FieldDef, provided: tuple[Selection, ...] | None
+    ) -> bool:
+        return self.res.can_resolve(graph, type_name, fdef, provided) and not self.res.requires(graph, fdef)
+
+    def _add_field(self, pos: _Position, type_name: str, selection: Field) -> set[int]:
+        if selection.name == "__typename":
+            pos.target.leaf(selection)
+            return {pos.group.id}
+        fdef = self._field(type_name, selection.name)
+        if self._resolves_plainly(pos.group.subgraph, type_name, fdef, pos.provided):
+            return self._add_local(pos, type_name, fdef, selection)
+        return self._add_remote(pos, type_name, fdef, selection)
+
+    def _add_local(self, pos: _Position, type_name: str, fdef: FieldDef, selection: Field) -> set[int]:
+        if not selection.selections:
+            pos.target.leaf(selection)
+            return {pos.group.id}
+        provides = self.res.provides(pos.group.subgraph, fdef)
+        child = _Position(
+            group=pos.group,
+            target=pos.target.field(selection),
+            path=(*pos.path, selection.response_key, *("@",) * _list_depth(fdef.type_ref)),
+            provided=(
+                self.res.field_set(provides)
+                if provides
+                else provided_below(pos.provided, type_name, fdef.name, self.res)
+            ),
+            conditions=pos.conditions + conditionals(selection.directives),
+        )
+        return self._add_selections(child, fdef.type_name, selection.selections)
+
+    def _add_remote(self, pos: _Position, type_name: str, fdef: FieldDef, selection: Field) -> set[int]:
+        route = self._choose_route(pos, type_name, fdef, selection)
+        inputs: tuple[Selection, ...] = (TYPENAME, *self.res.field_set(route.key))
+        if route.requires:
+            inputs = (*inputs, *self.res.field_set(route.requires))
+        guard = (route.graph, type_name, fdef.name)
+        if guard in self._in_progress:
+            raise PlanningError(f"cyclic requirements reaching {type_name}.{fdef.name} in {route.graph}")
+        self._in_progress.add(guard)
+        try:
+            touched = self._add_selections(pos, type_name, inputs)
+        finally:
+            self._in_progress.discard(guard)
+        group = self._entity_group(
+            route.graph, pos.path, frozenset(touched), pos.conditions + conditionals(selection.directives)
+        )
+        group.inputs.fragment(route.input_type).add_all(inputs)
+        if route.input_type != type_name:
+            group.typename_rewrites.add(route.input_type)
+        entity_pos = _Position(
+            group, group.selection.fragment(route.input_type), pos.path, None, pos.conditions
+        )
+        return touched | self._add_local(entity_pos, route.input_type, route.field, selection)
+
+    def _entity_group(
+        self, graph: str, path: tuple[str, ...], parents: frozenset[int], conditions: tuple[Conditional, ...]
+    ) -> FetchGroup:
+        key = (graph, path, parents)
+        group = self._entity_groups.get(key)
+        if group is None:
+            group = self._new_group(graph, path, is_entity=True, parents=parents)
+            self._entity_groups[key] = group
+        group.restrict_conditions(conditions)
+        return group
+
+    # -- routes -----------------------------------------------------------------------------------
+
+    def _choose_route(self, pos: _Position, type_name: str, fdef: FieldDef, selection: Field) -> _Route:
+        graph = pos.group.subgraph
+        candidates: list[tuple[tuple[int, int, int], _Route]] = []
+        for target in self.res.supergraph.graphs:
+            if target == graph and not self.res.requires(graph, fdef):
+                continue
+            if self.res.can_resolve(target, type_name, fdef, None):
+                route = self._route_via_key(pos, target, type_name, type_name, fdef, selection)
+                if route is not None:
+                    candidates.append(route)
+        if not candidates:
+            for interface, target in self.res.interface_objects_for(type_name, fdef.name):
+                interface_field = self._field(interface, fdef.name)
+                route = self._route_via_key(pos, target, type_name, interface, interface_field, selection)
+                if route is not None:
+                    candidates.append(route)
+        if not candidates:
+            raise PlanningError(f"no subgraph can resolve {type_name}.{fdef.name} coming from {graph}")
+        return min(candidates, key=lambda candidate: candidate[0])[1]
+
+    def _route_via_key(
+        self, pos: _Position, target: str, type_name: str, input_type: str, fdef: FieldDef, selection: Field
+    ) -> tuple[tuple[int, int, int], _Route] | None:
+        keys = self.res.resolvable_keys(target, input_type)
+        if not keys:
+            return None
+        graph = pos.group.subgraph
+        direct = [
+            join
+            for join in keys
+            if self._available(graph, type_name, self.res.field_set(join.key or ""), pos.provided)
+        ]
+        key = (direct or list(keys))[0]
+        cost = (
+            0 if direct else 1,
+            self._estimate(target, input_type, selection, None),
+            self.res.graph_order[target],
+        )
+        return cost, _Route(target, input_type, key.key or "", self.res.requires(target, fdef), fdef)
+
+    def _available(
+        self,
+        graph: str,
+        type_name: str,
+        selections: tuple[Selection, ...],
+        provided: tuple[Selection, ...] | None,
+    ) -> bool:
+        """Whether `graph` can select all of `selections` on `type_name` by itself."""
+        for selection in selections:
+            if isinstance(selection, InlineFragment):
+                condition = selection.type_condition or type_name
+                if not self.res.type(condition).in_graph(graph):
+                    return False
+                if not self._available(graph, condition, selection.selections, provided):
+                    return False
+                continue
+            if selection.name == "__typename":
+                continue
+            fdef = self.res.type(type_name).fields.get(selection.name)
+            if fdef is None or not self._resolves_plainly(graph, type_name, fdef, provided):
+                return False
+            below = provided_below(provided, type_name, fdef.name, self.res)
+            if selection.selections and not self._available(
+                graph, fdef.type_name, selection.selections, below
+            ):
+                return False
+        return True
+
+    def _estimate(
+        self, graph: str, type_name: str, selection: Field, provided: tuple[Selection, ...] | None
+    ) -> int:
+        """How many fields below (and including) `selection` would need another subgraph: a cost proxy."""
+        if selection.name == "__typename":
+            return 0
+        fdef = self.res.type(type_name).fields.get(selection.name)
+        if fdef is None or not self._resolves_plainly(graph, type_name, fdef, provided):
+            return 1
+        provides = self.res.provides(graph, fdef)
+        below = (
+            self.res.field_set(provides)
+            if provides
+            else provided_below(provided, type_name, fdef.name, self.res)
+        )
+        return self._estimate_all(graph, fdef.type_name, selection.selections, below)
+
+    def _estimate_all(
+        self,
+        graph: str,
+        type_name: str,
+        selections: tuple[Selection, ...],
+        provided: tuple[Selection, ...] | None,
+    ) -> int:
+        total = 0
+        for selection in selections:
+            if isinstance(selection, Field):
+                on_type = type_name
+                if selection.name not in self.res.type(type_name).fields and selection.name != "__typename":
+                    continue
+                total += self._estimate(graph, on_type, selection, provided)
+            else:
+                condition = selection.type_condition or type_name
+                if self.res.type(condition).in_graph(graph):
+                    total += self._estimate_all(graph, condition, selection.selections, provided)
+                else:
+                    total += 1
+        return total

@@ -1,0 +1,43 @@
+"""Turn a finished fetch group into an immutable FetchNode with the operation text sent on the wire."""
+
+from __future__ import annotations
+
+from graphql import print_ast
+
+from router.planner.groups import FetchGroup
+from router.planner.operation import Operation
+from router.planner.plan import FetchNode
+from router.planner.selection import Selection, print_compact, variables_used
+
+
+def _variable_definitions(operation: Operation, names: tuple[str, ...], *, entities: bool) -> str:
+    definitions = ["$representations: [_Any!]!"] if entities else []
+    by_name = {definition.variable.name.value: definition for definition in operation.variable_definitions}
+    definitions.extend(print_ast(by_name[name]) for name in names if name in by_name)
+    return f"({', '.join(definitions)})" if definitions else ""
+
+
+def _operation_name(operation: Operation, group: FetchGroup) -> str:
+    if not operation.name:
+        return ""
+    return f" {operation.name}__{group.subgraph.replace('-', '_')}__{group.id}"
+
+
+def fetch_node(group: FetchGroup, operation: Operation) -> FetchNode:
+    selections: tuple[Selection, ...] = group.selection.freeze()
+    usages = variables_used(selections)
+    kind = operation.kind if not group.is_entity else "query"
+    variables = _variable_definitions(operation, usages, entities=group.is_entity)
+    if group.is_entity:
+        body = "{ _entities(representations: $representations) " + print_compact(selections) + " }"
+    else:
+        body = print_compact(selections)
+    return FetchNode(
+        service_name=group.subgraph,
+        operation_kind=kind,
+        selections=selections,
+        operation=f"{kind}{_operation_name(operation, group)}{variables} {body}",
+        variable_usages=usages,
+        requires=group.inputs.freeze() if group.is_entity else (),
+        typename_rewrites=tuple(sorted(group.typename_rewrites)),
+    )

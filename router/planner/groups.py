@@ -1,0 +1,92 @@
+"""Mutable scaffolding used while planning: selection sets being assembled, and fetch groups.
+
+These objects live only inside one call to the planner; the plan it returns is immutable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from router.planner.operation import Conditional
+from router.planner.selection import Field, InlineFragment, Selection, field_head, fragment_head
+
+
+class SelectionBuilder:
+    """An ordered selection set that merges equal fields and fragments as they are added."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[Selection, SelectionBuilder | None]] = {}
+
+    def leaf(self, selection: Field) -> None:
+        self._entries.setdefault("f:" + field_head(selection), (selection.with_selections(()), None))
+
+    def field(self, selection: Field) -> SelectionBuilder:
+        """The builder for the sub-selection of `selection`, created on first use."""
+        key = "f:" + field_head(selection)
+        entry = self._entries.get(key)
+        if entry is None or entry[1] is None:
+            entry = (selection.with_selections(()), SelectionBuilder())
+            self._entries[key] = entry
+        assert entry[1] is not None
+        return entry[1]
+
+    def fragment(
+        self, type_condition: str | None, directives: InlineFragment | None = None
+    ) -> SelectionBuilder:
+        """The builder for `... on type_condition` (with the directives of `directives`, if given)."""
+        template = InlineFragment(type_condition, directives.directives if directives else ())
+        key = "i:" + fragment_head(template)
+        entry = self._entries.get(key)
+        if entry is None or entry[1] is None:
+            entry = (template, SelectionBuilder())
+            self._entries[key] = entry
+        assert entry[1] is not None
+        return entry[1]
+
+    def add_all(self, selections: tuple[Selection, ...]) -> None:
+        """Merge already-built selections (keys, requirements) into this set."""
+        for selection in selections:
+            if isinstance(selection, Field):
+                if selection.selections:
+                    self.field(selection).add_all(selection.selections)
+                else:
+                    self.leaf(selection)
+            else:
+                self.fragment(selection.type_condition, selection).add_all(selection.selections)
+
+    def __bool__(self) -> bool:
+        return bool(self._entries)
+
+    def freeze(self) -> tuple[Selection, ...]:
+        result: list[Selection] = []
+        for template, child in self._entries.values():
+            children = child.freeze() if child is not None else ()
+            if child is not None and not children:
+                continue
+            if isinstance(template, Field):
+                result.append(template.with_selections(children))
+            else:
+                result.append(InlineFragment(template.type_condition, template.directives, children))
+        return tuple(result)
+
+
+@dataclass(eq=False)
+class FetchGroup:
+    """Everything one fetch will ask of one subgraph, plus the groups it must wait for."""
+
+    id: int
+    subgraph: str
+    merge_path: tuple[str, ...] = ()
+    is_entity: bool = False
+    selection: SelectionBuilder = field(default_factory=SelectionBuilder)
+    inputs: SelectionBuilder = field(default_factory=SelectionBuilder)
+    parents: frozenset[int] = frozenset()
+    conditions: tuple[Conditional, ...] | None = None
+    typename_rewrites: set[str] = field(default_factory=set)
+
+    def restrict_conditions(self, conditions: tuple[Conditional, ...]) -> None:
+        """Keep only the conditions shared by everything added to this group so far."""
+        if self.conditions is None:
+            self.conditions = conditions
+        else:
+            self.conditions = tuple(c for c in self.conditions if c in conditions)

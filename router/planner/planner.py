@@ -1,0 +1,40 @@
+"""`QueryPlanner`: the pure entry point from a validated operation to a `QueryPlan`."""
+
+from __future__ import annotations
+
+from graphql import DocumentNode
+
+from router.planner.build import PlanBuilder
+from router.planner.operation import normalize_operation
+from router.planner.plan import PlanNode, QueryPlan, sequence
+from router.planner.resolution import Resolution
+from router.planner.schedule import schedule
+from router.supergraph.model import Supergraph
+
+
+class QueryPlanner:
+    """Plans operations against one supergraph. Deterministic and free of I/O."""
+
+    def __init__(self, supergraph: Supergraph) -> None:
+        self.supergraph = supergraph
+        self._resolution = Resolution(supergraph)
+        self._root_types = {
+            kind: name
+            for kind in ("query", "mutation", "subscription")
+            if (name := supergraph.root_type(kind)) is not None
+        }
+
+    def build(self, document: DocumentNode, operation_name: str | None = None) -> QueryPlan:
+        """Plan the named (or only) operation of a document already validated against the API schema."""
+        operation = normalize_operation(document, operation_name, self._root_types)
+        builder = PlanBuilder(self._resolution, operation)
+        builder.build()
+        if operation.kind == "mutation":
+            steps: list[PlanNode] = []
+            for index, root in enumerate(builder.root_groups):
+                groups = [group for group in builder.groups if builder.root_of[group.id] == index]
+                step = schedule(groups, [root], operation)
+                if step is not None:
+                    steps.append(step)
+            return QueryPlan(operation, sequence(steps))
+        return QueryPlan(operation, schedule(builder.groups, builder.root_groups, operation))

@@ -1,0 +1,154 @@
+"""Questions the planner asks about the supergraph: who resolves a field, which keys reach a type.
+
+Kept apart from the planning walk so the rules of `@external`, `@provides`, `@override`, keys and
+`@interfaceObject` live in one place.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from router.planner.operation import parse_field_set
+from router.planner.selection import Field, InlineFragment, Selection
+from router.supergraph.model import FieldDef, Supergraph, TypeDef, TypeJoin, TypeKind
+
+
+class Resolution:
+    """Answers resolvability questions for one supergraph; answers are memoized per question."""
+
+    def __init__(self, supergraph: Supergraph) -> None:
+        self.supergraph = supergraph
+        self.graph_order = {name: index for index, name in enumerate(supergraph.graphs)}
+        self._has_implements = any(t.implements for t in supergraph.types.values())
+        self._has_members = any(t.union_members for t in supergraph.types.values())
+        self.field_set = lru_cache(maxsize=1024)(parse_field_set)
+
+    def type(self, name: str) -> TypeDef:
+        return self.supergraph.types[name]
+
+    def is_abstract(self, type_name: str) -> bool:
+        return self.supergraph.types[type_name].is_abstract
+
+    def is_object_in(self, type_name: str, graph: str) -> bool:
+        """Whether `graph` knows `type_name` as an object (an `@interfaceObject` counts)."""
+        tdef = self.type(type_name)
+        return tdef.kind is TypeKind.OBJECT or tdef.is_interface_object_in(graph)
+
+    def key_field_names(self, graph: str, type_name: str) -> frozenset[str]:
+        return frozenset(
+            selection.name
+            for join in self.type(type_name).keys_in(graph)
+            for selection in self.field_set(join.key or "")
+            if isinstance(selection, Field)
+        )
+
+    def can_resolve(
+        self, graph: str, type_name: str, fdef: FieldDef, provided: tuple[Selection, ...] | None
+    ) -> bool:
+        """Whether `graph` resolves `type_name.fdef` itself at a position where `provided` applies."""
+        tdef = self.type(type_name)
+        if not tdef.in_graph(graph) or fdef.unresolvable:
+            return False
+        if not fdef.joins:
+            return (
+                tdef.owner is None
+                or tdef.owner == graph
+                or fdef.name in self.key_field_names(graph, type_name)
+            )
+        join = fdef.join_for(graph)
+        if join is None or join.used_overridden:
+            return False
+        if join.external:
+            return is_provided(provided, type_name, fdef.name, self) or (
+                fdef.name in self.key_field_names(graph, type_name)
+            )
+        return True
+
+    def requires(self, graph: str, fdef: FieldDef) -> str | None:
+        join = fdef.join_for(graph)
+        return join.requires if join is not None else None
+
+    def provides(self, graph: str, fdef: FieldDef) -> str | None:
+        join = fdef.join_for(graph)
+        return join.provides if join is not None else None
+
+    def resolvable_keys(self, graph: str, type_name: str) -> tuple[TypeJoin, ...]:
+        return tuple(join for join in self.type(type_name).keys_in(graph) if join.resolvable)
+
+    def possible_types_in(self, graph: str, abstract: str) -> tuple[str, ...]:
+        """Object types `graph` may return for `abstract`, in supergraph order."""
+        tdef = self.type(abstract)
+        result: list[str] = []
+        for name in self.supergraph.possible_types.get(abstract, ()):
+            member = self.type(name)
+            if not member.in_graph(graph):
+                continue
+            if tdef.kind is TypeKind.UNION:
+                listed = tdef.union_members.get(graph, ())
+                if name in listed or (not self._has_members and tdef.in_graph(graph)):
+                    result.append(name)
+            elif abstract in member.implements.get(graph, ()) or not self._has_implements:
+                result.append(name)
+        return tuple(result)
+
+    def possible_types(self, type_name: str) -> tuple[str, ...]:
+        if self.is_abstract(type_name):
+            return self.supergraph.possible_types.get(type_name, ())
+        return (type_name,)
+
+    def applies(self, type_condition: str | None, runtime_type: str) -> bool:
+        """Whether a fragment on `type_condition` applies to objects of `runtime_type`."""
+        return (
+            type_condition is None
+            or type_condition == runtime_type
+            or runtime_type in self.supergraph.possible_types.get(type_condition, ())
+        )
+
+    def interface_objects_for(self, type_name: str, field_name: str) -> list[tuple[str, str]]:
+        """(interface, graph) pairs where an `@interfaceObject` of an interface of the type has the field."""
+        found: list[tuple[str, str]] = []
+        for interface, members in self.supergraph.possible_types.items():
+            tdef = self.type(interface)
+            if type_name not in members or tdef.kind is not TypeKind.INTERFACE:
+                continue
+            fdef = tdef.fields.get(field_name)
+            if fdef is None:
+                continue
+            for join in tdef.joins:
+                if join.is_interface_object and self.can_resolve(join.graph, interface, fdef, None):
+                    found.append((interface, join.graph))
+        return found
+
+
+def is_provided(
+    provided: tuple[Selection, ...] | None, type_name: str, field_name: str, res: Resolution
+) -> bool:
+    return any(selection.name == field_name for selection in provided_fields(provided, type_name, res))
+
+
+def provided_fields(provided: tuple[Selection, ...] | None, type_name: str, res: Resolution) -> list[Field]:
+    """The fields of a `@provides` selection that apply to objects of `type_name`."""
+    fields: list[Field] = []
+    for selection in provided or ():
+        if isinstance(selection, Field):
+            fields.append(selection)
+        elif isinstance(selection, InlineFragment) and (
+            res.applies(selection.type_condition, type_name)
+            or selection.type_condition == type_name
+            or (res.is_abstract(type_name) and selection.type_condition in res.possible_types(type_name))
+        ):
+            fields.extend(provided_fields(selection.selections, type_name, res))
+    return fields
+
+
+def provided_below(
+    provided: tuple[Selection, ...] | None, type_name: str, field_name: str, res: Resolution
+) -> tuple[Selection, ...] | None:
+    """What a `@provides` in scope still provides inside the field `field_name`."""
+    children = [
+        child
+        for selection in provided_fields(provided, type_name, res)
+        if selection.name == field_name
+        for child in selection.selections
+    ]
+    return tuple(children) if children else None

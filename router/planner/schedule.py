@@ -1,0 +1,64 @@
+"""Order fetch groups into plan nodes: dependents run after what they need, the rest in parallel.
+
+A group whose only dependency is one parent nests under it (Sequence[parent, Parallel[children]]), as in
+Apollo's plans; a group waiting for several groups runs once all of them are done.
+"""
+
+from __future__ import annotations
+
+from router.planner.fetch import fetch_node
+from router.planner.groups import FetchGroup
+from router.planner.operation import Operation
+from router.planner.plan import ConditionNode, FlattenNode, PlanNode, parallel, sequence
+
+
+class _Scheduler:
+    def __init__(self, groups: list[FetchGroup], operation: Operation) -> None:
+        self.groups = [group for group in groups if group.selection]
+        self.operation = operation
+        self.done: set[int] = set()
+        self.children: dict[int, list[FetchGroup]] = {}
+        for group in self.groups:
+            if len(group.parents) == 1:
+                self.children.setdefault(next(iter(group.parents)), []).append(group)
+
+    def run(self, roots: list[FetchGroup]) -> PlanNode | None:
+        stages: list[PlanNode] = []
+        known = {group.id for group in self.groups}
+        ready = [group for group in roots if group.selection]
+        while ready:
+            stage = parallel([self._subtree(group) for group in ready])
+            if stage is not None:
+                stages.append(stage)
+            ready = [
+                group
+                for group in self.groups
+                if group.id not in self.done and all(p in self.done or p not in known for p in group.parents)
+            ]
+        return sequence(stages)
+
+    def _subtree(self, group: FetchGroup) -> PlanNode:
+        self.done.add(group.id)
+        node = self._node(group)
+        children = [child for child in self.children.get(group.id, []) if child.id not in self.done]
+        if not children:
+            return node
+        below = parallel([self._subtree(child) for child in children])
+        return sequence([node, below] if below is not None else [node]) or node
+
+    def _node(self, group: FetchGroup) -> PlanNode:
+        node: PlanNode = fetch_node(group, self.operation)
+        if group.is_entity:
+            node = FlattenNode(group.merge_path, node)
+        for condition in reversed(group.conditions or ()):
+            node = (
+                ConditionNode(condition.variable, node, None)
+                if condition.passes_when
+                else ConditionNode(condition.variable, None, node)
+            )
+        return node
+
+
+def schedule(groups: list[FetchGroup], roots: list[FetchGroup], operation: Operation) -> PlanNode | None:
+    """The plan node running `roots` and every group depending on them, transitively."""
+    return _Scheduler(groups, operation).run(roots)

@@ -1,0 +1,135 @@
+"""The supergraph as immutable data: which subgraph can resolve which type and field, and how.
+
+Everything the planner needs is precomputed here once per supergraph, so planning never has to look
+at SDL directives again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+from graphql import GraphQLSchema
+
+
+class TypeKind(Enum):
+    OBJECT = "object"
+    INTERFACE = "interface"
+    UNION = "union"
+    ENUM = "enum"
+    INPUT_OBJECT = "input_object"
+    SCALAR = "scalar"
+
+
+@dataclass(frozen=True, slots=True)
+class Graph:
+    """One subgraph: its name as clients and plans see it, its `join__Graph` enum value, its URL."""
+
+    name: str
+    enum_value: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class TypeJoin:
+    """What `@join__type` says about a type in one subgraph."""
+
+    graph: str
+    key: str | None = None
+    resolvable: bool = True
+    extension: bool = False
+    is_interface_object: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FieldJoin:
+    """What `@join__field` says about a field in one subgraph."""
+
+    graph: str
+    requires: str | None = None
+    provides: str | None = None
+    type: str | None = None
+    external: bool = False
+    override: str | None = None
+    used_overridden: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FieldDef:
+    """A field of an object or interface type, with its per-subgraph join information.
+
+    `joins` is empty when the field is defined, unchanged, in every subgraph that defines its type.
+    `unresolvable` marks a field composition declared with a graph-less `@join__field` (no subgraph
+    resolves it on this type directly, e.g. a field contributed by an `@interfaceObject`).
+    """
+
+    name: str
+    type_name: str
+    type_ref: str
+    joins: tuple[FieldJoin, ...] = ()
+    unresolvable: bool = False
+
+    def join_for(self, graph: str) -> FieldJoin | None:
+        return next((join for join in self.joins if join.graph == graph), None)
+
+
+@dataclass(frozen=True, slots=True)
+class TypeDef:
+    """A named type of the supergraph with the subgraphs that define it."""
+
+    name: str
+    kind: TypeKind
+    joins: tuple[TypeJoin, ...] = ()
+    fields: Mapping[str, FieldDef] = field(default_factory=dict)
+    implements: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    union_members: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    owner: str | None = None
+
+    @property
+    def graphs(self) -> tuple[str, ...]:
+        """Subgraphs defining this type, in declaration order, without duplicates."""
+        return tuple(dict.fromkeys(join.graph for join in self.joins))
+
+    def in_graph(self, graph: str) -> bool:
+        return any(join.graph == graph for join in self.joins)
+
+    def keys_in(self, graph: str) -> tuple[TypeJoin, ...]:
+        return tuple(join for join in self.joins if join.graph == graph and join.key is not None)
+
+    def is_interface_object_in(self, graph: str) -> bool:
+        return any(join.graph == graph and join.is_interface_object for join in self.joins)
+
+    @property
+    def is_abstract(self) -> bool:
+        return self.kind in (TypeKind.INTERFACE, TypeKind.UNION)
+
+
+@dataclass(frozen=True, slots=True)
+class Supergraph:
+    """The parsed supergraph: subgraphs, types with join data, and the API schema clients see."""
+
+    sdl: str
+    graphs: Mapping[str, Graph]
+    types: Mapping[str, TypeDef]
+    query_type: str
+    mutation_type: str | None
+    subscription_type: str | None
+    possible_types: Mapping[str, tuple[str, ...]]
+    api_schema: GraphQLSchema
+
+    def type(self, name: str) -> TypeDef:
+        return self.types[name]
+
+    def field(self, type_name: str, field_name: str) -> FieldDef | None:
+        return self.types[type_name].fields.get(field_name)
+
+    def graph_by_enum(self, enum_value: str) -> Graph:
+        return next(graph for graph in self.graphs.values() if graph.enum_value == enum_value)
+
+    def root_type(self, operation: str) -> str | None:
+        return {
+            "query": self.query_type,
+            "mutation": self.mutation_type,
+            "subscription": self.subscription_type,
+        }[operation]

@@ -1,0 +1,32 @@
+"""Helpers for planner scenarios: plan a query against supergraph SDL and print the plan."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from graphql import parse, validate
+
+from router.planner import QueryPlan, QueryPlanner, print_plan
+from router.supergraph import Supergraph, parse_supergraph
+
+
+@lru_cache(maxsize=64)
+def supergraph_of(sdl: str) -> Supergraph:
+    return parse_supergraph(sdl)
+
+
+@lru_cache(maxsize=64)
+def planner_of(sdl: str) -> QueryPlanner:
+    return QueryPlanner(supergraph_of(sdl))
+
+
+def build_plan(sdl: str, query: str, operation_name: str | None = None) -> QueryPlan:
+    """Plan `query`, after checking it is valid against the API schema (as the router does)."""
+    document = parse(query)
+    errors = validate(supergraph_of(sdl).api_schema, document)
+    assert not errors, [error.message for error in errors]
+    return planner_of(sdl).build(document, operation_name)
+
+
+def plan_text(sdl: str, query: str, operation_name: str | None = None) -> str:
+    return print_plan(build_plan(sdl, query, operation_name))
