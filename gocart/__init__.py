@@ -1,0 +1,1 @@
+"""The `gocart` command line: run, migrate and seed the local stack."""

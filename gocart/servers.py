@@ -1,0 +1,67 @@
+"""Running several uvicorn servers in one process, stopped together by one Ctrl-C (or SIGTERM)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import socket
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass
+
+import uvicorn
+from fastapi import FastAPI
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    app: FastAPI
+    host: str
+    port: int
+
+
+class _QuietServer(uvicorn.Server):
+    """A server that leaves signal handling to `run_services`, which stops every server at once."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        yield
+
+
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port(host: str, preferred: int, *, taken: Sequence[int] = ()) -> int:
+    """`preferred` if nobody listens there, else the next free port (so a second stack still starts)."""
+    port = preferred
+    while port in taken or not port_is_free(host, port):
+        port += 1
+    return port
+
+
+async def run_services(services: Sequence[Service]) -> None:
+    """Serve every service until SIGINT or SIGTERM, then shut them all down gracefully."""
+    servers = [
+        _QuietServer(uvicorn.Config(s.app, host=s.host, port=s.port, log_config=None, lifespan="on"))
+        for s in services
+    ]
+    loop = asyncio.get_running_loop()
+
+    def stop() -> None:
+        for server in servers:
+            server.should_exit = True
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop)
+    try:
+        await asyncio.gather(*(server.serve() for server in servers))
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)

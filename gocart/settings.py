@@ -1,0 +1,25 @@
+"""Settings of the local stack that `gocart dev` runs (environment prefix `GOCART_`).
+
+A configured database or Redis URL always wins; without one, embedded servers are started.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class StackSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GOCART_", extra="ignore", frozen=True)
+
+    database_url: SecretStr | None = None
+    redis_url: SecretStr | None = None
+    data_dir: Path = Path(".gocart")
+    host: str = "127.0.0.1"
+    products_port: int = 4001
+    log_level: str = "INFO"
+    log_json: bool = False
+    jwt_issuer: str = "gocart-users"
+    jwt_audience: str = "gocart"

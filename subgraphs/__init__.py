@@ -1,0 +1,1 @@
+"""Gocart subgraphs: one package per subgraph, with shared plumbing in `common`."""

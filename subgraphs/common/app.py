@@ -1,0 +1,117 @@
+"""The app factory every subgraph's `create_app(settings)` calls.
+
+It owns the process-wide resources (engine, Redis, token verifier) through the app's lifespan, runs
+migrations on start-up when asked, and serves `/graphql`, `/health` (alive) and `/ready` (database and
+Redis reachable).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from redis.exceptions import RedisError
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from strawberry.fastapi import GraphQLRouter
+from strawberry.schema import BaseSchema
+
+from subgraphs.common.context import AppResources, SubgraphContext, verifier_from_settings
+from subgraphs.common.db import create_engine, create_session_factory
+from subgraphs.common.logging import RequestContextMiddleware, request_id_from
+from subgraphs.common.migrations import MigrationSource, upgrade_async
+from subgraphs.common.redis import create_redis
+from subgraphs.common.settings import SubgraphSettings
+
+C = TypeVar("C", bound=SubgraphContext)
+ContextFactory = Callable[[AppResources, Request], C]
+
+log = structlog.get_logger(__name__)
+
+
+def base_context_kwargs(resources: AppResources, request: Request) -> dict[str, Any]:
+    """The arguments of `SubgraphContext` taken from a request (for subclasses' factories)."""
+    return {
+        "resources": resources,
+        "caller": resources.verifier.caller_from_header(request.headers.get("authorization")),
+        "request_id": getattr(request.state, "request_id", None) or request_id_from(None),
+    }
+
+
+def create_subgraph_app(
+    *,
+    name: str,
+    settings: SubgraphSettings,
+    schema: BaseSchema,
+    context_factory: ContextFactory[C],
+    migrations: MigrationSource | None = None,
+    server_settings: Mapping[str, str] | None = None,
+) -> FastAPI:
+    """A FastAPI app serving one subgraph's schema with the shared plumbing around it."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        database_url = settings.require_database_url()
+        if migrations is not None and settings.migrate_on_startup:
+            await upgrade_async(database_url, migrations)
+        engine = create_engine(
+            database_url,
+            pool_size=settings.db_pool_size,
+            application_name=f"gocart-{name}",
+            server_settings=server_settings,
+        )
+        redis = create_redis(settings.require_redis_url())
+        app.state.resources = AppResources(
+            settings=settings,
+            engine=engine,
+            sessions=create_session_factory(engine),
+            redis=redis,
+            verifier=verifier_from_settings(settings),
+        )
+        log.info("subgraph.started", subgraph=name)
+        try:
+            yield
+        finally:
+            await redis.aclose()
+            await engine.dispose()
+
+    async def get_context(request: Request) -> AsyncIterator[C]:
+        context = context_factory(request.app.state.resources, request)
+        try:
+            yield context
+        finally:
+            await context.db.close()
+
+    app = FastAPI(title=f"Gocart {name} subgraph", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.add_middleware(RequestContextMiddleware)
+    app.include_router(
+        GraphQLRouter(schema, path="/graphql", context_getter=get_context, graphql_ide="graphiql")
+    )
+
+    @app.get("/health", include_in_schema=False)
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/ready", include_in_schema=False)
+    async def ready(request: Request) -> JSONResponse:
+        resources: AppResources = request.app.state.resources
+        checks = {"database": "ok", "redis": "ok"}
+        try:
+            async with resources.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except (SQLAlchemyError, OSError) as error:
+            checks["database"] = f"unreachable: {type(error).__name__}"
+        try:
+            await resources.redis.ping()
+        except (RedisError, OSError) as error:
+            checks["redis"] = f"unreachable: {type(error).__name__}"
+        healthy = all(value == "ok" for value in checks.values())
+        return JSONResponse(
+            {"status": "ready" if healthy else "unavailable", **checks}, status_code=200 if healthy else 503
+        )
+
+    return app

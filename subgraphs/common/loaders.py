@@ -1,0 +1,110 @@
+"""Per-request dataloaders backed by a Redis cache.
+
+A request asks for entities one by one (`_entities`, `category`, `product`...); a loader collects the
+ids asked for in one tick and answers them with one Redis MGET and, for the misses only, one SQL query
+(`WHERE id = ANY(...)`), then writes what it found back with a TTL. Values are in the order asked, None
+for unknown ids. Writes call `EntityCache.invalidate` in the code path that commits them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
+from typing import Generic, TypeVar
+
+import structlog
+from aiodataloader import DataLoader
+from pydantic import BaseModel
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V", bound=BaseModel)
+
+log = structlog.get_logger(__name__)
+
+FetchMany = Callable[[Sequence[K]], Awaitable[Mapping[K, V]]]
+
+
+class EntityCache(Generic[K, V]):
+    """The Redis cache of one entity type, stored as the model's JSON under `<namespace>:<kind>:<id>`.
+
+    Redis trouble never fails a request: reads then miss and writes are skipped, and it is logged.
+    """
+
+    def __init__(self, redis: Redis, *, namespace: str, kind: str, model: type[V], ttl_seconds: int) -> None:
+        self._redis = redis
+        self._prefix = f"{namespace}:{kind}:"
+        self._model = model
+        self._ttl = ttl_seconds
+
+    def key(self, entity_id: K) -> str:
+        return f"{self._prefix}{entity_id}"
+
+    async def get_many(self, ids: Sequence[K]) -> list[V | None]:
+        """One MGET; a value that no longer decodes counts as a miss."""
+        try:
+            raw = await self._redis.mget([self.key(i) for i in ids])
+        except RedisError as error:
+            log.warning("cache.read_failed", prefix=self._prefix, error=str(error))
+            return [None] * len(ids)
+        values: list[V | None] = []
+        for item in raw:
+            try:
+                values.append(self._model.model_validate_json(item) if item is not None else None)
+            except ValueError:
+                values.append(None)
+        return values
+
+    async def put_many(self, values: Mapping[K, V]) -> None:
+        """SET with a TTL for each value, in one round trip."""
+        if not values:
+            return
+        try:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for entity_id, value in values.items():
+                    pipe.set(self.key(entity_id), value.model_dump_json(), ex=self._ttl)
+                await pipe.execute()
+        except RedisError as error:
+            log.warning("cache.write_failed", prefix=self._prefix, error=str(error))
+
+    async def invalidate(self, ids: Sequence[K]) -> None:
+        """Drop cached values after a write; a failure is logged (the TTL bounds the staleness)."""
+        if not ids:
+            return
+        try:
+            await self._redis.delete(*[self.key(i) for i in ids])
+        except RedisError as error:
+            log.error(
+                "cache.invalidate_failed", prefix=self._prefix, ids=[str(i) for i in ids], error=str(error)
+            )
+
+
+class CachedLoader(Generic[K, V]):
+    """A per-request loader: batches and de-duplicates ids, reads through the Redis cache to SQL."""
+
+    def __init__(self, cache: EntityCache[K, V], fetch_many: FetchMany[K, V]) -> None:
+        self._cache = cache
+        self._fetch_many = fetch_many
+        self._loader = DataLoader(batch_load_fn=self._batch_load)
+
+    async def load(self, entity_id: K) -> V | None:
+        value: V | None = await self._loader.load(entity_id)
+        return value
+
+    async def load_many(self, ids: Sequence[K]) -> list[V | None]:
+        values: list[V | None] = await self._loader.load_many(list(ids))
+        return values
+
+    def prime(self, entity_id: K, value: V) -> None:
+        """Remember a value this request already has (e.g. just written), without a lookup."""
+        self._loader.clear(entity_id).prime(entity_id, value)
+
+    async def _batch_load(self, ids: list[K]) -> list[V | None]:
+        cached = await self._cache.get_many(ids)
+        misses = [entity_id for entity_id, value in zip(ids, cached, strict=True) if value is None]
+        found: Mapping[K, V] = await self._fetch_many(misses) if misses else {}
+        await self._cache.put_many(found)
+        return [
+            value if value is not None else found.get(entity_id)
+            for entity_id, value in zip(ids, cached, strict=True)
+        ]

@@ -1,0 +1,57 @@
+"""The settings base every subgraph extends with its own env prefix (`GOCART_PRODUCTS_`, ...).
+
+Settings are read when `Settings()` is called, never at import time, so tests and the CLI build them
+explicitly and a configured value always wins over the embedded defaults.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SubgraphSettings(BaseSettings):
+    """What every subgraph needs to run: where its data lives and how callers are authenticated."""
+
+    model_config = SettingsConfigDict(env_prefix="GOCART_SUBGRAPH_", extra="ignore", frozen=True)
+
+    host: str = "127.0.0.1"
+    port: int = 4001
+    database_url: SecretStr | None = Field(
+        default=None, description="postgresql+asyncpg://... ; when unset, the CLI starts an embedded server."
+    )
+    redis_url: SecretStr | None = Field(
+        default=None, description="redis://... or unix://... ; when unset, the CLI starts an embedded server."
+    )
+    data_dir: Path = Field(default=Path(".gocart"), description="Where embedded servers and dev keys live.")
+    db_pool_size: int = 10
+    migrate_on_startup: bool = True
+    cache_namespace: str = Field(
+        default="gocart", description="Prefix of every Redis key, so several stacks can share one Redis."
+    )
+    cache_ttl_seconds: int = Field(default=300, ge=1)
+    graphql_document_cache_size: int = Field(
+        default=1024, ge=0, description="Parsed and validated documents kept per process; 0 disables."
+    )
+    jwt_issuer: str = "gocart-users"
+    jwt_audience: str = "gocart"
+    jwt_jwks: SecretStr | None = Field(
+        default=None, description="A JWKS document (JSON) with the public keys that sign access tokens."
+    )
+    jwt_jwks_file: Path | None = Field(default=None, description="A file holding that JWKS document.")
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    def require_database_url(self) -> str:
+        """The database URL; the CLI fills it in (embedded) before an app is built."""
+        if self.database_url is None:
+            raise ValueError(f"{type(self).__name__}.database_url is not set")
+        return self.database_url.get_secret_value()
+
+    def require_redis_url(self) -> str:
+        """The Redis URL; the CLI fills it in (embedded) before an app is built."""
+        if self.redis_url is None:
+            raise ValueError(f"{type(self).__name__}.redis_url is not set")
+        return self.redis_url.get_secret_value()

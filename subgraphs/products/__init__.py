@@ -1,0 +1,1 @@
+"""The products subgraph: catalogue, categories, search and inventory."""

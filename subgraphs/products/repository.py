@@ -1,0 +1,358 @@
+"""SQL for the products subgraph. Functions take a session and keyword-only arguments and return
+records; they never commit (the service owns the transaction).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    ColumnClause,
+    ColumnElement,
+    Float,
+    String,
+    cast,
+    func,
+    literal,
+    literal_column,
+    or_,
+    tuple_,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from subgraphs.common.errors import ConflictError
+from subgraphs.products.models import (
+    Category,
+    CategoryRecord,
+    Product,
+    ProductRecord,
+    ReservationLine,
+    ReservationRecord,
+    ReservationStatus,
+    StockMovement,
+    StockMovementRecord,
+    StockReservation,
+    StockReservationLine,
+    utc_now,
+)
+
+SEARCH_VECTOR: ColumnClause[Any] = literal_column('"products"."products"."search_vector"')
+SEARCH_CONFIG = "english"
+
+
+class ProductSort(StrEnum):
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+    PRICE_ASC = "price_asc"
+    PRICE_DESC = "price_desc"
+    NAME_ASC = "name_asc"
+    NAME_DESC = "name_desc"
+
+
+@dataclass(frozen=True)
+class ProductSearch:
+    """Which products a listing shows; `category_ids` already includes descendants when wanted."""
+
+    text: str | None = None
+    category_ids: Sequence[uuid.UUID] | None = None
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    in_stock: bool | None = None
+    include_inactive: bool = False
+
+
+SortKey = tuple[Any, uuid.UUID]
+
+
+def _record(row: Product) -> ProductRecord:
+    return ProductRecord.model_validate(row, from_attributes=True)
+
+
+def _category_record(row: Category) -> CategoryRecord:
+    return CategoryRecord.model_validate(row, from_attributes=True)
+
+
+# ---------------------------------------------------------------- categories
+
+
+async def list_categories(*, session: AsyncSession) -> list[CategoryRecord]:
+    rows = await session.exec(select(Category).order_by(col(Category.name), col(Category.id)))
+    return [_category_record(row) for row in rows]
+
+
+async def insert_category(*, session: AsyncSession, values: Mapping[str, Any]) -> CategoryRecord:
+    row = Category(**values)
+    session.add(row)
+    await _flush_or_conflict(session, f"A category with slug '{values.get('slug')}' already exists.")
+    return _category_record(row)
+
+
+async def update_category(
+    *, session: AsyncSession, category_id: uuid.UUID, changes: Mapping[str, Any]
+) -> CategoryRecord | None:
+    row = await session.get(Category, category_id, with_for_update=True)
+    if row is None:
+        return None
+    for name, value in changes.items():
+        setattr(row, name, value)
+    row.updated_at = utc_now()
+    await _flush_or_conflict(session, f"A category with slug '{changes.get('slug')}' already exists.")
+    return _category_record(row)
+
+
+async def delete_category(*, session: AsyncSession, category_id: uuid.UUID) -> bool:
+    row = await session.get(Category, category_id)
+    if row is None:
+        return False
+    await session.delete(row)
+    await session.flush()
+    return True
+
+
+async def count_products_in_category(*, session: AsyncSession, category_id: uuid.UUID) -> int:
+    statement = (
+        select(func.count())
+        .select_from(Product)
+        .where(col(Product.category_id) == category_id, col(Product.deleted_at).is_(None))
+    )
+    return int((await session.exec(statement)).one())
+
+
+# ---------------------------------------------------------------- products
+
+
+async def get_products(*, session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, ProductRecord]:
+    """Products by id, deleted ones included (orders keep pointing at them): one query."""
+    if not ids:
+        return {}
+    rows = await session.exec(select(Product).where(col(Product.id).in_(list(ids))))
+    return {row.id: _record(row) for row in rows}
+
+
+async def get_live_product_by_sku(*, session: AsyncSession, sku: str) -> ProductRecord | None:
+    statement = select(Product).where(col(Product.sku) == sku, col(Product.deleted_at).is_(None))
+    row = (await session.exec(statement)).first()
+    return _record(row) if row is not None else None
+
+
+def _conditions(search: ProductSearch) -> list[ColumnElement[bool]]:
+    """The WHERE clause of a listing (and of its count)."""
+    conditions: list[ColumnElement[bool]] = [col(Product.deleted_at).is_(None)]
+    if not search.include_inactive:
+        conditions.append(col(Product.active).is_(True))
+    if search.text:
+        query = func.websearch_to_tsquery(SEARCH_CONFIG, search.text)
+        fuzzy = literal(search.text, String).op("<%")(col(Product.name))
+        conditions.append(or_(SEARCH_VECTOR.op("@@")(query), fuzzy))
+    if search.category_ids is not None:
+        conditions.append(col(Product.category_id).in_(list(search.category_ids)))
+    if search.min_price is not None:
+        conditions.append(col(Product.price) >= search.min_price)
+    if search.max_price is not None:
+        conditions.append(col(Product.price) <= search.max_price)
+    if search.in_stock is not None:
+        available = col(Product.stock_on_hand) - col(Product.stock_reserved)
+        conditions.append(available > 0 if search.in_stock else available <= 0)
+    return conditions
+
+
+def _relevance(text: str) -> Any:
+    """Full-text rank plus trigram closeness of the name, so a misspelt word still ranks its product."""
+    rank = func.ts_rank_cd(SEARCH_VECTOR, func.websearch_to_tsquery(SEARCH_CONFIG, text))
+    return cast(rank + func.word_similarity(text, col(Product.name)), Float(53))
+
+
+def _sort_columns(sort: ProductSort, search_text: str | None) -> tuple[Any, bool]:
+    """The expression a listing is ordered by (ties broken by id) and whether it descends."""
+    if sort is ProductSort.RELEVANCE and search_text:
+        return _relevance(search_text), True
+    if sort in (ProductSort.PRICE_ASC, ProductSort.PRICE_DESC):
+        return col(Product.price), sort is ProductSort.PRICE_DESC
+    if sort in (ProductSort.NAME_ASC, ProductSort.NAME_DESC):
+        return func.lower(col(Product.name)), sort is ProductSort.NAME_DESC
+    return col(Product.created_at), True
+
+
+async def search_products(
+    *,
+    session: AsyncSession,
+    search: ProductSearch,
+    sort: ProductSort,
+    limit: int,
+    after: SortKey | None,
+) -> list[tuple[ProductRecord, SortKey]]:
+    """One page of products in keyset order, each with the key its cursor encodes."""
+    key, descending = _sort_columns(sort, search.text)
+    statement = select(Product, key.label("sort_key")).where(*_conditions(search))
+    if after is not None:
+        position = tuple_(key, col(Product.id))
+        statement = statement.where(position < tuple_(*after) if descending else position > tuple_(*after))
+    order = (key.desc(), col(Product.id).desc()) if descending else (key.asc(), col(Product.id).asc())
+    rows = await session.exec(statement.order_by(*order).limit(limit))
+    return [(_record(product), (sort_key, product.id)) for product, sort_key in rows]
+
+
+async def count_products(*, session: AsyncSession, search: ProductSearch) -> int:
+    statement = select(func.count()).select_from(Product).where(*_conditions(search))
+    return int((await session.exec(statement)).one())
+
+
+async def insert_product(*, session: AsyncSession, values: Mapping[str, Any]) -> ProductRecord:
+    row = Product(**values)
+    session.add(row)
+    await _flush_or_conflict(session, f"A product with SKU '{values.get('sku')}' already exists.")
+    return _record(row)
+
+
+async def update_product(
+    *, session: AsyncSession, product_id: uuid.UUID, changes: Mapping[str, Any]
+) -> ProductRecord | None:
+    """Apply `changes` to a live product; None when there is no such product."""
+    row = await session.get(Product, product_id, with_for_update=True)
+    if row is None or row.deleted_at is not None:
+        return None
+    for name, value in changes.items():
+        setattr(row, name, value)
+    row.updated_at = utc_now()
+    await _flush_or_conflict(session, f"A product with SKU '{changes.get('sku')}' already exists.")
+    return _record(row)
+
+
+async def change_stock(
+    *,
+    session: AsyncSession,
+    product_id: uuid.UUID,
+    on_hand_delta: int = 0,
+    reserved_delta: int = 0,
+    require_available: int | None = None,
+) -> ProductRecord | None:
+    """Move a live product's counts in one guarded UPDATE; None when the guard (or the product) fails.
+
+    The guard is evaluated on the row as locked, so concurrent changes cannot oversell: on-hand never
+    drops below reserved, and `require_available` demands that much available stock first.
+    """
+    conditions = [
+        col(Product.id) == product_id,
+        col(Product.deleted_at).is_(None),
+        col(Product.stock_on_hand) + on_hand_delta >= col(Product.stock_reserved) + reserved_delta,
+        col(Product.stock_reserved) + reserved_delta >= 0,
+    ]
+    if require_available is not None:
+        conditions.append(col(Product.stock_on_hand) - col(Product.stock_reserved) >= require_available)
+    statement = (
+        update(Product)
+        .where(*conditions)
+        .values(
+            stock_on_hand=col(Product.stock_on_hand) + on_hand_delta,
+            stock_reserved=col(Product.stock_reserved) + reserved_delta,
+            updated_at=utc_now(),
+        )
+        .returning(Product)
+    )
+    result = await session.execute(statement.execution_options(synchronize_session=False))
+    row = result.scalars().first()
+    return _record(row) if row is not None else None
+
+
+async def record_movements(*, session: AsyncSession, movements: Sequence[StockMovement]) -> None:
+    session.add_all(movements)
+    await session.flush()
+
+
+async def list_movements(
+    *, session: AsyncSession, product_id: uuid.UUID, limit: int, before: tuple[datetime, uuid.UUID] | None
+) -> list[StockMovementRecord]:
+    """The ledger of one product, newest first, in keyset pages."""
+    statement = select(StockMovement).where(col(StockMovement.product_id) == product_id)
+    if before is not None:
+        statement = statement.where(
+            tuple_(col(StockMovement.created_at), col(StockMovement.id)) < tuple_(*before)
+        )
+    statement = statement.order_by(col(StockMovement.created_at).desc(), col(StockMovement.id).desc()).limit(
+        limit
+    )
+    rows = await session.exec(statement)
+    return [StockMovementRecord.model_validate(row, from_attributes=True) for row in rows]
+
+
+# ---------------------------------------------------------------- reservations
+
+
+async def claim_reservation(*, session: AsyncSession, order_id: uuid.UUID, status: ReservationStatus) -> bool:
+    """Create the order's reservation header; False when it already exists (then it is only locked).
+
+    A concurrent claim of the same order waits here for the first to finish, so one order id is
+    only ever reserved once.
+    """
+    statement = (
+        insert(StockReservation)
+        .values(order_id=order_id, status=status.value, created_at=utc_now(), updated_at=utc_now())
+        .on_conflict_do_nothing(index_elements=["order_id"])
+        .returning(col(StockReservation.order_id))
+    )
+    created = (await session.execute(statement)).first() is not None
+    if not created:
+        await session.execute(
+            select(StockReservation).where(col(StockReservation.order_id) == order_id).with_for_update()
+        )
+    return created
+
+
+async def get_reservation(
+    *, session: AsyncSession, order_id: uuid.UUID, lock: bool = False
+) -> ReservationRecord | None:
+    statement = select(StockReservation).where(col(StockReservation.order_id) == order_id)
+    header = (await session.exec(statement.with_for_update() if lock else statement)).first()
+    if header is None:
+        return None
+    lines = await session.exec(
+        select(StockReservationLine)
+        .where(col(StockReservationLine.order_id) == order_id)
+        .order_by(col(StockReservationLine.product_id))
+    )
+    return ReservationRecord(
+        order_id=order_id,
+        status=ReservationStatus(header.status),
+        lines=[ReservationLine(product_id=line.product_id, quantity=line.quantity) for line in lines],
+    )
+
+
+async def add_reservation_lines(
+    *, session: AsyncSession, order_id: uuid.UUID, lines: Sequence[ReservationLine]
+) -> None:
+    session.add_all(
+        [
+            StockReservationLine(order_id=order_id, product_id=line.product_id, quantity=line.quantity)
+            for line in lines
+        ]
+    )
+    await session.flush()
+
+
+async def set_reservation_status(
+    *, session: AsyncSession, order_id: uuid.UUID, status: ReservationStatus
+) -> None:
+    await session.execute(
+        update(StockReservation)
+        .where(col(StockReservation.order_id) == order_id)
+        .values(status=status.value, updated_at=utc_now())
+    )
+
+
+async def _flush_or_conflict(session: AsyncSession, message: str) -> None:
+    try:
+        await session.flush()
+    except IntegrityError as error:
+        if getattr(error.orig, "sqlstate", None) == "23505" or "unique" in str(error.orig).lower():
+            raise ConflictError(message) from error
+        raise

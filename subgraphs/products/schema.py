@@ -1,0 +1,13 @@
+"""The products subgraph's Federation 2 schema."""
+
+from __future__ import annotations
+
+from subgraphs.common.graphql import SubgraphSchema, build_schema
+from subgraphs.products.resolvers import Mutation, Query
+from subgraphs.products.types import Category, Product
+
+
+def create_schema(*, document_cache_size: int = 1024) -> SubgraphSchema:
+    return build_schema(
+        query=Query, mutation=Mutation, types=[Product, Category], document_cache_size=document_cache_size
+    )

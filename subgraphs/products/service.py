@@ -1,0 +1,668 @@
+"""The products subgraph's use cases: who may do what, input rules, transactions, cache invalidation.
+
+Every write checks the caller's role first, commits, then drops what it changed from the cache.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import urlparse
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from subgraphs.common.auth import Caller, Principal, Role, require_role
+from subgraphs.common.errors import BadUserInputError, ConflictError, NotFoundError, OutOfStockError
+from subgraphs.products import repository
+from subgraphs.products.caches import TREE_KEY, ProductCaches
+from subgraphs.products.category_tree import CategoryTree
+from subgraphs.products.models import (
+    CategoryRecord,
+    CategoryTreeSnapshot,
+    MovementKind,
+    ProductRecord,
+    ReservationLine,
+    ReservationRecord,
+    ReservationStatus,
+    StockMovement,
+    StockMovementRecord,
+)
+from subgraphs.products.repository import ProductSearch, ProductSort, SortKey
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+MAX_QUANTITY = 1_000_000
+MAX_PRICE = Decimal("9999999999.99")
+SKU_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._-]{1,63}$")
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")
+
+STAFF = (Role.ADMIN,)
+
+
+# ---------------------------------------------------------------- input rules
+
+
+def _text(value: Any, field: str, *, max_length: int, required: bool = True) -> str:
+    if not isinstance(value, str):
+        raise BadUserInputError(f"{field} must be text.", field=field)
+    text: str = value.strip()
+    if required and not text:
+        raise BadUserInputError(f"{field} must not be empty.", field=field)
+    if len(text) > max_length:
+        raise BadUserInputError(f"{field} must be at most {max_length} characters.", field=field)
+    return text
+
+
+def _price(value: Any) -> Decimal:
+    try:
+        price = Decimal(str(value))
+    except (InvalidOperation, ValueError) as error:
+        raise BadUserInputError("price must be a decimal number.", field="price") from error
+    if not price.is_finite() or price < 0:
+        raise BadUserInputError("price must not be negative.", field="price")
+    if price > MAX_PRICE:
+        raise BadUserInputError("price is too large.", field="price")
+    if price != price.quantize(Decimal("0.01")):
+        raise BadUserInputError("price has at most two decimal places.", field="price")
+    return price.quantize(Decimal("0.01"))
+
+
+def _image_url(value: Any) -> str | None:
+    if value is None:
+        return None
+    url = _text(value, "imageUrl", max_length=2048)
+    parsed = urlparse(url)
+    if parsed.scheme not in {"http", "https"} or not parsed.netloc:
+        raise BadUserInputError("imageUrl must be an http(s) URL.", field="imageUrl")
+    return url
+
+
+def _sku(value: Any) -> str:
+    sku = _text(value, "sku", max_length=64).upper()
+    if not SKU_PATTERN.match(sku):
+        raise BadUserInputError("sku must be 2-64 letters, digits, '.', '_' or '-'.", field="sku")
+    return sku
+
+
+def _currency(value: Any) -> str:
+    currency = _text(value, "currency", max_length=3).upper()
+    if not CURRENCY_PATTERN.match(currency):
+        raise BadUserInputError("currency must be a three-letter ISO 4217 code.", field="currency")
+    return currency
+
+
+def _quantity(value: int, field: str) -> int:
+    if value <= 0 or value > MAX_QUANTITY:
+        raise BadUserInputError(f"{field} must be between 1 and {MAX_QUANTITY}.", field=field)
+    return value
+
+
+PRODUCT_FIELD_RULES: dict[str, Callable[[Any], Any]] = {
+    "sku": _sku,
+    "name": lambda v: _text(v, "name", max_length=200),
+    "description": lambda v: _text(
+        v if v is not None else "", "description", max_length=10_000, required=False
+    ),
+    "price": _price,
+    "currency": _currency,
+    "image_url": _image_url,
+    "active": lambda v: bool(v) if v is not None else True,
+}
+
+
+def _product_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    cleaned: dict[str, Any] = {}
+    for name, value in values.items():
+        if name == "category_id":
+            cleaned[name] = value
+            continue
+        if value is None and name not in {"image_url", "description"}:
+            raise BadUserInputError(f"{name} cannot be null.", field=name)
+        cleaned[name] = PRODUCT_FIELD_RULES[name](value)
+    return cleaned
+
+
+async def _require_category(session: AsyncSession, category_id: uuid.UUID | None) -> None:
+    if category_id is None:
+        return
+    tree = CategoryTree(await repository.list_categories(session=session))
+    if tree.get(category_id) is None:
+        raise BadUserInputError("There is no such category.", field="categoryId")
+
+
+# ---------------------------------------------------------------- reading
+
+
+async def load_category_tree(*, session: AsyncSession, caches: ProductCaches) -> CategoryTree:
+    """The tree from Redis, or from one SQL query (then cached)."""
+    cached = (await caches.category_tree.get_many([TREE_KEY]))[0]
+    if cached is None:
+        cached = CategoryTreeSnapshot(categories=await repository.list_categories(session=session))
+        await caches.category_tree.put_many({TREE_KEY: cached})
+    return CategoryTree(cached.categories)
+
+
+def is_visible(product: ProductRecord | None, caller: Caller) -> bool:
+    """Deleted products are gone for everyone; inactive ones are seen by admins only."""
+    if product is None or product.deleted_at is not None:
+        return False
+    return product.active or (isinstance(caller, Principal) and caller.role is Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class ProductPage:
+    items: list[tuple[ProductRecord, str]]
+    has_next_page: bool
+    has_previous_page: bool
+
+
+def encode_cursor(sort: ProductSort, key: SortKey) -> str:
+    value, product_id = key
+    raw = value.isoformat() if isinstance(value, datetime) else str(value)
+    payload = json.dumps({"s": sort.value, "k": raw, "i": str(product_id)}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: ProductSort, search_text: str | None) -> SortKey:
+    """The keyset position a cursor names; BAD_USER_INPUT if it is not one of ours for this sort."""
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if payload["s"] != sort.value:
+            raise ValueError("cursor from another sort order")
+        raw, product_id = payload["k"], uuid.UUID(payload["i"])
+        effective = sort if sort is not ProductSort.RELEVANCE or search_text else ProductSort.NEWEST
+        value: Any
+        if effective is ProductSort.NEWEST:
+            value = datetime.fromisoformat(raw)
+        elif effective in (ProductSort.PRICE_ASC, ProductSort.PRICE_DESC):
+            value = Decimal(raw)
+        elif effective is ProductSort.RELEVANCE:
+            value = float(raw)
+        else:
+            value = str(raw)
+    except (ValueError, KeyError, TypeError, InvalidOperation, binascii.Error) as error:
+        raise BadUserInputError("The cursor is not valid for this listing.", field="after") from error
+    return value, product_id
+
+
+def page_size(first: int | None) -> int:
+    size = DEFAULT_PAGE_SIZE if first is None else first
+    if size < 1 or size > MAX_PAGE_SIZE:
+        raise BadUserInputError(
+            f"first must be between 1 and {MAX_PAGE_SIZE}.", field="first", max=MAX_PAGE_SIZE
+        )
+    return size
+
+
+def check_listing_access(caller: Caller, search: ProductSearch) -> None:
+    if search.include_inactive:
+        require_role(caller, *STAFF)
+    if search.min_price is not None and search.max_price is not None and search.min_price > search.max_price:
+        raise BadUserInputError("minPrice must not exceed maxPrice.", field="minPrice")
+
+
+async def list_products(
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    search: ProductSearch,
+    sort: ProductSort,
+    first: int | None,
+    after: str | None,
+) -> ProductPage:
+    check_listing_access(caller, search)
+    size = page_size(first)
+    position = decode_cursor(after, sort, search.text) if after else None
+    rows = await repository.search_products(
+        session=session, search=search, sort=sort, limit=size + 1, after=position
+    )
+    return ProductPage(
+        items=[(product, encode_cursor(sort, key)) for product, key in rows[:size]],
+        has_next_page=len(rows) > size,
+        has_previous_page=after is not None,
+    )
+
+
+async def count_products(*, session: AsyncSession, caller: Caller, search: ProductSearch) -> int:
+    check_listing_access(caller, search)
+    return await repository.count_products(session=session, search=search)
+
+
+async def product_by_sku(*, session: AsyncSession, caller: Caller, sku: str) -> ProductRecord | None:
+    product = await repository.get_live_product_by_sku(session=session, sku=sku.strip().upper())
+    return product if is_visible(product, caller) else None
+
+
+async def stock_movements(
+    *, session: AsyncSession, caller: Caller, product_id: uuid.UUID, first: int | None
+) -> list[StockMovementRecord]:
+    require_role(caller, *STAFF)
+    return await repository.list_movements(
+        session=session, product_id=product_id, limit=page_size(first), before=None
+    )
+
+
+# ---------------------------------------------------------------- catalogue writes
+
+
+async def create_product(
+    *,
+    session: AsyncSession,
+    caches: ProductCaches,
+    caller: Caller,
+    values: Mapping[str, Any],
+    initial_stock: int = 0,
+) -> ProductRecord:
+    actor = require_role(caller, *STAFF)
+    missing = [name for name in ("sku", "name", "price") if values.get(name) is None]
+    if missing:
+        raise BadUserInputError(f"{missing[0]} is required.", field=missing[0])
+    cleaned = _product_values(values)
+    await _require_category(session, cleaned.get("category_id"))
+    if initial_stock < 0 or initial_stock > MAX_QUANTITY:
+        raise BadUserInputError(f"initialStock must be between 0 and {MAX_QUANTITY}.", field="initialStock")
+    product = await repository.insert_product(
+        session=session, values={**cleaned, "stock_on_hand": initial_stock}
+    )
+    if initial_stock:
+        await repository.record_movements(
+            session=session,
+            movements=[
+                _movement(
+                    product.id, MovementKind.RESTOCK, actor, on_hand=initial_stock, reason="initial stock"
+                )
+            ],
+        )
+    await session.commit()
+    await caches.forget_products([product.id])
+    return product
+
+
+async def update_product(
+    *,
+    session: AsyncSession,
+    caches: ProductCaches,
+    caller: Caller,
+    product_id: uuid.UUID,
+    changes: Mapping[str, Any],
+) -> ProductRecord:
+    require_role(caller, *STAFF)
+    cleaned = _product_values(changes)
+    if "category_id" in cleaned:
+        await _require_category(session, cleaned["category_id"])
+    product = await repository.update_product(session=session, product_id=product_id, changes=cleaned)
+    if product is None:
+        raise NotFoundError("There is no such product.", productId=str(product_id))
+    await session.commit()
+    await caches.forget_products([product_id])
+    return product
+
+
+async def delete_product(
+    *, session: AsyncSession, caches: ProductCaches, caller: Caller, product_id: uuid.UUID
+) -> ProductRecord:
+    """Soft delete: the product leaves listings but stays resolvable for the orders that reference it."""
+    require_role(caller, *STAFF)
+    product = await repository.update_product(
+        session=session,
+        product_id=product_id,
+        changes={"deleted_at": datetime.now().astimezone(), "active": False},
+    )
+    if product is None:
+        raise NotFoundError("There is no such product.", productId=str(product_id))
+    await session.commit()
+    await caches.forget_products([product_id])
+    return product
+
+
+async def create_category(
+    *,
+    session: AsyncSession,
+    caches: ProductCaches,
+    caller: Caller,
+    name: str,
+    slug: str | None,
+    description: str | None,
+    parent_id: uuid.UUID | None,
+) -> CategoryRecord:
+    require_role(caller, *STAFF)
+    clean_name = _text(name, "name", max_length=100)
+    values = {
+        "name": clean_name,
+        "slug": _slug(slug if slug is not None else clean_name),
+        "description": _text(description or "", "description", max_length=2000, required=False),
+        "parent_id": parent_id,
+    }
+    tree = CategoryTree(await repository.list_categories(session=session))
+    if parent_id is not None and tree.get(parent_id) is None:
+        raise BadUserInputError("There is no such parent category.", field="parentId")
+    category = await repository.insert_category(session=session, values=values)
+    await session.commit()
+    await caches.forget_category_tree()
+    return category
+
+
+async def update_category(
+    *,
+    session: AsyncSession,
+    caches: ProductCaches,
+    caller: Caller,
+    category_id: uuid.UUID,
+    changes: Mapping[str, Any],
+) -> CategoryRecord:
+    require_role(caller, *STAFF)
+    cleaned: dict[str, Any] = {}
+    if "name" in changes:
+        cleaned["name"] = _text(changes["name"], "name", max_length=100)
+    if "slug" in changes:
+        cleaned["slug"] = _slug(changes["slug"])
+    if "description" in changes:
+        cleaned["description"] = _text(
+            changes["description"] or "", "description", max_length=2000, required=False
+        )
+    category = await repository.update_category(session=session, category_id=category_id, changes=cleaned)
+    if category is None:
+        raise NotFoundError("There is no such category.", categoryId=str(category_id))
+    await session.commit()
+    await caches.forget_category_tree()
+    return category
+
+
+async def move_category(
+    *,
+    session: AsyncSession,
+    caches: ProductCaches,
+    caller: Caller,
+    category_id: uuid.UUID,
+    parent_id: uuid.UUID | None,
+) -> CategoryRecord:
+    """Re-parent a category (None makes it a root); refused when it would put it under itself."""
+    require_role(caller, *STAFF)
+    tree = CategoryTree(await repository.list_categories(session=session))
+    if tree.get(category_id) is None:
+        raise NotFoundError("There is no such category.", categoryId=str(category_id))
+    if parent_id is not None:
+        if tree.get(parent_id) is None:
+            raise BadUserInputError("There is no such parent category.", field="parentId")
+        if tree.is_descendant_or_self(parent_id, of=category_id):
+            raise BadUserInputError(
+                "A category cannot move under itself or its descendants.", field="parentId"
+            )
+    category = await repository.update_category(
+        session=session, category_id=category_id, changes={"parent_id": parent_id}
+    )
+    assert category is not None
+    await session.commit()
+    await caches.forget_category_tree()
+    return category
+
+
+async def delete_category(
+    *, session: AsyncSession, caches: ProductCaches, caller: Caller, category_id: uuid.UUID
+) -> CategoryRecord:
+    """Delete an empty category; one with subcategories or products is refused (move them first)."""
+    require_role(caller, *STAFF)
+    tree = CategoryTree(await repository.list_categories(session=session))
+    category = tree.get(category_id)
+    if category is None:
+        raise NotFoundError("There is no such category.", categoryId=str(category_id))
+    if tree.children(category_id):
+        raise ConflictError("The category has subcategories; move or delete them first.")
+    if await repository.count_products_in_category(session=session, category_id=category_id):
+        raise ConflictError("The category has products; move or delete them first.")
+    await repository.delete_category(session=session, category_id=category_id)
+    await session.commit()
+    await caches.forget_category_tree()
+    return category
+
+
+def _slug(value: Any) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", _text(value, "slug", max_length=100).lower()).strip("-")
+    if not SLUG_PATTERN.match(slug):
+        raise BadUserInputError("slug must contain letters or digits.", field="slug")
+    return slug
+
+
+# ---------------------------------------------------------------- stock
+
+
+def _movement(
+    product_id: uuid.UUID,
+    kind: MovementKind,
+    actor: Principal | None,
+    *,
+    on_hand: int = 0,
+    reserved: int = 0,
+    reason: str = "",
+    order_id: uuid.UUID | None = None,
+) -> StockMovement:
+    return StockMovement(
+        product_id=product_id,
+        kind=kind.value,
+        on_hand_delta=on_hand,
+        reserved_delta=reserved,
+        reason=reason,
+        order_id=order_id,
+        actor=actor.subject if actor else None,
+    )
+
+
+async def restock(
+    *,
+    session: AsyncSession,
+    caches: ProductCaches,
+    caller: Caller,
+    product_id: uuid.UUID,
+    quantity: int,
+    note: str | None,
+) -> ProductRecord:
+    actor = require_role(caller, *STAFF)
+    _quantity(quantity, "quantity")
+    reason = _text(note or "restock", "note", max_length=500)
+    product = await repository.change_stock(session=session, product_id=product_id, on_hand_delta=quantity)
+    if product is None:
+        raise NotFoundError("There is no such product.", productId=str(product_id))
+    await repository.record_movements(
+        session=session,
+        movements=[_movement(product_id, MovementKind.RESTOCK, actor, on_hand=quantity, reason=reason)],
+    )
+    await session.commit()
+    await caches.forget_products([product_id])
+    return product
+
+
+async def adjust_stock(
+    *,
+    session: AsyncSession,
+    caches: ProductCaches,
+    caller: Caller,
+    product_id: uuid.UUID,
+    delta: int,
+    reason: str,
+) -> ProductRecord:
+    """Correct the on-hand count (damage, a stock take...); it never drops below what is reserved."""
+    actor = require_role(caller, *STAFF)
+    if delta == 0 or abs(delta) > MAX_QUANTITY:
+        raise BadUserInputError(
+            f"delta must be non-zero and at most {MAX_QUANTITY} either way.", field="delta"
+        )
+    why = _text(reason, "reason", max_length=500)
+    product = await repository.change_stock(session=session, product_id=product_id, on_hand_delta=delta)
+    if product is None:
+        current = (await repository.get_products(session=session, ids=[product_id])).get(product_id)
+        if current is None or current.deleted_at is not None:
+            raise NotFoundError("There is no such product.", productId=str(product_id))
+        raise ConflictError(
+            "The adjustment would leave less stock on hand than is reserved.",
+            onHand=current.stock_on_hand,
+            reserved=current.stock_reserved,
+        )
+    await repository.record_movements(
+        session=session,
+        movements=[_movement(product_id, MovementKind.ADJUSTMENT, actor, on_hand=delta, reason=why)],
+    )
+    await session.commit()
+    await caches.forget_products([product_id])
+    return product
+
+
+def merge_lines(lines: Sequence[tuple[uuid.UUID, int]]) -> list[ReservationLine]:
+    """One line per product (quantities added), in product-id order so row locks never deadlock."""
+    merged: dict[uuid.UUID, int] = {}
+    for product_id, quantity in lines:
+        if quantity <= 0 or quantity > MAX_QUANTITY:
+            raise BadUserInputError(f"quantity must be between 1 and {MAX_QUANTITY}.", field="quantity")
+        merged[product_id] = merged.get(product_id, 0) + quantity
+    if not merged:
+        raise BadUserInputError("A reservation needs at least one item.", field="items")
+    return [
+        ReservationLine(product_id=pid, quantity=qty)
+        for pid, qty in sorted(merged.items(), key=lambda i: i[0])
+    ]
+
+
+async def reserve_stock(
+    *,
+    session: AsyncSession,
+    caches: ProductCaches,
+    caller: Caller,
+    order_id: uuid.UUID,
+    lines: Sequence[tuple[uuid.UUID, int]],
+) -> ReservationRecord:
+    """Hold stock for an order, all lines or none. Repeating it for the same order returns the first."""
+    actor = require_role(caller, Role.SERVICE)
+    wanted = merge_lines(lines)
+    if not await repository.claim_reservation(
+        session=session, order_id=order_id, status=ReservationStatus.RESERVED
+    ):
+        existing = await repository.get_reservation(session=session, order_id=order_id)
+        await session.rollback()
+        assert existing is not None
+        if existing.status is ReservationStatus.RELEASED:
+            raise ConflictError("The reservation for this order was released.", orderId=str(order_id))
+        if existing.lines != wanted:
+            raise ConflictError("This order already holds a different reservation.", orderId=str(order_id))
+        return existing
+    shortages: list[dict[str, Any]] = []
+    for line in wanted:
+        product = await repository.change_stock(
+            session=session,
+            product_id=line.product_id,
+            reserved_delta=line.quantity,
+            require_available=line.quantity,
+        )
+        if product is None or not product.active:
+            shortages.append(await _shortage(session, line))
+    if shortages:
+        await session.rollback()
+        unknown = [s for s in shortages if s["available"] is None]
+        if unknown:
+            raise NotFoundError("Some products do not exist or are not for sale.", items=unknown)
+        raise OutOfStockError("Not enough stock for some items.", items=shortages)
+    await repository.add_reservation_lines(session=session, order_id=order_id, lines=wanted)
+    await repository.record_movements(
+        session=session,
+        movements=[
+            _movement(
+                line.product_id, MovementKind.RESERVATION, actor, reserved=line.quantity, order_id=order_id
+            )
+            for line in wanted
+        ],
+    )
+    await session.commit()
+    await caches.forget_products([line.product_id for line in wanted])
+    return ReservationRecord(order_id=order_id, status=ReservationStatus.RESERVED, lines=wanted)
+
+
+async def _shortage(session: AsyncSession, line: ReservationLine) -> dict[str, Any]:
+    product = (await repository.get_products(session=session, ids=[line.product_id])).get(line.product_id)
+    live = product is not None and product.deleted_at is None and product.active
+    return {
+        "productId": str(line.product_id),
+        "requested": line.quantity,
+        "available": product.stock_available if live and product else None,
+    }
+
+
+async def release_stock(
+    *, session: AsyncSession, caches: ProductCaches, caller: Caller, order_id: uuid.UUID
+) -> ReservationRecord:
+    """Give an order's held stock back. Releasing an unknown order records the release, so a reservation
+    still in flight for it (a timed-out call) cannot take stock afterwards."""
+    actor = require_role(caller, Role.SERVICE)
+    await repository.claim_reservation(session=session, order_id=order_id, status=ReservationStatus.RELEASED)
+    reservation = await repository.get_reservation(session=session, order_id=order_id, lock=True)
+    assert reservation is not None
+    if reservation.status is ReservationStatus.COMMITTED:
+        await session.rollback()
+        raise ConflictError("The reservation was already committed; restock instead.", orderId=str(order_id))
+    if reservation.status is ReservationStatus.RESERVED:
+        for line in reservation.lines:
+            await repository.change_stock(
+                session=session, product_id=line.product_id, reserved_delta=-line.quantity
+            )
+        await repository.record_movements(
+            session=session,
+            movements=[
+                _movement(
+                    line.product_id, MovementKind.RELEASE, actor, reserved=-line.quantity, order_id=order_id
+                )
+                for line in reservation.lines
+            ],
+        )
+        await repository.set_reservation_status(
+            session=session, order_id=order_id, status=ReservationStatus.RELEASED
+        )
+    await session.commit()
+    await caches.forget_products([line.product_id for line in reservation.lines])
+    return reservation.model_copy(update={"status": ReservationStatus.RELEASED})
+
+
+async def commit_stock(
+    *, session: AsyncSession, caches: ProductCaches, caller: Caller, order_id: uuid.UUID
+) -> ReservationRecord:
+    """Turn an order's held stock into a sale: on-hand and reserved both drop. Idempotent."""
+    actor = require_role(caller, Role.SERVICE)
+    reservation = await repository.get_reservation(session=session, order_id=order_id, lock=True)
+    if reservation is None:
+        raise NotFoundError("There is no reservation for this order.", orderId=str(order_id))
+    if reservation.status is ReservationStatus.RELEASED:
+        await session.rollback()
+        raise ConflictError("The reservation for this order was released.", orderId=str(order_id))
+    if reservation.status is ReservationStatus.RESERVED:
+        for line in reservation.lines:
+            await repository.change_stock(
+                session=session,
+                product_id=line.product_id,
+                on_hand_delta=-line.quantity,
+                reserved_delta=-line.quantity,
+            )
+        await repository.record_movements(
+            session=session,
+            movements=[
+                _movement(
+                    line.product_id,
+                    MovementKind.SALE,
+                    actor,
+                    on_hand=-line.quantity,
+                    reserved=-line.quantity,
+                    order_id=order_id,
+                )
+                for line in reservation.lines
+            ],
+        )
+        await repository.set_reservation_status(
+            session=session, order_id=order_id, status=ReservationStatus.COMMITTED
+        )
+    await session.commit()
+    await caches.forget_products([line.product_id for line in reservation.lines])
+    return reservation.model_copy(update={"status": ReservationStatus.COMMITTED})

@@ -1,0 +1,259 @@
+"""GraphQL object types of the products subgraph, built from records (never from ORM rows)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import strawberry
+from strawberry.types import Info
+
+from subgraphs.common.auth import Role, require_role
+from subgraphs.common.ids import try_parse_id
+from subgraphs.products import service
+from subgraphs.products.enums import MovementKind, ProductSort, ReservationStatus
+from subgraphs.products.models import CategoryRecord, ProductRecord, ReservationRecord, StockMovementRecord
+from subgraphs.products.repository import ProductSearch
+
+if TYPE_CHECKING:
+    from subgraphs.products.context import ProductsContext
+
+    ProductsInfo = Info[ProductsContext, None]
+else:
+    ProductsInfo = Info
+
+
+@strawberry.type(description="Stock of a product: what is on hand, held by open orders, and for sale.")
+class Stock:
+    on_hand_count: strawberry.Private[int]
+    reserved_count: strawberry.Private[int]
+
+    @strawberry.field(description="Units in the warehouse (admins only).")
+    def on_hand(self, info: ProductsInfo) -> int:
+        require_role(info.context.caller, Role.ADMIN, Role.SERVICE)
+        return self.on_hand_count
+
+    @strawberry.field(description="Units held by orders not yet paid or cancelled (admins only).")
+    def reserved(self, info: ProductsInfo) -> int:
+        require_role(info.context.caller, Role.ADMIN, Role.SERVICE)
+        return self.reserved_count
+
+    @strawberry.field(description="Units that can be ordered now.")
+    def available(self) -> int:
+        return self.on_hand_count - self.reserved_count
+
+    @strawberry.field
+    def in_stock(self) -> bool:
+        return self.on_hand_count > self.reserved_count
+
+
+@strawberry.federation.type(keys=["id"], description="Something the shop sells.")
+class Product:
+    id: strawberry.ID
+    sku: str
+    name: str
+    description: str
+    price: Decimal = strawberry.field(
+        description="Unit price in `currency`, as a decimal string (never a float)."
+    )
+    currency: str = strawberry.field(description="ISO 4217 code of `price`.")
+    image_url: str | None
+    active: bool = strawberry.field(description="Whether the product is for sale.")
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None = strawberry.field(
+        description="Set when the product was removed from the catalogue."
+    )
+    stock: Stock
+    category_id: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_record(cls, record: ProductRecord) -> Product:
+        return cls(
+            id=strawberry.ID(str(record.id)),
+            sku=record.sku,
+            name=record.name,
+            description=record.description,
+            price=record.price,
+            currency=record.currency,
+            image_url=record.image_url,
+            active=record.active,
+            created_at=record.created_at,
+            updated_at=record.updated_at,
+            deleted_at=record.deleted_at,
+            stock=Stock(on_hand_count=record.stock_on_hand, reserved_count=record.stock_reserved),
+            category_id=record.category_id,
+        )
+
+    @classmethod
+    async def resolve_reference(cls, info: ProductsInfo, id: strawberry.ID) -> Product | None:
+        product_id = try_parse_id(id)
+        record = await info.context.loaders.products.load(product_id) if product_id else None
+        return cls.from_record(record) if record is not None else None
+
+    @strawberry.field
+    async def category(self, info: ProductsInfo) -> Category | None:
+        if self.category_id is None:
+            return None
+        record = (await info.context.category_tree()).get(self.category_id)
+        return Category.from_record(record) if record is not None else None
+
+
+@strawberry.federation.type(keys=["id"], description="A node of the category tree.")
+class Category:
+    id: strawberry.ID
+    name: str
+    slug: str
+    description: str
+    parent_id: strawberry.Private[uuid.UUID | None]
+    category_id: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_record(cls, record: CategoryRecord) -> Category:
+        return cls(
+            id=strawberry.ID(str(record.id)),
+            name=record.name,
+            slug=record.slug,
+            description=record.description,
+            parent_id=record.parent_id,
+            category_id=record.id,
+        )
+
+    @classmethod
+    async def resolve_reference(cls, info: ProductsInfo, id: strawberry.ID) -> Category | None:
+        category_id = try_parse_id(id)
+        record = (await info.context.category_tree()).get(category_id) if category_id else None
+        return cls.from_record(record) if record is not None else None
+
+    @strawberry.field
+    async def parent(self, info: ProductsInfo) -> Category | None:
+        if self.parent_id is None:
+            return None
+        record = (await info.context.category_tree()).get(self.parent_id)
+        return Category.from_record(record) if record is not None else None
+
+    @strawberry.field
+    async def children(self, info: ProductsInfo) -> list[Category]:
+        tree = await info.context.category_tree()
+        return [Category.from_record(child) for child in tree.children(self.category_id)]
+
+    @strawberry.field(description="The breadcrumb: from the root down to this category.")
+    async def path(self, info: ProductsInfo) -> list[Category]:
+        tree = await info.context.category_tree()
+        return [Category.from_record(node) for node in tree.ancestors_and_self(self.category_id)]
+
+    @strawberry.field(description="Products of this category (and, by default, of its descendants).")
+    async def products(
+        self,
+        info: ProductsInfo,
+        first: int | None = None,
+        after: str | None = None,
+        sort: ProductSort = ProductSort.NEWEST,
+        include_subcategories: bool = True,
+    ) -> ProductConnection:
+        tree = await info.context.category_tree()
+        ids = tree.descendants_and_self(self.category_id) if include_subcategories else [self.category_id]
+        return await product_connection(info, ProductSearch(category_ids=ids), sort, first=first, after=after)
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class ProductEdge:
+    cursor: str
+    node: Product
+
+
+@strawberry.type(description="A page of products; `totalCount` costs one more query, so ask only when shown.")
+class ProductConnection:
+    edges: list[ProductEdge]
+    page_info: PageInfo
+    search: strawberry.Private[ProductSearch]
+
+    @strawberry.field
+    def nodes(self) -> list[Product]:
+        return [edge.node for edge in self.edges]
+
+    @strawberry.field(description="How many products match, over all pages.")
+    async def total_count(self, info: ProductsInfo) -> int:
+        async with info.context.db.use() as session:
+            return await service.count_products(
+                session=session, caller=info.context.caller, search=self.search
+            )
+
+
+async def product_connection(
+    info: ProductsInfo, search: ProductSearch, sort: ProductSort, *, first: int | None, after: str | None
+) -> ProductConnection:
+    async with info.context.db.use() as session:
+        page = await service.list_products(
+            session=session, caller=info.context.caller, search=search, sort=sort, first=first, after=after
+        )
+    edges = [ProductEdge(cursor=cursor, node=Product.from_record(record)) for record, cursor in page.items]
+    return ProductConnection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.has_next_page,
+            has_previous_page=page.has_previous_page,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        search=search,
+    )
+
+
+@strawberry.type(description="One entry of the stock ledger.")
+class StockMovement:
+    id: strawberry.ID
+    kind: MovementKind
+    on_hand_delta: int
+    reserved_delta: int
+    reason: str
+    order_id: strawberry.ID | None
+    actor: str | None
+    created_at: datetime
+
+    @classmethod
+    def from_record(cls, record: StockMovementRecord) -> StockMovement:
+        return cls(
+            id=strawberry.ID(str(record.id)),
+            kind=record.kind,
+            on_hand_delta=record.on_hand_delta,
+            reserved_delta=record.reserved_delta,
+            reason=record.reason,
+            order_id=strawberry.ID(str(record.order_id)) if record.order_id else None,
+            actor=record.actor,
+            created_at=record.created_at,
+        )
+
+
+@strawberry.federation.type(inaccessible=True, description="Internal: one product held by a reservation.")
+class StockReservationItem:
+    product_id: strawberry.ID
+    quantity: int
+
+
+@strawberry.federation.type(inaccessible=True, description="Internal: the stock an order holds.")
+class StockReservation:
+    order_id: strawberry.ID
+    status: ReservationStatus
+    items: list[StockReservationItem]
+
+    @classmethod
+    def from_record(cls, record: ReservationRecord) -> StockReservation:
+        return cls(
+            order_id=strawberry.ID(str(record.order_id)),
+            status=record.status,
+            items=[
+                StockReservationItem(product_id=strawberry.ID(str(line.product_id)), quantity=line.quantity)
+                for line in record.lines
+            ],
+        )
