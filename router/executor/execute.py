@@ -1,0 +1,146 @@
+"""Walk a query plan: run fetches (in sequence or in parallel), merge their results, shape the response."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import OperationType
+
+from router.executor.fetcher import SubgraphFetcher, SubgraphFetchError
+from router.executor.merge import deep_merge
+from router.executor.paths import objects_at
+from router.executor.representations import build_representations
+from router.executor.shaping import Shaper
+from router.executor.subgraph_errors import client_error, fetch_failure
+from router.planner.plan import (
+    ConditionNode,
+    FetchNode,
+    FlattenNode,
+    ParallelNode,
+    PlanNode,
+    QueryPlan,
+    SequenceNode,
+)
+from router.supergraph.model import Supergraph
+
+
+@dataclass(slots=True)
+class _Run:
+    """The mutable state of one execution: merged data and errors so far."""
+
+    variables: Mapping[str, Any]
+    raw_variables: Mapping[str, Any]
+    headers: Mapping[str, str]
+    operation_name: str | None
+    data: dict[str, Any] = field(default_factory=dict)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+class Executor:
+    """Executes plans against the subgraphs of one supergraph through a `SubgraphFetcher`."""
+
+    def __init__(self, supergraph: Supergraph, fetcher: SubgraphFetcher, urls: Mapping[str, str]) -> None:
+        self.supergraph = supergraph
+        self.fetcher = fetcher
+        self.urls = dict(urls)
+
+    def applies(self, type_condition: str | None, typename: str) -> bool:
+        """Whether a fragment on `type_condition` applies to an object whose `__typename` is `typename`."""
+        return (
+            type_condition is None
+            or type_condition == typename
+            or typename in self.supergraph.possible_types.get(type_condition, ())
+        )
+
+    async def execute(
+        self,
+        plan: QueryPlan,
+        *,
+        variables: Mapping[str, Any],
+        raw_variables: Mapping[str, Any],
+        headers: Mapping[str, str],
+        initial_data: dict[str, Any] | None = None,
+        initial_errors: list[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
+        """Run the plan and return the GraphQL response (`data`, and `errors` when there are any)."""
+        run = _Run(variables, raw_variables, headers, plan.operation.name)
+        run.data.update(initial_data or {})
+        run.errors.extend(initial_errors or ())
+        if plan.node is not None:
+            await self._node(plan.node, run)
+        root = self.supergraph.api_schema.get_root_type(OperationType(plan.operation.kind))
+        assert root is not None
+        shaper = Shaper(self.supergraph.api_schema, variables, self.applies, run.errors)
+        data = shaper.shape(root, plan.operation.selections, run.data)
+        response: dict[str, Any] = {"data": data}
+        if run.errors:
+            response["errors"] = run.errors
+        return response
+
+    async def _node(self, node: PlanNode, run: _Run) -> None:
+        if isinstance(node, SequenceNode):
+            for child in node.nodes:
+                await self._node(child, run)
+        elif isinstance(node, ParallelNode):
+            async with asyncio.TaskGroup() as group:
+                for child in node.nodes:
+                    group.create_task(self._node(child, run))
+        elif isinstance(node, FlattenNode):
+            if isinstance(node.node, FetchNode):
+                await self._entity_fetch(node.node, node.path, run)
+            else:
+                await self._node(node.node, run)
+        elif isinstance(node, ConditionNode):
+            branch = node.if_clause if run.variables.get(node.condition) else node.else_clause
+            if branch is not None:
+                await self._node(branch, run)
+        else:
+            await self._root_fetch(node, run)
+
+    def _variables_for(self, fetch: FetchNode, run: _Run) -> dict[str, Any]:
+        return {name: run.raw_variables[name] for name in fetch.variable_usages if name in run.raw_variables}
+
+    async def _send(self, fetch: FetchNode, variables: dict[str, Any], run: _Run) -> dict[str, Any] | None:
+        body: dict[str, Any] = {"query": fetch.operation, "variables": variables}
+        try:
+            return await self.fetcher.fetch(
+                fetch.service_name, self.urls[fetch.service_name], body, run.headers
+            )
+        except SubgraphFetchError as error:
+            run.errors.append(fetch_failure(fetch.service_name, str(error)))
+            return None
+
+    async def _root_fetch(self, fetch: FetchNode, run: _Run) -> None:
+        response = await self._send(fetch, self._variables_for(fetch, run), run)
+        if response is None:
+            return
+        run.errors.extend(client_error(error, fetch.service_name) for error in response.get("errors") or ())
+        if isinstance(response.get("data"), dict):
+            deep_merge(run.data, response["data"])
+
+    async def _entity_fetch(self, fetch: FetchNode, path: tuple[str, ...], run: _Run) -> None:
+        representations = build_representations(
+            objects_at(run.data, path), fetch.requires, fetch.typename_rewrites, self.applies
+        )
+        if not representations:
+            return
+        variables = self._variables_for(fetch, run)
+        variables["representations"] = [representation.value for representation in representations]
+        response = await self._send(fetch, variables, run)
+        if response is None:
+            return
+        entity_paths = [representation.targets[0][1] for representation in representations]
+        run.errors.extend(
+            client_error(error, fetch.service_name, entity_paths) for error in response.get("errors") or ()
+        )
+        data = response.get("data")
+        entities = data.get("_entities") if isinstance(data, dict) else None
+        if not isinstance(entities, list):
+            return
+        for representation, entity in zip(representations, entities, strict=False):
+            if isinstance(entity, dict):
+                for target, _ in representation.targets:
+                    deep_merge(target, entity)

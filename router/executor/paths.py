@@ -1,0 +1,35 @@
+"""Finding the objects a Flatten node applies to, with their paths in the client's response."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ResponsePath = list[str | int]
+
+
+def objects_at(data: Any, path: tuple[str, ...]) -> list[tuple[dict[str, Any], ResponsePath]]:
+    """Every object reachable along `path` (`@` enters each list element), with its response path."""
+    current: list[tuple[Any, ResponsePath]] = [(data, [])]
+    for segment in path:
+        following: list[tuple[Any, ResponsePath]] = []
+        for value, value_path in current:
+            if segment == "@":
+                if isinstance(value, list):
+                    following.extend((item, [*value_path, index]) for index, item in enumerate(value))
+            elif isinstance(value, dict) and segment in value:
+                following.append((value[segment], [*value_path, segment]))
+        current = following
+    found: list[tuple[dict[str, Any], ResponsePath]] = []
+    for value, value_path in current:
+        _collect_objects(value, value_path, found)
+    return found
+
+
+def _collect_objects(
+    value: Any, path: ResponsePath, found: list[tuple[dict[str, Any], ResponsePath]]
+) -> None:
+    if isinstance(value, dict):
+        found.append((value, path))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _collect_objects(item, [*path, index], found)

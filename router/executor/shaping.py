@@ -1,0 +1,202 @@
+"""Shape merged subgraph data into exactly the response the client asked for.
+
+Subgraph fetches select extra fields (keys, requirements, `__typename`) and return fields in their own
+order. Shaping walks the client's normalized operation over the merged data: it keeps only the fields
+asked for, in the order asked, applies `@skip`/`@include`, resolves fragments by `__typename`, and
+propagates nulls per the GraphQL specification (a null in a non-null position nulls the nearest
+nullable parent).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from graphql import (
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    is_abstract_type,
+    is_leaf_type,
+)
+
+from router.executor.paths import ResponsePath
+from router.planner.selection import Field, Selection
+
+Applies = Callable[[str | None, str], bool]
+_INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
+
+
+_Collected = tuple[str, str, tuple[Selection, ...]]
+
+
+class _NullInNonNull(Exception):
+    """A non-null position resolved to null; caught at the nearest nullable position."""
+
+
+class Shaper:
+    """Shapes one response. Create one per request (it memoizes field collection for that request)."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        variables: Mapping[str, Any],
+        applies: Applies,
+        errors: list[dict[str, Any]],
+    ) -> None:
+        self.schema = schema
+        self.variables = variables
+        self.applies = applies
+        self.errors = errors
+        self._collected: dict[tuple[str, int], list[_Collected]] = {}
+        self._keep_alive: list[tuple[Selection, ...]] = []
+
+    def shape(self, root: GraphQLObjectType, selections: tuple[Selection, ...], data: Any) -> Any:
+        try:
+            return self._object(root, data if isinstance(data, dict) else {}, selections, [])
+        except _NullInNonNull:
+            return None
+
+    def _included(self, selection: Selection) -> bool:
+        for directive in selection.directives:
+            name = directive.name.value
+            if name not in ("skip", "include"):
+                continue
+            argument = next((arg for arg in directive.arguments or () if arg.name.value == "if"), None)
+            if argument is None:
+                continue
+            raw: Any = getattr(argument.value, "value", None)
+            if argument.value.kind == "variable":
+                raw = self.variables.get(argument.value.name.value)  # type: ignore[attr-defined]
+            if bool(raw) != (name == "include"):
+                return False
+        return True
+
+    def _collect(self, runtime_type: str, selections: tuple[Selection, ...]) -> list[_Collected]:
+        """The response keys for objects of `runtime_type`, memoized per selection set.
+
+        The memo keeps every merged sub-selection alive, so keying by `id()` stays sound for the request.
+        """
+        memo_key = (runtime_type, id(selections))
+        collected = self._collected.get(memo_key)
+        if collected is None:
+            grouped: dict[str, list[Field]] = {}
+            self._collect_into(runtime_type, selections, grouped)
+            collected = [
+                (
+                    key,
+                    fields[0].name,
+                    fields[0].selections
+                    if len(fields) == 1
+                    else tuple(child for field in fields for child in field.selections),
+                )
+                for key, fields in grouped.items()
+            ]
+            self._collected[memo_key] = collected
+            self._keep_alive.append(selections)
+        return collected
+
+    def _collect_into(
+        self, runtime_type: str, selections: tuple[Selection, ...], into: dict[str, list[Field]]
+    ) -> None:
+        for selection in selections:
+            if not self._included(selection):
+                continue
+            if isinstance(selection, Field):
+                into.setdefault(selection.response_key, []).append(selection)
+            elif self.applies(selection.type_condition, runtime_type):
+                self._collect_into(runtime_type, selection.selections, into)
+
+    def _object(
+        self,
+        object_type: GraphQLObjectType,
+        value: dict[str, Any],
+        selections: tuple[Selection, ...],
+        path: ResponsePath,
+    ) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, name, sub in self._collect(object_type.name, selections):
+            if name == "__typename":
+                result[key] = object_type.name
+                continue
+            if name in _INTROSPECTION_FIELDS and not path:
+                result[key] = value.get(key)
+                continue
+            definition = object_type.fields[name]
+            result[key] = self._value(
+                definition.type, value.get(key), sub, [*path, key], object_type.name, name
+            )
+        return result
+
+    def _value(
+        self,
+        type_: GraphQLOutputType,
+        value: Any,
+        selections: tuple[Selection, ...],
+        path: ResponsePath,
+        parent: str,
+        field: str,
+    ) -> Any:
+        if isinstance(type_, GraphQLNonNull):
+            completed = self._nullable(type_.of_type, value, selections, path, parent, field)
+            if completed is None:
+                self._report_null(path, parent, field)
+                raise _NullInNonNull
+            return completed
+        try:
+            return self._nullable(type_, value, selections, path, parent, field)
+        except _NullInNonNull:
+            return None
+
+    def _nullable(
+        self,
+        type_: GraphQLOutputType,
+        value: Any,
+        selections: tuple[Selection, ...],
+        path: ResponsePath,
+        parent: str,
+        field: str,
+    ) -> Any:
+        if value is None:
+            return None
+        if isinstance(type_, GraphQLList):
+            if not isinstance(value, list):
+                return None
+            return [
+                self._value(type_.of_type, item, selections, [*path, index], parent, field)
+                for index, item in enumerate(value)
+            ]
+        if is_leaf_type(type_):
+            return value
+        if not isinstance(value, dict):
+            return None
+        object_type = self._runtime_type(type_, value)
+        if object_type is None:
+            return None
+        return self._object(object_type, value, selections, path)
+
+    def _runtime_type(self, type_: GraphQLOutputType, value: dict[str, Any]) -> GraphQLObjectType | None:
+        if isinstance(type_, GraphQLObjectType):
+            return type_
+        if not is_abstract_type(type_):
+            return None
+        runtime = self.schema.get_type(str(value.get("__typename")))
+        if isinstance(runtime, GraphQLObjectType) and self.schema.is_sub_type(type_, runtime):
+            return runtime
+        return None
+
+    def _report_null(self, path: ResponsePath, parent: str, field: str) -> None:
+        """Add the spec's error for a null in a non-null position, unless an error already covers it."""
+        for error in self.errors:
+            error_path = error.get("path")
+            if (
+                not isinstance(error_path, list)
+                or error_path[: len(path)] == path
+                or path[: len(error_path)] == error_path
+            ):
+                return
+        self.errors.append(
+            {"message": f"Cannot return null for non-nullable field {parent}.{field}.", "path": list(path)}
+        )

@@ -1,0 +1,32 @@
+"""Fixtures: the shop subgraphs served over HTTP, and a gateway (router core) in front of them."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import aiohttp
+import pytest
+
+from router.executor import HttpFetcher
+from router.gateway import Gateway
+from router.supergraph import parse_supergraph
+from tests.router.executor.shop_subgraphs import shop_apps
+from tests.router.servers import serving
+from tests.router.supergraphs.shop import SHOP
+
+
+@pytest.fixture(scope="session")
+def shop_urls() -> Iterator[dict[str, str]]:
+    with serving(shop_apps()) as urls:
+        yield urls
+
+
+@pytest.fixture(scope="session")
+async def http_session() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+@pytest.fixture(scope="session")
+def shop_gateway(shop_urls: dict[str, str], http_session: aiohttp.ClientSession) -> Gateway:
+    return Gateway(parse_supergraph(SHOP), HttpFetcher(http_session), shop_urls)
