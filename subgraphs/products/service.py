@@ -41,7 +41,7 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_QUANTITY = 1_000_000
 MAX_PRICE = Decimal("9999999999.99")
-SKU_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._-]{1,63}$")
+SKU_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,63}$")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")
 
@@ -89,7 +89,7 @@ def _image_url(value: Any) -> str | None:
 def _sku(value: Any) -> str:
     sku = _text(value, "sku", max_length=64).upper()
     if not SKU_PATTERN.match(sku):
-        raise BadUserInputError("sku must be 2-64 letters, digits, '.', '_' or '-'.", field="sku")
+        raise BadUserInputError("sku must be 1-64 letters, digits, '.', '_' or '-'.", field="sku")
     return sku
 
 

@@ -1,0 +1,88 @@
+"""Session-wide fixtures: the real PostgreSQL and Redis the tests run against, and a token key pair."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from redis.asyncio import Redis
+
+from subgraphs.common.auth import Role
+from subgraphs.common.redis import create_redis
+from subgraphs.common.signing import SigningKey
+from tests.support.database import scratch_database
+from tests.support.services import ServiceUnavailable, ServiceUrls, provide_services
+
+ISSUER = "gocart-users"
+AUDIENCE = "gocart"
+
+
+@pytest.fixture(scope="session")
+def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceUrls]:
+    try:
+        with provide_services(tmp_path_factory.mktemp("services")) as urls:
+            yield urls
+    except ServiceUnavailable as error:
+        pytest.fail(str(error))
+
+
+@pytest.fixture(scope="session")
+async def database_url(services: ServiceUrls) -> AsyncIterator[str]:
+    """A fresh database for this test session, dropped at the end."""
+    async with scratch_database(services.database_url) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def cache_namespace() -> str:
+    """Every Redis key the tests write starts with this, so a shared Redis stays usable."""
+    return f"gocart-test-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(scope="session")
+async def redis(services: ServiceUrls, cache_namespace: str) -> AsyncIterator[Redis]:
+    client = create_redis(services.redis_url)
+    yield client
+    keys = [key async for key in client.scan_iter(match=f"{cache_namespace}:*")]
+    if keys:
+        await client.delete(*keys)
+    await client.aclose()
+
+
+@pytest.fixture(scope="session")
+def signing_key() -> SigningKey:
+    return SigningKey.generate()
+
+
+class Tokens:
+    """Mints access tokens signed by the test key pair, as the users subgraph will."""
+
+    def __init__(self, key: SigningKey) -> None:
+        self.key = key
+
+    def for_role(self, role: Role, subject: str | None = None, ttl_seconds: int = 600) -> str:
+        return self.key.mint(
+            subject=subject or f"{role}-{uuid.uuid4().hex[:6]}",
+            role=role,
+            issuer=ISSUER,
+            audience=AUDIENCE,
+            ttl_seconds=ttl_seconds,
+        )
+
+    @property
+    def admin(self) -> str:
+        return self.for_role(Role.ADMIN, "admin-1")
+
+    @property
+    def customer(self) -> str:
+        return self.for_role(Role.CUSTOMER, "customer-1")
+
+    @property
+    def service(self) -> str:
+        return self.for_role(Role.SERVICE, "orders")
+
+
+@pytest.fixture(scope="session")
+def tokens(signing_key: SigningKey) -> Tokens:
+    return Tokens(signing_key)

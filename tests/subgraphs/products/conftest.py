@@ -1,0 +1,84 @@
+"""The products subgraph served in-process against the real PostgreSQL and Redis."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+from pydantic import SecretStr
+from redis.asyncio import Redis
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from subgraphs.common.context import AppResources
+from subgraphs.common.signing import SigningKey
+from subgraphs.products.config import ProductsSettings
+from subgraphs.products.main import create_app
+from tests.conftest import AUDIENCE, ISSUER
+from tests.subgraphs.products.builders import Catalog
+from tests.support.graphql import GraphQLClient
+
+TABLES = "products.stock_movements, products.stock_reservation_lines, products.stock_reservations, products.products, products.categories"
+
+
+@pytest.fixture(scope="session")
+def products_settings(database_url: str, redis: Redis, cache_namespace: str, signing_key: SigningKey, services: Any) -> ProductsSettings:
+    return ProductsSettings(
+        database_url=SecretStr(database_url),
+        redis_url=SecretStr(services.redis_url),
+        cache_namespace=cache_namespace,
+        jwt_jwks=SecretStr(signing_key.jwks()),
+        jwt_issuer=ISSUER,
+        jwt_audience=AUDIENCE,
+        log_json=False,
+    )
+
+
+@pytest.fixture(scope="session")
+async def products_app(products_settings: ProductsSettings) -> AsyncIterator[FastAPI]:
+    app = create_app(products_settings)
+    async with LifespanManager(app):
+        yield app
+
+
+@pytest.fixture(scope="session")
+def resources(products_app: FastAPI) -> AppResources:
+    resources: AppResources = products_app.state.resources
+    return resources
+
+
+@pytest.fixture(scope="session")
+def engine(resources: AppResources) -> AsyncEngine:
+    return resources.engine
+
+
+@pytest.fixture
+async def http(products_app: FastAPI, clean_products: None) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=products_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://products") as client:
+        yield client
+
+
+@pytest.fixture
+def gql(http: httpx.AsyncClient) -> GraphQLClient:
+    return GraphQLClient(http)
+
+
+@pytest.fixture
+async def clean_products(products_app: FastAPI, redis: Redis, cache_namespace: str) -> None:
+    """Each test starts from empty tables and an empty cache."""
+    resources: AppResources = products_app.state.resources
+    async with resources.engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {TABLES} CASCADE"))
+    keys = [key async for key in redis.scan_iter(match=f"{cache_namespace}:*")]
+    if keys:
+        await redis.delete(*keys)
+
+
+@pytest.fixture
+def catalog(gql: GraphQLClient, tokens: Any) -> Catalog:
+    return Catalog(gql, tokens)
