@@ -55,6 +55,12 @@ class Executor:
             or typename in self.supergraph.possible_types.get(type_condition, ())
         )
 
+    def field_info(self, type_name: str, field_name: str) -> tuple[str, bool] | None:
+        """The named type of a supergraph field and whether it is non-null."""
+        tdef = self.supergraph.types.get(type_name)
+        fdef = tdef.fields.get(field_name) if tdef is not None else None
+        return (fdef.type_name, fdef.type_ref.endswith("!")) if fdef is not None else None
+
     async def execute(
         self,
         plan: QueryPlan,
@@ -123,7 +129,7 @@ class Executor:
 
     async def _entity_fetch(self, fetch: FetchNode, path: tuple[str, ...], run: _Run) -> None:
         representations = build_representations(
-            objects_at(run.data, path), fetch.requires, fetch.typename_rewrites, self.applies
+            objects_at(run.data, path), fetch.requires, fetch.typename_rewrites, self.applies, self.field_info
         )
         if not representations:
             return

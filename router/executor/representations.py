@@ -9,9 +9,11 @@ from typing import Any
 import orjson
 
 from router.executor.paths import ResponsePath
-from router.planner.selection import Field, InlineFragment, Selection
+from router.planner.selection import InlineFragment, Selection
 
 Applies = Callable[[str | None, str], bool]
+FieldInfo = Callable[[str, str], tuple[str, bool] | None]
+"""(type, field) -> (the field's named type, whether it is non-null), or None when unknown."""
 
 
 @dataclass(slots=True)
@@ -23,32 +25,40 @@ class Representation:
 
 
 class _Missing(Exception):
-    """A required field is absent: the object cannot be represented (e.g. its key failed to resolve)."""
+    """A required field is absent or null where it cannot be: the object cannot be represented."""
 
 
-def _select(value: Any, selections: tuple[Selection, ...], applies: Applies) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, list):
-        return [_select(item, selections, applies) for item in value]
-    if not isinstance(value, dict):
-        return value
-    result: dict[str, Any] = {}
-    typename = value.get("__typename")
-    for selection in selections:
-        if isinstance(selection, Field):
+@dataclass(frozen=True, slots=True)
+class _Selector:
+    applies: Applies
+    field_info: FieldInfo
+
+    def select(self, value: Any, type_name: str, selections: tuple[Selection, ...]) -> Any:
+        if isinstance(value, list):
+            return [self.select(item, type_name, selections) for item in value]
+        if not isinstance(value, dict):
+            return value
+        result: dict[str, Any] = {}
+        typename = value.get("__typename")
+        runtime = typename if isinstance(typename, str) else type_name
+        for selection in selections:
+            if isinstance(selection, InlineFragment):
+                if self.applies(selection.type_condition, runtime):
+                    result.update(self.select(value, runtime, selection.selections))
+                continue
             if selection.name not in value:
                 raise _Missing(selection.name)
-            result[selection.name] = (
-                _select(value[selection.name], selection.selections, applies)
-                if selection.selections
-                else value[selection.name]
-            )
-        elif isinstance(selection, InlineFragment) and (
-            typename is None or applies(selection.type_condition, typename)
-        ):
-            result.update(_select(value, selection.selections, applies))
-    return result
+            info = self.field_info(runtime, selection.name)
+            field_value = value[selection.name]
+            if field_value is None:
+                if info is not None and info[1]:
+                    raise _Missing(selection.name)
+                result[selection.name] = None
+            elif selection.selections and info is not None:
+                result[selection.name] = self.select(field_value, info[0], selection.selections)
+            else:
+                result[selection.name] = field_value
+        return result
 
 
 def build_representations(
@@ -56,8 +66,14 @@ def build_representations(
     requires: tuple[Selection, ...],
     typename_rewrites: tuple[str, ...],
     applies: Applies,
+    field_info: FieldInfo,
 ) -> list[Representation]:
-    """Distinct representations, in order of first appearance, for the objects the fetch applies to."""
+    """Distinct representations, in order of first appearance, for the objects the fetch applies to.
+
+    Objects missing a required field, or holding null where the schema forbids it (a key that failed to
+    resolve), are left out: they cannot be represented, and their fields stay null.
+    """
+    selector = _Selector(applies, field_info)
     distinct: dict[bytes, Representation] = {}
     for obj, path in objects:
         typename = obj.get("__typename")
@@ -67,7 +83,7 @@ def build_representations(
             if not isinstance(fragment, InlineFragment) or not applies(fragment.type_condition, typename):
                 continue
             try:
-                value = _select(obj, fragment.selections, applies)
+                value = selector.select(obj, typename, fragment.selections)
             except _Missing:
                 break
             if fragment.type_condition in typename_rewrites:

@@ -10,6 +10,7 @@ import pytest
 from router.executor import HttpFetcher
 from router.gateway import Gateway
 from router.supergraph import parse_supergraph
+from tests.router.executor.scripted_subgraphs import scripted_apps, scripted_supergraph
 from tests.router.executor.shop_subgraphs import shop_apps
 from tests.router.servers import serving
 from tests.router.supergraphs.shop import SHOP
@@ -30,3 +31,15 @@ async def http_session() -> AsyncIterator[aiohttp.ClientSession]:
 @pytest.fixture(scope="session")
 def shop_gateway(shop_urls: dict[str, str], http_session: aiohttp.ClientSession) -> Gateway:
     return Gateway(parse_supergraph(SHOP), HttpFetcher(http_session), shop_urls)
+
+
+@pytest.fixture(scope="session")
+def scripted_urls() -> Iterator[dict[str, str]]:
+    with serving(scripted_apps()) as urls:
+        yield urls
+
+
+@pytest.fixture(scope="session")
+def scripted_gateway(scripted_urls: dict[str, str], http_session: aiohttp.ClientSession) -> Gateway:
+    supergraph = parse_supergraph(scripted_supergraph(scripted_urls))
+    return Gateway(supergraph, HttpFetcher(http_session), scripted_urls)
