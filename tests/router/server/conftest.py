@@ -1,0 +1,43 @@
+"""Fixtures: the router's ASGI app, started with its lifespan, in front of the shop subgraphs."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+
+from router.config import RouterSettings
+from router.server import create_app
+from tests.router.executor.shop_subgraphs import shop_apps
+from tests.router.servers import serving
+from tests.router.supergraphs.shop import SHOP
+
+
+@pytest.fixture(scope="session")
+def supergraph_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("router") / "supergraph.graphql"
+    path.write_text(SHOP, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def subgraph_urls() -> Iterator[dict[str, str]]:
+    with serving(shop_apps()) as urls:
+        yield urls
+
+
+@pytest.fixture(scope="session")
+def settings(supergraph_file: Path, subgraph_urls: dict[str, str]) -> RouterSettings:
+    return RouterSettings(supergraph=supergraph_file, subgraph_urls=subgraph_urls, expose_query_plan=True)
+
+
+@pytest.fixture(scope="session")
+async def client(settings: RouterSettings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings)
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://router") as http:
+            yield http

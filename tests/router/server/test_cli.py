@@ -1,0 +1,46 @@
+"""The command line: settings from arguments and environment, and a real process that stops on SIGTERM."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from router.server.cli import parse_args, settings_from
+from tests.router.servers import free_port
+
+
+def test_arguments_override_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("GOCART_ROUTER_PORT", "4100")
+    monkeypatch.setenv("GOCART_ROUTER_HOST", "127.0.0.2")
+    monkeypatch.setenv("GOCART_ROUTER_SUBGRAPH_URLS", '{"products": "http://p:1/graphql"}')
+    settings = settings_from(parse_args(["--supergraph", str(tmp_path / "s.graphql"), "--port", "4200"]))
+    assert settings.port == 4200
+    assert settings.host == "127.0.0.2"
+    assert settings.supergraph == tmp_path / "s.graphql"
+    assert settings.subgraph_urls == {"products": "http://p:1/graphql"}
+
+
+def test_process_serves_health_and_exits_on_sigterm(supergraph_file: Path) -> None:
+    port = free_port()
+    command = [sys.executable, "-m", "router", "--supergraph", str(supergraph_file), "--port", str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+    try:
+        deadline = time.monotonic() + 15
+        status = None
+        while time.monotonic() < deadline and status != 200:
+            try:
+                status = httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code
+            except httpx.TransportError:
+                time.sleep(0.05)
+        assert status == 200
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) in (0, -signal.SIGTERM)  # uvicorn re-raises the signal it handled
+    finally:
+        if process.poll() is None:
+            process.kill()

@@ -1,0 +1,89 @@
+"""The router over HTTP: GraphQL over POST and GET, GraphiQL, health, status codes, debug plan header."""
+
+from __future__ import annotations
+
+import httpx
+
+
+async def test_post_graphql_returns_merged_data(client: httpx.AsyncClient) -> None:
+    response = await client.post("/graphql", json={"query": "{ me { name reviews { body } } }"})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert response.json()["data"]["me"]["name"] == "Ada Lovelace"
+
+
+async def test_post_with_variables_and_operation_name(client: httpx.AsyncClient) -> None:
+    body = {
+        "query": "query A { me { name } } query B($upc: String!) { product(upc: $upc) { name inStock } }",
+        "operationName": "B",
+        "variables": {"upc": "p1"},
+    }
+    response = await client.post("/graphql", json=body)
+    assert response.json() == {"data": {"product": {"name": "Table", "inStock": True}}}
+
+
+async def test_get_graphql_with_query_parameters(client: httpx.AsyncClient) -> None:
+    params = {"query": "query ($upc: String!) { product(upc: $upc) { name } }", "variables": '{"upc": "p3"}'}
+    response = await client.get("/graphql", params=params)
+    assert response.status_code == 200
+    assert response.json() == {"data": {"product": {"name": "Chair"}}}
+
+
+async def test_get_cannot_run_a_mutation(client: httpx.AsyncClient) -> None:
+    response = await client.get("/graphql", params={"query": 'mutation { login(username: "ada") { name } }'})
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+
+
+async def test_browser_gets_graphiql(client: httpx.AsyncClient) -> None:
+    response = await client.get("/graphql", headers={"accept": "text/html,application/xhtml+xml"})
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()
+
+
+async def test_graphql_response_json_is_honoured(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/graphql", json={"query": "{ me { id } }"}, headers={"accept": "application/graphql-response+json"}
+    )
+    assert response.headers["content-type"] == "application/graphql-response+json"
+    assert response.json() == {"data": {"me": {"id": "1"}}}
+
+
+async def test_parse_failure_is_a_400_with_apollo_code(client: httpx.AsyncClient) -> None:
+    response = await client.post("/graphql", json={"query": "{ me { "})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+
+
+async def test_validation_failure_is_a_400_with_apollo_code(client: httpx.AsyncClient) -> None:
+    response = await client.post("/graphql", json={"query": "{ me { nope } }"})
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert error["locations"] == [{"line": 1, "column": 8}]
+
+
+async def test_body_that_is_not_json_is_a_bad_request(client: httpx.AsyncClient) -> None:
+    response = await client.post("/graphql", content=b"{nope", headers={"content-type": "application/json"})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+
+
+async def test_missing_query_is_a_bad_request(client: httpx.AsyncClient) -> None:
+    response = await client.post("/graphql", json={"variables": {}})
+    assert response.status_code == 400
+
+
+async def test_health_is_up_once_started(client: httpx.AsyncClient) -> None:
+    response = await client.get("/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "UP"}
+
+
+async def test_plan_header_on_request_when_enabled(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/graphql", json={"query": "{ me { reviews { body } } }"}, headers={"x-gocart-query-plan": "true"}
+    )
+    plan = response.headers["x-gocart-query-plan"]
+    assert plan.startswith('QueryPlan { Sequence { Fetch(service: "accounts")')
+    assert 'Flatten(path: "me") { Fetch(service: "reviews")' in plan
