@@ -259,7 +259,7 @@ async def change_stock(
         )
         .returning(Product)
     )
-    result = await session.execute(statement.execution_options(synchronize_session=False))
+    result = await session.exec(statement.execution_options(synchronize_session=False))
     row = result.scalars().first()
     return _record(row) if row is not None else None
 
@@ -300,9 +300,9 @@ async def claim_reservation(*, session: AsyncSession, order_id: uuid.UUID, statu
         .on_conflict_do_nothing(index_elements=["order_id"])
         .returning(col(StockReservation.order_id))
     )
-    created = (await session.execute(statement)).first() is not None
+    created = (await session.exec(statement)).first() is not None
     if not created:
-        await session.execute(
+        await session.exec(
             select(StockReservation).where(col(StockReservation.order_id) == order_id).with_for_update()
         )
     return created
@@ -342,7 +342,7 @@ async def add_reservation_lines(
 async def set_reservation_status(
     *, session: AsyncSession, order_id: uuid.UUID, status: ReservationStatus
 ) -> None:
-    await session.execute(
+    await session.exec(
         update(StockReservation)
         .where(col(StockReservation.order_id) == order_id)
         .values(status=status.value, updated_at=utc_now())

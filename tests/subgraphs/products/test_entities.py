@@ -1,0 +1,124 @@
+"""Entity resolution (`_entities`) through the Redis-backed loader: bounded SQL, cache, invalidation."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from redis.asyncio import Redis
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.conftest import Tokens
+from tests.support.counters import count_sql, redis_calls_since, redis_command_calls
+from tests.support.graphql import GraphQLClient
+
+ENTITIES = """
+query($representations: [_Any!]!) {
+  _entities(representations: $representations) { ... on Product { id sku price stock { available } } }
+}
+"""
+
+
+@pytest.fixture
+async def hundred_products(engine: AsyncEngine, clean_products: None) -> list[str]:
+    async with engine.begin() as connection:
+        rows = await connection.execute(
+            text(
+                "INSERT INTO products.products (id, sku, name, price, stock_on_hand) "
+                "SELECT gen_random_uuid(), 'BULK-' || n, 'Bulk ' || n, n, n FROM generate_series(1, 100) AS n "
+                "RETURNING id, sku"
+            )
+        )
+        by_sku = {sku: str(product_id) for product_id, sku in rows}
+    return [by_sku[f"BULK-{n}"] for n in range(1, 101)]
+
+
+def representations(ids: list[str]) -> dict[str, Any]:
+    return {"representations": [{"__typename": "Product", "id": product_id} for product_id in ids]}
+
+
+async def test_entities_come_back_in_order_with_null_for_unknown_ids(
+    gql: GraphQLClient, hundred_products: list[str]
+) -> None:
+    asked = [hundred_products[2], str(uuid.uuid4()), hundred_products[0], "not-a-uuid"]
+
+    entities = (await gql.execute(ENTITIES, representations(asked))).ok()["_entities"]
+
+    assert [entity and entity["sku"] for entity in entities] == ["BULK-3", None, "BULK-1", None]
+
+
+async def test_a_hundred_references_cost_one_mget_and_one_sql_query(
+    gql: GraphQLClient, hundred_products: list[str], engine: AsyncEngine, redis: Redis
+) -> None:
+    before = await redis_command_calls(redis)
+    with count_sql(engine) as sql:
+        entities = (await gql.execute(ENTITIES, representations(hundred_products))).ok()["_entities"]
+
+    assert [entity["sku"] for entity in entities] == [f"BULK-{n}" for n in range(1, 101)]
+    assert await redis_calls_since(redis, before, "mget") == 1
+    assert len(sql.selects()) == 1
+
+
+async def test_a_warm_cache_answers_without_sql(
+    gql: GraphQLClient, hundred_products: list[str], engine: AsyncEngine, redis: Redis
+) -> None:
+    (await gql.execute(ENTITIES, representations(hundred_products))).ok()
+
+    before = await redis_command_calls(redis)
+    with count_sql(engine) as sql:
+        (await gql.execute(ENTITIES, representations(hundred_products))).ok()
+
+    assert sql.count == 0
+    assert await redis_calls_since(redis, before, "mget") == 1
+
+
+async def test_repeated_representations_are_loaded_once(
+    gql: GraphQLClient, hundred_products: list[str], engine: AsyncEngine
+) -> None:
+    with count_sql(engine) as sql:
+        entities = (await gql.execute(ENTITIES, representations([hundred_products[0]] * 5))).ok()["_entities"]
+
+    assert [entity["sku"] for entity in entities] == ["BULK-1"] * 5
+    assert len(sql.selects()) == 1
+    assert "ANY" in sql.selects()[0].upper() or " IN " in sql.selects()[0].upper()
+
+
+async def test_a_price_change_is_visible_on_the_next_read(
+    gql: GraphQLClient, hundred_products: list[str], tokens: Tokens
+) -> None:
+    target = hundred_products[0]
+    (await gql.execute(ENTITIES, representations([target]))).ok()
+    update = 'mutation($id: ID!) { updateProduct(id: $id, input: {price: "42.00"}) { price } }'
+
+    (await gql.execute(update, {"id": target}, token=tokens.admin)).ok()
+    entities = (await gql.execute(ENTITIES, representations([target]))).ok()["_entities"]
+
+    assert entities[0]["price"] == "42.00"
+
+
+async def test_a_reservation_is_visible_on_the_next_read(
+    gql: GraphQLClient, hundred_products: list[str], tokens: Tokens
+) -> None:
+    target = hundred_products[9]  # ten in stock
+    (await gql.execute(ENTITIES, representations([target]))).ok()
+    reserve = "mutation($o: ID!, $p: ID!) { reserveStock(orderId: $o, items: [{productId: $p, quantity: 4}]) { status } }"
+
+    (await gql.execute(reserve, {"o": str(uuid.uuid4()), "p": target}, token=tokens.service)).ok()
+    entities = (await gql.execute(ENTITIES, representations([target]))).ok()["_entities"]
+
+    assert entities[0]["stock"]["available"] == 6
+
+
+async def test_product_query_reads_through_the_same_cache(
+    gql: GraphQLClient, hundred_products: list[str], engine: AsyncEngine
+) -> None:
+    query = "query($id: ID!) { product(id: $id) { sku } }"
+    (await gql.execute(query, {"id": hundred_products[0]})).ok()
+
+    with count_sql(engine) as sql:
+        result = (await gql.execute(query, {"id": hundred_products[0]})).ok()
+
+    assert result == {"product": {"sku": "BULK-1"}}
+    assert sql.count == 0
