@@ -59,9 +59,27 @@ class PlanBuilder:
         self._entity_groups: dict[tuple[str, tuple[str, ...], frozenset[int]], FetchGroup] = {}
         self._in_progress: set[tuple[str, str, str]] = set()
         self._root_index = 0
+        self._single_choice_graphs: frozenset[str] = frozenset()
 
     def build(self) -> None:
+        self._single_choice_graphs = self._graphs_used_anyway(self.operation.selections)
         self._plan_root_selections(self.operation.selections, (), ())
+
+    def _graphs_used_anyway(self, selections: tuple[Selection, ...]) -> frozenset[str]:
+        """Subgraphs some root field can only come from: shareable root fields prefer joining them."""
+        graphs: set[str] = set()
+        root_type = self.operation.root_type
+        for selection in selections:
+            if isinstance(selection, InlineFragment):
+                graphs |= self._graphs_used_anyway(selection.selections)
+            elif selection.name not in _INTROSPECTION_ROOT_FIELDS:
+                fdef = self._field(root_type, selection.name)
+                candidates = [
+                    g for g in self.res.supergraph.graphs if self.res.can_resolve(g, root_type, fdef, None)
+                ]
+                if len(candidates) == 1:
+                    graphs.add(candidates[0])
+        return frozenset(graphs)
 
     # -- root fields ------------------------------------------------------------------------------
 
@@ -116,7 +134,8 @@ class PlanBuilder:
         chosen = min(
             candidates,
             key=lambda graph: (
-                self._estimate(graph, root_type, selection, None) + (0 if graph in existing else 1),
+                self._estimate(graph, root_type, selection, None)
+                + (0 if graph in existing or graph in self._single_choice_graphs else 1),
                 self.res.graph_order[graph],
             ),
         )
@@ -188,6 +207,7 @@ class PlanBuilder:
         for runtime_type in self.res.possible_types_in(graph, abstract):
             runtime_pos = replace(pos, target=pos.target.fragment(runtime_type))
             touched |= self._add_selections(runtime_pos, runtime_type, selections)
+        pos.target.drop_typename_only_fragments()
         return touched
 
     def _can_stay_abstract(

@@ -54,6 +54,21 @@ class SelectionBuilder:
             else:
                 self.fragment(selection.type_condition, selection).add_all(selection.selections)
 
+    def drop_typename_only_fragments(self) -> None:
+        """Remove `... on T { __typename }` children: redundant where `__typename` is already selected."""
+        for key, (template, child) in list(self._entries.items()):
+            if isinstance(template, InlineFragment) and child is not None and child.is_typename_only():
+                del self._entries[key]
+
+    def is_typename_only(self) -> bool:
+        return all(
+            isinstance(template, Field)
+            and template.name == "__typename"
+            and template.alias is None
+            and not template.directives
+            for template, _ in self._entries.values()
+        )
+
     def __bool__(self) -> bool:
         return bool(self._entries)
 

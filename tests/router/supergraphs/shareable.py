@@ -1,0 +1,38 @@
+"""Shareable fields and value types resolvable from several subgraphs; @override and usedOverridden."""
+
+from tests.router.sdl import supergraph_sdl
+
+SHAREABLE = supergraph_sdl(
+    {"a": "http://a/graphql", "b": "http://b/graphql", "c": "http://c/graphql"},
+    """
+type Query @join__type(graph: A) @join__type(graph: B) @join__type(graph: C) {
+  product(id: ID!): Product @join__field(graph: A) @join__field(graph: B)
+  products: [Product] @join__field(graph: B)
+  featured: Product @join__field(graph: C)
+  settings: Settings
+}
+
+type Money @join__type(graph: A) @join__type(graph: B) {
+  amount: Int!
+  currency: String!
+}
+
+type Settings @join__type(graph: A) @join__type(graph: B) @join__type(graph: C) {
+  theme: String
+}
+
+type Product
+  @join__type(graph: A, key: "id")
+  @join__type(graph: B, key: "id")
+  @join__type(graph: C, key: "id")
+{
+  id: ID!
+  name: String @join__field(graph: A) @join__field(graph: B)
+  price: Money @join__field(graph: A) @join__field(graph: B)
+  description: String @join__field(graph: A)
+  rating: Int @join__field(graph: B)
+  stock: Int @join__field(graph: C, override: "a")
+  legacyCode: String @join__field(graph: A, usedOverridden: true) @join__field(graph: C, override: "a")
+}
+""",
+)
