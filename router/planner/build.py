@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from router.errors import PlanningError
 from router.planner.groups import FetchGroup, SelectionBuilder
 from router.planner.operation import Conditional, Operation, conditionals
-from router.planner.resolution import Resolution, provided_below
+from router.planner.resolution import Resolution, provided_below, provided_fields
 from router.planner.selection import TYPENAME, Field, InlineFragment, Selection
 from router.supergraph.model import FieldDef
 
@@ -249,9 +249,45 @@ class PlanBuilder:
             pos.target.leaf(selection)
             return {pos.group.id}
         fdef = self._field(type_name, selection.name)
-        if self._resolves_plainly(pos.group.subgraph, type_name, fdef, pos.provided):
+        graph = pos.group.subgraph
+        if self._resolves_plainly(graph, type_name, fdef, pos.provided) and (
+            not self._only_provided(graph, type_name, fdef)
+            or self._covered(
+                selection.selections,
+                provided_below(pos.provided, type_name, fdef.name, self.res),
+                fdef.type_name,
+            )
+        ):
             return self._add_local(pos, type_name, fdef, selection)
         return self._add_remote(pos, type_name, fdef, selection)
+
+    def _only_provided(self, graph: str, type_name: str, fdef: FieldDef) -> bool:
+        """Whether `graph` has the field only through `@provides` (it is `@external` there)."""
+        join = fdef.join_for(graph)
+        return (
+            join is not None and join.external and fdef.name not in self.res.key_field_names(graph, type_name)
+        )
+
+    def _covered(
+        self, selections: tuple[Selection, ...], provided: tuple[Selection, ...] | None, type_name: str
+    ) -> bool:
+        """Whether a `@provides` selection includes everything the client selects below a provided field."""
+        for selection in selections:
+            if isinstance(selection, InlineFragment):
+                if not self._covered(selection.selections, provided, selection.type_condition or type_name):
+                    return False
+                continue
+            if selection.name == "__typename":
+                continue
+            matches = [f for f in provided_fields(provided, type_name, self.res) if f.name == selection.name]
+            if not matches:
+                return False
+            if selection.selections:
+                below = tuple(child for match in matches for child in match.selections)
+                fdef = self.res.type(type_name).fields.get(selection.name)
+                if fdef is None or not self._covered(selection.selections, below, fdef.type_name):
+                    return False
+        return True
 
     def _add_local(self, pos: _Position, type_name: str, fdef: FieldDef, selection: Field) -> set[int]:
         if not selection.selections:
@@ -275,7 +311,7 @@ class PlanBuilder:
         route = self._choose_route(pos, type_name, fdef, selection)
         inputs: tuple[Selection, ...] = (TYPENAME, *self.res.field_set(route.key))
         if route.requires:
-            inputs = (*inputs, *self.res.field_set(route.requires))
+            inputs = (*inputs, *self._with_typenames(type_name, self.res.field_set(route.requires)))
         guard = (route.graph, type_name, fdef.name)
         if guard in self._in_progress:
             raise PlanningError(f"cyclic requirements reaching {type_name}.{fdef.name} in {route.graph}")
@@ -294,6 +330,24 @@ class PlanBuilder:
             group, group.selection.fragment(route.input_type), pos.path, None, pos.conditions
         )
         return touched | self._add_local(entity_pos, route.input_type, route.field, selection)
+
+    def _with_typenames(self, type_name: str, selections: tuple[Selection, ...]) -> tuple[Selection, ...]:
+        """Requirements with `__typename` under abstract types, so subgraphs can tell the members apart."""
+        result: list[Selection] = []
+        for selection in selections:
+            if isinstance(selection, InlineFragment):
+                condition = selection.type_condition or type_name
+                inner = self._with_typenames(condition, selection.selections)
+                result.append(InlineFragment(selection.type_condition, selection.directives, inner))
+            elif selection.selections:
+                field_type = self._field(type_name, selection.name).type_name
+                inner = self._with_typenames(field_type, selection.selections)
+                if self.res.is_abstract(field_type):
+                    inner = (TYPENAME, *inner)
+                result.append(selection.with_selections(inner))
+            else:
+                result.append(selection)
+        return tuple(result)
 
     def _entity_group(
         self, graph: str, path: tuple[str, ...], parents: frozenset[int], conditions: tuple[Conditional, ...]
