@@ -23,7 +23,10 @@ type Item
   tax: Int @join__field(graph: B, requires: "price") @join__field(graph: C, external: true)
   total: Int @join__field(graph: C, requires: "tax")
   shipping: Int @join__field(graph: C, requires: "weight(unit: \\"lb\\")")
-  dims: Dims @join__field(graph: A) @join__field(graph: B, external: true) @join__field(graph: C, external: true)
+  dims: Dims
+    @join__field(graph: A)
+    @join__field(graph: B, external: true)
+    @join__field(graph: C, external: true)
   volume: Int @join__field(graph: C, requires: "dims { width height }")
   media: Media @join__field(graph: A) @join__field(graph: B, external: true)
   summary: String @join__field(graph: B, requires: "media { ... on Photo { url } ... on Video { seconds } }")
