@@ -7,13 +7,13 @@ logged with its traceback here, not sent).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import strawberry
 import structlog
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
 from subgraphs.common.errors import DomainError
@@ -32,19 +32,19 @@ def _is_unexpected(error: GraphQLError) -> bool:
     )
 
 
-def with_code(error: GraphQLError, *, document_parsed: bool) -> GraphQLError:
-    """The error as the client should see it: always with `extensions.code`, never leaking a bug."""
+def give_code(error: GraphQLError, *, document_parsed: bool) -> None:
+    """Make the error what the client should see: always with `extensions.code`, never leaking a bug.
+
+    Done in place, in `process_errors`, because that is the one hook Strawberry runs for errors from
+    every stage (parsing, validation, variable coercion, execution).
+    """
     if isinstance(error.original_error, DomainError) or (error.extensions or {}).get("code"):
-        return error
+        return
     if _is_unexpected(error):
-        return GraphQLError(
-            INTERNAL_MESSAGE,
-            nodes=error.nodes,
-            source=error.source,
-            positions=error.positions,
-            path=error.path,
-            extensions={"code": "INTERNAL_SERVER_ERROR"},
-        )
+        error.message = INTERNAL_MESSAGE
+        error.original_error = None
+        error.extensions = {"code": "INTERNAL_SERVER_ERROR"}
+        return
     if error.path is not None:
         code = "INTERNAL_SERVER_ERROR"
     elif not document_parsed:
@@ -54,36 +54,19 @@ def with_code(error: GraphQLError, *, document_parsed: bool) -> GraphQLError:
     else:
         code = "BAD_USER_INPUT"  # a variable that does not coerce to its type
     error.extensions = {**(error.extensions or {}), "code": code}
-    return error
-
-
-class ErrorCodes(SchemaExtension):
-    """Gives every error in a result its `extensions.code` (see `with_code`)."""
-
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        if result is None or not result.errors:
-            return
-        parsed = self.execution_context.graphql_document is not None
-        result.errors = [with_code(error, document_parsed=parsed) for error in result.errors]
 
 
 class SubgraphSchema(strawberry.federation.Schema):
-    """A Federation 2 schema that logs only the errors that are bugs, with their traceback."""
+    """A Federation 2 schema whose errors all carry a code; only bugs are logged, with their traceback."""
 
     def process_errors(
-        self,
-        errors: list[GraphQLError],
-        execution_context: ExecutionContext | None = None,  # noqa: ARG002  (the base signature)
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
+        parsed = execution_context is not None and execution_context.graphql_document is not None
         for error in errors:
             if _is_unexpected(error):
-                log.error(
-                    "graphql.unexpected_error",
-                    path=error.path,
-                    exc_info=error.original_error,
-                )
+                log.error("graphql.unexpected_error", path=error.path, exc_info=error.original_error)
+            give_code(error, document_parsed=parsed)
 
 
 def build_schema(
@@ -94,7 +77,7 @@ def build_schema(
     document_cache_size: int = 1024,
 ) -> SubgraphSchema:
     """A subgraph schema with parsed and validated documents cached (a repeated fetch skips both)."""
-    extensions: list[Any] = [ErrorCodes]
+    extensions: list[Any] = []
     if document_cache_size > 0:
         extensions += [
             lambda: ParserCache(maxsize=document_cache_size),

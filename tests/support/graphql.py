@@ -33,6 +33,10 @@ class GraphQLClient:
         self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None
     ) -> GraphQLResponse:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        response = await self._http.post(self._path, json={"query": query, "variables": variables or {}}, headers=headers)
+        response = await self._http.post(
+            self._path, json={"query": query, "variables": variables or {}}, headers=headers
+        )
         body = response.json()
-        return GraphQLResponse(status=response.status_code, data=body.get("data"), errors=body.get("errors") or [])
+        return GraphQLResponse(
+            status=response.status_code, data=body.get("data"), errors=body.get("errors") or []
+        )

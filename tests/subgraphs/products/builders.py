@@ -28,7 +28,9 @@ class Catalog:
         self.gql = gql
         self.tokens = tokens
 
-    async def category(self, name: str, parent: dict[str, Any] | None = None, slug: str | None = None) -> dict[str, Any]:
+    async def category(
+        self, name: str, parent: dict[str, Any] | None = None, slug: str | None = None
+    ) -> dict[str, Any]:
         variables = {"input": {"name": name, "slug": slug, "parentId": parent["id"] if parent else None}}
         result = await self.gql.execute(CREATE_CATEGORY, variables, token=self.tokens.admin)
         category: dict[str, Any] = result.ok()["createCategory"]

@@ -23,7 +23,9 @@ MOVE = "mutation($id: ID!, $parent: ID) { moveCategory(id: $id, parentId: $paren
 DELETE = "mutation($id: ID!) { deleteCategory(id: $id) { slug } }"
 
 
-async def test_category_knows_parent_children_breadcrumb_and_products(gql: GraphQLClient, catalog: Catalog) -> None:
+async def test_category_knows_parent_children_breadcrumb_and_products(
+    gql: GraphQLClient, catalog: Catalog
+) -> None:
     electronics = await catalog.category("Electronics")
     audio = await catalog.category("Audio", parent=electronics)
     headphones = await catalog.category("Headphones", parent=audio)
@@ -74,7 +76,9 @@ async def test_customer_cannot_create_categories(gql: GraphQLClient, tokens: Tok
 
 async def test_update_renames_a_category(gql: GraphQLClient, catalog: Catalog, tokens: Tokens) -> None:
     category = await catalog.category("Bookz")
-    mutation = "mutation($id: ID!) { updateCategory(id: $id, input: {name: \"Books\", slug: \"books\"}) { name slug } }"
+    mutation = (
+        'mutation($id: ID!) { updateCategory(id: $id, input: {name: "Books", slug: "books"}) { name slug } }'
+    )
 
     result = await gql.execute(mutation, {"id": category["id"]}, token=tokens.admin)
 

@@ -97,7 +97,9 @@ async def test_duplicate_sku_is_a_conflict(gql: GraphQLClient, catalog: Catalog,
     assert result.codes == ["CONFLICT"]
 
 
-async def test_update_changes_only_the_given_fields(gql: GraphQLClient, catalog: Catalog, tokens: Tokens) -> None:
+async def test_update_changes_only_the_given_fields(
+    gql: GraphQLClient, catalog: Catalog, tokens: Tokens
+) -> None:
     created = await catalog.product("UPD-1", "Before", price="5.00", description="kept")
 
     result = await gql.execute(UPDATE, {"id": created["id"], "input": {"name": "After"}}, token=tokens.admin)
@@ -111,7 +113,9 @@ async def test_update_can_clear_the_category(gql: GraphQLClient, catalog: Catalo
     books = await catalog.category("Books")
     created = await catalog.product("BK-1", category=books)
 
-    result = await gql.execute(UPDATE, {"id": created["id"], "input": {"categoryId": None}}, token=tokens.admin)
+    result = await gql.execute(
+        UPDATE, {"id": created["id"], "input": {"categoryId": None}}, token=tokens.admin
+    )
 
     assert result.ok()["updateProduct"]["category"] is None
 
@@ -136,11 +140,12 @@ async def test_delete_hides_the_product_but_keeps_it_resolvable(
 
     deleted = (await gql.execute(DELETE, {"id": created["id"]}, token=tokens.admin)).ok()["deleteProduct"]
     entities = await gql.execute(
-        'query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { sku active } } }',
+        "query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { sku active } } }",
         {"r": [{"__typename": "Product", "id": created["id"]}]},
     )
 
-    assert deleted["active"] is False and deleted["deletedAt"] is not None
+    assert deleted["active"] is False
+    assert deleted["deletedAt"] is not None
     assert (await gql.execute(LIST_SKUS)).ok() == {"products": {"edges": []}}
     assert entities.ok() == {"_entities": [{"sku": "DEL-1", "active": False}]}
 

@@ -56,7 +56,9 @@ async def test_product_by_sku_ignores_case(gql: GraphQLClient, catalog: Catalog)
     assert result.ok() == {"productBySku": {"name": "Laptop"}}
 
 
-async def test_stock_counts_on_hand_only_for_admins(gql: GraphQLClient, catalog: Catalog, tokens: Tokens) -> None:
+async def test_stock_counts_on_hand_only_for_admins(
+    gql: GraphQLClient, catalog: Catalog, tokens: Tokens
+) -> None:
     created = await catalog.product("PH-2", stock=3)
     query = "query($id: ID!) { product(id: $id) { stock { onHand available } } }"
 
@@ -151,7 +153,9 @@ async def test_inverted_price_range_is_bad_user_input(gql: GraphQLClient) -> Non
     assert result.codes == ["BAD_USER_INPUT"]
 
 
-async def test_search_ranks_name_matches_above_description_matches(gql: GraphQLClient, catalog: Catalog) -> None:
+async def test_search_ranks_name_matches_above_description_matches(
+    gql: GraphQLClient, catalog: Catalog
+) -> None:
     await catalog.product("CASE", "Phone Case", description="Fits wireless headphones in a pocket")
     await catalog.product("HEAD", "Wireless Headphones", description="Noise cancelling")
     await catalog.product("KETTLE", "Kettle", description="Boils water")
@@ -172,7 +176,9 @@ async def test_search_results_page_by_relevance(gql: GraphQLClient, catalog: Cat
         await catalog.product(f"LAMP-{index}", f"Desk Lamp {index}")
     first = (await gql.execute(LIST, {"filter": {"search": "lamp"}, "first": 2})).ok()["products"]
     rest = (
-        await gql.execute(LIST, {"filter": {"search": "lamp"}, "first": 2, "after": first["pageInfo"]["endCursor"]})
+        await gql.execute(
+            LIST, {"filter": {"search": "lamp"}, "first": 2, "after": first["pageInfo"]["endCursor"]}
+        )
     ).ok()["products"]
 
     seen = [edge["node"]["sku"] for edge in first["edges"] + rest["edges"]]

@@ -11,8 +11,10 @@ from tests.subgraphs.products.builders import Catalog
 from tests.support.graphql import GraphQLClient, GraphQLResponse
 
 STOCK = "query($id: ID!) { product(id: $id) { stock { onHand reserved available } } }"
-LEDGER = "query($id: ID!) { stockMovements(productId: $id) { kind onHandDelta reservedDelta reason orderId } }"
-RESTOCK = "mutation($id: ID!, $q: Int!) { restockProduct(id: $id, quantity: $q, note: \"delivery\") { id } }"
+LEDGER = (
+    "query($id: ID!) { stockMovements(productId: $id) { kind onHandDelta reservedDelta reason orderId } }"
+)
+RESTOCK = 'mutation($id: ID!, $q: Int!) { restockProduct(id: $id, quantity: $q, note: "delivery") { id } }'
 ADJUST = "mutation($id: ID!, $d: Int!, $r: String!) { adjustStock(id: $id, delta: $d, reason: $r) { id } }"
 RESERVE = """
 mutation($order: ID!, $items: [StockLineInput!]!) {
@@ -24,7 +26,9 @@ COMMIT = "mutation($order: ID!) { commitStock(orderId: $order) { status } }"
 
 
 async def stock_of(gql: GraphQLClient, tokens: Tokens, product: dict[str, Any]) -> dict[str, int]:
-    stock: dict[str, int] = (await gql.execute(STOCK, {"id": product["id"]}, token=tokens.admin)).ok()["product"]["stock"]
+    stock: dict[str, int] = (await gql.execute(STOCK, {"id": product["id"]}, token=tokens.admin)).ok()[
+        "product"
+    ]["stock"]
     return stock
 
 
@@ -48,10 +52,14 @@ async def test_restock_adds_on_hand_and_writes_the_ledger(
 
     assert await stock_of(gql, tokens, product) == {"onHand": 12, "reserved": 0, "available": 12}
     ledger = (await gql.execute(LEDGER, {"id": product["id"]}, token=tokens.admin)).ok()["stockMovements"]
-    assert ledger == [{"kind": "RESTOCK", "onHandDelta": 12, "reservedDelta": 0, "reason": "delivery", "orderId": None}]
+    assert ledger == [
+        {"kind": "RESTOCK", "onHandDelta": 12, "reservedDelta": 0, "reason": "delivery", "orderId": None}
+    ]
 
 
-async def test_restock_needs_a_positive_quantity(gql: GraphQLClient, catalog: Catalog, tokens: Tokens) -> None:
+async def test_restock_needs_a_positive_quantity(
+    gql: GraphQLClient, catalog: Catalog, tokens: Tokens
+) -> None:
     product = await catalog.product("ST-2")
     result = await gql.execute(RESTOCK, {"id": product["id"], "q": 0}, token=tokens.admin)
     assert result.codes == ["BAD_USER_INPUT"]
@@ -77,7 +85,8 @@ async def test_adjust_moves_on_hand_either_way_with_a_reason(
 
     assert (await stock_of(gql, tokens, product))["onHand"] == 7
     ledger = (await gql.execute(LEDGER, {"id": product["id"]}, token=tokens.admin)).ok()["stockMovements"]
-    assert ledger[0]["kind"] == "ADJUSTMENT" and ledger[0]["reason"] == "damaged"
+    assert ledger[0]["kind"] == "ADJUSTMENT"
+    assert ledger[0]["reason"] == "damaged"
 
 
 async def test_adjust_needs_a_reason(gql: GraphQLClient, catalog: Catalog, tokens: Tokens) -> None:
@@ -86,7 +95,9 @@ async def test_adjust_needs_a_reason(gql: GraphQLClient, catalog: Catalog, token
     assert result.codes == ["BAD_USER_INPUT"]
 
 
-async def test_adjust_cannot_go_below_what_is_reserved(gql: GraphQLClient, catalog: Catalog, tokens: Tokens) -> None:
+async def test_adjust_cannot_go_below_what_is_reserved(
+    gql: GraphQLClient, catalog: Catalog, tokens: Tokens
+) -> None:
     product = await catalog.product("ST-6", stock=5)
     (await reserve(gql, tokens, new_order(), (product, 4))).ok()
 
@@ -96,7 +107,9 @@ async def test_adjust_cannot_go_below_what_is_reserved(gql: GraphQLClient, catal
     assert await stock_of(gql, tokens, product) == {"onHand": 5, "reserved": 4, "available": 1}
 
 
-async def test_reserve_holds_stock_for_every_line(gql: GraphQLClient, catalog: Catalog, tokens: Tokens) -> None:
+async def test_reserve_holds_stock_for_every_line(
+    gql: GraphQLClient, catalog: Catalog, tokens: Tokens
+) -> None:
     a = await catalog.product("RS-A", stock=5)
     b = await catalog.product("RS-B", stock=5)
     order = new_order()
@@ -104,10 +117,18 @@ async def test_reserve_holds_stock_for_every_line(gql: GraphQLClient, catalog: C
     result = (await reserve(gql, tokens, order, (a, 2), (b, 1), (a, 1))).ok()["reserveStock"]
 
     assert result["status"] == "RESERVED"
-    assert sorted((i["productId"], i["quantity"]) for i in result["items"]) == sorted([(a["id"], 3), (b["id"], 1)])
+    assert sorted((i["productId"], i["quantity"]) for i in result["items"]) == sorted(
+        [(a["id"], 3), (b["id"], 1)]
+    )
     assert await stock_of(gql, tokens, a) == {"onHand": 5, "reserved": 3, "available": 2}
     ledger = (await gql.execute(LEDGER, {"id": a["id"]}, token=tokens.admin)).ok()["stockMovements"]
-    assert ledger[0] == {"kind": "RESERVATION", "onHandDelta": 0, "reservedDelta": 3, "reason": "", "orderId": order}
+    assert ledger[0] == {
+        "kind": "RESERVATION",
+        "onHandDelta": 0,
+        "reservedDelta": 3,
+        "reason": "",
+        "orderId": order,
+    }
 
 
 async def test_reserve_is_all_or_nothing_when_stock_is_short(
@@ -119,7 +140,9 @@ async def test_reserve_is_all_or_nothing_when_stock_is_short(
     result = await reserve(gql, tokens, new_order(), (plenty, 2), (scarce, 3))
 
     assert result.codes == ["OUT_OF_STOCK"]
-    assert result.errors[0]["extensions"]["items"] == [{"productId": scarce["id"], "requested": 3, "available": 1}]
+    assert result.errors[0]["extensions"]["items"] == [
+        {"productId": scarce["id"], "requested": 3, "available": 1}
+    ]
     assert (await stock_of(gql, tokens, plenty))["reserved"] == 0
 
 
@@ -137,7 +160,9 @@ async def test_reserve_of_an_inactive_product_is_refused(
     assert (await stock_of(gql, tokens, product))["reserved"] == 0
 
 
-async def test_reserve_refuses_non_positive_quantities(gql: GraphQLClient, catalog: Catalog, tokens: Tokens) -> None:
+async def test_reserve_refuses_non_positive_quantities(
+    gql: GraphQLClient, catalog: Catalog, tokens: Tokens
+) -> None:
     product = await catalog.product("RS-E", stock=5)
     result = await reserve(gql, tokens, new_order(), (product, 0))
     assert result.codes == ["BAD_USER_INPUT"]
@@ -168,7 +193,9 @@ async def test_reserve_again_with_other_lines_is_a_conflict(
     assert result.codes == ["CONFLICT"]
 
 
-async def test_only_a_service_credential_may_reserve(gql: GraphQLClient, catalog: Catalog, tokens: Tokens) -> None:
+async def test_only_a_service_credential_may_reserve(
+    gql: GraphQLClient, catalog: Catalog, tokens: Tokens
+) -> None:
     product = await catalog.product("RS-H", stock=5)
     items = [{"productId": product["id"], "quantity": 1}]
 
@@ -176,7 +203,11 @@ async def test_only_a_service_credential_may_reserve(gql: GraphQLClient, catalog
     as_admin = await gql.execute(RESERVE, {"order": new_order(), "items": items}, token=tokens.admin)
     anonymous = await gql.execute(RESERVE, {"order": new_order(), "items": items})
 
-    assert (as_customer.codes, as_admin.codes, anonymous.codes) == (["FORBIDDEN"], ["FORBIDDEN"], ["UNAUTHENTICATED"])
+    assert (as_customer.codes, as_admin.codes, anonymous.codes) == (
+        ["FORBIDDEN"],
+        ["FORBIDDEN"],
+        ["UNAUTHENTICATED"],
+    )
     assert (await stock_of(gql, tokens, product))["reserved"] == 0
 
 
@@ -205,7 +236,9 @@ async def test_release_before_reserve_stops_a_late_reservation(
     assert (await stock_of(gql, tokens, product))["reserved"] == 0
 
 
-async def test_commit_turns_held_stock_into_a_sale_once(gql: GraphQLClient, catalog: Catalog, tokens: Tokens) -> None:
+async def test_commit_turns_held_stock_into_a_sale_once(
+    gql: GraphQLClient, catalog: Catalog, tokens: Tokens
+) -> None:
     product = await catalog.product("CM-A", stock=5)
     order = new_order()
     (await reserve(gql, tokens, order, (product, 2))).ok()
@@ -216,10 +249,13 @@ async def test_commit_turns_held_stock_into_a_sale_once(gql: GraphQLClient, cata
     assert first.ok() == again.ok() == {"commitStock": {"status": "COMMITTED"}}
     assert await stock_of(gql, tokens, product) == {"onHand": 3, "reserved": 0, "available": 3}
     ledger = (await gql.execute(LEDGER, {"id": product["id"]}, token=tokens.admin)).ok()["stockMovements"]
-    assert ledger[0]["kind"] == "SALE" and (ledger[0]["onHandDelta"], ledger[0]["reservedDelta"]) == (-2, -2)
+    assert ledger[0]["kind"] == "SALE"
+    assert (ledger[0]["onHandDelta"], ledger[0]["reservedDelta"]) == (-2, -2)
 
 
-async def test_release_after_commit_is_a_conflict(gql: GraphQLClient, catalog: Catalog, tokens: Tokens) -> None:
+async def test_release_after_commit_is_a_conflict(
+    gql: GraphQLClient, catalog: Catalog, tokens: Tokens
+) -> None:
     product = await catalog.product("CM-B", stock=5)
     order = new_order()
     (await reserve(gql, tokens, order, (product, 2))).ok()
@@ -236,7 +272,9 @@ async def test_commit_of_an_unknown_order_is_not_found(gql: GraphQLClient, token
     assert result.codes == ["NOT_FOUND"]
 
 
-async def test_concurrent_reservations_never_oversell(gql: GraphQLClient, catalog: Catalog, tokens: Tokens) -> None:
+async def test_concurrent_reservations_never_oversell(
+    gql: GraphQLClient, catalog: Catalog, tokens: Tokens
+) -> None:
     product = await catalog.product("HOT-1", stock=7)
 
     results = await asyncio.gather(*(reserve(gql, tokens, new_order(), (product, 1)) for _ in range(30)))
@@ -254,7 +292,10 @@ async def test_concurrent_multi_line_reservations_never_deadlock_or_oversell(
     b = await catalog.product("HOT-B", stock=10)
 
     results = await asyncio.gather(
-        *(reserve(gql, tokens, new_order(), *([(a, 1), (b, 1)] if i % 2 else [(b, 1), (a, 1)])) for i in range(16))
+        *(
+            reserve(gql, tokens, new_order(), *([(a, 1), (b, 1)] if i % 2 else [(b, 1), (a, 1)]))
+            for i in range(16)
+        )
     )
 
     assert sum(1 for r in results if not r.errors) == 10

@@ -1,4 +1,7 @@
-"""The products subgraph served in-process against the real PostgreSQL and Redis."""
+"""The products subgraph served in-process against the real PostgreSQL and Redis.
+
+Shared by the products tests and by the tests of the common plumbing, which need a real subgraph.
+"""
 
 from __future__ import annotations
 
@@ -26,7 +29,9 @@ TABLES = "products.stock_movements, products.stock_reservation_lines, products.s
 
 
 @pytest.fixture(scope="session")
-def products_settings(database_url: str, redis: Redis, cache_namespace: str, signing_key: SigningKey, services: Any) -> ProductsSettings:
+def products_settings(
+    database_url: str, redis: Redis, cache_namespace: str, signing_key: SigningKey, services: Any
+) -> ProductsSettings:
     return ProductsSettings(
         database_url=SecretStr(database_url),
         redis_url=SecretStr(services.redis_url),

@@ -1,0 +1,119 @@
+"""The Redis-backed loader: batching, order, misses, write-back with a TTL, invalidation, Redis outages."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Sequence
+
+import pytest
+from pydantic import BaseModel
+from redis.asyncio import Redis
+
+from subgraphs.common.loaders import CachedLoader, EntityCache
+from subgraphs.common.redis import create_redis
+
+
+class Thing(BaseModel):
+    id: uuid.UUID
+    name: str
+
+
+class ThingStore:
+    """A stand-in for the SQL side: records every batch it is asked for."""
+
+    def __init__(self, things: Sequence[Thing]) -> None:
+        self.things = {thing.id: thing for thing in things}
+        self.batches: list[list[uuid.UUID]] = []
+
+    async def fetch_many(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Thing]:
+        self.batches.append(list(ids))
+        return {i: self.things[i] for i in ids if i in self.things}
+
+
+@pytest.fixture
+def things() -> list[Thing]:
+    return [Thing(id=uuid.uuid4(), name=f"thing {n}") for n in range(5)]
+
+
+@pytest.fixture
+def cache(redis: Redis, cache_namespace: str) -> EntityCache[uuid.UUID, Thing]:
+    return EntityCache(
+        redis,
+        namespace=f"{cache_namespace}:{uuid.uuid4().hex[:6]}",
+        kind="thing",
+        model=Thing,
+        ttl_seconds=60,
+    )
+
+
+async def test_loads_in_one_tick_are_one_batch_in_order(
+    cache: EntityCache[uuid.UUID, Thing], things: list[Thing]
+) -> None:
+    store = ThingStore(things)
+    loader = CachedLoader(cache, store.fetch_many)
+    unknown = uuid.uuid4()
+
+    loaded = list(
+        await asyncio.gather(loader.load(things[3].id), loader.load(unknown), loader.load(things[0].id))
+    )
+
+    assert loaded == [things[3], None, things[0]]
+    assert len(store.batches) == 1
+
+
+async def test_found_values_are_cached_with_a_ttl(
+    cache: EntityCache[uuid.UUID, Thing], things: list[Thing], redis: Redis
+) -> None:
+    await CachedLoader(cache, ThingStore(things).fetch_many).load(things[0].id)
+
+    ttl = await redis.ttl(cache.key(things[0].id))
+
+    assert 0 < ttl <= 60
+
+
+async def test_a_second_request_reads_only_the_misses(
+    cache: EntityCache[uuid.UUID, Thing], things: list[Thing]
+) -> None:
+    await CachedLoader(cache, ThingStore(things).fetch_many).load_many([things[0].id, things[1].id])
+    store = ThingStore(things)
+
+    loaded = await CachedLoader(cache, store.fetch_many).load_many([t.id for t in things[:3]])
+
+    assert loaded == things[:3]
+    assert store.batches == [[things[2].id]]
+
+
+async def test_invalidate_forces_a_fresh_read(
+    cache: EntityCache[uuid.UUID, Thing], things: list[Thing]
+) -> None:
+    await CachedLoader(cache, ThingStore(things).fetch_many).load(things[0].id)
+    renamed = things[0].model_copy(update={"name": "renamed"})
+    store = ThingStore([renamed])
+
+    await cache.invalidate([things[0].id])
+
+    assert await CachedLoader(cache, store.fetch_many).load(things[0].id) == renamed
+
+
+async def test_an_undecodable_cached_value_counts_as_a_miss(
+    cache: EntityCache[uuid.UUID, Thing], things: list[Thing], redis: Redis
+) -> None:
+    await redis.set(cache.key(things[0].id), b"{not json")
+    store = ThingStore(things)
+
+    assert await CachedLoader(cache, store.fetch_many).load(things[0].id) == things[0]
+    assert store.batches == [[things[0].id]]
+
+
+async def test_an_unreachable_redis_falls_back_to_the_store(things: list[Thing]) -> None:
+    dead = create_redis("redis://127.0.0.1:1/0")
+    cache: EntityCache[uuid.UUID, Thing] = EntityCache(
+        dead, namespace="x", kind="thing", model=Thing, ttl_seconds=60
+    )
+    store = ThingStore(things)
+    try:
+        assert await CachedLoader(cache, store.fetch_many).load(things[1].id) == things[1]
+        await cache.invalidate([things[1].id])  # logged, not raised
+    finally:
+        await dead.aclose()
