@@ -262,11 +262,8 @@ class PlanBuilder:
         return self._add_remote(pos, type_name, fdef, selection)
 
     def _only_provided(self, graph: str, type_name: str, fdef: FieldDef) -> bool:
-        """Whether `graph` has the field only through `@provides` (it is `@external` there)."""
-        join = fdef.join_for(graph)
-        return (
-            join is not None and join.external and fdef.name not in self.res.key_field_names(graph, type_name)
-        )
+        """Whether `graph` has the field only through a `@provides` in scope (it is `@external` there)."""
+        return not self.res.can_resolve(graph, type_name, fdef, None)
 
     def _covered(
         self, selections: tuple[Selection, ...], provided: tuple[Selection, ...] | None, type_name: str
@@ -413,7 +410,7 @@ class PlanBuilder:
         for selection in selections:
             if isinstance(selection, InlineFragment):
                 condition = selection.type_condition or type_name
-                if not self.res.type(condition).in_graph(graph):
+                if not self.res.type_in_graph(self.res.type(condition), graph):
                     return False
                 if not self._available(graph, condition, selection.selections, provided):
                     return False
@@ -463,7 +460,7 @@ class PlanBuilder:
                 total += self._estimate(graph, on_type, selection, provided)
             else:
                 condition = selection.type_condition or type_name
-                if self.res.type(condition).in_graph(graph):
+                if self.res.type_in_graph(self.res.type(condition), graph):
                     total += self._estimate_all(graph, condition, selection.selections, provided)
                 else:
                     total += 1

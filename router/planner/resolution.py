@@ -47,22 +47,21 @@ class Resolution:
     ) -> bool:
         """Whether `graph` resolves `type_name.fdef` itself at a position where `provided` applies."""
         tdef = self.type(type_name)
-        if not tdef.in_graph(graph) or fdef.unresolvable:
+        if fdef.unresolvable or not self.type_in_graph(tdef, graph):
             return False
+        if fdef.name in self.key_field_names(graph, type_name) or is_provided(
+            provided, type_name, fdef.name, self
+        ):
+            return True
         if not fdef.joins:
-            return (
-                tdef.owner is None
-                or tdef.owner == graph
-                or fdef.name in self.key_field_names(graph, type_name)
-            )
+            return tdef.owner is None or tdef.owner == graph
         join = fdef.join_for(graph)
-        if join is None or join.used_overridden:
-            return False
-        if join.external:
-            return is_provided(provided, type_name, fdef.name, self) or (
-                fdef.name in self.key_field_names(graph, type_name)
-            )
-        return True
+        return join is not None and not join.used_overridden and not join.external
+
+    @staticmethod
+    def type_in_graph(tdef: TypeDef, graph: str) -> bool:
+        """Whether a subgraph defines the type; Federation 1 supergraphs leave value types unannotated."""
+        return tdef.in_graph(graph) or not tdef.joins
 
     def requires(self, graph: str, fdef: FieldDef) -> str | None:
         join = fdef.join_for(graph)
@@ -81,11 +80,11 @@ class Resolution:
         result: list[str] = []
         for name in self.supergraph.possible_types.get(abstract, ()):
             member = self.type(name)
-            if not member.in_graph(graph):
+            if not self.type_in_graph(member, graph):
                 continue
             if tdef.kind is TypeKind.UNION:
                 listed = tdef.union_members.get(graph, ())
-                if name in listed or (not self._has_members and tdef.in_graph(graph)):
+                if name in listed or (not self._has_members and self.type_in_graph(tdef, graph)):
                     result.append(name)
             elif abstract in member.implements.get(graph, ()) or not self._has_implements:
                 result.append(name)
