@@ -46,10 +46,10 @@ class _Selector:
                 if self.applies(selection.type_condition, runtime):
                     result.update(self.select(value, runtime, selection.selections))
                 continue
-            if selection.name not in value:
+            if selection.response_key not in value:
                 raise _Missing(selection.name)
             info = self.field_info(runtime, selection.name)
-            field_value = value[selection.name]
+            field_value = value[selection.response_key]
             if field_value is None:
                 if info is not None and info[1]:
                     raise _Missing(selection.name)

@@ -9,13 +9,14 @@ produce those inputs. Fetches to the same subgraph at the same path with the sam
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from router.errors import PlanningError
 from router.planner.groups import FetchGroup, SelectionBuilder
 from router.planner.operation import Conditional, Operation, conditionals
 from router.planner.resolution import Resolution, provided_below, provided_fields
-from router.planner.selection import TYPENAME, Field, InlineFragment, Selection
+from router.planner.selection import TYPENAME, Field, InlineFragment, Selection, print_arguments
 from router.supergraph.model import FieldDef
 
 _INTROSPECTION_ROOT_FIELDS = frozenset({"__schema", "__type", "__typename"})
@@ -30,6 +31,9 @@ class _Position:
     path: tuple[str, ...]
     provided: tuple[Selection, ...] | None = None
     conditions: tuple[Conditional, ...] = ()
+    client_fields: Mapping[str, Field] | None = None
+    system: bool = False
+    """True while adding what the plan needs (keys, requirements) rather than what the client asked."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +49,47 @@ class _Route:
 
 def _list_depth(type_ref: str) -> int:
     return type_ref.count("[")
+
+
+def _client_fields(selections: tuple[Selection, ...]) -> dict[str, Field]:
+    """The client's fields of one selection level (fragments flattened), by response key."""
+    fields: dict[str, Field] = {}
+    for selection in selections:
+        if isinstance(selection, Field):
+            fields.setdefault(selection.response_key, selection)
+        else:
+            for key, field in _client_fields(selection.selections).items():
+                fields.setdefault(key, field)
+    return fields
+
+
+def _unclash(
+    client_fields: Mapping[str, Field] | None, needed: tuple[Selection, ...]
+) -> tuple[Selection, ...]:
+    """Alias the fields the plan needs whose names the client uses as response keys for something else.
+
+    Keys and requirements are read back by response key, so a client alias such as `id: name` must not
+    share `id` with the entity key `id` in one subgraph selection.
+    """
+    if not client_fields:
+        return needed
+    result: list[Selection] = []
+    for selection in needed:
+        if isinstance(selection, Field):
+            client = client_fields.get(selection.response_key)
+            if client is not None and (
+                client.name != selection.name
+                or print_arguments(client.arguments) != print_arguments(selection.arguments)
+            ):
+                selection = Field(
+                    selection.name,
+                    f"{selection.name}__alias_0",
+                    selection.arguments,
+                    selection.directives,
+                    selection.selections,
+                )
+        result.append(selection)
+    return tuple(result)
 
 
 class PlanBuilder:
@@ -105,7 +150,9 @@ class PlanBuilder:
                 for wrapper in wrappers:
                     target = target.fragment(None, wrapper)
                 self._add_field(
-                    _Position(group, target, (), None, conditions), self.operation.root_type, selection
+                    _Position(group, target, (), None, conditions, _client_fields(self.operation.selections)),
+                    self.operation.root_type,
+                    selection,
                 )
 
     def _root_group_for(self, selection: Field) -> FetchGroup:
@@ -301,6 +348,8 @@ class PlanBuilder:
                 else provided_below(pos.provided, type_name, fdef.name, self.res)
             ),
             conditions=pos.conditions + conditionals(selection.directives),
+            client_fields=None if pos.system else _client_fields(selection.selections),
+            system=pos.system,
         )
         return self._add_selections(child, fdef.type_name, selection.selections)
 
@@ -314,7 +363,8 @@ class PlanBuilder:
             raise PlanningError(f"cyclic requirements reaching {type_name}.{fdef.name} in {route.graph}")
         self._in_progress.add(guard)
         try:
-            touched = self._add_selections(pos, type_name, inputs)
+            inputs = _unclash(pos.client_fields, inputs)
+            touched = self._add_selections(replace(pos, system=True), type_name, inputs)
         finally:
             self._in_progress.discard(guard)
         group = self._entity_group(
@@ -324,7 +374,13 @@ class PlanBuilder:
         if route.input_type != type_name:
             group.typename_rewrites.add(route.input_type)
         entity_pos = _Position(
-            group, group.selection.fragment(route.input_type), pos.path, None, pos.conditions
+            group,
+            group.selection.fragment(route.input_type),
+            pos.path,
+            None,
+            pos.conditions,
+            pos.client_fields,
+            pos.system,
         )
         return touched | self._add_local(entity_pos, route.input_type, route.field, selection)
 

@@ -189,3 +189,15 @@ async def test_missing_required_variable_is_a_client_error(shop_gateway: Gateway
     result = await run(shop_gateway, "query ($upc: String!) { product(upc: $upc) { name } }", {})
     assert "data" not in result
     assert result["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT"}
+
+
+async def test_client_alias_named_like_a_key_does_not_break_entity_fetches(shop_gateway: Gateway) -> None:
+    result = await run(shop_gateway, "{ me { id: name reviews { body } } }")
+    assert result == {
+        "data": {"me": {"id": "Ada Lovelace", "reviews": [{"body": "Love it!"}, {"body": "Too expensive."}]}}
+    }
+
+
+async def test_client_alias_named_like_a_required_field(shop_gateway: Gateway) -> None:
+    result = await run(shop_gateway, '{ product(upc: "p1") { price: name shippingEstimate } }')
+    assert result == {"data": {"product": {"price": "Table", "shippingEstimate": 15}}}

@@ -174,6 +174,41 @@ def test_requires_with_a_field_argument() -> None:
         }""")
 
 
+def test_requires_with_an_argument_next_to_the_same_field_without_it() -> None:
+    query = "{ item { weight shipping } }"
+    assert plan_text(REQUIRES, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "a") {
+              {
+                item {
+                  weight
+                  __typename
+                  id
+                  weight__alias_0: weight(unit: "lb")
+                }
+              }
+            },
+            Flatten(path: "item") {
+              Fetch(service: "c") {
+                {
+                  ... on Item {
+                    __typename
+                    id
+                    weight__alias_0: weight(unit: "lb")
+                  }
+                } =>
+                {
+                  ... on Item {
+                    shipping
+                  }
+                }
+              },
+            },
+          },
+        }""")
+
+
 def test_requires_with_a_nested_selection() -> None:
     query = "{ item { volume } }"
     assert plan_text(REQUIRES, query) == dedent("""\

@@ -1184,6 +1184,78 @@ def test_entity_reached_from_several_root_fields() -> None:
         }""")
 
 
+def test_client_alias_named_like_a_key_gets_the_key_aliased() -> None:
+    query = "{ me { id: name reviews { body } } }"
+    assert plan_text(SHOP, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "accounts") {
+              {
+                me {
+                  id: name
+                  __typename
+                  id__alias_0: id
+                }
+              }
+            },
+            Flatten(path: "me") {
+              Fetch(service: "reviews") {
+                {
+                  ... on User {
+                    __typename
+                    id__alias_0: id
+                  }
+                } =>
+                {
+                  ... on User {
+                    reviews {
+                      body
+                    }
+                  }
+                }
+              },
+            },
+          },
+        }""")
+
+
+def test_client_alias_named_like_a_required_field() -> None:
+    query = "{ topProducts { price: name weight shippingEstimate } }"
+    assert plan_text(SHOP, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "products") {
+              {
+                topProducts {
+                  price: name
+                  weight
+                  __typename
+                  upc
+                  price__alias_0: price
+                }
+              }
+            },
+            Flatten(path: "topProducts.@") {
+              Fetch(service: "inventory") {
+                {
+                  ... on Product {
+                    __typename
+                    upc
+                    price__alias_0: price
+                    weight
+                  }
+                } =>
+                {
+                  ... on Product {
+                    shippingEstimate
+                  }
+                }
+              },
+            },
+          },
+        }""")
+
+
 def test_deep_cycle_back_to_the_first_subgraph() -> None:
     query = "{ topReviews { product { reviews { author { name } } } } }"
     assert plan_text(SHOP, query) == dedent("""\
