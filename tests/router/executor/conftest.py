@@ -10,9 +10,11 @@ import pytest
 from router.executor import HttpFetcher
 from router.gateway import Gateway
 from router.supergraph import parse_supergraph
+from tests.router.executor.media_subgraphs import media_apps
 from tests.router.executor.scripted_subgraphs import scripted_apps, scripted_supergraph
 from tests.router.executor.shop_subgraphs import shop_apps
 from tests.router.servers import serving
+from tests.router.supergraphs.abstract import ABSTRACT
 from tests.router.supergraphs.shop import SHOP
 
 
@@ -43,3 +45,9 @@ def scripted_urls() -> Iterator[dict[str, str]]:
 def scripted_gateway(scripted_urls: dict[str, str], http_session: aiohttp.ClientSession) -> Gateway:
     supergraph = parse_supergraph(scripted_supergraph(scripted_urls))
     return Gateway(supergraph, HttpFetcher(http_session), scripted_urls)
+
+
+@pytest.fixture(scope="session")
+def media_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
+    with serving(media_apps()) as urls:
+        yield Gateway(parse_supergraph(ABSTRACT), HttpFetcher(http_session), urls)
