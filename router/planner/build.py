@@ -34,6 +34,23 @@ class _Position:
     client_fields: Mapping[str, Field] | None = None
     system: bool = False
     """True while adding what the plan needs (keys, requirements) rather than what the client asked."""
+    anchor: _Anchor | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Anchor:
+    """The nearest enclosing entity and the selections from it down to the current position.
+
+    A field of a value type that the current subgraph cannot resolve is reached by jumping from this
+    entity to a subgraph that can, and replaying `chain` there (a "parent entity call").
+    """
+
+    pos: _Position
+    type_name: str
+    chain: tuple[tuple[Selection, str], ...] = ()
+
+    def extended(self, step: Selection, parent_type: str) -> _Anchor:
+        return _Anchor(self.pos, self.type_name, (*self.chain, (step, parent_type)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +234,8 @@ class PlanBuilder:
         """Add selections on `type_name` at `pos`; returns the groups that now produce data there."""
         if self.res.is_abstract(type_name) and not self.res.is_object_in(type_name, pos.group.subgraph):
             return self._add_abstract(pos, type_name, selections)
+        if self.res.type(type_name).keys_in(pos.group.subgraph):
+            pos = replace(pos, anchor=_Anchor(replace(pos, anchor=None), type_name))
         touched = {pos.group.id}
         for selection in selections:
             if isinstance(selection, Field):
@@ -232,10 +251,12 @@ class PlanBuilder:
     def _enter_fragment(self, pos: _Position, fragment: InlineFragment) -> _Position:
         if not fragment.directives:
             return pos
+        step = InlineFragment(None, fragment.directives)
         return replace(
             pos,
             target=pos.target.fragment(None, fragment),
             conditions=pos.conditions + conditionals(fragment.directives),
+            anchor=pos.anchor.extended(step, "") if pos.anchor else None,
         )
 
     def _add_abstract(self, pos: _Position, abstract: str, selections: tuple[Selection, ...]) -> set[int]:
@@ -252,7 +273,11 @@ class PlanBuilder:
             return touched
         pos.target.leaf(TYPENAME)
         for runtime_type in self.res.possible_types_in(graph, abstract):
-            runtime_pos = replace(pos, target=pos.target.fragment(runtime_type))
+            runtime_pos = replace(
+                pos,
+                target=pos.target.fragment(runtime_type),
+                anchor=pos.anchor.extended(InlineFragment(runtime_type), abstract) if pos.anchor else None,
+            )
             touched |= self._add_selections(runtime_pos, runtime_type, selections)
         pos.target.drop_typename_only_fragments()
         return touched
@@ -350,11 +375,34 @@ class PlanBuilder:
             conditions=pos.conditions + conditionals(selection.directives),
             client_fields=None if pos.system else _client_fields(selection.selections),
             system=pos.system,
+            anchor=pos.anchor.extended(selection.with_selections(()), type_name) if pos.anchor else None,
         )
         return self._add_selections(child, fdef.type_name, selection.selections)
 
     def _add_remote(self, pos: _Position, type_name: str, fdef: FieldDef, selection: Field) -> set[int]:
         route = self._choose_route(pos, type_name, fdef, selection)
+        conditions = pos.conditions + conditionals(selection.directives)
+        if route is not None:
+            group, touched = self._jump(pos, type_name, route, fdef, conditions)
+            target = group.selection.fragment(route.input_type)
+            input_type, field = route.input_type, route.field
+        else:
+            anchor, route = self._choose_anchored_route(pos, type_name, fdef, selection)
+            group, touched = self._jump(anchor.pos, anchor.type_name, route, fdef, conditions)
+            target = self._replay(group.selection.fragment(anchor.type_name), anchor.chain)
+            input_type, field = type_name, fdef
+        entity_pos = _Position(group, target, pos.path, None, pos.conditions, pos.client_fields, pos.system)
+        return touched | self._add_local(entity_pos, input_type, field, selection)
+
+    def _jump(
+        self,
+        pos: _Position,
+        type_name: str,
+        route: _Route,
+        fdef: FieldDef,
+        conditions: tuple[Conditional, ...],
+    ) -> tuple[FetchGroup, set[int]]:
+        """Select the route's inputs at `pos` and return the entity fetch group they feed."""
         inputs: tuple[Selection, ...] = (TYPENAME, *self.res.field_set(route.key))
         if route.requires:
             inputs = (*inputs, *self._with_typenames(type_name, self.res.field_set(route.requires)))
@@ -367,22 +415,59 @@ class PlanBuilder:
             touched = self._add_selections(replace(pos, system=True), type_name, inputs)
         finally:
             self._in_progress.discard(guard)
-        group = self._entity_group(
-            route.graph, pos.path, frozenset(touched), pos.conditions + conditionals(selection.directives)
-        )
+        group = self._entity_group(route.graph, pos.path, frozenset(touched), conditions)
         group.inputs.fragment(route.input_type).add_all(inputs)
         if route.input_type != type_name:
             group.typename_rewrites.add(route.input_type)
-        entity_pos = _Position(
-            group,
-            group.selection.fragment(route.input_type),
-            pos.path,
-            None,
-            pos.conditions,
-            pos.client_fields,
-            pos.system,
-        )
-        return touched | self._add_local(entity_pos, route.input_type, route.field, selection)
+        return group, touched
+
+    @staticmethod
+    def _replay(target: SelectionBuilder, chain: tuple[tuple[Selection, str], ...]) -> SelectionBuilder:
+        for step, _ in chain:
+            if isinstance(step, Field):
+                target = target.field(step)
+            else:
+                target = target.fragment(step.type_condition, step if step.directives else None)
+        return target
+
+    def _choose_anchored_route(
+        self, pos: _Position, type_name: str, fdef: FieldDef, selection: Field
+    ) -> tuple[_Anchor, _Route]:
+        """A route from the nearest entity ancestor to a subgraph resolving the whole chain and the field."""
+        graph = pos.group.subgraph
+        anchor = pos.anchor
+        if anchor is None or not anchor.chain:
+            raise PlanningError(f"no subgraph can resolve {type_name}.{fdef.name} coming from {graph}")
+        candidates: list[tuple[tuple[int, int, int], _Route]] = []
+        for target in self.res.supergraph.graphs:
+            if target == graph or self.res.requires(target, fdef):
+                continue
+            if not self.res.can_resolve(target, type_name, fdef, None) or not self._chain_resolvable(
+                target, anchor.chain
+            ):
+                continue
+            found = self._route_via_key(
+                anchor.pos, target, anchor.type_name, anchor.type_name, fdef, selection
+            )
+            if found is not None:
+                cost, route = found
+                candidates.append((cost, _Route(route.graph, route.input_type, route.key, None, fdef)))
+        if not candidates:
+            raise PlanningError(f"no subgraph can resolve {type_name}.{fdef.name} coming from {graph}")
+        return anchor, min(candidates, key=lambda candidate: candidate[0])[1]
+
+    def _chain_resolvable(self, graph: str, chain: tuple[tuple[Selection, str], ...]) -> bool:
+        for step, parent_type in chain:
+            if isinstance(step, InlineFragment):
+                if step.type_condition and not self.res.type_in_graph(
+                    self.res.type(step.type_condition), graph
+                ):
+                    return False
+                continue
+            fdef = self.res.type(parent_type).fields.get(step.name)
+            if fdef is None or not self._resolves_plainly(graph, parent_type, fdef, None):
+                return False
+        return True
 
     def _with_typenames(self, type_name: str, selections: tuple[Selection, ...]) -> tuple[Selection, ...]:
         """Requirements with `__typename` under abstract types, so subgraphs can tell the members apart."""
@@ -415,7 +500,9 @@ class PlanBuilder:
 
     # -- routes -----------------------------------------------------------------------------------
 
-    def _choose_route(self, pos: _Position, type_name: str, fdef: FieldDef, selection: Field) -> _Route:
+    def _choose_route(
+        self, pos: _Position, type_name: str, fdef: FieldDef, selection: Field
+    ) -> _Route | None:
         graph = pos.group.subgraph
         candidates: list[tuple[tuple[int, int, int], _Route]] = []
         for target in self.res.supergraph.graphs:
@@ -432,7 +519,7 @@ class PlanBuilder:
                 if route is not None:
                     candidates.append(route)
         if not candidates:
-            raise PlanningError(f"no subgraph can resolve {type_name}.{fdef.name} coming from {graph}")
+            return None
         return min(candidates, key=lambda candidate: candidate[0])[1]
 
     def _route_via_key(
