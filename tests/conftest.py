@@ -12,16 +12,16 @@ from subgraphs.common.auth import Role
 from subgraphs.common.redis import create_redis
 from subgraphs.common.signing import SigningKey
 from tests.support.database import scratch_database
-from tests.support.services import ServiceUnavailable, ServiceUrls, provide_services
+from tests.support.services import ServiceUnavailable, ServiceUrls, embedded_data_dir, provide_services
 
 ISSUER = "gocart-users"
 AUDIENCE = "gocart"
 
 
 @pytest.fixture(scope="session")
-def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceUrls]:
+def services() -> Iterator[ServiceUrls]:
     try:
-        with provide_services(tmp_path_factory.mktemp("services")) as urls:
+        with embedded_data_dir() as scratch, provide_services(scratch) as urls:
             yield urls
     except ServiceUnavailable as error:
         pytest.fail(str(error))

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from gocart.servers import free_port
-from tests.support.services import ServiceUrls
+from tests.support.services import ServiceUrls, embedded_data_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,17 +36,17 @@ def run_gocart(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[s
     )
 
 
-def test_seed_on_the_embedded_default_adds_demo_data_once(tmp_path: Path) -> None:
-    env = gocart_env(tmp_path / "data")
+def test_seed_on_the_embedded_default_adds_demo_data_once() -> None:
+    with embedded_data_dir() as data:
+        env = gocart_env(data)
+        first = run_gocart("seed", env=env)
+        second = run_gocart("seed", env=env)
+        key_mode = (data / "keys" / "signing-key.pem").stat().st_mode
 
-    first = run_gocart("seed", env=env)
-    second = run_gocart("seed", env=env)
-
-    assert first.returncode == 0, first.stderr
+    assert first.returncode == 0, first.stderr[-3000:]
     assert "Demo data: 50 products added" in first.stdout
     assert "Demo data: 0 products added" in second.stdout
-    assert (tmp_path / "data" / "postgres").is_dir()
-    assert (tmp_path / "data" / "keys" / "signing-key.pem").stat().st_mode & 0o077 == 0
+    assert key_mode & 0o077 == 0
 
 
 @pytest.fixture

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +69,20 @@ def _containers() -> Iterator[ServiceUrls]:
     with PostgresContainer("postgres:16", driver="asyncpg") as postgres, RedisContainer("redis:7") as redis:
         redis_url = f"redis://{redis.get_container_host_ip()}:{redis.get_exposed_port(6379)}/0"
         yield ServiceUrls(postgres.get_connection_url(), redis_url, "testcontainers")
+
+
+@contextlib.contextmanager
+def embedded_data_dir() -> Iterator[Path]:
+    """A data folder for embedded servers outside pytest's temporary root.
+
+    Run as root, embedded PostgreSQL runs as its own system user and needs to traverse the folder's
+    parents; every pytest session resets its temporary root to owner-only, which would lock it out.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="gocart-test-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextlib.contextmanager
