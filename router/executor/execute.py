@@ -24,7 +24,7 @@ from router.planner.plan import (
     QueryPlan,
     SequenceNode,
 )
-from router.supergraph.model import Supergraph
+from router.supergraph.model import Supergraph, TypeKind
 
 
 @dataclass(slots=True)
@@ -46,6 +46,9 @@ class Executor:
         self.supergraph = supergraph
         self.fetcher = fetcher
         self.urls = dict(urls)
+        self.interfaces = frozenset(
+            name for name, tdef in supergraph.types.items() if tdef.kind is TypeKind.INTERFACE
+        )
 
     def applies(self, type_condition: str | None, typename: str) -> bool:
         """Whether a fragment on `type_condition` applies to an object whose `__typename` is `typename`."""
@@ -149,4 +152,4 @@ class Executor:
         for representation, entity in zip(representations, entities, strict=False):
             if isinstance(entity, dict):
                 for target, _ in representation.targets:
-                    deep_merge(target, entity)
+                    deep_merge(target, entity, self.interfaces)

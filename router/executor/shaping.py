@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from graphql import (
+    GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -30,6 +31,7 @@ _INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
 
 
 _Collected = tuple[str, str, tuple[Selection, ...]]
+_Composite = GraphQLObjectType | GraphQLInterfaceType
 
 
 class _NullInNonNull(Exception):
@@ -111,7 +113,7 @@ class Shaper:
 
     def _object(
         self,
-        object_type: GraphQLObjectType,
+        object_type: _Composite,
         value: dict[str, Any],
         selections: tuple[Selection, ...],
         path: ResponsePath,
@@ -177,12 +179,16 @@ class Shaper:
             return None
         return self._object(object_type, value, selections, path)
 
-    def _runtime_type(self, type_: GraphQLOutputType, value: dict[str, Any]) -> GraphQLObjectType | None:
+    def _runtime_type(self, type_: GraphQLOutputType, value: dict[str, Any]) -> _Composite | None:
+        """The object type to shape `value` as; the interface itself for `@interfaceObject` answers."""
         if isinstance(type_, GraphQLObjectType):
             return type_
         if not is_abstract_type(type_):
             return None
-        runtime = self.schema.get_type(str(value.get("__typename")))
+        typename = value.get("__typename")
+        if isinstance(type_, GraphQLInterfaceType) and typename in (type_.name, None):
+            return type_
+        runtime = self.schema.get_type(str(typename))
         if isinstance(runtime, GraphQLObjectType) and self.schema.is_sub_type(type_, runtime):
             return runtime
         return None

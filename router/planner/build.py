@@ -61,7 +61,7 @@ class _Route:
     input_type: str
     key: str
     requires: str | None
-    field: FieldDef
+    field: FieldDef | None
 
 
 def _list_depth(type_ref: str) -> int:
@@ -232,8 +232,10 @@ class PlanBuilder:
 
     def _add_selections(self, pos: _Position, type_name: str, selections: tuple[Selection, ...]) -> set[int]:
         """Add selections on `type_name` at `pos`; returns the groups that now produce data there."""
-        if self.res.is_abstract(type_name) and not self.res.is_object_in(type_name, pos.group.subgraph):
-            return self._add_abstract(pos, type_name, selections)
+        if self.res.is_abstract(type_name):
+            if not self.res.is_object_in(type_name, pos.group.subgraph):
+                return self._add_abstract(pos, type_name, selections)
+            return self._add_interface_object(pos, type_name, selections)
         if self.res.type(type_name).keys_in(pos.group.subgraph):
             pos = replace(pos, anchor=_Anchor(replace(pos, anchor=None), type_name))
         touched = {pos.group.id}
@@ -244,6 +246,80 @@ class PlanBuilder:
                 selection.type_condition, type_name
             ):
                 touched |= self._add_selections(
+                    self._enter_fragment(pos, selection), type_name, selection.selections
+                )
+        return touched
+
+    def _add_interface_object(
+        self, pos: _Position, interface: str, selections: tuple[Selection, ...]
+    ) -> set[int]:
+        """Selections on an interface in a subgraph that only knows it as an `@interfaceObject`.
+
+        Fields that subgraph has are fetched there; `__typename` and anything specific to implementations
+        come from a subgraph owning the real interface, reached through the interface's key.
+        """
+        local, remote = self._split_for_interface_object(pos, interface, selections)
+        touched = self._add_plain_selections(pos, interface, local)
+        if not remote:
+            return touched
+        route = self._interface_owner_route(pos, interface)
+        group, jump_touched = self._jump(pos, interface, route, "__typename", pos.conditions)
+        entity_pos = _Position(
+            group,
+            group.selection.fragment(interface),
+            pos.path,
+            None,
+            pos.conditions,
+            pos.client_fields,
+            pos.system,
+        )
+        return touched | jump_touched | self._add_abstract(entity_pos, interface, remote)
+
+    def _split_for_interface_object(
+        self, pos: _Position, interface: str, selections: tuple[Selection, ...]
+    ) -> tuple[tuple[Selection, ...], tuple[Selection, ...]]:
+        graph = pos.group.subgraph
+        local: list[Selection] = []
+        remote: list[Selection] = []
+        for selection in selections:
+            if isinstance(selection, Field):
+                fdef = self.res.type(interface).fields.get(selection.name)
+                here = (selection.name == "__typename" and pos.system) or (
+                    fdef is not None and self._resolves_plainly(graph, interface, fdef, pos.provided)
+                )
+                (local if here else remote).append(selection)
+            elif selection.type_condition in (None, interface) and not selection.directives:
+                inner_local, inner_remote = self._split_for_interface_object(
+                    pos, interface, selection.selections
+                )
+                local.extend(inner_local)
+                remote.extend(inner_remote)
+            else:
+                remote.append(selection)
+        return tuple(local), tuple(remote)
+
+    def _interface_owner_route(self, pos: _Position, interface: str) -> _Route:
+        for graph in self.res.supergraph.graphs:
+            tdef = self.res.type(interface)
+            if tdef.is_interface_object_in(graph) or not self.res.resolvable_keys(graph, interface):
+                continue
+            for join in self.res.resolvable_keys(graph, interface):
+                key = self.res.field_set(join.key or "")
+                if self._available(pos.group.subgraph, interface, key, pos.provided):
+                    return _Route(graph, interface, join.key or "", None, None)
+        raise PlanningError(
+            f"no subgraph owns interface {interface} with a key {pos.group.subgraph} can provide"
+        )
+
+    def _add_plain_selections(
+        self, pos: _Position, type_name: str, selections: tuple[Selection, ...]
+    ) -> set[int]:
+        touched = {pos.group.id}
+        for selection in selections:
+            if isinstance(selection, Field):
+                touched |= self._add_field(pos, type_name, selection)
+            else:
+                touched |= self._add_plain_selections(
                     self._enter_fragment(pos, selection), type_name, selection.selections
                 )
         return touched
@@ -383,12 +459,12 @@ class PlanBuilder:
         route = self._choose_route(pos, type_name, fdef, selection)
         conditions = pos.conditions + conditionals(selection.directives)
         if route is not None:
-            group, touched = self._jump(pos, type_name, route, fdef, conditions)
+            group, touched = self._jump(pos, type_name, route, fdef.name, conditions)
             target = group.selection.fragment(route.input_type)
-            input_type, field = route.input_type, route.field
+            input_type, field = route.input_type, route.field or fdef
         else:
             anchor, route = self._choose_anchored_route(pos, type_name, fdef, selection)
-            group, touched = self._jump(anchor.pos, anchor.type_name, route, fdef, conditions)
+            group, touched = self._jump(anchor.pos, anchor.type_name, route, fdef.name, conditions)
             target = self._replay(group.selection.fragment(anchor.type_name), anchor.chain)
             input_type, field = type_name, fdef
         entity_pos = _Position(group, target, pos.path, None, pos.conditions, pos.client_fields, pos.system)
@@ -399,16 +475,16 @@ class PlanBuilder:
         pos: _Position,
         type_name: str,
         route: _Route,
-        fdef: FieldDef,
+        guard_field: str,
         conditions: tuple[Conditional, ...],
     ) -> tuple[FetchGroup, set[int]]:
         """Select the route's inputs at `pos` and return the entity fetch group they feed."""
         inputs: tuple[Selection, ...] = (TYPENAME, *self.res.field_set(route.key))
         if route.requires:
             inputs = (*inputs, *self._with_typenames(type_name, self.res.field_set(route.requires)))
-        guard = (route.graph, type_name, fdef.name)
+        guard = (route.graph, type_name, guard_field)
         if guard in self._in_progress:
-            raise PlanningError(f"cyclic requirements reaching {type_name}.{fdef.name} in {route.graph}")
+            raise PlanningError(f"cyclic requirements reaching {type_name}.{guard_field} in {route.graph}")
         self._in_progress.add(guard)
         try:
             inputs = _unclash(pos.client_fields, inputs)

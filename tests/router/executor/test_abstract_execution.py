@@ -80,3 +80,21 @@ async def test_nested_jumps_under_an_entity_reached_by_a_jump(media_gateway: Gat
     assert result["data"]["bestsellers"][1] == {
         "author": {"name": "Frank Herbert", "bio": "Wrote about sand.", "books": [{"title": "Dune"}]}
     }
+
+
+async def test_interface_object_root_with_its_own_fields(media_gateway: Gateway) -> None:
+    result = await run(media_gateway, "{ topRated { id stars } }")
+    assert result == {"data": {"topRated": [{"id": "b1", "stars": 5}, {"id": "m1", "stars": 3}]}}
+
+
+async def test_interface_object_root_learns_the_concrete_type_from_the_owner(media_gateway: Gateway) -> None:
+    query = "{ topRated { __typename stars ... on Book { pages } ... on Movie { title minutes } } }"
+    result = await run(media_gateway, query)
+    assert result == {
+        "data": {
+            "topRated": [
+                {"__typename": "Book", "stars": 5, "pages": 412},
+                {"__typename": "Movie", "stars": 3, "title": "Alien", "minutes": 117},
+            ]
+        }
+    }

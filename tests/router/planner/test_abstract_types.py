@@ -371,6 +371,110 @@ def test_named_fragment_on_an_interface() -> None:
         }""")
 
 
+def test_interface_object_root_with_only_its_own_fields_is_one_fetch() -> None:
+    query = "{ topRated { id stars } }"
+    assert plan_text(ABSTRACT, query) == dedent("""\
+        QueryPlan {
+          Fetch(service: "ratings") {
+            {
+              topRated {
+                id
+                stars
+              }
+            }
+          },
+        }""")
+
+
+def test_interface_object_root_asks_the_owner_for_the_concrete_type() -> None:
+    query = "{ topRated { __typename stars } }"
+    assert plan_text(ABSTRACT, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "ratings") {
+              {
+                topRated {
+                  stars
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "topRated.@") {
+              Fetch(service: "media") {
+                {
+                  ... on Media {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Media {
+                    __typename
+                  }
+                }
+              },
+            },
+          },
+        }""")
+
+
+def test_interface_object_root_with_fragments_on_implementations() -> None:
+    query = "{ topRated { stars ... on Book { pages } ... on Movie { title minutes } } }"
+    assert plan_text(ABSTRACT, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "ratings") {
+              {
+                topRated {
+                  stars
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "topRated.@") {
+              Fetch(service: "media") {
+                {
+                  ... on Media {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Media {
+                    __typename
+                    ... on Book {
+                      __typename
+                      id
+                    }
+                    ... on Movie {
+                      title
+                      minutes
+                    }
+                  }
+                }
+              },
+            },
+            Flatten(path: "topRated.@") {
+              Fetch(service: "books") {
+                {
+                  ... on Book {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Book {
+                    pages
+                  }
+                }
+              },
+            },
+          },
+        }""")
+
+
 def test_nested_abstract_types_through_an_entity_jump() -> None:
     query = "{ bestsellers { author { bio books { title } } } }"
     assert plan_text(ABSTRACT, query) == dedent("""\

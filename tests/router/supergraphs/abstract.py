@@ -10,6 +10,7 @@ type Query @join__type(graph: MEDIA) @join__type(graph: BOOKS) @join__type(graph
   search(text: String!): [Result] @join__field(graph: MEDIA)
   bestsellers: [Book] @join__field(graph: BOOKS)
   node(id: ID!): Node @join__field(graph: MEDIA)
+  topRated: [Media] @join__field(graph: RATINGS)
 }
 
 interface Node @join__type(graph: MEDIA) {
