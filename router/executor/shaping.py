@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from graphql import (
+    GraphQLEnumType,
     GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
@@ -170,6 +171,8 @@ class Shaper:
                 self._value(type_.of_type, item, selections, [*path, index], parent, field)
                 for index, item in enumerate(value)
             ]
+        if isinstance(type_, GraphQLEnumType):
+            return self._enum_value(type_, value, path)
         if is_leaf_type(type_):
             return value
         if not isinstance(value, dict):
@@ -178,6 +181,15 @@ class Shaper:
         if object_type is None:
             return None
         return self._object(object_type, value, selections, path)
+
+    def _enum_value(self, enum: GraphQLEnumType, value: Any, path: ResponsePath) -> Any:
+        """The value when the API schema has it; null with an error for values clients cannot see."""
+        if isinstance(value, str) and value in enum.values:
+            return value
+        self.errors.append(
+            {"message": f"Enum '{enum.name}' cannot represent value: {value!r}", "path": list(path)}
+        )
+        return None
 
     def _runtime_type(self, type_: GraphQLOutputType, value: dict[str, Any]) -> _Composite | None:
         """The object type to shape `value` as; the interface itself for `@interfaceObject` answers."""

@@ -31,6 +31,12 @@ type Item @join__type(graph: CATALOG, key: "id") @join__type(graph: DETAILS, key
   name: String @join__field(graph: CATALOG)
   detail: String @join__field(graph: DETAILS)
   strict: String! @join__field(graph: DETAILS)
+  kind: Kind @join__field(graph: CATALOG)
+}
+
+enum Kind @join__type(graph: CATALOG) {
+  BOOK @join__enumValue(graph: CATALOG)
+  SECRET @join__enumValue(graph: CATALOG) @inaccessible
 }
 """
 
@@ -46,7 +52,8 @@ def _json(payload: Any, status: int = 200) -> tuple[int, bytes]:
 def catalog(body: dict[str, Any], request: Request) -> tuple[int, bytes]:
     scenario = str((body.get("variables") or {}).get("scenario") or _literal_scenario(body["query"]))
     items: list[Any] = [
-        {"__typename": "Item", "id": f"{scenario}-{index}", "name": f"item {index}"} for index in range(3)
+        {"__typename": "Item", "id": f"{scenario}-{index}", "name": f"item {index}", "kind": kind}
+        for index, kind in enumerate(("BOOK", "SECRET", "BOOK"))
     ]
     if scenario == "nullkey":
         items[1] = {"__typename": "Item", "id": None, "name": "no id"}

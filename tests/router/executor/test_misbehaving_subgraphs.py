@@ -80,3 +80,11 @@ async def test_authorization_and_request_id_are_forwarded(scripted_gateway: Gate
     headers = {"authorization": "Bearer t0k3n", "x-request-id": "req-1"}
     result = await scripted_gateway.execute(GraphQLRequest("{ headers }"), headers)
     assert result == {"data": {"headers": ["Bearer t0k3n", "req-1", None]}}
+
+
+async def test_enum_value_hidden_from_clients_becomes_null_with_an_error(scripted_gateway: Gateway) -> None:
+    result = await items(scripted_gateway, "fine", "kind")
+    assert result["data"]["items"] == [{"kind": "BOOK"}, {"kind": None}, {"kind": "BOOK"}]
+    assert result["errors"] == [
+        {"message": "Enum 'Kind' cannot represent value: 'SECRET'", "path": ["items", 1, "kind"]}
+    ]
