@@ -35,21 +35,23 @@ class SigningKey:
 
     @classmethod
     def load_or_create(cls, folder: Path) -> SigningKey:
-        """The key kept in `folder`, created on first use (with owner-only permissions)."""
+        """The key kept in `folder`, created on first use (owner-only); writes its public `jwks.json` too."""
         pem_path, kid_path = folder / "signing-key.pem", folder / "signing-key.kid"
         if pem_path.exists() and kid_path.exists():
             private = serialization.load_pem_private_key(pem_path.read_bytes(), password=None)
             if not isinstance(private, Ed25519PrivateKey):
                 raise ValueError(f"{pem_path} is not an Ed25519 key")
-            return cls(kid=kid_path.read_text().strip(), private_key=private)
-        key = cls.generate()
-        folder.mkdir(parents=True, exist_ok=True)
-        pem = key.private_key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-        pem_path.touch(mode=0o600)
-        pem_path.write_bytes(pem)
-        kid_path.write_text(key.kid)
+            key = cls(kid=kid_path.read_text().strip(), private_key=private)
+        else:
+            key = cls.generate()
+            folder.mkdir(parents=True, exist_ok=True)
+            pem = key.private_key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+            pem_path.touch(mode=0o600)
+            pem_path.write_bytes(pem)
+            kid_path.write_text(key.kid)
+        (folder / "jwks.json").write_text(key.jwks())
         return key
 
     def public_jwk(self) -> dict[str, Any]:
