@@ -11,7 +11,7 @@ from graphql import OperationType
 
 from router.executor.fetcher import SubgraphFetcher, SubgraphFetchError
 from router.executor.merge import deep_merge
-from router.executor.paths import objects_at
+from router.executor.paths import objects_at, undo_renames
 from router.executor.representations import build_representations
 from router.executor.shaping import Shaper
 from router.executor.subgraph_errors import client_error, fetch_failure
@@ -126,6 +126,7 @@ class Executor:
         response = await self._send(fetch, self._variables_for(fetch, run), run)
         if response is None:
             return
+        undo_renames(response, fetch.renames)
         run.errors.extend(client_error(error, fetch.service_name) for error in response.get("errors") or ())
         if isinstance(response.get("data"), dict):
             deep_merge(run.data, response["data"])
@@ -141,6 +142,7 @@ class Executor:
         response = await self._send(fetch, variables, run)
         if response is None:
             return
+        undo_renames(response, fetch.renames)
         entity_paths = [representation.targets[0][1] for representation in representations]
         run.errors.extend(
             client_error(error, fetch.service_name, entity_paths) for error in response.get("errors") or ()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from router.planner.conflicts import KeyRename
+
 ResponsePath = list[str | int]
 
 
@@ -33,3 +35,14 @@ def _collect_objects(
     elif isinstance(value, list):
         for index, item in enumerate(value):
             _collect_objects(item, [*path, index], found)
+
+
+def undo_renames(response: dict[str, Any], renames: tuple[KeyRename, ...]) -> None:
+    """Give aliased fields of a subgraph response their client keys back, deepest first."""
+    data = response.get("data")
+    if not renames or not isinstance(data, dict):
+        return
+    for rename in sorted(renames, key=lambda rename: len(rename.path), reverse=True):
+        for obj, _ in objects_at(data, rename.path):
+            if rename.alias in obj:
+                obj[rename.key] = obj.pop(rename.alias)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from graphql import print_ast
 
+from router.planner.conflicts import separate_conflicts
 from router.planner.groups import FetchGroup
 from router.planner.operation import Operation
 from router.planner.plan import FetchNode
-from router.planner.selection import Selection, print_compact, variables_used
+from router.planner.resolution import Resolution
+from router.planner.selection import print_compact, variables_used
 
 
 def _variable_definitions(operation: Operation, names: tuple[str, ...], *, entities: bool) -> str:
@@ -23,8 +25,10 @@ def _operation_name(operation: Operation, group: FetchGroup) -> str:
     return f" {operation.name}__{group.subgraph.replace('-', '_')}__{group.id}"
 
 
-def fetch_node(group: FetchGroup, operation: Operation) -> FetchNode:
-    selections: tuple[Selection, ...] = group.selection.freeze()
+def fetch_node(group: FetchGroup, operation: Operation, res: Resolution) -> FetchNode:
+    selections, renames = separate_conflicts(
+        group.selection.freeze(), operation.root_type, group.subgraph, res, entities=group.is_entity
+    )
     usages = variables_used(selections)
     kind = operation.kind if not group.is_entity else "query"
     variables = _variable_definitions(operation, usages, entities=group.is_entity)
@@ -40,4 +44,5 @@ def fetch_node(group: FetchGroup, operation: Operation) -> FetchNode:
         variable_usages=usages,
         requires=group.inputs.freeze() if group.is_entity else (),
         typename_rewrites=tuple(sorted(group.typename_rewrites)),
+        renames=renames,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from router.planner.conflicts import KeyRename
 from router.planner.operation import Operation
 from router.planner.selection import Selection
 
@@ -14,7 +15,8 @@ class FetchNode:
 
     For entity fetches `requires` holds the representation shape (`... on T { __typename id }`) and
     `selections` the fragments asked of `_entities`; `typename_rewrites` lists the input types whose
-    representations must carry that type's name as `__typename` (`@interfaceObject` targets).
+    representations must carry that type's name as `__typename` (`@interfaceObject` targets);
+    `renames` undo the aliases that keep differently typed fields apart in the subgraph operation.
     """
 
     service_name: str
@@ -24,6 +26,7 @@ class FetchNode:
     variable_usages: tuple[str, ...] = ()
     requires: tuple[Selection, ...] = ()
     typename_rewrites: tuple[str, ...] = ()
+    renames: tuple[KeyRename, ...] = ()
 
     @property
     def is_entity_fetch(self) -> bool:

@@ -33,8 +33,10 @@ class QueryPlanner:
             steps: list[PlanNode] = []
             for index, root in enumerate(builder.root_groups):
                 groups = [group for group in builder.groups if builder.root_of[group.id] == index]
-                step = schedule(groups, [root], operation)
+                step = schedule(groups, [root], operation, self._resolution)
                 if step is not None:
                     steps.append(step)
             return QueryPlan(operation, sequence(steps))
-        return QueryPlan(operation, schedule(builder.groups, builder.root_groups, operation))
+        return QueryPlan(
+            operation, schedule(builder.groups, builder.root_groups, operation, self._resolution)
+        )

@@ -10,12 +10,14 @@ from router.planner.fetch import fetch_node
 from router.planner.groups import FetchGroup
 from router.planner.operation import Operation
 from router.planner.plan import ConditionNode, FlattenNode, PlanNode, parallel, sequence
+from router.planner.resolution import Resolution
 
 
 class _Scheduler:
-    def __init__(self, groups: list[FetchGroup], operation: Operation) -> None:
+    def __init__(self, groups: list[FetchGroup], operation: Operation, res: Resolution) -> None:
         self.groups = [group for group in groups if group.selection]
         self.operation = operation
+        self.res = res
         self.done: set[int] = set()
         self.children: dict[int, list[FetchGroup]] = {}
         for group in self.groups:
@@ -47,7 +49,7 @@ class _Scheduler:
         return sequence([node, below] if below is not None else [node]) or node
 
     def _node(self, group: FetchGroup) -> PlanNode:
-        node: PlanNode = fetch_node(group, self.operation)
+        node: PlanNode = fetch_node(group, self.operation, self.res)
         if group.is_entity:
             node = FlattenNode(group.merge_path, node)
         for condition in reversed(group.conditions or ()):
@@ -59,6 +61,8 @@ class _Scheduler:
         return node
 
 
-def schedule(groups: list[FetchGroup], roots: list[FetchGroup], operation: Operation) -> PlanNode | None:
+def schedule(
+    groups: list[FetchGroup], roots: list[FetchGroup], operation: Operation, res: Resolution
+) -> PlanNode | None:
     """The plan node running `roots` and every group depending on them, transitively."""
-    return _Scheduler(groups, operation).run(roots)
+    return _Scheduler(groups, operation, res).run(roots)

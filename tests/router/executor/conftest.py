@@ -11,10 +11,12 @@ from router.executor import HttpFetcher
 from router.gateway import Gateway
 from router.supergraph import parse_supergraph
 from tests.router.executor.media_subgraphs import media_apps
+from tests.router.executor.mismatch_subgraphs import mismatch_apps
 from tests.router.executor.scripted_subgraphs import scripted_apps, scripted_supergraph
 from tests.router.executor.shop_subgraphs import shop_apps
 from tests.router.servers import serving
 from tests.router.supergraphs.abstract import ABSTRACT
+from tests.router.supergraphs.mismatch import MISMATCH
 from tests.router.supergraphs.shop import SHOP
 
 
@@ -51,3 +53,9 @@ def scripted_gateway(scripted_urls: dict[str, str], http_session: aiohttp.Client
 def media_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
     with serving(media_apps()) as urls:
         yield Gateway(parse_supergraph(ABSTRACT), HttpFetcher(http_session), urls)
+
+
+@pytest.fixture(scope="session")
+def mismatch_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
+    with serving(mismatch_apps()) as urls:
+        yield Gateway(parse_supergraph(MISMATCH), HttpFetcher(http_session), urls)
