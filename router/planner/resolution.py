@@ -56,7 +56,9 @@ class Resolution:
         if not fdef.joins:
             return tdef.owner is None or tdef.owner == graph
         join = fdef.join_for(graph)
-        return join is not None and not join.used_overridden and not join.external
+        if join is None or join.used_overridden or join.external:
+            return False
+        return not any(other.override == graph for other in fdef.joins)
 
     @staticmethod
     def type_in_graph(tdef: TypeDef, graph: str) -> bool:
