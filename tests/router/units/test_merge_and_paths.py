@@ -1,0 +1,43 @@
+"""Merging subgraph results, finding objects along Flatten paths, undoing conflict aliases."""
+
+from typing import Any
+
+from router.executor.merge import deep_merge
+from router.executor.paths import objects_at, undo_renames
+from router.planner.conflicts import KeyRename
+
+
+def test_deep_merge_merges_nested_objects_and_lists_element_wise() -> None:
+    target: dict[str, Any] = {"a": {"x": 1}, "items": [{"id": 1}, {"id": 2}]}
+    deep_merge(target, {"a": {"y": 2}, "items": [{"n": "one"}, {"n": "two"}], "b": 3})
+    assert target == {"a": {"x": 1, "y": 2}, "items": [{"id": 1, "n": "one"}, {"id": 2, "n": "two"}], "b": 3}
+
+
+def test_deep_merge_keeps_a_concrete_typename_but_replaces_an_interface_name() -> None:
+    concrete: dict[str, Any] = {"__typename": "Book"}
+    deep_merge(concrete, {"__typename": "Media", "stars": 5}, frozenset({"Media"}))
+    assert concrete == {"__typename": "Book", "stars": 5}
+    from_interface_object: dict[str, Any] = {"__typename": "Media"}
+    deep_merge(from_interface_object, {"__typename": "Book"}, frozenset({"Media"}))
+    assert from_interface_object == {"__typename": "Book"}
+
+
+def test_objects_at_walks_lists_and_skips_nulls() -> None:
+    data = {"a": [{"b": {"id": 1}}, None, {"b": None}, {"b": {"id": 2}}]}
+    assert objects_at(data, ("a", "@", "b")) == [({"id": 1}, ["a", 0, "b"]), ({"id": 2}, ["a", 3, "b"])]
+
+
+def test_objects_at_flattens_nested_lists() -> None:
+    data = {"grid": [[{"v": 1}], [{"v": 2}, {"v": 3}]]}
+    found = objects_at(data, ("grid", "@", "@"))
+    assert [path for _, path in found] == [["grid", 0, 0], ["grid", 1, 0], ["grid", 1, 1]]
+
+
+def test_undo_renames_restores_client_keys_deepest_first() -> None:
+    response: dict[str, Any] = {"data": {"items": [{"x__alias_1": {"y__alias_1": 1}}, {"x": {"y": 2}}]}}
+    renames = (
+        KeyRename(("items", "@"), "x__alias_1", "x"),
+        KeyRename(("items", "@", "x__alias_1"), "y__alias_1", "y"),
+    )
+    undo_renames(response, renames)
+    assert response == {"data": {"items": [{"x": {"y": 1}}, {"x": {"y": 2}}]}}
