@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import httpx
 
+from router.config import RouterSettings
+from router.server import create_app
+
 
 async def test_post_graphql_returns_merged_data(client: httpx.AsyncClient) -> None:
     response = await client.post("/graphql", json={"query": "{ me { name reviews { body } } }"})
@@ -87,3 +90,22 @@ async def test_plan_header_on_request_when_enabled(client: httpx.AsyncClient) ->
     plan = response.headers["x-gocart-query-plan"]
     assert plan.startswith('QueryPlan { Sequence { Fetch(service: "accounts")')
     assert 'Flatten(path: "me") { Fetch(service: "reviews")' in plan
+
+
+async def test_health_is_unavailable_before_startup(settings: RouterSettings) -> None:
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://router") as http:
+        response = await http.get("/health")
+    assert response.status_code == 503
+
+
+async def test_several_operations_without_a_name_is_a_bad_request(client: httpx.AsyncClient) -> None:
+    response = await client.post("/graphql", json={"query": "query A { me { id } } query B { me { name } }"})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+
+
+async def test_typename_only_query_needs_no_subgraph(client: httpx.AsyncClient) -> None:
+    response = await client.post("/graphql", json={"query": "{ __typename }"})
+    assert response.json() == {"data": {"__typename": "Query"}}

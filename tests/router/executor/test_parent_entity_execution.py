@@ -1,0 +1,37 @@
+"""Value-type fields from another subgraph, fetched through the parent entity and merged in place."""
+
+from __future__ import annotations
+
+from router.gateway import Gateway, GraphQLRequest
+
+
+async def test_value_type_field_merged_under_its_parent(parent_entity_gateway: Gateway) -> None:
+    query = "{ products { name category { name details { summary } } } }"
+    result = await parent_entity_gateway.execute(GraphQLRequest(query), {})
+    assert result == {
+        "data": {
+            "products": [
+                {"name": "Product p1", "category": {"name": "Tools", "details": {"summary": "All about c1"}}},
+                {"name": "Product p2", "category": {"name": "Toys", "details": {"summary": "All about c2"}}},
+            ]
+        }
+    }
+
+
+async def test_lists_of_value_types_merge_element_by_element(parent_entity_gateway: Gateway) -> None:
+    result = await parent_entity_gateway.execute(
+        GraphQLRequest("{ products { variants { sku color stock } } }"), {}
+    )
+    assert result == {
+        "data": {
+            "products": [
+                {
+                    "variants": [
+                        {"sku": "p1-red", "color": "red", "stock": 3},
+                        {"sku": "p1-blue", "color": "blue", "stock": 0},
+                    ]
+                },
+                {"variants": [{"sku": "p2-one", "color": "green", "stock": 9}]},
+            ]
+        }
+    }
