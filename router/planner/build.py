@@ -20,6 +20,7 @@ from router.planner.selection import TYPENAME, Field, InlineFragment, Selection,
 from router.supergraph.model import FieldDef
 
 _INTROSPECTION_ROOT_FIELDS = frozenset({"__schema", "__type", "__typename"})
+_DETOUR_COST = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -649,12 +650,16 @@ class PlanBuilder:
     def _estimate(
         self, graph: str, type_name: str, selection: Field, provided: tuple[Selection, ...] | None
     ) -> int:
-        """How many fields below (and including) `selection` would need another subgraph: a cost proxy."""
+        """How many fields below (and including) `selection` would need another subgraph: a cost proxy.
+
+        A field the subgraph cannot reach through a key of its parent (a value type) costs much more: it
+        needs a detour through an ancestor entity, or cannot be planned from there at all.
+        """
         if selection.name == "__typename":
             return 0
         fdef = self.res.type(type_name).fields.get(selection.name)
         if fdef is None or not self._resolves_plainly(graph, type_name, fdef, provided):
-            return 1
+            return 1 if self.res.type(type_name).keys_in(graph) else _DETOUR_COST
         provides = self.res.provides(graph, fdef)
         below = (
             self.res.field_set(provides)

@@ -36,3 +36,21 @@ type Product
 }
 """,
 )
+
+UNREACHABLE_FROM_ONE_SIDE = supergraph_sdl(
+    {"a": "http://a/graphql", "b": "http://b/graphql"},
+    """
+type Query @join__type(graph: A) @join__type(graph: B) {
+  stats: Stats @join__field(graph: A) @join__field(graph: B)
+}
+
+type Stats @join__type(graph: A) @join__type(graph: B) {
+  views: Int
+  detail: Detail @join__field(graph: B)
+}
+
+type Detail @join__type(graph: B) {
+  note: String
+}
+""",
+)
