@@ -13,6 +13,11 @@ import uvicorn
 from fastapi import FastAPI
 
 
+# Ctrl-C, `kill`/container stop, and a closed terminal all stop the stack the same graceful way, so the
+# embedded servers are shut down by the last process using them.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
 @dataclass(frozen=True)
 class Service:
     name: str
@@ -47,7 +52,7 @@ def free_port(host: str, preferred: int, *, taken: Sequence[int] = ()) -> int:
 
 
 async def run_services(services: Sequence[Service]) -> None:
-    """Serve every service until SIGINT or SIGTERM, then shut them all down gracefully."""
+    """Serve every service until a stop signal, then shut them all down gracefully."""
     servers = [
         _QuietServer(uvicorn.Config(s.app, host=s.host, port=s.port, log_config=None, lifespan="on"))
         for s in services
@@ -58,10 +63,10 @@ async def run_services(services: Sequence[Service]) -> None:
         for server in servers:
             server.should_exit = True
 
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    for signum in STOP_SIGNALS:
         loop.add_signal_handler(signum, stop)
     try:
         await asyncio.gather(*(server.serve() for server in servers))
     finally:
-        for signum in (signal.SIGINT, signal.SIGTERM):
+        for signum in STOP_SIGNALS:
             loop.remove_signal_handler(signum)
