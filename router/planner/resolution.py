@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from router.errors import PlanningError
 from router.planner.operation import parse_field_set
 from router.planner.selection import Field, InlineFragment, Selection
 from router.supergraph.model import FieldDef, Supergraph, TypeDef, TypeJoin, TypeKind
@@ -25,6 +26,13 @@ class Resolution:
 
     def type(self, name: str) -> TypeDef:
         return self.supergraph.types[name]
+
+    def field(self, type_name: str, field_name: str) -> FieldDef:
+        """The field definition; a planning error when the supergraph lacks it."""
+        fdef = self.type(type_name).fields.get(field_name)
+        if fdef is None:
+            raise PlanningError(f"{type_name}.{field_name} is not in the supergraph")
+        return fdef
 
     def is_abstract(self, type_name: str) -> bool:
         return self.supergraph.types[type_name].is_abstract

@@ -1,0 +1,87 @@
+"""Where the planning walk is, and the small helpers that describe a selection level."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from router.planner.groups import FetchGroup, SelectionBuilder
+from router.planner.operation import Conditional
+from router.planner.selection import Field, Selection, print_arguments
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where the walk is: which fetch, where in its selection, at which response path."""
+
+    group: FetchGroup
+    target: SelectionBuilder
+    path: tuple[str, ...]
+    provided: tuple[Selection, ...] | None = None
+    conditions: tuple[Conditional, ...] = ()
+    client_fields: Mapping[str, Field] | None = None
+    system: bool = False
+    """True while adding what the plan needs (keys, requirements) rather than what the client asked."""
+    anchor: Anchor | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """The nearest enclosing entity and the selections from it down to the current position.
+
+    A field of a value type that the current subgraph cannot resolve is reached by jumping from this
+    entity to a subgraph that can, and replaying `chain` there (a "parent entity call").
+    """
+
+    pos: Position
+    type_name: str
+    chain: tuple[tuple[Selection, str], ...] = ()
+
+    def extended(self, step: Selection, parent_type: str) -> Anchor:
+        return Anchor(self.pos, self.type_name, (*self.chain, (step, parent_type)))
+
+
+def list_depth(type_ref: str) -> int:
+    """How many list levels a type has: one `@` per level in Flatten paths."""
+    return type_ref.count("[")
+
+
+def client_fields(selections: tuple[Selection, ...]) -> dict[str, Field]:
+    """The client's fields of one selection level (fragments flattened), by response key."""
+    fields: dict[str, Field] = {}
+    for selection in selections:
+        if isinstance(selection, Field):
+            fields.setdefault(selection.response_key, selection)
+        else:
+            for key, field in client_fields(selection.selections).items():
+                fields.setdefault(key, field)
+    return fields
+
+
+def unclash(
+    client_fields: Mapping[str, Field] | None, needed: tuple[Selection, ...]
+) -> tuple[Selection, ...]:
+    """Alias the fields the plan needs whose names the client uses as response keys for something else.
+
+    Keys and requirements are read back by response key, so a client alias such as `id: name` must not
+    share `id` with the entity key `id` in one subgraph selection.
+    """
+    if not client_fields:
+        return needed
+    result: list[Selection] = []
+    for selection in needed:
+        if isinstance(selection, Field):
+            client = client_fields.get(selection.response_key)
+            if client is not None and (
+                client.name != selection.name
+                or print_arguments(client.arguments) != print_arguments(selection.arguments)
+            ):
+                selection = Field(
+                    selection.name,
+                    f"{selection.name}__alias_0",
+                    selection.arguments,
+                    selection.directives,
+                    selection.selections,
+                )
+        result.append(selection)
+    return tuple(result)

@@ -1,0 +1,167 @@
+"""What one subgraph can resolve by itself from a given position, and what leaving it would cost.
+
+These are the planner's questions that need no planning state: they look only at the supergraph (through
+`Resolution`) and at the `@provides` selection in scope.
+"""
+
+from __future__ import annotations
+
+from router.planner.resolution import Resolution, provided_below, provided_fields
+from router.planner.selection import Field, InlineFragment, Selection
+from router.supergraph.model import FieldDef
+
+DETOUR_COST = 10
+"""Cost of a field whose parent the subgraph cannot leave through a key (a value type)."""
+
+
+class Reach:
+    """Answers "can this subgraph do it alone?" for one supergraph."""
+
+    def __init__(self, resolution: Resolution) -> None:
+        self.res = resolution
+
+    def resolves_plainly(
+        self, graph: str, type_name: str, fdef: FieldDef, provided: tuple[Selection, ...] | None
+    ) -> bool:
+        """Resolvable here without an entity fetch (so not a field with `@requires` in this subgraph)."""
+        return self.res.can_resolve(graph, type_name, fdef, provided) and not self.res.requires(graph, fdef)
+
+    def only_provided(self, graph: str, type_name: str, fdef: FieldDef) -> bool:
+        """Whether `graph` has the field only through a `@provides` in scope (it is `@external` there)."""
+        return not self.res.can_resolve(graph, type_name, fdef, None)
+
+    def covered(
+        self, selections: tuple[Selection, ...], provided: tuple[Selection, ...] | None, type_name: str
+    ) -> bool:
+        """Whether a `@provides` selection includes everything the client selects below a provided field."""
+        for selection in selections:
+            if isinstance(selection, InlineFragment):
+                if not self.covered(selection.selections, provided, selection.type_condition or type_name):
+                    return False
+                continue
+            if selection.name == "__typename":
+                continue
+            matches = [f for f in provided_fields(provided, type_name, self.res) if f.name == selection.name]
+            if not matches:
+                return False
+            if selection.selections:
+                below = tuple(child for match in matches for child in match.selections)
+                fdef = self.res.type(type_name).fields.get(selection.name)
+                if fdef is None or not self.covered(selection.selections, below, fdef.type_name):
+                    return False
+        return True
+
+    def can_stay_abstract(
+        self,
+        graph: str,
+        abstract: str,
+        selections: tuple[Selection, ...],
+        provided: tuple[Selection, ...] | None,
+    ) -> bool:
+        """Whether the selections can be asked on the abstract type itself, without per-type fragments."""
+        tdef = self.res.type(abstract)
+        for selection in selections:
+            if isinstance(selection, InlineFragment):
+                if selection.type_condition not in (None, abstract):
+                    return False
+                if not self.can_stay_abstract(graph, abstract, selection.selections, provided):
+                    return False
+                continue
+            if selection.name == "__typename":
+                continue
+            fdef = tdef.fields.get(selection.name)
+            if fdef is None or not self.resolves_plainly(graph, abstract, fdef, provided):
+                return False
+            for runtime_type in self.res.possible_types_in(graph, abstract):
+                runtime_field = self.res.type(runtime_type).fields.get(selection.name)
+                if runtime_field is None or not self.resolves_plainly(
+                    graph, runtime_type, runtime_field, provided
+                ):
+                    return False
+        return True
+
+    def available(
+        self,
+        graph: str,
+        type_name: str,
+        selections: tuple[Selection, ...],
+        provided: tuple[Selection, ...] | None,
+    ) -> bool:
+        """Whether `graph` can select all of `selections` on `type_name` by itself."""
+        for selection in selections:
+            if isinstance(selection, InlineFragment):
+                condition = selection.type_condition or type_name
+                if not self.res.type_in_graph(self.res.type(condition), graph):
+                    return False
+                if not self.available(graph, condition, selection.selections, provided):
+                    return False
+                continue
+            if selection.name == "__typename":
+                continue
+            fdef = self.res.type(type_name).fields.get(selection.name)
+            if fdef is None or not self.resolves_plainly(graph, type_name, fdef, provided):
+                return False
+            below = provided_below(provided, type_name, fdef.name, self.res)
+            if selection.selections and not self.available(
+                graph, fdef.type_name, selection.selections, below
+            ):
+                return False
+        return True
+
+    def estimate(
+        self, graph: str, type_name: str, selection: Field, provided: tuple[Selection, ...] | None
+    ) -> int:
+        """How many fields below (and including) `selection` would need another subgraph: a cost proxy.
+
+        A field the subgraph cannot reach through a key of its parent (a value type) costs much more: it
+        needs a detour through an ancestor entity, or cannot be planned from there at all.
+        """
+        if selection.name == "__typename":
+            return 0
+        fdef = self.res.type(type_name).fields.get(selection.name)
+        if fdef is None or not self.resolves_plainly(graph, type_name, fdef, provided):
+            return 1 if self.res.type(type_name).keys_in(graph) else DETOUR_COST
+        provides = self.res.provides(graph, fdef)
+        below = (
+            self.res.field_set(provides)
+            if provides
+            else provided_below(provided, type_name, fdef.name, self.res)
+        )
+        return self.estimate_all(graph, fdef.type_name, selection.selections, below)
+
+    def estimate_all(
+        self,
+        graph: str,
+        type_name: str,
+        selections: tuple[Selection, ...],
+        provided: tuple[Selection, ...] | None,
+    ) -> int:
+        """The summed `estimate` of a selection set."""
+        total = 0
+        for selection in selections:
+            if isinstance(selection, Field):
+                on_type = type_name
+                if selection.name not in self.res.type(type_name).fields and selection.name != "__typename":
+                    continue
+                total += self.estimate(graph, on_type, selection, provided)
+            else:
+                condition = selection.type_condition or type_name
+                if self.res.type_in_graph(self.res.type(condition), graph):
+                    total += self.estimate_all(graph, condition, selection.selections, provided)
+                else:
+                    total += 1
+        return total
+
+    def chain_resolvable(self, graph: str, chain: tuple[tuple[Selection, str], ...]) -> bool:
+        """Whether `graph` can replay a path of fields and fragments from an entity down to a value."""
+        for step, parent_type in chain:
+            if isinstance(step, InlineFragment):
+                if step.type_condition and not self.res.type_in_graph(
+                    self.res.type(step.type_condition), graph
+                ):
+                    return False
+                continue
+            fdef = self.res.type(parent_type).fields.get(step.name)
+            if fdef is None or not self.resolves_plainly(graph, parent_type, fdef, None):
+                return False
+        return True

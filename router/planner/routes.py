@@ -1,0 +1,114 @@
+"""Choosing how to reach a field the current subgraph cannot resolve: which subgraph, through which key.
+
+A route is an `_entities` fetch to another subgraph. Candidates are compared by (key available without
+another hop, estimated further jumps, supergraph order), so the choice is deterministic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from router.errors import PlanningError
+from router.planner.position import Anchor, Position
+from router.planner.reach import Reach
+from router.planner.resolution import Resolution
+from router.planner.selection import Field
+from router.supergraph.model import FieldDef
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """How to reach a field that the current subgraph cannot resolve: an entity fetch to `graph`."""
+
+    graph: str
+    input_type: str
+    key: str
+    requires: str | None
+    field: FieldDef | None
+
+
+class RouteFinder:
+    """Finds routes for one supergraph."""
+
+    def __init__(self, resolution: Resolution, reach: Reach) -> None:
+        self.res = resolution
+        self.reach = reach
+
+    def choose(self, pos: Position, type_name: str, fdef: FieldDef, selection: Field) -> Route | None:
+        """The best entity fetch to a subgraph resolving the field here (or through an interface object)."""
+        graph = pos.group.subgraph
+        candidates: list[tuple[tuple[int, int, int], Route]] = []
+        for target in self.res.supergraph.graphs:
+            if target == graph and not self.res.requires(graph, fdef):
+                continue
+            if self.res.can_resolve(target, type_name, fdef, None):
+                route = self._via_key(pos, target, type_name, type_name, fdef, selection)
+                if route is not None:
+                    candidates.append(route)
+        if not candidates:
+            for interface, target in self.res.interface_objects_for(type_name, fdef.name):
+                interface_field = self.res.field(interface, fdef.name)
+                route = self._via_key(pos, target, type_name, interface, interface_field, selection)
+                if route is not None:
+                    candidates.append(route)
+        if not candidates:
+            return None
+        return min(candidates, key=lambda candidate: candidate[0])[1]
+
+    def _via_key(
+        self, pos: Position, target: str, type_name: str, input_type: str, fdef: FieldDef, selection: Field
+    ) -> tuple[tuple[int, int, int], Route] | None:
+        keys = self.res.resolvable_keys(target, input_type)
+        if not keys:
+            return None
+        graph = pos.group.subgraph
+        direct = [
+            join
+            for join in keys
+            if self.reach.available(graph, type_name, self.res.field_set(join.key or ""), pos.provided)
+        ]
+        key = (direct or list(keys))[0]
+        cost = (
+            0 if direct else 1,
+            self.reach.estimate(target, input_type, selection, None),
+            self.res.graph_order[target],
+        )
+        return cost, Route(target, input_type, key.key or "", self.res.requires(target, fdef), fdef)
+
+    def anchored(
+        self, pos: Position, type_name: str, fdef: FieldDef, selection: Field
+    ) -> tuple[Anchor, Route]:
+        """A route from the nearest entity ancestor to a subgraph resolving the whole chain and the field."""
+        graph = pos.group.subgraph
+        anchor = pos.anchor
+        if anchor is None or not anchor.chain:
+            raise PlanningError(f"no subgraph can resolve {type_name}.{fdef.name} coming from {graph}")
+        candidates: list[tuple[tuple[int, int, int], Route]] = []
+        for target in self.res.supergraph.graphs:
+            if target == graph or self.res.requires(target, fdef):
+                continue
+            if not self.res.can_resolve(target, type_name, fdef, None) or not self.reach.chain_resolvable(
+                target, anchor.chain
+            ):
+                continue
+            found = self._via_key(anchor.pos, target, anchor.type_name, anchor.type_name, fdef, selection)
+            if found is not None:
+                cost, route = found
+                candidates.append((cost, Route(route.graph, route.input_type, route.key, None, fdef)))
+        if not candidates:
+            raise PlanningError(f"no subgraph can resolve {type_name}.{fdef.name} coming from {graph}")
+        return anchor, min(candidates, key=lambda candidate: candidate[0])[1]
+
+    def interface_owner(self, pos: Position, interface: str) -> Route:
+        """A route to a subgraph owning the real interface, to learn concrete types of interface objects."""
+        for graph in self.res.supergraph.graphs:
+            tdef = self.res.type(interface)
+            if tdef.is_interface_object_in(graph) or not self.res.resolvable_keys(graph, interface):
+                continue
+            for join in self.res.resolvable_keys(graph, interface):
+                key = self.res.field_set(join.key or "")
+                if self.reach.available(pos.group.subgraph, interface, key, pos.provided):
+                    return Route(graph, interface, join.key or "", None, None)
+        raise PlanningError(
+            f"no subgraph owns interface {interface} with a key {pos.group.subgraph} can provide"
+        )
