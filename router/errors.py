@@ -6,6 +6,7 @@ RouterError
  |    +-- ParseFailed         GRAPHQL_PARSE_FAILED
  |    +-- ValidationFailed    GRAPHQL_VALIDATION_FAILED
  |    +-- BadRequest          BAD_REQUEST (no query, unknown operation name, bad variables JSON)
+ |    +-- QueryPlanningFailed QUERY_PLANNING_FAILED (HTTP 500: the router could not plan a valid query)
  +-- PlanningError        the planner found no way to resolve a selection (a supergraph/planner gap)
 """
 
@@ -58,3 +59,8 @@ class ValidationFailed(RequestError):
 
 class BadRequest(RequestError):
     code = "BAD_REQUEST"
+
+
+class QueryPlanningFailed(RequestError):
+    code = "QUERY_PLANNING_FAILED"
+    status_code = 500

@@ -13,7 +13,14 @@ from typing import Any
 from graphql import DocumentNode, GraphQLError, parse, validate
 from graphql.execution.values import get_variable_values
 
-from router.errors import BadRequest, ParseFailed, RequestError, ValidationFailed
+from router.errors import (
+    BadRequest,
+    ParseFailed,
+    PlanningError,
+    QueryPlanningFailed,
+    RequestError,
+    ValidationFailed,
+)
 from router.executor import Executor, SubgraphFetcher
 from router.executor.introspection import execute_introspection, has_introspection
 from router.planner import QueryPlan, QueryPlanner
@@ -82,7 +89,10 @@ class Gateway:
         errors = validate(self.supergraph.api_schema, document)
         if errors:
             raise ValidationFailed([e.message for e in errors], locations=[_locations(e) for e in errors])
-        plan = self.planner.build(document, operation_name)
+        try:
+            plan = self.planner.build(document, operation_name)
+        except PlanningError as error:
+            raise QueryPlanningFailed(str(error)) from error
         if plan.operation.kind == "subscription":
             raise BadRequest("Subscriptions are not supported by this router.")
         return PreparedOperation(document, plan, has_introspection(plan.operation.selections))

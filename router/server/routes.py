@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import orjson
@@ -14,8 +15,11 @@ from router.gateway import Gateway, GraphQLRequest
 from router.planner import print_plan_compact
 from router.server.graphiql import GRAPHIQL_HTML
 
+logger = logging.getLogger(__name__)
+
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 PLAN_HEADER = "x-gocart-query-plan"
+_INTERNAL_ERROR = {"message": "Internal server error", "extensions": {"code": "INTERNAL_SERVER_ERROR"}}
 
 
 def _json(payload: Any, status_code: int, media_type: str, headers: dict[str, str] | None = None) -> Response:
@@ -84,7 +88,11 @@ async def graphql(request: Request) -> Response:
     forwarded = {
         name: value for name in settings.forward_headers if (value := request.headers.get(name)) is not None
     }
-    response = await gateway.execute(graphql_request, forwarded)
+    try:
+        response = await gateway.execute(graphql_request, forwarded)
+    except Exception:
+        logger.exception("unexpected error while executing an operation")
+        return _json({"errors": [_INTERNAL_ERROR]}, 500, media_type)
     headers: dict[str, str] = {}
     if settings.expose_query_plan and request.headers.get(PLAN_HEADER) == "true":
         headers[PLAN_HEADER] = print_plan_compact(prepared.plan)

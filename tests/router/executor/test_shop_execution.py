@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from router.gateway import Gateway, GraphQLRequest
+from router.supergraph import parse_supergraph
+from tests.router.sdl import supergraph_sdl
 
 
 async def run(
@@ -201,3 +203,21 @@ async def test_client_alias_named_like_a_key_does_not_break_entity_fetches(shop_
 async def test_client_alias_named_like_a_required_field(shop_gateway: Gateway) -> None:
     result = await run(shop_gateway, '{ product(upc: "p1") { price: name shippingEstimate } }')
     assert result == {"data": {"product": {"price": "Table", "shippingEstimate": 15}}}
+
+
+async def test_an_operation_the_planner_cannot_plan_answers_query_planning_failed() -> None:
+    sdl = supergraph_sdl(
+        {"a": "http://a/graphql", "b": "http://b/graphql"},
+        """
+        type Query @join__type(graph: A) { box: Box @join__field(graph: A) }
+        type Box @join__type(graph: A) @join__type(graph: B) { size: Int @join__field(graph: B) }
+        """,
+    )
+    gateway = Gateway(parse_supergraph(sdl), _NeverCalled(), {})
+    result = await run(gateway, "{ box { size } }")
+    assert result["errors"][0]["extensions"] == {"code": "QUERY_PLANNING_FAILED"}
+
+
+class _NeverCalled:
+    async def fetch(self, service: str, url: str, body: Any, headers: Any) -> dict[str, Any]:
+        raise AssertionError("no subgraph may be called")
