@@ -184,6 +184,150 @@ def test_key_fields_resolve_in_the_extending_subgraph() -> None:
         }""")
 
 
+def test_extension_then_back_to_the_owner() -> None:
+    query = "{ topProducts { reviews { author { name } } } }"
+    assert plan_text(FEDERATION1, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "products") {
+              {
+                topProducts {
+                  __typename
+                  upc
+                }
+              }
+            },
+            Flatten(path: "topProducts.@") {
+              Fetch(service: "reviews") {
+                {
+                  ... on Product {
+                    __typename
+                    upc
+                  }
+                } =>
+                {
+                  ... on Product {
+                    reviews {
+                      author {
+                        __typename
+                        id
+                      }
+                    }
+                  }
+                }
+              },
+            },
+            Flatten(path: "topProducts.@.reviews.@.author") {
+              Fetch(service: "accounts") {
+                {
+                  ... on User {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on User {
+                    name
+                  }
+                }
+              },
+            },
+          },
+        }""")
+
+
+def test_requires_and_extension_fields_after_a_jump() -> None:
+    query = "{ me { reviews { product { name inStock shippingEstimate } } } }"
+    assert plan_text(FEDERATION1, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "accounts") {
+              {
+                me {
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "me") {
+              Fetch(service: "reviews") {
+                {
+                  ... on User {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on User {
+                    reviews {
+                      product {
+                        __typename
+                        upc
+                      }
+                    }
+                  }
+                }
+              },
+            },
+            Parallel {
+              Flatten(path: "me.reviews.@.product") {
+                Fetch(service: "products") {
+                  {
+                    ... on Product {
+                      __typename
+                      upc
+                    }
+                  } =>
+                  {
+                    ... on Product {
+                      name
+                      price {
+                        amount
+                      }
+                      weight
+                    }
+                  }
+                },
+              },
+              Flatten(path: "me.reviews.@.product") {
+                Fetch(service: "inventory") {
+                  {
+                    ... on Product {
+                      __typename
+                      upc
+                    }
+                  } =>
+                  {
+                    ... on Product {
+                      inStock
+                    }
+                  }
+                },
+              },
+            },
+            Flatten(path: "me.reviews.@.product") {
+              Fetch(service: "inventory") {
+                {
+                  ... on Product {
+                    __typename
+                    upc
+                    price {
+                      amount
+                    }
+                    weight
+                  }
+                } =>
+                {
+                  ... on Product {
+                    shippingEstimate
+                  }
+                }
+              },
+            },
+          },
+        }""")
+
+
 def test_value_types_resolve_anywhere() -> None:
     query = "{ topProducts { price { amount } } }"
     assert plan_text(FEDERATION1, query) == dedent("""\

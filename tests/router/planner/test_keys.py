@@ -315,6 +315,93 @@ def test_all_keys_of_an_account() -> None:
         }""")
 
 
+def test_every_field_of_an_entity_with_several_keys() -> None:
+    query = "{ t { id sku inA inB inC } }"
+    assert plan_text(KEYS, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "a") {
+              {
+                t {
+                  id
+                  __typename
+                  inA
+                }
+              }
+            },
+            Flatten(path: "t") {
+              Fetch(service: "b") {
+                {
+                  ... on T {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on T {
+                    sku
+                    inB
+                  }
+                }
+              },
+            },
+            Flatten(path: "t") {
+              Fetch(service: "c") {
+                {
+                  ... on T {
+                    __typename
+                    sku
+                  }
+                } =>
+                {
+                  ... on T {
+                    inC
+                  }
+                }
+              },
+            },
+          },
+        }""")
+
+
+def test_key_part_from_another_subgraph() -> None:
+    query = "{ account { number region } }"
+    assert plan_text(KEYS, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "c") {
+              {
+                account {
+                  number
+                  __typename
+                  org {
+                    id
+                  }
+                }
+              }
+            },
+            Flatten(path: "account") {
+              Fetch(service: "a") {
+                {
+                  ... on Account {
+                    __typename
+                    number
+                    org {
+                      id
+                    }
+                  }
+                } =>
+                {
+                  ... on Account {
+                    region
+                  }
+                }
+              },
+            },
+          },
+        }""")
+
+
 def test_non_resolvable_reference_is_completed_by_the_owning_subgraph() -> None:
     query = "{ ref { id label } }"
     assert plan_text(KEYS, query) == dedent("""\
@@ -357,5 +444,37 @@ def test_non_resolvable_reference_key_alone_needs_no_jump() -> None:
                 id
               }
             }
+          },
+        }""")
+
+
+def test_non_resolvable_reference_without_the_key() -> None:
+    query = "{ ref { label } }"
+    assert plan_text(KEYS, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "d") {
+              {
+                ref {
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "ref") {
+              Fetch(service: "a") {
+                {
+                  ... on Reference {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Reference {
+                    label
+                  }
+                }
+              },
+            },
           },
         }""")

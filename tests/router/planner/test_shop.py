@@ -1256,6 +1256,551 @@ def test_client_alias_named_like_a_required_field() -> None:
         }""")
 
 
+def test_nested_conditions_wrap_each_dependent_fetch() -> None:
+    query = """
+        query ($a: Boolean!, $b: Boolean!) { me { reviews @include(if: $a) { product @skip(if: $b) { name } } } }
+    """
+    assert plan_text(SHOP, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "accounts") {
+              {
+                me {
+                  __typename
+                  id
+                }
+              }
+            },
+            Include(if: $a) {
+              Flatten(path: "me") {
+                Fetch(service: "reviews") {
+                  {
+                    ... on User {
+                      __typename
+                      id
+                    }
+                  } =>
+                  {
+                    ... on User {
+                      reviews @include(if: $a) {
+                        product @skip(if: $b) {
+                          __typename
+                          upc
+                        }
+                      }
+                    }
+                  }
+                },
+              },
+            },
+            Include(if: $a) {
+              Skip(if: $b) {
+                Flatten(path: "me.reviews.@.product") {
+                  Fetch(service: "products") {
+                    {
+                      ... on Product {
+                        __typename
+                        upc
+                      }
+                    } =>
+                    {
+                      ... on Product {
+                        name
+                      }
+                    }
+                  },
+                },
+              },
+            },
+          },
+        }""")
+
+
+def test_conditional_and_unconditional_uses_of_one_fetch_make_it_unconditional() -> None:
+    query = """
+        query ($a: Boolean!) { me { reviews @include(if: $a) { body } reviews { id } } }
+    """
+    assert plan_text(SHOP, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "accounts") {
+              {
+                me {
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "me") {
+              Fetch(service: "reviews") {
+                {
+                  ... on User {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on User {
+                    reviews @include(if: $a) {
+                      body
+                    }
+                    reviews {
+                      id
+                    }
+                  }
+                }
+              },
+            },
+          },
+        }""")
+
+
+def test_include_on_a_named_fragment_spread() -> None:
+    query = """
+        query ($a: Boolean!) { me { ...F @include(if: $a) } } fragment F on User { reviews { body } }
+    """
+    assert plan_text(SHOP, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "accounts") {
+              {
+                me {
+                  ... @include(if: $a) {
+                    __typename
+                    id
+                  }
+                }
+              }
+            },
+            Include(if: $a) {
+              Flatten(path: "me") {
+                Fetch(service: "reviews") {
+                  {
+                    ... on User {
+                      __typename
+                      id
+                    }
+                  } =>
+                  {
+                    ... on User {
+                      reviews {
+                        body
+                      }
+                    }
+                  }
+                },
+              },
+            },
+          },
+        }""")
+
+
+def test_skip_and_include_on_the_same_field() -> None:
+    query = """
+        query ($a: Boolean!, $b: Boolean!) { me { reviews @skip(if: $a) @include(if: $b) { body } } }
+    """
+    assert plan_text(SHOP, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "accounts") {
+              {
+                me {
+                  __typename
+                  id
+                }
+              }
+            },
+            Skip(if: $a) {
+              Include(if: $b) {
+                Flatten(path: "me") {
+                  Fetch(service: "reviews") {
+                    {
+                      ... on User {
+                        __typename
+                        id
+                      }
+                    } =>
+                    {
+                      ... on User {
+                        reviews @skip(if: $a) @include(if: $b) {
+                          body
+                        }
+                      }
+                    }
+                  },
+                },
+              },
+            },
+          },
+        }""")
+
+
+def test_include_on_a_root_field_with_dependent_fetches() -> None:
+    query = "query ($a: Boolean!) { me @include(if: $a) { reviews { body } } }"
+    assert plan_text(SHOP, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "accounts") {
+              {
+                me @include(if: $a) {
+                  __typename
+                  id
+                }
+              }
+            },
+            Include(if: $a) {
+              Flatten(path: "me") {
+                Fetch(service: "reviews") {
+                  {
+                    ... on User {
+                      __typename
+                      id
+                    }
+                  } =>
+                  {
+                    ... on User {
+                      reviews {
+                        body
+                      }
+                    }
+                  }
+                },
+              },
+            },
+          },
+        }""")
+
+
+def test_mutation_result_with_requires() -> None:
+    query = 'mutation { setPrice(upc: "1", price: 2) { shippingEstimate } }'
+    assert plan_text(SHOP, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "products") {
+              mutation {
+                setPrice(upc: "1", price: 2) {
+                  __typename
+                  upc
+                  price
+                  weight
+                }
+              }
+            },
+            Flatten(path: "setPrice") {
+              Fetch(service: "inventory") {
+                {
+                  ... on Product {
+                    __typename
+                    upc
+                    price
+                    weight
+                  }
+                } =>
+                {
+                  ... on Product {
+                    shippingEstimate
+                  }
+                }
+              },
+            },
+          },
+        }""")
+
+
+def test_mutation_with_variables_and_an_entity_jump() -> None:
+    query = "mutation ($u: String!) { login(username: $u) { reviews { body } } }"
+    assert plan_text(SHOP, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "accounts") {
+              mutation {
+                login(username: $u) {
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "login") {
+              Fetch(service: "reviews") {
+                {
+                  ... on User {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on User {
+                    reviews {
+                      body
+                    }
+                  }
+                }
+              },
+            },
+          },
+        }""")
+
+
+def test_two_aliases_of_one_remote_field_share_a_fetch() -> None:
+    query = "{ me { a: reviews { body } b: reviews { id } } }"
+    assert plan_text(SHOP, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "accounts") {
+              {
+                me {
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "me") {
+              Fetch(service: "reviews") {
+                {
+                  ... on User {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on User {
+                    a: reviews {
+                      body
+                    }
+                    b: reviews {
+                      id
+                    }
+                  }
+                }
+              },
+            },
+          },
+        }""")
+
+
+def test_alias_on_the_key_field_itself() -> None:
+    query = "{ me { myId: id reviews { body } } }"
+    assert plan_text(SHOP, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "accounts") {
+              {
+                me {
+                  myId: id
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "me") {
+              Fetch(service: "reviews") {
+                {
+                  ... on User {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on User {
+                    reviews {
+                      body
+                    }
+                  }
+                }
+              },
+            },
+          },
+        }""")
+
+
+def test_alias_on_typename() -> None:
+    query = "{ me { t: __typename name } }"
+    assert plan_text(SHOP, query) == dedent("""\
+        QueryPlan {
+          Fetch(service: "accounts") {
+            {
+              me {
+                t: __typename
+                name
+              }
+            }
+          },
+        }""")
+
+
+def test_typename_only_root_fragment_needs_no_fetch() -> None:
+    query = "{ ... on Query { __typename } }"
+    assert plan_text(SHOP, query) == dedent("""\
+        QueryPlan {
+        }""")
+
+
+def test_long_chain_through_lists() -> None:
+    query = "{ topProducts { reviews { author { reviews { product { name } } } } } }"
+    assert plan_text(SHOP, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "products") {
+              {
+                topProducts {
+                  __typename
+                  upc
+                }
+              }
+            },
+            Flatten(path: "topProducts.@") {
+              Fetch(service: "reviews") {
+                {
+                  ... on Product {
+                    __typename
+                    upc
+                  }
+                } =>
+                {
+                  ... on Product {
+                    reviews {
+                      author {
+                        reviews {
+                          product {
+                            __typename
+                            upc
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+            },
+            Flatten(path: "topProducts.@.reviews.@.author.reviews.@.product") {
+              Fetch(service: "products") {
+                {
+                  ... on Product {
+                    __typename
+                    upc
+                  }
+                } =>
+                {
+                  ... on Product {
+                    name
+                  }
+                }
+              },
+            },
+          },
+        }""")
+
+
+def test_two_root_fields_of_one_subgraph_with_their_own_jumps() -> None:
+    query = '{ me { reviews { body } } user(id: "2") { reviews { body } } }'
+    assert plan_text(SHOP, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "accounts") {
+              {
+                me {
+                  __typename
+                  id
+                }
+                user(id: "2") {
+                  __typename
+                  id
+                }
+              }
+            },
+            Parallel {
+              Flatten(path: "me") {
+                Fetch(service: "reviews") {
+                  {
+                    ... on User {
+                      __typename
+                      id
+                    }
+                  } =>
+                  {
+                    ... on User {
+                      reviews {
+                        body
+                      }
+                    }
+                  }
+                },
+              },
+              Flatten(path: "user") {
+                Fetch(service: "reviews") {
+                  {
+                    ... on User {
+                      __typename
+                      id
+                    }
+                  } =>
+                  {
+                    ... on User {
+                      reviews {
+                        body
+                      }
+                    }
+                  }
+                },
+              },
+            },
+          },
+        }""")
+
+
+def test_non_null_list_root_with_a_jump() -> None:
+    query = "{ topReviews { product { name } } }"
+    assert plan_text(SHOP, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "reviews") {
+              {
+                topReviews {
+                  product {
+                    __typename
+                    upc
+                  }
+                }
+              }
+            },
+            Flatten(path: "topReviews.@.product") {
+              Fetch(service: "products") {
+                {
+                  ... on Product {
+                    __typename
+                    upc
+                  }
+                } =>
+                {
+                  ... on Product {
+                    name
+                  }
+                }
+              },
+            },
+          },
+        }""")
+
+
+def test_provided_field_next_to_a_field_of_the_same_subgraph() -> None:
+    query = "{ topReviews { author { username reviews { body } } } }"
+    assert plan_text(SHOP, query) == dedent("""\
+        QueryPlan {
+          Fetch(service: "reviews") {
+            {
+              topReviews {
+                author {
+                  username
+                  reviews {
+                    body
+                  }
+                }
+              }
+            }
+          },
+        }""")
+
+
 def test_deep_cycle_back_to_the_first_subgraph() -> None:
     query = "{ topReviews { product { reviews { author { name } } } } }"
     assert plan_text(SHOP, query) == dedent("""\
