@@ -1,0 +1,51 @@
+"""@requires chains, arguments, nested selections and fragments, and nested @provides, over real HTTP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from router.gateway import Gateway, GraphQLRequest
+
+
+async def run(gateway: Gateway, query: str) -> dict[str, Any]:
+    return await gateway.execute(GraphQLRequest(query), {})
+
+
+async def test_requires_that_needs_requires(requires_gateway: Gateway) -> None:
+    assert await run(requires_gateway, "{ item { tax total } }") == {
+        "data": {"item": {"tax": 10, "total": 110}}
+    }
+
+
+async def test_requires_with_an_argument_next_to_the_same_field_without_it(requires_gateway: Gateway) -> None:
+    result = await run(requires_gateway, "{ items { weight shipping } }")
+    assert result == {"data": {"items": [{"weight": 2, "shipping": 12}, {"weight": 30, "shipping": 180}]}}
+
+
+async def test_requires_with_a_nested_selection(requires_gateway: Gateway) -> None:
+    result = await run(requires_gateway, "{ items { volume dims { depth } } }")
+    assert result == {
+        "data": {"items": [{"volume": 200, "dims": {"depth": 5}}, {"volume": 9000, "dims": {"depth": 60}}]}
+    }
+
+
+async def test_requires_with_fragments_on_a_union(requires_gateway: Gateway) -> None:
+    result = await run(requires_gateway, "{ items { summary } }")
+    assert result == {
+        "data": {"items": [{"summary": "photo at https://img/i1"}, {"summary": "video of 42s"}]}
+    }
+
+
+async def test_nested_provides_and_a_jump_for_what_is_not_provided(requires_gateway: Gateway) -> None:
+    result = await run(requires_gateway, "{ shelf { label items { name dims { width height } tax } } }")
+    assert result == {
+        "data": {
+            "shelf": {
+                "label": "Main",
+                "items": [
+                    {"name": "Lamp", "dims": {"width": 10, "height": 20}, "tax": 10},
+                    {"name": "Desk", "dims": {"width": 120, "height": 75}, "tax": 25},
+                ],
+            }
+        }
+    }
