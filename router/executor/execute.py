@@ -34,7 +34,6 @@ class _Run:
     variables: Mapping[str, Any]
     raw_variables: Mapping[str, Any]
     headers: Mapping[str, str]
-    operation_name: str | None
     data: dict[str, Any] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)
 
@@ -49,13 +48,14 @@ class Executor:
         self.interfaces = frozenset(
             name for name, tdef in supergraph.types.items() if tdef.kind is TypeKind.INTERFACE
         )
+        self._possible = {name: frozenset(types) for name, types in supergraph.possible_types.items()}
 
     def applies(self, type_condition: str | None, typename: str) -> bool:
         """Whether a fragment on `type_condition` applies to an object whose `__typename` is `typename`."""
         return (
             type_condition is None
             or type_condition == typename
-            or typename in self.supergraph.possible_types.get(type_condition, ())
+            or typename in self._possible.get(type_condition, ())
         )
 
     def field_info(self, type_name: str, field_name: str) -> tuple[str, bool] | None:
@@ -75,7 +75,7 @@ class Executor:
         initial_errors: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
         """Run the plan and return the GraphQL response (`data`, and `errors` when there are any)."""
-        run = _Run(variables, raw_variables, headers, plan.operation.name)
+        run = _Run(variables, raw_variables, headers)
         run.data.update(initial_data or {})
         run.errors.extend(initial_errors or ())
         if plan.node is not None:
