@@ -78,6 +78,7 @@ class PlanBuilder:
                     self._plan_root_selections(selection.selections, conditions, wrappers)
             elif selection.name not in _INTROSPECTION_ROOT_FIELDS:
                 group = self._root_group_for(selection)
+                group.restrict_conditions(conditions + conditionals(selection.directives))
                 target = group.selection
                 for wrapper in wrappers:
                     target = target.fragment(None, wrapper)
@@ -123,7 +124,6 @@ class PlanBuilder:
     def _new_root_group(self, graph: str) -> FetchGroup:
         self._root_index = len(self.root_groups)
         group = self._new_group(graph, (), is_entity=False, parents=frozenset())
-        group.conditions = ()
         self.root_groups.append(group)
         return group
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from router.planner.fetch import fetch_node
 from router.planner.groups import FetchGroup
-from router.planner.operation import Operation
+from router.planner.operation import Conditional, Operation
 from router.planner.plan import ConditionNode, FlattenNode, PlanNode, parallel, sequence
 from router.planner.resolution import Resolution
 
@@ -39,26 +39,32 @@ class _Scheduler:
             ]
         return sequence(stages)
 
-    def _subtree(self, group: FetchGroup) -> PlanNode:
-        self.done.add(group.id)
-        node = self._node(group)
-        children = [child for child in self.children.get(group.id, []) if child.id not in self.done]
-        if not children:
-            return node
-        below = parallel([self._subtree(child) for child in children])
-        return sequence([node, below] if below is not None else [node]) or node
+    def _subtree(self, group: FetchGroup, applied: tuple[Conditional, ...] = ()) -> PlanNode:
+        """The group, then (in parallel) the groups depending on it alone, under one set of conditions.
 
-    def _node(self, group: FetchGroup) -> PlanNode:
+        Dependents never need their own copy of a condition the group already has: without the group's
+        data they would find nothing to fetch for.
+        """
+        self.done.add(group.id)
+        own = tuple(condition for condition in group.conditions or () if condition not in applied)
         node: PlanNode = fetch_node(group, self.operation, self.res)
         if group.is_entity:
             node = FlattenNode(group.merge_path, node)
-        for condition in reversed(group.conditions or ()):
-            node = (
-                ConditionNode(condition.variable, node, None)
-                if condition.passes_when
-                else ConditionNode(condition.variable, None, node)
-            )
-        return node
+        children = [child for child in self.children.get(group.id, []) if child.id not in self.done]
+        below = parallel([self._subtree(child, applied + own) for child in children])
+        if below is not None:
+            node = sequence([node, below]) or node
+        return _under(own, node)
+
+
+def _under(conditions: tuple[Conditional, ...], node: PlanNode) -> PlanNode:
+    for condition in reversed(conditions):
+        node = (
+            ConditionNode(condition.variable, node, None)
+            if condition.passes_when
+            else ConditionNode(condition.variable, None, node)
+        )
+    return node
 
 
 def schedule(

@@ -221,3 +221,16 @@ async def test_an_operation_the_planner_cannot_plan_answers_query_planning_faile
 class _NeverCalled:
     async def fetch(self, service: str, url: str, body: Any, headers: Any) -> dict[str, Any]:
         raise AssertionError("no subgraph may be called")
+
+
+async def test_condition_nodes_follow_the_variables(shop_gateway: Gateway) -> None:
+    query = """
+        query ($a: Boolean!) {
+          me @include(if: $a) { reviews { body } }
+          topReviews @skip(if: $a) { id }
+        }
+    """
+    included = await run(shop_gateway, query, {"a": True})
+    assert included == {"data": {"me": {"reviews": [{"body": "Love it!"}, {"body": "Too expensive."}]}}}
+    skipped = await run(shop_gateway, query, {"a": False})
+    assert skipped == {"data": {"topReviews": [{"id": "r1"}, {"id": "r2"}, {"id": "r3"}, {"id": "r4"}]}}

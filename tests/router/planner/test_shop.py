@@ -1111,14 +1111,16 @@ def test_conditional_root_fragment_keeps_its_condition() -> None:
     query = "query ($x: Boolean!) { ... @include(if: $x) { me { name } } }"
     assert plan_text(SHOP, query) == dedent("""\
         QueryPlan {
-          Fetch(service: "accounts") {
-            {
-              ... @include(if: $x) {
-                me {
-                  name
+          Include(if: $x) {
+            Fetch(service: "accounts") {
+              {
+                ... @include(if: $x) {
+                  me {
+                    name
+                  }
                 }
               }
-            }
+            },
           },
         }""")
 
@@ -1256,7 +1258,7 @@ def test_client_alias_named_like_a_required_field() -> None:
         }""")
 
 
-def test_nested_conditions_wrap_each_dependent_fetch() -> None:
+def test_nested_conditions_nest_condition_nodes() -> None:
     query = """
         query ($a: Boolean!, $b: Boolean!) { me { reviews @include(if: $a) { product @skip(if: $b) { name } } } }
     """
@@ -1272,42 +1274,42 @@ def test_nested_conditions_wrap_each_dependent_fetch() -> None:
               }
             },
             Include(if: $a) {
-              Flatten(path: "me") {
-                Fetch(service: "reviews") {
-                  {
-                    ... on User {
-                      __typename
-                      id
-                    }
-                  } =>
-                  {
-                    ... on User {
-                      reviews @include(if: $a) {
-                        product @skip(if: $b) {
-                          __typename
-                          upc
-                        }
-                      }
-                    }
-                  }
-                },
-              },
-            },
-            Include(if: $a) {
-              Skip(if: $b) {
-                Flatten(path: "me.reviews.@.product") {
-                  Fetch(service: "products") {
+              Sequence {
+                Flatten(path: "me") {
+                  Fetch(service: "reviews") {
                     {
-                      ... on Product {
+                      ... on User {
                         __typename
-                        upc
+                        id
                       }
                     } =>
                     {
-                      ... on Product {
-                        name
+                      ... on User {
+                        reviews @include(if: $a) {
+                          product @skip(if: $b) {
+                            __typename
+                            upc
+                          }
+                        }
                       }
                     }
+                  },
+                },
+                Skip(if: $b) {
+                  Flatten(path: "me.reviews.@.product") {
+                    Fetch(service: "products") {
+                      {
+                        ... on Product {
+                          __typename
+                          upc
+                        }
+                      } =>
+                      {
+                        ... on Product {
+                          name
+                        }
+                      }
+                    },
                   },
                 },
               },
@@ -1439,16 +1441,16 @@ def test_include_on_a_root_field_with_dependent_fetches() -> None:
     query = "query ($a: Boolean!) { me @include(if: $a) { reviews { body } } }"
     assert plan_text(SHOP, query) == dedent("""\
         QueryPlan {
-          Sequence {
-            Fetch(service: "accounts") {
-              {
-                me @include(if: $a) {
-                  __typename
-                  id
+          Include(if: $a) {
+            Sequence {
+              Fetch(service: "accounts") {
+                {
+                  me @include(if: $a) {
+                    __typename
+                    id
+                  }
                 }
-              }
-            },
-            Include(if: $a) {
+              },
               Flatten(path: "me") {
                 Fetch(service: "reviews") {
                   {
@@ -1795,6 +1797,52 @@ def test_provided_field_next_to_a_field_of_the_same_subgraph() -> None:
                     body
                   }
                 }
+              }
+            }
+          },
+        }""")
+
+
+def test_root_fetch_whose_fields_are_all_conditional_is_wrapped() -> None:
+    query = """
+        query ($a: Boolean!) { me @include(if: $a) { name } topReviews @include(if: $a) { body } }
+    """
+    assert plan_text(SHOP, query) == dedent("""\
+        QueryPlan {
+          Parallel {
+            Include(if: $a) {
+              Fetch(service: "accounts") {
+                {
+                  me @include(if: $a) {
+                    name
+                  }
+                }
+              },
+            },
+            Include(if: $a) {
+              Fetch(service: "reviews") {
+                {
+                  topReviews @include(if: $a) {
+                    body
+                  }
+                }
+              },
+            },
+          },
+        }""")
+
+
+def test_root_fetch_with_one_unconditional_field_is_not_wrapped() -> None:
+    query = "query ($a: Boolean!) { me @include(if: $a) { name } user(id: 1) { name } }"
+    assert plan_text(SHOP, query) == dedent("""\
+        QueryPlan {
+          Fetch(service: "accounts") {
+            {
+              me @include(if: $a) {
+                name
+              }
+              user(id: 1) {
+                name
               }
             }
           },
