@@ -82,11 +82,9 @@ class PlanBuilder:
                 target = group.selection
                 for wrapper in wrappers:
                     target = target.fragment(None, wrapper)
-                self._add_field(
-                    Position(group, target, (), None, conditions, client_fields(self.operation.selections)),
-                    self.operation.root_type,
-                    selection,
-                )
+                root = Position(group, target, (), None, conditions, client_fields(self.operation.selections))
+                anchor = Anchor(root, self.operation.root_type, (), at_root=True)
+                self._add_field(replace(root, anchor=anchor), self.operation.root_type, selection)
 
     def _root_group_for(self, selection: Field) -> FetchGroup:
         root_type = self.operation.root_type
@@ -120,6 +118,16 @@ class PlanBuilder:
             ),
         )
         return existing.get(chosen) or self._new_root_group(chosen)
+
+    def _shared_root_group(self, graph: str, conditions: tuple[Conditional, ...]) -> FetchGroup:
+        """A root fetch to another subgraph sharing a root field, for what the first one cannot give."""
+        if self.operation.kind != "query":
+            raise PlanningError(f"a {self.operation.kind} root field cannot be asked of two subgraphs")
+        group = next((g for g in self.root_groups if g.subgraph == graph), None) or self._new_root_group(
+            graph
+        )
+        group.restrict_conditions(conditions)
+        return group
 
     def _new_root_group(self, graph: str) -> FetchGroup:
         self._root_index = len(self.root_groups)
@@ -299,8 +307,13 @@ class PlanBuilder:
             input_type, field = route.input_type, route.field or fdef
         else:
             anchor, route = self.routes.anchored(pos, type_name, fdef, selection)
-            group, touched = self._jump(anchor.pos, anchor.type_name, route, fdef.name, conditions)
-            target = self._replay(group.selection.fragment(anchor.type_name), anchor.chain)
+            if anchor.at_root:
+                group = self._shared_root_group(route.graph, conditions)
+                touched = {group.id}
+                target = self._replay(group.selection, anchor.chain)
+            else:
+                group, touched = self._jump(anchor.pos, anchor.type_name, route, fdef.name, conditions)
+                target = self._replay(group.selection.fragment(anchor.type_name), anchor.chain)
             input_type, field = type_name, fdef
         entity_pos = Position(group, target, pos.path, None, pos.conditions, pos.client_fields, pos.system)
         return touched | self._add_local(entity_pos, input_type, field, selection)

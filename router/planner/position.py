@@ -30,15 +30,17 @@ class Anchor:
     """The nearest enclosing entity and the selections from it down to the current position.
 
     A field of a value type that the current subgraph cannot resolve is reached by jumping from this
-    entity to a subgraph that can, and replaying `chain` there (a "parent entity call").
+    entity to a subgraph that can, and replaying `chain` there (a "parent entity call"). The query root
+    anchors too (`at_root`): another subgraph sharing the root field is then simply queried as well.
     """
 
     pos: Position
     type_name: str
     chain: tuple[tuple[Selection, str], ...] = ()
+    at_root: bool = False
 
     def extended(self, step: Selection, parent_type: str) -> Anchor:
-        return Anchor(self.pos, self.type_name, (*self.chain, (step, parent_type)))
+        return Anchor(self.pos, self.type_name, (*self.chain, (step, parent_type)), self.at_root)
 
 
 def list_depth(type_ref: str) -> int:

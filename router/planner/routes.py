@@ -91,6 +91,14 @@ class RouteFinder:
                 target, anchor.chain
             ):
                 continue
+            if anchor.at_root:
+                cost = (
+                    0,
+                    self.reach.estimate(target, type_name, selection, None),
+                    self.res.graph_order[target],
+                )
+                candidates.append((cost, Route(target, anchor.type_name, "", None, fdef)))
+                continue
             found = self._via_key(anchor.pos, target, anchor.type_name, anchor.type_name, fdef, selection)
             if found is not None:
                 cost, route = found

@@ -15,12 +15,14 @@ from tests.router.executor.mismatch_subgraphs import mismatch_apps
 from tests.router.executor.parent_entity_subgraphs import parent_entity_apps
 from tests.router.executor.requires_subgraphs import requires_apps
 from tests.router.executor.scripted_subgraphs import scripted_apps, scripted_supergraph
+from tests.router.executor.shared_root_subgraphs import shared_root_apps
 from tests.router.executor.shop_subgraphs import shop_apps
 from tests.router.servers import serving
 from tests.router.supergraphs.abstract import ABSTRACT
 from tests.router.supergraphs.mismatch import MISMATCH
 from tests.router.supergraphs.parent_entity import PARENT_ENTITY
 from tests.router.supergraphs.requires import REQUIRES
+from tests.router.supergraphs.shareable import SHARED_ROOT
 from tests.router.supergraphs.shop import SHOP
 
 
@@ -75,3 +77,9 @@ def parent_entity_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gatew
 def requires_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
     with serving(requires_apps()) as urls:
         yield Gateway(parse_supergraph(REQUIRES), HttpFetcher(http_session), urls)
+
+
+@pytest.fixture(scope="session")
+def shared_root_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
+    with serving(shared_root_apps()) as urls:
+        yield Gateway(parse_supergraph(SHARED_ROOT), HttpFetcher(http_session), urls)

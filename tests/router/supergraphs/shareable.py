@@ -54,3 +54,20 @@ type Detail @join__type(graph: B) {
 }
 """,
 )
+
+SHARED_ROOT = supergraph_sdl(
+    {"a": "http://a/graphql", "b": "http://b/graphql", "c": "http://c/graphql"},
+    """
+type Query @join__type(graph: A) @join__type(graph: B) @join__type(graph: C) {
+  product: Product @join__field(graph: A) @join__field(graph: B) @join__field(graph: C)
+  products: [Product] @join__field(graph: A) @join__field(graph: B) @join__field(graph: C)
+}
+
+type Product @join__type(graph: A) @join__type(graph: B) @join__type(graph: C) {
+  id: ID!
+  name: String @join__field(graph: A)
+  category: String @join__field(graph: B)
+  price: Int @join__field(graph: C)
+}
+""",
+)
