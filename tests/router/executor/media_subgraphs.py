@@ -140,14 +140,19 @@ class BooksQuery:
 @strawberry.federation.interface_object(keys=["id"], name="Media")
 class RatedMedia:
     id: strawberry.ID
+    title: str | None = strawberry.federation.field(external=True, default=None)
 
     @strawberry.field
     def stars(self) -> int | None:
         return STARS.get(str(self.id))
 
+    @strawberry.federation.field(requires=["title"])
+    def score(self) -> str | None:
+        return None if self.title is None else f"{self.title}: {STARS.get(str(self.id))}/5"
+
     @classmethod
     def resolve_reference(cls, **representation: Any) -> RatedMedia:
-        return RatedMedia(id=strawberry.ID(str(representation["id"])))
+        return RatedMedia(id=strawberry.ID(str(representation["id"])), title=representation.get("title"))
 
 
 @strawberry.type(name="Query")

@@ -98,3 +98,14 @@ async def test_interface_object_root_learns_the_concrete_type_from_the_owner(med
             ]
         }
     }
+
+
+async def test_interface_object_field_with_requires(media_gateway: Gateway) -> None:
+    result = await run(media_gateway, "{ library { score } bestsellers { score } topRated { score } }")
+    assert result == {
+        "data": {
+            "library": [{"score": "Dune: 5/5"}, {"score": "Alien: 3/5"}, {"score": "Emma: 4/5"}],
+            "bestsellers": [{"score": "Emma: 4/5"}, {"score": "Dune: 5/5"}],
+            "topRated": [{"score": "Dune: 5/5"}, {"score": "Alien: 3/5"}],
+        }
+    }

@@ -475,6 +475,155 @@ def test_interface_object_root_with_fragments_on_implementations() -> None:
         }""")
 
 
+def test_interface_object_field_with_requires() -> None:
+    query = "{ library { score } }"
+    assert plan_text(ABSTRACT, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "media") {
+              {
+                library {
+                  __typename
+                  ... on Book {
+                    __typename
+                    id
+                    title
+                  }
+                  ... on Movie {
+                    __typename
+                    id
+                    title
+                  }
+                }
+              }
+            },
+            Flatten(path: "library.@") {
+              Fetch(service: "ratings") {
+                {
+                  ... on Media {
+                    __typename
+                    id
+                    title
+                  }
+                } =>
+                {
+                  ... on Media {
+                    score
+                  }
+                }
+              },
+            },
+          },
+        }""")
+
+
+def test_interface_object_requires_from_a_concrete_type_reached_elsewhere() -> None:
+    query = "{ bestsellers { pages score } }"
+    assert plan_text(ABSTRACT, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "books") {
+              {
+                bestsellers {
+                  pages
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "bestsellers.@") {
+              Fetch(service: "media") {
+                {
+                  ... on Book {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Book {
+                    title
+                  }
+                }
+              },
+            },
+            Flatten(path: "bestsellers.@") {
+              Fetch(service: "ratings") {
+                {
+                  ... on Media {
+                    __typename
+                    id
+                    title
+                  }
+                } =>
+                {
+                  ... on Media {
+                    score
+                  }
+                }
+              },
+            },
+          },
+        }""")
+
+
+def test_interface_object_root_with_requires() -> None:
+    query = "{ topRated { score } }"
+    assert plan_text(ABSTRACT, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "ratings") {
+              {
+                topRated {
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "topRated.@") {
+              Fetch(service: "media") {
+                {
+                  ... on Media {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Media {
+                    __typename
+                    ... on Book {
+                      __typename
+                      id
+                      title
+                    }
+                    ... on Movie {
+                      __typename
+                      id
+                      title
+                    }
+                  }
+                }
+              },
+            },
+            Flatten(path: "topRated.@") {
+              Fetch(service: "ratings") {
+                {
+                  ... on Media {
+                    __typename
+                    id
+                    title
+                  }
+                } =>
+                {
+                  ... on Media {
+                    score
+                  }
+                }
+              },
+            },
+          },
+        }""")
+
+
 def test_nested_abstract_types_through_an_entity_jump() -> None:
     query = "{ bestsellers { author { bio books { title } } } }"
     assert plan_text(ABSTRACT, query) == dedent("""\

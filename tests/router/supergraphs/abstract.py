@@ -22,8 +22,9 @@ interface Media
   @join__type(graph: RATINGS, key: "id", isInterfaceObject: true)
 {
   id: ID!
-  title: String @join__field(graph: MEDIA)
+  title: String @join__field(graph: MEDIA) @join__field(graph: RATINGS, external: true)
   stars: Int @join__field(graph: RATINGS)
+  score: String @join__field(graph: RATINGS, requires: "title")
 }
 
 type Book implements Media & Node
@@ -35,6 +36,7 @@ type Book implements Media & Node
   id: ID!
   title: String @join__field(graph: MEDIA)
   stars: Int @join__field
+  score: String @join__field
   pages: Int @join__field(graph: BOOKS)
   author: Author @join__field(graph: BOOKS)
 }
@@ -47,6 +49,7 @@ type Movie implements Media & Node
   id: ID!
   title: String @join__field(graph: MEDIA)
   stars: Int @join__field
+  score: String @join__field
   minutes: Int @join__field(graph: MEDIA)
 }
 
