@@ -114,6 +114,8 @@ class Executor:
 
     async def _send(self, fetch: FetchNode, variables: dict[str, Any], run: _Run) -> dict[str, Any] | None:
         body: dict[str, Any] = {"query": fetch.operation, "variables": variables}
+        if fetch.operation_name:
+            body["operationName"] = fetch.operation_name
         try:
             return await self.fetcher.fetch(
                 fetch.service_name, self.urls[fetch.service_name], body, run.headers

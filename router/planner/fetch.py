@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from graphql import print_ast
 
 from router.planner.conflicts import separate_conflicts
@@ -19,10 +21,11 @@ def _variable_definitions(operation: Operation, names: tuple[str, ...], *, entit
     return f"({', '.join(definitions)})" if definitions else ""
 
 
-def _operation_name(operation: Operation, group: FetchGroup) -> str:
+def _operation_name(operation: Operation, group: FetchGroup) -> str | None:
+    """`{Operation}__{subgraph}__{n}` for named client operations, so subgraph logs can be correlated."""
     if not operation.name:
-        return ""
-    return f" {operation.name}__{group.subgraph.replace('-', '_')}__{group.id}"
+        return None
+    return f"{operation.name}__{re.sub(r'[^_0-9A-Za-z]', '_', group.subgraph)}__{group.id}"
 
 
 def fetch_node(group: FetchGroup, operation: Operation, res: Resolution) -> FetchNode:
@@ -32,6 +35,7 @@ def fetch_node(group: FetchGroup, operation: Operation, res: Resolution) -> Fetc
     usages = variables_used(selections)
     kind = operation.kind if not group.is_entity else "query"
     variables = _variable_definitions(operation, usages, entities=group.is_entity)
+    name = _operation_name(operation, group)
     if group.is_entity:
         body = "{ _entities(representations: $representations) " + print_compact(selections) + " }"
     else:
@@ -40,7 +44,8 @@ def fetch_node(group: FetchGroup, operation: Operation, res: Resolution) -> Fetc
         service_name=group.subgraph,
         operation_kind=kind,
         selections=selections,
-        operation=f"{kind}{_operation_name(operation, group)}{variables} {body}",
+        operation=f"{kind}{' ' + name if name else ''}{variables} {body}",
+        operation_name=name,
         variable_usages=usages,
         requires=group.inputs.freeze() if group.is_entity else (),
         typename_rewrites=tuple(sorted(group.typename_rewrites)),

@@ -27,6 +27,7 @@ class FetchNode:
     requires: tuple[Selection, ...] = ()
     typename_rewrites: tuple[str, ...] = ()
     renames: tuple[KeyRename, ...] = ()
+    operation_name: str | None = None
 
     @property
     def is_entity_fetch(self) -> bool:
