@@ -66,7 +66,7 @@ class Resolution:
         join = fdef.join_for(graph)
         if join is None or join.used_overridden or join.external:
             return False
-        return not any(other.override == graph for other in fdef.joins)
+        return not any(other.overrides == graph for other in fdef.joins)
 
     @staticmethod
     def type_in_graph(tdef: TypeDef, graph: str) -> bool:

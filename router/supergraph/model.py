@@ -53,6 +53,18 @@ class FieldJoin:
     external: bool = False
     override: str | None = None
     used_overridden: bool = False
+    override_label: str | None = None
+
+    @property
+    def overrides(self) -> str | None:
+        """The subgraph this field is taken from, when the override is in force.
+
+        A progressive override (`overrideLabel`) is only in force at `percent(100)`: the router does not
+        evaluate labels per request yet, so the original subgraph keeps the field otherwise.
+        """
+        if self.override_label is not None and self.override_label != "percent(100)":
+            return None
+        return self.override
 
 
 @dataclass(frozen=True, slots=True)

@@ -148,6 +148,7 @@ class _Reader:
                 external=bool(args.get("external", False)),
                 override=_optional_str(args.get("override")),
                 used_overridden=bool(args.get("usedOverridden", False)),
+                override_label=_optional_str(args.get("overrideLabel")),
             )
             for args in _applications(node.directives, self.names.join("field"))
             if args.get("graph") is not None

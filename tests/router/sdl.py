@@ -11,7 +11,7 @@ import re
 _DIRECTIVES = """
 directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE
 directive @join__field(graph: join__Graph, requires: join__FieldSet, provides: join__FieldSet, type: String, \
-external: Boolean, override: String, usedOverridden: Boolean) repeatable \
+external: Boolean, override: String, usedOverridden: Boolean, overrideLabel: String) repeatable \
 on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
 directive @join__graph(name: String!, url: String!) on ENUM_VALUE
 directive @join__implements(graph: join__Graph!, interface: String!) repeatable on OBJECT | INTERFACE

@@ -71,3 +71,19 @@ type Product @join__type(graph: A) @join__type(graph: B) @join__type(graph: C) {
 }
 """,
 )
+
+PROGRESSIVE_OVERRIDE = supergraph_sdl(
+    {"a": "http://a/graphql", "b": "http://b/graphql"},
+    """
+type Query @join__type(graph: A) @join__type(graph: B) {
+  item: Item @join__field(graph: A)
+}
+
+type Item @join__type(graph: A, key: "id") @join__type(graph: B, key: "id") {
+  id: ID!
+  label: String @join__field(graph: A) @join__field(graph: B, override: "a", overrideLabel: "percent(25)")
+  code: String @join__field(graph: A) @join__field(graph: B, override: "a", overrideLabel: "percent(100)")
+}
+""",
+    join_version="v0.4",
+)
