@@ -49,6 +49,11 @@ class Executor:
             name for name, tdef in supergraph.types.items() if tdef.kind is TypeKind.INTERFACE
         )
         self._possible = {name: frozenset(types) for name, types in supergraph.possible_types.items()}
+        self._field_info = {
+            (type_name, field_name): (fdef.type_name, fdef.type_ref.endswith("!"))
+            for type_name, tdef in supergraph.types.items()
+            for field_name, fdef in tdef.fields.items()
+        }
 
     def applies(self, type_condition: str | None, typename: str) -> bool:
         """Whether a fragment on `type_condition` applies to an object whose `__typename` is `typename`."""
@@ -60,9 +65,7 @@ class Executor:
 
     def field_info(self, type_name: str, field_name: str) -> tuple[str, bool] | None:
         """The named type of a supergraph field and whether it is non-null."""
-        tdef = self.supergraph.types.get(type_name)
-        fdef = tdef.fields.get(field_name) if tdef is not None else None
-        return (fdef.type_name, fdef.type_ref.endswith("!")) if fdef is not None else None
+        return self._field_info.get((type_name, field_name))
 
     async def execute(
         self,

@@ -19,9 +19,9 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLScalarType,
     GraphQLSchema,
     is_abstract_type,
-    is_leaf_type,
 )
 
 from router.executor.paths import ResponsePath
@@ -171,10 +171,10 @@ class Shaper:
                 self._value(type_.of_type, item, selections, [*path, index], parent, field)
                 for index, item in enumerate(value)
             ]
+        if isinstance(type_, GraphQLScalarType):
+            return value
         if isinstance(type_, GraphQLEnumType):
             return self._enum_value(type_, value, path)
-        if is_leaf_type(type_):
-            return value
         if not isinstance(value, dict):
             return None
         object_type = self._runtime_type(type_, value)
