@@ -1,0 +1,33 @@
+"""The orders subgraph's Redis cache: orders by id (items, payment and history included)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+
+from subgraphs.common.loaders import EntityCache
+from subgraphs.common.settings import SubgraphSettings
+from subgraphs.orders.models import OrderRecord
+
+
+@dataclass(frozen=True)
+class OrderCaches:
+    orders: EntityCache[uuid.UUID, OrderRecord]
+
+    @classmethod
+    def create(cls, redis: Redis, settings: SubgraphSettings) -> OrderCaches:
+        return cls(
+            orders=EntityCache(
+                redis,
+                namespace=f"{settings.cache_namespace}:orders",
+                kind="order",
+                model=OrderRecord,
+                ttl_seconds=settings.cache_ttl_seconds,
+            )
+        )
+
+    async def forget_orders(self, ids: Sequence[uuid.UUID]) -> None:
+        await self.orders.invalidate(list(ids))

@@ -1,0 +1,54 @@
+"""Settings of the orders subgraph (environment prefix `GOCART_ORDERS_`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import SettingsConfigDict
+
+from subgraphs.common.settings import SubgraphSettings
+
+
+class OrdersSettings(SubgraphSettings):
+    model_config = SettingsConfigDict(env_prefix="GOCART_ORDERS_", extra="ignore", frozen=True)
+
+    port: int = 4003
+
+    # The products subgraph, called for prices and for the internal stock operations.
+    products_url: str = Field(
+        default="http://127.0.0.1:4001/graphql", description="The products subgraph's GraphQL endpoint."
+    )
+    products_timeout_seconds: float = Field(default=3.0, gt=0, description="Per attempt, whole exchange.")
+    products_retries: int = Field(
+        default=2, ge=0, le=10, description="Extra attempts for idempotent calls after a transient failure."
+    )
+    products_retry_backoff_seconds: float = Field(
+        default=0.05, ge=0, description="Wait before the first retry; doubled for each further one."
+    )
+    products_pool_size: int = Field(default=50, ge=1, description="Open connections to products at most.")
+    breaker_failure_threshold: int = Field(
+        default=5, ge=1, description="Consecutive failed calls that open the circuit to products."
+    )
+    breaker_reset_seconds: float = Field(
+        default=10.0, gt=0, description="How long an open circuit refuses calls before one trial call."
+    )
+
+    # The service credential orders presents to products (role `service`, subject `orders`).
+    service_signing_key_pem: SecretStr | None = Field(
+        default=None, description="PEM (PKCS#8) Ed25519 private key that signs the service token."
+    )
+    service_signing_key_file: Path | None = Field(default=None, description="A file holding that PEM key.")
+    service_signing_kid: str | None = Field(default=None, description="The `kid` products knows the key by.")
+    service_token_ttl_seconds: int = Field(default=300, ge=30)
+
+    # Checkout.
+    payment_latency_seconds: float = Field(
+        default=0.0, ge=0, description="Simulated payment processor latency, per charge or refund."
+    )
+    stock_task_interval_seconds: float = Field(
+        default=5.0, ge=0, description="How often pending stock operations are retried; 0 turns it off."
+    )
+    stale_checkout_seconds: float = Field(
+        default=300.0, gt=0, description="A checkout PENDING this long was interrupted and is failed."
+    )

@@ -1,0 +1,89 @@
+"""`create_app(settings)`: the orders subgraph as an ASGI app.
+
+Besides the shared resources, the app owns a pooled HTTP client of the products subgraph and, unless
+turned off, the background loop that settles stock tasks (`worker.py`). `create_subgraph_app` has no
+hook for extra resources yet, so its lifespan is wrapped here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from subgraphs.common.app import create_subgraph_app
+from subgraphs.common.migrations import MigrationSource
+from subgraphs.orders.breaker import CircuitBreaker
+from subgraphs.orders.config import OrdersSettings
+from subgraphs.orders.context import OrdersResources, context_factory
+from subgraphs.orders.models import SCHEMA
+from subgraphs.orders.payments import PaymentSimulator
+from subgraphs.orders.products_client import ProductsClient, RetryPolicy, ServiceCredential, signing_key_from
+from subgraphs.orders.schema import create_schema
+from subgraphs.orders.worker import settle_forever
+
+MIGRATIONS = MigrationSource(script_location=Path(__file__).parent / "migrations", schema=SCHEMA)
+
+
+def create_products_client(settings: OrdersSettings) -> ProductsClient:
+    key = signing_key_from(
+        settings.service_signing_key_pem.get_secret_value() if settings.service_signing_key_pem else None,
+        settings.service_signing_key_file,
+        settings.service_signing_kid,
+    )
+    return ProductsClient(
+        url=settings.products_url,
+        credential=ServiceCredential(
+            key,
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            ttl_seconds=settings.service_token_ttl_seconds,
+        ),
+        policy=RetryPolicy(
+            timeout_seconds=settings.products_timeout_seconds,
+            retries=settings.products_retries,
+            backoff_seconds=settings.products_retry_backoff_seconds,
+        ),
+        breaker=CircuitBreaker(
+            failure_threshold=settings.breaker_failure_threshold, reset_seconds=settings.breaker_reset_seconds
+        ),
+        pool_size=settings.products_pool_size,
+    )
+
+
+def create_app(settings: OrdersSettings) -> FastAPI:
+    app = create_subgraph_app(
+        name="orders",
+        settings=settings,
+        schema=create_schema(document_cache_size=settings.graphql_document_cache_size),
+        context_factory=context_factory,
+        migrations=MIGRATIONS,
+    )
+    shared_lifespan = app.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with shared_lifespan(app):
+            products = create_products_client(settings)
+            app.state.orders = OrdersResources(
+                products=products, payments=PaymentSimulator(latency_seconds=settings.payment_latency_seconds)
+            )
+            worker: asyncio.Task[None] | None = None
+            if settings.stock_task_interval_seconds > 0:
+                worker = asyncio.create_task(
+                    settle_forever(resources=app.state.resources, products=products, settings=settings)
+                )
+            try:
+                yield
+            finally:
+                if worker is not None:
+                    worker.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await worker
+                await products.close()
+
+    app.router.lifespan_context = lifespan
+    return app

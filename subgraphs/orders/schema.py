@@ -1,0 +1,13 @@
+"""The orders subgraph's Federation 2 schema."""
+
+from __future__ import annotations
+
+from subgraphs.common.graphql import SubgraphSchema, build_schema
+from subgraphs.orders.resolvers import Mutation, Query
+from subgraphs.orders.types import Order, Product, User
+
+
+def create_schema(*, document_cache_size: int = 1024) -> SubgraphSchema:
+    return build_schema(
+        query=Query, mutation=Mutation, types=[Order, User, Product], document_cache_size=document_cache_size
+    )

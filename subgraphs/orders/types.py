@@ -1,0 +1,207 @@
+"""GraphQL object types of the orders subgraph, built from records (never from ORM rows)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import strawberry
+from strawberry.federation.schema_directives import Key
+from strawberry.federation.types import FieldSet
+from strawberry.types import Info
+
+from subgraphs.common.ids import try_parse_id
+from subgraphs.orders import service
+from subgraphs.orders.enums import OrderStatus, PaymentFailure, PaymentMethod, PaymentStatus
+from subgraphs.orders.models import OrderItemRecord, OrderRecord, PaymentRecord, StatusChangeRecord
+
+if TYPE_CHECKING:
+    from subgraphs.orders.context import OrdersContext
+
+    OrdersInfo = Info[OrdersContext, None]
+else:
+    OrdersInfo = Info
+
+
+@strawberry.federation.type(
+    keys=[Key(fields=FieldSet("id"), resolvable=False)],
+    description="A product (owned by the products subgraph).",
+)
+class Product:
+    id: strawberry.ID
+
+
+@strawberry.type(description="One line of an order, as it was bought.")
+class OrderItem:
+    product: Product
+    product_name: str = strawberry.field(description="The product's name when the order was placed.")
+    quantity: int
+    unit_price: Decimal = strawberry.field(description="The unit price when the order was placed.")
+    line_total: Decimal = strawberry.field(description="unitPrice x quantity.")
+
+    @classmethod
+    def from_record(cls, record: OrderItemRecord) -> OrderItem:
+        return cls(
+            product=Product(id=strawberry.ID(str(record.product_id))),
+            product_name=record.product_name,
+            quantity=record.quantity,
+            unit_price=record.unit_price,
+            line_total=record.line_total,
+        )
+
+
+@strawberry.type(description="The order's payment (simulated; see docs/orders.md for the test cards).")
+class Payment:
+    status: PaymentStatus
+    method: PaymentMethod
+    card_last4: str | None
+    transaction_id: str | None = strawberry.field(description="The simulated processor's charge id.")
+    failure_reason: PaymentFailure | None = strawberry.field(description="Why the payment failed, if it did.")
+    refund_id: str | None = strawberry.field(
+        description="The simulated refund, when the order was cancelled."
+    )
+
+    @classmethod
+    def from_record(cls, record: PaymentRecord) -> Payment:
+        return cls(
+            status=record.status,
+            method=record.method,
+            card_last4=record.card_last4,
+            transaction_id=record.transaction_id,
+            failure_reason=record.failure_reason,
+            refund_id=record.refund_id,
+        )
+
+
+@strawberry.type(description="One step of an order's life: from which status to which, when, by whom, why.")
+class OrderStatusChange:
+    from_: OrderStatus | None = strawberry.field(name="from", description="Null for the first entry.")
+    to: OrderStatus
+    at: datetime
+    by: str | None = strawberry.field(description="Who made the change: a user id, or `system`.")
+    note: str
+
+    @classmethod
+    def from_record(cls, record: StatusChangeRecord) -> OrderStatusChange:
+        return cls(
+            from_=record.from_status,
+            to=record.to_status,
+            at=record.created_at,
+            by=record.actor,
+            note=record.note,
+        )
+
+
+@strawberry.federation.type(keys=["id"], description="A customer's order.")
+class Order:
+    id: strawberry.ID
+    number: str = strawberry.field(description="The human-readable order number, such as GC-100001.")
+    items: list[OrderItem]
+    subtotal: Decimal
+    total: Decimal = strawberry.field(description="What was charged: the subtotal (no shipping or tax yet).")
+    currency: str = strawberry.field(description="ISO 4217 code of every amount of the order.")
+    status: OrderStatus
+    payment: Payment
+    history: list[OrderStatusChange] = strawberry.field(description="Every status change, oldest first.")
+    created_at: datetime
+    updated_at: datetime
+    customer_id: strawberry.Private[str]
+
+    @classmethod
+    def from_record(cls, record: OrderRecord) -> Order:
+        return cls(
+            id=strawberry.ID(str(record.id)),
+            number=record.number,
+            items=[OrderItem.from_record(item) for item in record.items],
+            subtotal=record.subtotal,
+            total=record.total,
+            currency=record.currency,
+            status=record.status,
+            payment=Payment.from_record(record.payment),
+            history=[OrderStatusChange.from_record(change) for change in record.history],
+            created_at=record.created_at,
+            updated_at=record.updated_at,
+            customer_id=record.customer_id,
+        )
+
+    @classmethod
+    async def resolve_reference(cls, info: OrdersInfo, id: strawberry.ID) -> Order | None:
+        order_id = try_parse_id(id)
+        record = await info.context.loaders.orders.load(order_id) if order_id else None
+        return cls.from_record(record) if record and service.can_see(info.context.caller, record) else None
+
+    @strawberry.field(description="Who placed the order.")
+    def customer(self) -> User:
+        return User(id=strawberry.ID(self.customer_id))
+
+
+@strawberry.federation.type(shareable=True)
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class OrderEdge:
+    cursor: str
+    node: Order
+
+
+@strawberry.type(description="A page of orders, newest first.")
+class OrderConnection:
+    edges: list[OrderEdge]
+    page_info: PageInfo
+
+    @strawberry.field
+    def nodes(self) -> list[Order]:
+        return [edge.node for edge in self.edges]
+
+
+async def order_connection(info: OrdersInfo, page: service.OrderPage) -> OrderConnection:
+    """The page's orders through the loader (Redis first), in page order."""
+    records = await info.context.loaders.orders.load_many([order_id for order_id, _ in page.items])
+    edges = [
+        OrderEdge(cursor=cursor, node=Order.from_record(record))
+        for (_, cursor), record in zip(page.items, records, strict=True)
+        if record is not None
+    ]
+    return OrderConnection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.has_next_page,
+            has_previous_page=page.has_previous_page,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+    )
+
+
+@strawberry.federation.type(keys=["id"], description="A user (owned by the users subgraph).")
+class User:
+    id: strawberry.ID
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID) -> User:
+        return cls(id=id)
+
+    @strawberry.field(description="The user's orders, newest first: for the user and admins.")
+    async def orders(
+        self,
+        info: OrdersInfo,
+        first: int | None = None,
+        after: str | None = None,
+        status: OrderStatus | None = None,
+    ) -> OrderConnection:
+        async with info.context.db.use() as session:
+            page = await service.customer_orders(
+                session=session,
+                caller=info.context.caller,
+                customer_id=str(self.id),
+                status=status,
+                first=first,
+                after=after,
+            )
+        return await order_connection(info, page)

@@ -1,0 +1,40 @@
+"""The background loop that settles what products is still owed: due stock tasks are retried and
+checkouts interrupted mid-way (left PENDING) are cancelled, so no reservation stays stranded."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import structlog
+
+from subgraphs.common.context import AppResources
+from subgraphs.orders import service
+from subgraphs.orders.caches import OrderCaches
+from subgraphs.orders.config import OrdersSettings
+from subgraphs.orders.products_client import ProductsClient
+
+log = structlog.get_logger(__name__)
+
+
+async def settle_once(*, resources: AppResources, products: ProductsClient, settings: OrdersSettings) -> int:
+    """One pass: cancel stale checkouts, then run every due stock task; how many tasks were done."""
+    caches = OrderCaches.create(resources.redis, settings)
+    async with resources.sessions() as session:
+        await service.fail_stale_checkouts(
+            session=session, caches=caches, older_than=timedelta(seconds=settings.stale_checkout_seconds)
+        )
+        return await service.run_due_stock_tasks(session=session, products=products)
+
+
+async def settle_forever(
+    *, resources: AppResources, products: ProductsClient, settings: OrdersSettings
+) -> None:
+    while True:
+        await asyncio.sleep(settings.stock_task_interval_seconds)
+        try:
+            await settle_once(resources=resources, products=products, settings=settings)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("orders.settle_failed")
