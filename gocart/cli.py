@@ -34,6 +34,7 @@ from subgraphs.products.config import ProductsSettings
 from subgraphs.products.main import MIGRATIONS as PRODUCTS_MIGRATIONS
 from subgraphs.products.main import create_app as create_products_app
 from subgraphs.products.schema import create_schema as create_products_schema
+from subgraphs.users.schema import create_schema as create_users_schema
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 DEV_TOKEN_HOURS = 12
@@ -176,8 +177,9 @@ def cmd_token(args: argparse.Namespace) -> int:
 def cmd_export_schema(args: argparse.Namespace) -> int:
     target = Path(args.out)
     target.mkdir(parents=True, exist_ok=True)
-    (target / "products.graphql").write_text(export_sdl(create_products_schema()))
-    print(f"Wrote {target / 'products.graphql'}")
+    for name, schema in (("products", create_products_schema()), ("users", create_users_schema())):
+        (target / f"{name}.graphql").write_text(export_sdl(schema))
+        print(f"Wrote {target / f'{name}.graphql'}")
     return 0
 
 

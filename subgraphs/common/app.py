@@ -2,12 +2,12 @@
 
 It owns the process-wide resources (engine, Redis, token verifier) through the app's lifespan, runs
 migrations on start-up when asked, and serves `/graphql`, `/health` (alive) and `/ready` (database and
-Redis reachable).
+Redis reachable). A subgraph adds its own start-up work (`on_startup`) and routes (on the returned app).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.schema import BaseSchema
 
+from subgraphs.common.auth import Caller
 from subgraphs.common.context import AppResources, SubgraphContext, verifier_from_settings
 from subgraphs.common.db import create_engine, create_session_factory
 from subgraphs.common.logging import RequestContextMiddleware, request_id_from
@@ -29,15 +30,17 @@ from subgraphs.common.settings import SubgraphSettings
 
 C = TypeVar("C", bound=SubgraphContext)
 ContextFactory = Callable[[AppResources, Request], C]
+StartupHook = Callable[[AppResources], Awaitable[None]]
 
 log = structlog.get_logger(__name__)
 
 
 def base_context_kwargs(resources: AppResources, request: Request) -> dict[str, Any]:
     """The arguments of `SubgraphContext` taken from a request (for subclasses' factories)."""
+    caller: Caller = request.state.caller
     return {
         "resources": resources,
-        "caller": resources.verifier.caller_from_header(request.headers.get("authorization")),
+        "caller": caller,
         "request_id": getattr(request.state, "request_id", None) or request_id_from(None),
     }
 
@@ -50,6 +53,7 @@ def create_subgraph_app(
     context_factory: ContextFactory[C],
     migrations: MigrationSource | None = None,
     server_settings: Mapping[str, str] | None = None,
+    on_startup: StartupHook | None = None,
 ) -> FastAPI:
     """A FastAPI app serving one subgraph's schema with the shared plumbing around it."""
 
@@ -65,22 +69,30 @@ def create_subgraph_app(
             server_settings=server_settings,
         )
         redis = create_redis(settings.require_redis_url())
-        app.state.resources = AppResources(
+        resources = AppResources(
             settings=settings,
             engine=engine,
             sessions=create_session_factory(engine),
             redis=redis,
-            verifier=verifier_from_settings(settings),
+            verifier=verifier_from_settings(settings, redis),
         )
-        log.info("subgraph.started", subgraph=name)
+        app.state.resources = resources
         try:
+            if on_startup is not None:
+                await on_startup(resources)
+            log.info("subgraph.started", subgraph=name)
             yield
         finally:
+            await resources.verifier.aclose()
             await redis.aclose()
             await engine.dispose()
 
     async def get_context(request: Request) -> AsyncIterator[C]:
-        context = context_factory(request.app.state.resources, request)
+        resources: AppResources = request.app.state.resources
+        request.state.caller = await resources.verifier.caller_from_header(
+            request.headers.get("authorization")
+        )
+        context = context_factory(resources, request)
         try:
             yield context
         finally:
@@ -110,8 +122,7 @@ def create_subgraph_app(
         except (RedisError, OSError) as error:
             checks["redis"] = f"unreachable: {type(error).__name__}"
         healthy = all(value == "ok" for value in checks.values())
-        return JSONResponse(
-            {"status": "ready" if healthy else "unavailable", **checks}, status_code=200 if healthy else 503
-        )
+        body = {"status": "ready" if healthy else "unavailable", **checks}
+        return JSONResponse(body, status_code=200 if healthy else 503)
 
     return app

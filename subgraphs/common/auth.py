@@ -1,24 +1,33 @@
-"""Who is calling: access-token verification and role checks.
+"""Who is calling: access-token verification, revocation and role checks.
 
-Tokens are JWTs signed with an asymmetric key (EdDSA or RS256) named by `kid`. The algorithm is taken
-from the trusted key, never from the token, so `alg: none` and algorithm confusion are refused. Role
-checks live in the services (`require_role`), so every way into an operation is covered.
+Tokens are JWTs signed with an asymmetric key (EdDSA or RS256) named by `kid`, published by the users
+subgraph as a JWKS. The algorithm is taken from the trusted key, never from the token, so `alg: none` and
+algorithm confusion are refused. A token also names its session (`sid`); logging out revokes the session
+and the token in Redis, which every verifier checks. Role checks live in the services (`require_role`),
+so every way into an operation is covered.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
+import aiohttp
 import jwt
+import structlog
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from subgraphs.common.errors import ForbiddenError, UnauthenticatedError
 
 ALLOWED_ALGORITHMS = frozenset({"EdDSA", "RS256"})
 REQUIRED_CLAIMS = ("exp", "iat", "sub", "iss", "aud")
+
+log = structlog.get_logger(__name__)
 
 
 class Role(StrEnum):
@@ -36,10 +45,15 @@ class Principal:
     subject: str | None = None
     role: Role | None = None
     token_id: str | None = None
+    session_id: str | None = None
+    expires_at: int | None = None
 
     @property
     def is_authenticated(self) -> bool:
         return self.subject is not None
+
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
 
 
 ANONYMOUS = Principal()
@@ -57,50 +71,169 @@ Caller = Principal | RejectedCredential
 
 def require_role(caller: Caller, *roles: Role) -> Principal:
     """The caller, if it holds one of `roles`; UNAUTHENTICATED or FORBIDDEN otherwise."""
+    principal = require_signed_in(caller)
+    if principal.role not in roles:
+        raise ForbiddenError("You are not allowed to do this.", requiredRoles=[str(r) for r in roles])
+    return principal
+
+
+def require_signed_in(caller: Caller) -> Principal:
+    """The caller, if a valid token names one; UNAUTHENTICATED otherwise."""
     if isinstance(caller, RejectedCredential):
         raise UnauthenticatedError(caller.reason)
     if not caller.is_authenticated:
         raise UnauthenticatedError("Sign in to do this.")
-    if caller.role not in roles:
-        raise ForbiddenError("You are not allowed to do this.", requiredRoles=[str(r) for r in roles])
     return caller
 
 
+def is_admin(caller: Caller) -> bool:
+    return isinstance(caller, Principal) and caller.role is Role.ADMIN
+
+
+# ---------------------------------------------------------------- key sources
+
+
+class KeySource(Protocol):
+    """Where the public keys that may sign access tokens come from, by `kid`."""
+
+    async def get(self, kid: str) -> jwt.PyJWK | None: ...
+
+    async def aclose(self) -> None: ...
+
+
+def parse_jwks(document: str | Mapping[str, Any]) -> dict[str, jwt.PyJWK]:
+    """The usable signing keys of a JWKS document (asymmetric, with a `kid`); others are ignored."""
+    data = json.loads(document) if isinstance(document, str) else document
+    keys: dict[str, jwt.PyJWK] = {}
+    for entry in data.get("keys", []):
+        try:
+            key = jwt.PyJWK.from_dict(dict(entry))
+        except jwt.PyJWTError:
+            continue
+        if key.key_id is not None and key.algorithm_name in ALLOWED_ALGORITHMS:
+            keys[key.key_id] = key
+    return keys
+
+
 class KeySet:
-    """The public keys that may sign access tokens, by `kid` (a JWKS document's keys)."""
+    """A fixed set of public keys (a JWKS from settings)."""
 
     def __init__(self, keys: Mapping[str, jwt.PyJWK]) -> None:
         self._keys = dict(keys)
 
     @classmethod
     def from_jwks(cls, document: str | Mapping[str, Any]) -> KeySet:
-        data = json.loads(document) if isinstance(document, str) else document
-        keys: dict[str, jwt.PyJWK] = {}
-        for entry in data.get("keys", []):
-            key = jwt.PyJWK.from_dict(dict(entry))
-            if key.key_id is None or key.algorithm_name not in ALLOWED_ALGORITHMS:
-                continue
-            keys[key.key_id] = key
-        return cls(keys)
+        return cls(parse_jwks(document))
 
     @classmethod
     def empty(cls) -> KeySet:
         return cls({})
 
-    def get(self, kid: str) -> jwt.PyJWK | None:
+    async def get(self, kid: str) -> jwt.PyJWK | None:
         return self._keys.get(kid)
+
+    async def aclose(self) -> None:
+        return None
+
+
+class RemoteKeySet:
+    """The users subgraph's JWKS, fetched over HTTP and cached.
+
+    Keys are refetched when the cache is older than `ttl_seconds`, or when a token names an unknown `kid`
+    (a rotated key) but at most once per `min_refresh_seconds`, so forged kids cannot flood the issuer.
+    When the issuer is unreachable, the keys already known keep working.
+    """
+
+    def __init__(self, url: str, *, ttl_seconds: float = 300, min_refresh_seconds: float = 10) -> None:
+        self._url = url
+        self._ttl = ttl_seconds
+        self._min_refresh = min_refresh_seconds
+        self._keys: dict[str, jwt.PyJWK] = {}
+        self._fetched_at = float("-inf")
+        self._session: aiohttp.ClientSession | None = None
+
+    async def get(self, kid: str) -> jwt.PyJWK | None:
+        age = time.monotonic() - self._fetched_at
+        if age > self._ttl or (kid not in self._keys and age > self._min_refresh):
+            await self._refresh()
+        return self._keys.get(kid)
+
+    async def _refresh(self) -> None:
+        self._fetched_at = time.monotonic()
+        if self._session is None:
+            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=3))
+        try:
+            async with self._session.get(self._url) as response:
+                response.raise_for_status()
+                self._keys = parse_jwks(await response.json(content_type=None))
+        except (aiohttp.ClientError, TimeoutError, ValueError) as error:
+            log.warning("jwks.fetch_failed", url=self._url, error=str(error))
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+
+# ---------------------------------------------------------------- revocation
+
+
+class RevocationList:
+    """Revoked tokens and sessions, in Redis until the tokens would have expired anyway.
+
+    Shared by every subgraph (the key prefix has no subgraph name). If Redis is unreachable, tokens are
+    accepted and the outage logged: access tokens live minutes, and locking everyone out is worse.
+    """
+
+    def __init__(self, redis: Redis, *, namespace: str) -> None:
+        self._redis = redis
+        self._prefix = f"{namespace}:auth:revoked"
+
+    def _token_key(self, token_id: str) -> str:
+        return f"{self._prefix}:jti:{token_id}"
+
+    def _session_key(self, session_id: str) -> str:
+        return f"{self._prefix}:sid:{session_id}"
+
+    async def is_revoked(self, principal: Principal) -> bool:
+        keys = [self._token_key(principal.token_id)] if principal.token_id else []
+        keys += [self._session_key(principal.session_id)] if principal.session_id else []
+        if not keys:
+            return False
+        try:
+            return any(value is not None for value in await self._redis.mget(keys))
+        except RedisError as error:
+            log.warning("revocation.check_failed", error=str(error))
+            return False
+
+    async def revoke_token(self, token_id: str, *, ttl_seconds: int) -> None:
+        await self._redis.set(self._token_key(token_id), b"1", ex=max(ttl_seconds, 1))
+
+    async def revoke_session(self, session_id: str, *, ttl_seconds: int) -> None:
+        await self._redis.set(self._session_key(session_id), b"1", ex=max(ttl_seconds, 1))
+
+
+# ---------------------------------------------------------------- verification
 
 
 class TokenVerifier:
-    """Turns an `Authorization` header into a caller, checking signature, expiry, issuer, audience."""
+    """Turns an `Authorization` header into a caller: signature, expiry, issuer, audience, revocation."""
 
-    def __init__(self, keys: KeySet, *, issuer: str, audience: str, leeway_seconds: int = 30) -> None:
+    def __init__(
+        self,
+        keys: KeySource,
+        *,
+        issuer: str,
+        audience: str,
+        revocations: RevocationList | None = None,
+        leeway_seconds: int = 30,
+    ) -> None:
         self._keys = keys
         self._issuer = issuer
         self._audience = audience
+        self._revocations = revocations
         self._leeway = leeway_seconds
 
-    def caller_from_header(self, authorization: str | None) -> Caller:
+    async def caller_from_header(self, authorization: str | None) -> Caller:
         """Anonymous without a header; a principal for a good token; a rejection with a reason otherwise."""
         if not authorization:
             return ANONYMOUS
@@ -108,17 +241,17 @@ class TokenVerifier:
         if scheme.lower() != "bearer" or not token.strip():
             return RejectedCredential("The Authorization header must be 'Bearer <token>'.")
         try:
-            return self.verify(token.strip())
+            return await self.verify(token.strip())
         except UnauthenticatedError as error:
             return RejectedCredential(error.message)
 
-    def verify(self, token: str) -> Principal:
+    async def verify(self, token: str) -> Principal:
         """The principal a token names; UNAUTHENTICATED for any fault, with a reason that leaks nothing."""
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as error:
             raise UnauthenticatedError("The access token is malformed.") from error
-        key = self._keys.get(str(header.get("kid", "")))
+        key = await self._keys.get(str(header.get("kid", "")))
         if key is None or header.get("alg") != key.algorithm_name:
             raise UnauthenticatedError("The access token is not signed by a trusted key.")
         try:
@@ -139,4 +272,16 @@ class TokenVerifier:
             role = Role(claims.get("role", Role.CUSTOMER))
         except ValueError as error:
             raise UnauthenticatedError("The access token carries an unknown role.") from error
-        return Principal(subject=str(claims["sub"]), role=role, token_id=claims.get("jti"))
+        principal = Principal(
+            subject=str(claims["sub"]),
+            role=role,
+            token_id=claims.get("jti"),
+            session_id=claims.get("sid"),
+            expires_at=int(claims["exp"]),
+        )
+        if self._revocations is not None and await self._revocations.is_revoked(principal):
+            raise UnauthenticatedError("The access token has been revoked.")
+        return principal
+
+    async def aclose(self) -> None:
+        await self._keys.aclose()

@@ -8,7 +8,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.fastapi import BaseContext
 
-from subgraphs.common.auth import Caller, KeySet, TokenVerifier
+from subgraphs.common.auth import Caller, KeySet, KeySource, RemoteKeySet, RevocationList, TokenVerifier
 from subgraphs.common.db import RequestSession, SessionFactory
 from subgraphs.common.settings import SubgraphSettings
 
@@ -35,12 +35,22 @@ class SubgraphContext(BaseContext):
         self.db = RequestSession(resources.sessions)
 
 
-def verifier_from_settings(settings: SubgraphSettings) -> TokenVerifier:
-    """A verifier for the configured JWKS; with none configured, every token is refused."""
+def key_source_from_settings(settings: SubgraphSettings) -> KeySource:
+    """The configured JWKS: inline, from a file, or from the users subgraph's URL; else no key at all."""
     if settings.jwt_jwks is not None:
-        keys = KeySet.from_jwks(settings.jwt_jwks.get_secret_value())
-    elif settings.jwt_jwks_file is not None:
-        keys = KeySet.from_jwks(settings.jwt_jwks_file.read_text())
-    else:
-        keys = KeySet.empty()
-    return TokenVerifier(keys, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+        return KeySet.from_jwks(settings.jwt_jwks.get_secret_value())
+    if settings.jwt_jwks_file is not None:
+        return KeySet.from_jwks(settings.jwt_jwks_file.read_text())
+    if settings.jwt_jwks_url is not None:
+        return RemoteKeySet(settings.jwt_jwks_url, ttl_seconds=settings.jwt_jwks_cache_seconds)
+    return KeySet.empty()
+
+
+def verifier_from_settings(settings: SubgraphSettings, redis: Redis) -> TokenVerifier:
+    """A verifier for the configured keys that also honours revocations; with no keys, every token fails."""
+    return TokenVerifier(
+        key_source_from_settings(settings),
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        revocations=RevocationList(redis, namespace=settings.cache_namespace),
+    )

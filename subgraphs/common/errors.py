@@ -10,6 +10,7 @@ client masked, as INTERNAL_SERVER_ERROR (see `graphql.py`). The hierarchy:
     ├── UnauthenticatedError  UNAUTHENTICATED   no valid credential where one is needed
     ├── ForbiddenError        FORBIDDEN         a valid credential without the right role
     ├── OutOfStockError       OUT_OF_STOCK      not enough available stock for a reservation
+    ├── RateLimitedError      RATE_LIMITED      too many attempts; `retryAfterSeconds` says when to retry
     └── UnavailableError      UNAVAILABLE       a dependency is down; the caller may retry later
 """
 
@@ -54,6 +55,10 @@ class ForbiddenError(DomainError):
 
 class OutOfStockError(DomainError):
     code = "OUT_OF_STOCK"
+
+
+class RateLimitedError(DomainError):
+    code = "RATE_LIMITED"
 
 
 class UnavailableError(DomainError):

@@ -41,6 +41,8 @@ class SubgraphSettings(BaseSettings):
         default=None, description="A JWKS document (JSON) with the public keys that sign access tokens."
     )
     jwt_jwks_file: Path | None = Field(default=None, description="A file holding that JWKS document.")
+    jwt_jwks_url: str | None = Field(default=None, description="Where the users subgraph serves its JWKS.")
+    jwt_jwks_cache_seconds: int = Field(default=300, ge=1)
     log_level: str = "INFO"
     log_json: bool = True
 

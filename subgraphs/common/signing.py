@@ -6,6 +6,7 @@ The users subgraph issues tokens with this; the CLI uses it to create the local 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 import uuid
@@ -22,6 +23,12 @@ from subgraphs.common.auth import Role
 ALGORITHM = "EdDSA"
 
 
+def key_id(private_key: Ed25519PrivateKey) -> str:
+    """A stable `kid`: a digest of the public key, so the same key always has the same name."""
+    raw = private_key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
 @dataclass(frozen=True)
 class SigningKey:
     """A private signing key and the `kid` that names it in tokens and in the JWKS."""
@@ -31,28 +38,37 @@ class SigningKey:
 
     @classmethod
     def generate(cls) -> SigningKey:
-        return cls(kid=uuid.uuid4().hex[:16], private_key=Ed25519PrivateKey.generate())
+        private = Ed25519PrivateKey.generate()
+        return cls(kid=key_id(private), private_key=private)
+
+    @classmethod
+    def from_pem(cls, pem: bytes, kid: str | None = None) -> SigningKey:
+        """A key from settings; without a `kid`, one is derived from the public key."""
+        private = serialization.load_pem_private_key(pem, password=None)
+        if not isinstance(private, Ed25519PrivateKey):
+            raise ValueError("The signing key must be an Ed25519 private key in PEM (PKCS#8).")
+        return cls(kid=kid or key_id(private), private_key=private)
 
     @classmethod
     def load_or_create(cls, folder: Path) -> SigningKey:
         """The key kept in `folder`, created on first use (owner-only); writes its public `jwks.json` too."""
         pem_path, kid_path = folder / "signing-key.pem", folder / "signing-key.kid"
         if pem_path.exists() and kid_path.exists():
-            private = serialization.load_pem_private_key(pem_path.read_bytes(), password=None)
-            if not isinstance(private, Ed25519PrivateKey):
-                raise ValueError(f"{pem_path} is not an Ed25519 key")
-            key = cls(kid=kid_path.read_text().strip(), private_key=private)
+            key = cls.from_pem(pem_path.read_bytes(), kid_path.read_text().strip())
         else:
             key = cls.generate()
             folder.mkdir(parents=True, exist_ok=True)
-            pem = key.private_key.private_bytes(
-                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-            )
             pem_path.touch(mode=0o600)
-            pem_path.write_bytes(pem)
+            pem_path.write_text(key.private_pem())
             kid_path.write_text(key.kid)
         (folder / "jwks.json").write_text(key.jwks())
         return key
+
+    def private_pem(self) -> str:
+        """The private key as PKCS#8 PEM, as settings take it (`GOCART_USERS_JWT_PRIVATE_KEY`)."""
+        return self.private_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ).decode()
 
     def public_jwk(self) -> dict[str, Any]:
         jwk: dict[str, Any] = json.loads(jwt.algorithms.OKPAlgorithm.to_jwk(self.private_key.public_key()))
@@ -71,6 +87,7 @@ class SigningKey:
         audience: str,
         ttl_seconds: int = 900,
         extra_claims: dict[str, Any] | None = None,
+        token_id: str | None = None,
     ) -> str:
         """A signed access token for `subject` with `role`, valid for `ttl_seconds`."""
         now = int(time.time())
@@ -82,7 +99,7 @@ class SigningKey:
             "iat": now,
             "nbf": now,
             "exp": now + ttl_seconds,
-            "jti": uuid.uuid4().hex,
+            "jti": token_id or uuid.uuid4().hex,
             **(extra_claims or {}),
         }
         return jwt.encode(claims, self.private_key, algorithm=ALGORITHM, headers={"kid": self.kid})

@@ -5,9 +5,6 @@ Every write checks the caller's role first, commits, then drops what it changed 
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -21,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from subgraphs.common.auth import Caller, Principal, Role, require_role
 from subgraphs.common.errors import BadUserInputError, ConflictError, NotFoundError, OutOfStockError
+from subgraphs.common.pagination import decode_cursor, encode_cursor, invalid_cursor, page_size
 from subgraphs.products import repository
 from subgraphs.products.caches import TREE_KEY, ProductCaches
 from subgraphs.products.category_tree import CategoryTree
@@ -37,8 +35,6 @@ from subgraphs.products.models import (
 )
 from subgraphs.products.repository import ProductSearch, ProductSort, SortKey
 
-DEFAULT_PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
 MAX_QUANTITY = 1_000_000
 MAX_PRICE = Decimal("9999999999.99")
 SKU_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,63}$")
@@ -165,20 +161,19 @@ class ProductPage:
     has_previous_page: bool
 
 
-def encode_cursor(sort: ProductSort, key: SortKey) -> str:
+def encode_position(sort: ProductSort, key: SortKey) -> str:
     value, product_id = key
     raw = value.isoformat() if isinstance(value, datetime) else str(value)
-    payload = json.dumps({"s": sort.value, "k": raw, "i": str(product_id)}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+    return encode_cursor({"s": sort.value, "k": raw, "i": str(product_id)})
 
 
-def decode_cursor(cursor: str, sort: ProductSort, search_text: str | None) -> SortKey:
+def decode_position(cursor: str, sort: ProductSort, search_text: str | None) -> SortKey:
     """The keyset position a cursor names; BAD_USER_INPUT if it is not one of ours for this sort."""
+    position = decode_cursor(cursor)
     try:
-        payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if payload["s"] != sort.value:
+        if position["s"] != sort.value:
             raise ValueError("cursor from another sort order")
-        raw, product_id = payload["k"], uuid.UUID(payload["i"])
+        raw, product_id = position["k"], uuid.UUID(position["i"])
         effective = sort if sort is not ProductSort.RELEVANCE or search_text else ProductSort.NEWEST
         value: Any
         if effective is ProductSort.NEWEST:
@@ -189,18 +184,9 @@ def decode_cursor(cursor: str, sort: ProductSort, search_text: str | None) -> So
             value = float(raw)
         else:
             value = str(raw)
-    except (ValueError, KeyError, TypeError, InvalidOperation, binascii.Error) as error:
-        raise BadUserInputError("The cursor is not valid for this listing.", field="after") from error
+    except (ValueError, KeyError, TypeError, InvalidOperation) as error:
+        raise invalid_cursor() from error
     return value, product_id
-
-
-def page_size(first: int | None) -> int:
-    size = DEFAULT_PAGE_SIZE if first is None else first
-    if size < 1 or size > MAX_PAGE_SIZE:
-        raise BadUserInputError(
-            f"first must be between 1 and {MAX_PAGE_SIZE}.", field="first", max=MAX_PAGE_SIZE
-        )
-    return size
 
 
 def check_listing_access(caller: Caller, search: ProductSearch) -> None:
@@ -221,12 +207,12 @@ async def list_products(
 ) -> ProductPage:
     check_listing_access(caller, search)
     size = page_size(first)
-    position = decode_cursor(after, sort, search.text) if after else None
+    position = decode_position(after, sort, search.text) if after else None
     rows = await repository.search_products(
         session=session, search=search, sort=sort, limit=size + 1, after=position
     )
     return ProductPage(
-        items=[(product, encode_cursor(sort, key)) for product, key in rows[:size]],
+        items=[(product, encode_position(sort, key)) for product, key in rows[:size]],
         has_next_page=len(rows) > size,
         has_previous_page=after is not None,
     )

@@ -11,6 +11,7 @@ import strawberry
 from strawberry.types import Info
 
 from subgraphs.common.auth import Role, require_role
+from subgraphs.common.graphql_types import PageInfo
 from subgraphs.common.ids import try_parse_id
 from subgraphs.products import service
 from subgraphs.products.enums import MovementKind, ProductSort, ReservationStatus
@@ -159,14 +160,6 @@ class Category:
 
 
 @strawberry.type
-class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
-
-
-@strawberry.type
 class ProductEdge:
     cursor: str
     node: Product
@@ -200,11 +193,10 @@ async def product_connection(
     edges = [ProductEdge(cursor=cursor, node=Product.from_record(record)) for record, cursor in page.items]
     return ProductConnection(
         edges=edges,
-        page_info=PageInfo(
+        page_info=PageInfo.of(
+            [edge.cursor for edge in edges],
             has_next_page=page.has_next_page,
             has_previous_page=page.has_previous_page,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
         ),
         search=search,
     )

@@ -54,41 +54,41 @@ def b64(part: Mapping[str, object]) -> str:
     return base64.urlsafe_b64encode(json.dumps(part).encode()).rstrip(b"=").decode()
 
 
-def refused(verifier: TokenVerifier, token: str) -> str:
+async def refused(verifier: TokenVerifier, token: str) -> str:
     with pytest.raises(UnauthenticatedError) as raised:
-        verifier.verify(token)
+        await verifier.verify(token)
     return raised.value.message
 
 
-def test_a_good_token_names_its_subject_and_role(key: SigningKey, verifier: TokenVerifier) -> None:
-    principal = verifier.verify(mint(key))
+async def test_a_good_token_names_its_subject_and_role(key: SigningKey, verifier: TokenVerifier) -> None:
+    principal = await verifier.verify(mint(key))
     assert (principal.subject, principal.role) == ("user-1", Role.CUSTOMER)
 
 
-def test_an_expired_token_is_refused(key: SigningKey, verifier: TokenVerifier) -> None:
+async def test_an_expired_token_is_refused(key: SigningKey, verifier: TokenVerifier) -> None:
     past = int(time.time()) - 3600
-    assert "expired" in refused(verifier, mint(key, exp=past, iat=past - 60, nbf=past - 60))
+    assert "expired" in await refused(verifier, mint(key, exp=past, iat=past - 60, nbf=past - 60))
 
 
-def test_another_issuer_is_refused(key: SigningKey, verifier: TokenVerifier) -> None:
-    refused(verifier, mint(key, iss="someone-else"))
+async def test_another_issuer_is_refused(key: SigningKey, verifier: TokenVerifier) -> None:
+    await refused(verifier, mint(key, iss="someone-else"))
 
 
-def test_another_audience_is_refused(key: SigningKey, verifier: TokenVerifier) -> None:
-    refused(verifier, mint(key, aud="another-api"))
+async def test_another_audience_is_refused(key: SigningKey, verifier: TokenVerifier) -> None:
+    await refused(verifier, mint(key, aud="another-api"))
 
 
-def test_a_token_from_an_unknown_key_is_refused(verifier: TokenVerifier) -> None:
-    refused(verifier, mint(SigningKey.generate()))
+async def test_a_token_from_an_unknown_key_is_refused(verifier: TokenVerifier) -> None:
+    await refused(verifier, mint(SigningKey.generate()))
 
 
-def test_alg_none_is_refused(key: SigningKey, verifier: TokenVerifier) -> None:
+async def test_alg_none_is_refused(key: SigningKey, verifier: TokenVerifier) -> None:
     header = {"alg": "none", "typ": "JWT", "kid": key.kid}
     payload = jwt.decode(mint(key), options={"verify_signature": False})
-    refused(verifier, f"{b64(header)}.{b64(payload)}.")
+    await refused(verifier, f"{b64(header)}.{b64(payload)}.")
 
 
-def test_algorithm_confusion_with_the_public_key_as_hmac_secret_is_refused(
+async def test_algorithm_confusion_with_the_public_key_as_hmac_secret_is_refused(
     key: SigningKey, verifier: TokenVerifier
 ) -> None:
     public_pem = key.private_key.public_key().public_bytes(
@@ -97,24 +97,24 @@ def test_algorithm_confusion_with_the_public_key_as_hmac_secret_is_refused(
     payload = jwt.decode(mint(key), options={"verify_signature": False})
     signing_input = f"{b64({'alg': 'HS256', 'typ': 'JWT', 'kid': key.kid})}.{b64(payload)}"
     mac = hmac.new(public_pem, signing_input.encode(), hashlib.sha256).digest()
-    refused(verifier, f"{signing_input}.{base64.urlsafe_b64encode(mac).rstrip(b'=').decode()}")
+    await refused(verifier, f"{signing_input}.{base64.urlsafe_b64encode(mac).rstrip(b'=').decode()}")
 
 
-def test_a_tampered_payload_is_refused(key: SigningKey, verifier: TokenVerifier) -> None:
+async def test_a_tampered_payload_is_refused(key: SigningKey, verifier: TokenVerifier) -> None:
     header, payload, signature = mint(key).split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
     claims["role"] = "admin"
-    refused(verifier, f"{header}.{b64(claims)}.{signature}")
+    await refused(verifier, f"{header}.{b64(claims)}.{signature}")
 
 
-def test_an_unknown_role_is_refused(key: SigningKey, verifier: TokenVerifier) -> None:
+async def test_an_unknown_role_is_refused(key: SigningKey, verifier: TokenVerifier) -> None:
     token = key.mint(
         subject="x", role=Role.CUSTOMER, issuer=ISSUER, audience=AUDIENCE, extra_claims={"role": "root"}
     )
-    assert "role" in refused(verifier, token)
+    assert "role" in await refused(verifier, token)
 
 
-def test_rs256_keys_are_accepted_too() -> None:
+async def test_rs256_keys_are_accepted_too() -> None:
     private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(private.public_key()))
     verifier = TokenVerifier(
@@ -129,15 +129,15 @@ def test_rs256_keys_are_accepted_too() -> None:
         algorithm="RS256",
         headers={"kid": "rsa-1"},
     )
-    assert verifier.verify(token).role is Role.ADMIN
+    assert (await verifier.verify(token)).role is Role.ADMIN
 
 
-def test_no_header_is_anonymous(verifier: TokenVerifier) -> None:
-    assert verifier.caller_from_header(None) == ANONYMOUS
+async def test_no_header_is_anonymous(verifier: TokenVerifier) -> None:
+    assert await verifier.caller_from_header(None) == ANONYMOUS
 
 
-def test_a_header_without_bearer_is_rejected(verifier: TokenVerifier) -> None:
-    assert isinstance(verifier.caller_from_header("Basic dXNlcjpwYXNz"), RejectedCredential)
+async def test_a_header_without_bearer_is_rejected(verifier: TokenVerifier) -> None:
+    assert isinstance(await verifier.caller_from_header("Basic dXNlcjpwYXNz"), RejectedCredential)
 
 
 def test_require_role_tells_unauthenticated_from_forbidden() -> None:

@@ -1,0 +1,1 @@
+"""The users subgraph: accounts, sign-in with JWTs, sessions and roles."""

@@ -1,0 +1,36 @@
+"""The per-request context of the users subgraph: loaders, caches, sign-in machinery, client address."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from subgraphs.common.auth import Caller
+from subgraphs.common.context import AppResources, SubgraphContext
+from subgraphs.users.caches import UserCaches
+from subgraphs.users.loaders import UserLoaders
+from subgraphs.users.service import Security
+
+
+class UsersContext(SubgraphContext):
+    def __init__(
+        self,
+        *,
+        resources: AppResources,
+        caller: Caller,
+        request_id: str,
+        security: Security,
+        client_address: str | None,
+    ) -> None:
+        super().__init__(resources=resources, caller=caller, request_id=request_id)
+        self.security = security
+        self.client_address = client_address
+        self.caches = UserCaches.create(resources.redis, resources.settings)
+        self.loaders = UserLoaders(self.db, self.caches)
+
+
+def client_address(request: Request, *, trust_forwarded_for: bool) -> str | None:
+    """Who is calling, for throttling: the first X-Forwarded-For hop only behind a trusted router."""
+    forwarded = request.headers.get("x-forwarded-for")
+    if trust_forwarded_for and forwarded:
+        return forwarded.split(",")[0].strip() or None
+    return request.client.host if request.client else None

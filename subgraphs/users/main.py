@@ -1,0 +1,112 @@
+"""`create_app(settings)`: the users subgraph as an ASGI app, with its JWKS and the bootstrap admin.
+
+The users subgraph signs access tokens; its public keys are served at `/.well-known/jwks.json`, which
+every other subgraph and the router read (cached) to verify them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from pydantic import SecretStr
+
+from subgraphs.common.app import base_context_kwargs, create_subgraph_app
+from subgraphs.common.auth import RevocationList
+from subgraphs.common.context import AppResources
+from subgraphs.common.migrations import MigrationSource
+from subgraphs.common.signing import SigningKey
+from subgraphs.users import service
+from subgraphs.users.config import UsersSettings
+from subgraphs.users.context import UsersContext, client_address
+from subgraphs.users.models import SCHEMA
+from subgraphs.users.passwords import Passwords
+from subgraphs.users.schema import create_schema
+from subgraphs.users.throttle import LoginThrottle
+from subgraphs.users.tokens import AccessTokenIssuer
+
+MIGRATIONS = MigrationSource(script_location=Path(__file__).parent / "migrations", schema=SCHEMA)
+JWKS_PATH = "/.well-known/jwks.json"
+
+log = structlog.get_logger(__name__)
+
+
+def signing_key_from_settings(settings: UsersSettings) -> SigningKey:
+    """The key that signs access tokens: from settings only (the CLI puts the dev key there)."""
+    if settings.jwt_private_key is not None:
+        pem = settings.jwt_private_key.get_secret_value().encode()
+    elif settings.jwt_private_key_file is not None:
+        pem = settings.jwt_private_key_file.read_bytes()
+    else:
+        raise ValueError(
+            "Set GOCART_USERS_JWT_PRIVATE_KEY or GOCART_USERS_JWT_PRIVATE_KEY_FILE: no signing key."
+        )
+    return SigningKey.from_pem(pem, settings.jwt_key_id)
+
+
+def create_app(settings: UsersSettings) -> FastAPI:
+    key = signing_key_from_settings(settings)
+    if settings.jwt_jwks is None and settings.jwt_jwks_file is None and settings.jwt_jwks_url is None:
+        settings = settings.model_copy(update={"jwt_jwks": SecretStr(key.jwks())})  # verify our own tokens
+    passwords = Passwords(time_cost=settings.password_time_cost, memory_kib=settings.password_memory_kib)
+    tokens = AccessTokenIssuer(
+        key,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        ttl_seconds=settings.access_token_ttl_seconds,
+    )
+
+    def security_for(resources: AppResources) -> service.Security:
+        return service.Security(
+            passwords=passwords,
+            tokens=tokens,
+            throttle=LoginThrottle(
+                resources.redis,
+                namespace=settings.cache_namespace,
+                per_account=settings.login_max_failures_per_account,
+                per_address=settings.login_max_failures_per_address,
+                window_seconds=settings.login_failure_window_seconds,
+            ),
+            revocations=RevocationList(resources.redis, namespace=settings.cache_namespace),
+            refresh_ttl_seconds=settings.refresh_token_ttl_seconds,
+        )
+
+    def context_factory(resources: AppResources, request: Request) -> UsersContext:
+        return UsersContext(
+            **base_context_kwargs(resources, request),
+            security=security_for(resources),
+            client_address=client_address(request, trust_forwarded_for=settings.trust_forwarded_for),
+        )
+
+    async def bootstrap_admin(resources: AppResources) -> None:
+        if settings.bootstrap_admin_email is None or settings.bootstrap_admin_password is None:
+            return
+        async with resources.sessions() as session:
+            created = await service.ensure_admin(
+                session=session,
+                security=security_for(resources),
+                email=settings.bootstrap_admin_email,
+                password=settings.bootstrap_admin_password.get_secret_value(),
+            )
+        if created is not None:
+            log.info("users.bootstrap_admin_created", email=created.email)
+
+    app = create_subgraph_app(
+        name="users",
+        settings=settings,
+        schema=create_schema(document_cache_size=settings.graphql_document_cache_size),
+        context_factory=context_factory,
+        migrations=MIGRATIONS,
+        on_startup=bootstrap_admin,
+    )
+    jwks = key.jwks()
+
+    @app.get(JWKS_PATH, include_in_schema=False)
+    async def serve_jwks() -> JSONResponse:
+        return JSONResponse(
+            content=__import__("json").loads(jwks), headers={"Cache-Control": "public, max-age=300"}
+        )
+
+    return app
