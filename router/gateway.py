@@ -23,6 +23,7 @@ from router.errors import (
 )
 from router.executor import Executor, SubgraphFetcher
 from router.executor.introspection import execute_introspection, has_introspection
+from router.limits import OperationLimits, check_limits
 from router.planner import QueryPlan, QueryPlanner
 from router.planner.cache import LruCache
 from router.supergraph import Supergraph
@@ -61,8 +62,10 @@ class Gateway:
         fetcher: SubgraphFetcher,
         urls: Mapping[str, str],
         cache_size: int = 1024,
+        limits: OperationLimits | None = None,
     ) -> None:
         self.supergraph = supergraph
+        self.limits = limits or OperationLimits()
         self.planner = QueryPlanner(supergraph)
         self.executor = Executor(supergraph, fetcher, urls)
         self._cache: LruCache[tuple[str, str | None], PreparedOperation | RequestError] = LruCache(cache_size)
@@ -93,6 +96,7 @@ class Gateway:
             plan = self.planner.build(document, operation_name)
         except PlanningError as error:
             raise QueryPlanningFailed(str(error)) from error
+        check_limits(plan.operation, self.limits)
         if plan.operation.kind == "subscription":
             raise BadRequest("Subscriptions are not supported by this router.")
         return PreparedOperation(document, plan, has_introspection(plan.operation.selections))

@@ -12,6 +12,7 @@ from starlette.routing import Route
 from router.config import RouterSettings
 from router.executor import HttpFetcher
 from router.gateway import Gateway
+from router.limits import OperationLimits
 from router.server.routes import graphql, health
 from router.supergraph import Supergraph, parse_supergraph
 
@@ -30,11 +31,13 @@ def create_app(settings: RouterSettings) -> Starlette:
         timeout = aiohttp.ClientTimeout(total=settings.subgraph_timeout_seconds)
         connector = aiohttp.TCPConnector(limit=settings.max_connections)
         async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
+            limits = OperationLimits(settings.max_depth, settings.max_aliases, settings.max_root_fields)
             app.state.gateway = Gateway(
                 supergraph,
                 HttpFetcher(session),
                 subgraph_urls(supergraph, settings),
                 settings.plan_cache_size,
+                limits,
             )
             yield
             app.state.gateway = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+from asgi_lifespan import LifespanManager
 
 from router.config import RouterSettings
 from router.server import create_app
@@ -109,3 +110,15 @@ async def test_several_operations_without_a_name_is_a_bad_request(client: httpx.
 async def test_typename_only_query_needs_no_subgraph(client: httpx.AsyncClient) -> None:
     response = await client.post("/graphql", json={"query": "{ __typename }"})
     assert response.json() == {"data": {"__typename": "Query"}}
+
+
+async def test_operation_limits_are_enforced_before_any_fetch(settings: RouterSettings) -> None:
+    app = create_app(settings.model_copy(update={"max_depth": 2}))
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://router") as http:
+            shallow = await http.post("/graphql", json={"query": "{ me { name } }"})
+            deep = await http.post("/graphql", json={"query": "{ me { reviews { body } } }"})
+    assert shallow.json() == {"data": {"me": {"name": "Ada Lovelace"}}}
+    assert deep.status_code == 400
+    assert deep.json()["errors"][0]["extensions"] == {"code": "MAX_DEPTH_LIMIT"}
