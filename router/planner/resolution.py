@@ -15,7 +15,7 @@ from router.supergraph.model import FieldDef, Supergraph, TypeDef, TypeJoin, Typ
 
 
 class Resolution:
-    """Answers resolvability questions for one supergraph; answers are memoized per question."""
+    """Answers resolvability questions for one supergraph; field sets and key fields are computed once."""
 
     def __init__(self, supergraph: Supergraph) -> None:
         self.supergraph = supergraph
@@ -23,6 +23,7 @@ class Resolution:
         self._has_implements = any(t.implements for t in supergraph.types.values())
         self._has_members = any(t.union_members for t in supergraph.types.values())
         self.field_set = lru_cache(maxsize=1024)(parse_field_set)
+        self._key_fields: dict[tuple[str, str], frozenset[str]] = {}
 
     def type(self, name: str) -> TypeDef:
         return self.supergraph.types[name]
@@ -43,12 +44,17 @@ class Resolution:
         return tdef.kind is TypeKind.OBJECT or tdef.is_interface_object_in(graph)
 
     def key_field_names(self, graph: str, type_name: str) -> frozenset[str]:
-        return frozenset(
-            selection.name
-            for join in self.type(type_name).keys_in(graph)
-            for selection in self.field_set(join.key or "")
-            if isinstance(selection, Field)
-        )
+        """Top-level fields of the type's keys in `graph`: always available there."""
+        names = self._key_fields.get((graph, type_name))
+        if names is None:
+            names = frozenset(
+                selection.name
+                for join in self.type(type_name).keys_in(graph)
+                for selection in self.field_set(join.key or "")
+                if isinstance(selection, Field)
+            )
+            self._key_fields[(graph, type_name)] = names
+        return names
 
     def can_resolve(
         self, graph: str, type_name: str, fdef: FieldDef, provided: tuple[Selection, ...] | None
