@@ -234,3 +234,32 @@ async def test_condition_nodes_follow_the_variables(shop_gateway: Gateway) -> No
     assert included == {"data": {"me": {"reviews": [{"body": "Love it!"}, {"body": "Too expensive."}]}}}
     skipped = await run(shop_gateway, query, {"a": False})
     assert skipped == {"data": {"topReviews": [{"id": "r1"}, {"id": "r2"}, {"id": "r3"}, {"id": "r4"}]}}
+
+
+async def test_conditional_fragment_with_remote_fields(shop_gateway: Gateway) -> None:
+    query = "query ($x: Boolean!) { me { name ... @include(if: $x) { reviews { body } } } }"
+    assert await run(shop_gateway, query, {"x": False}) == {"data": {"me": {"name": "Ada Lovelace"}}}
+    with_reviews = await run(shop_gateway, query, {"x": True})
+    assert with_reviews["data"]["me"]["reviews"] == [{"body": "Love it!"}, {"body": "Too expensive."}]
+
+
+async def test_long_chain_through_lists_and_back(shop_gateway: Gateway) -> None:
+    query = "query ($n: Int) { topProducts(first: $n) { name reviews { author { username reviews { product { name } } } } } }"
+    result = await run(shop_gateway, query, {"n": 1})
+    [table] = result["data"]["topProducts"]
+    assert table["name"] == "Table"
+    assert [review["author"]["username"] for review in table["reviews"]] == ["ada", "alan"]
+    assert table["reviews"][1]["author"]["reviews"] == [
+        {"product": {"name": "Chair"}},
+        {"product": {"name": "Table"}},
+    ]
+
+
+async def test_entity_list_keeps_order_and_duplicates(shop_gateway: Gateway) -> None:
+    result = await run(shop_gateway, "{ topReviews { product { upc name } } }")
+    assert [review["product"]["name"] for review in result["data"]["topReviews"]] == [
+        "Table",
+        "Couch",
+        "Chair",
+        "Table",
+    ]
