@@ -6,6 +6,8 @@ RouterError
  |    +-- ParseFailed         GRAPHQL_PARSE_FAILED
  |    +-- ValidationFailed    GRAPHQL_VALIDATION_FAILED
  |    +-- BadRequest          BAD_REQUEST (no query, unknown operation name, bad variables JSON)
+ |    +-- BadUserInput        BAD_USER_INPUT (variables that do not fit their declared types)
+ |    +-- LimitExceeded       MAX_DEPTH_LIMIT, MAX_ALIASES_LIMIT, MAX_ROOT_FIELDS_LIMIT (router/limits.py)
  |    +-- QueryPlanningFailed QUERY_PLANNING_FAILED (HTTP 500: the router could not plan a valid query)
  +-- PlanningError        the planner found no way to resolve a selection (a supergraph/planner gap)
 """
@@ -59,6 +61,10 @@ class ValidationFailed(RequestError):
 
 class BadRequest(RequestError):
     code = "BAD_REQUEST"
+
+
+class BadUserInput(RequestError):
+    code = "BAD_USER_INPUT"
 
 
 class QueryPlanningFailed(RequestError):

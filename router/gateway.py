@@ -15,6 +15,7 @@ from graphql.execution.values import get_variable_values
 
 from router.errors import (
     BadRequest,
+    BadUserInput,
     ParseFailed,
     PlanningError,
     QueryPlanningFailed,
@@ -27,10 +28,6 @@ from router.limits import OperationLimits, check_limits
 from router.planner import QueryPlan, QueryPlanner
 from router.planner.cache import LruCache
 from router.supergraph import Supergraph
-
-
-class BadUserInput(RequestError):
-    code = "BAD_USER_INPUT"
 
 
 @dataclass(frozen=True, slots=True)

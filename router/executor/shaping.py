@@ -23,14 +23,13 @@ from graphql import (
     GraphQLSchema,
     is_abstract_type,
 )
+from graphql.language import VariableNode
 
 from router.executor.paths import ResponsePath
 from router.planner.selection import Field, Selection
 
 Applies = Callable[[str | None, str], bool]
 _INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
-
-
 _Collected = tuple[str, str, tuple[Selection, ...]]
 _Composite = GraphQLObjectType | GraphQLInterfaceType
 
@@ -70,9 +69,12 @@ class Shaper:
             argument = next((arg for arg in directive.arguments or () if arg.name.value == "if"), None)
             if argument is None:
                 continue
-            raw: Any = getattr(argument.value, "value", None)
-            if argument.value.kind == "variable":
-                raw = self.variables.get(argument.value.name.value)  # type: ignore[attr-defined]
+            value = argument.value
+            raw = (
+                self.variables.get(value.name.value)
+                if isinstance(value, VariableNode)
+                else getattr(value, "value", None)
+            )
             if bool(raw) != (name == "include"):
                 return False
         return True
