@@ -25,8 +25,8 @@ from subgraphs.products.config import ProductsSettings
 from subgraphs.products.main import create_app as create_products_app
 from tests.conftest import AUDIENCE, ISSUER, Tokens
 from tests.subgraphs.conftest import TABLES as PRODUCT_TABLES
-from tests.subgraphs.orders.shop import Shop
 from tests.subgraphs.orders.servers import ThreadServer
+from tests.subgraphs.orders.shop import Shop
 from tests.support.graphql import GraphQLClient
 
 ORDER_TABLES = "orders.stock_tasks, orders.order_history, orders.order_items, orders.orders"

@@ -5,6 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from subgraphs.orders import repository
+from subgraphs.orders.models import StockTaskRecord
 from subgraphs.orders.payments import SUCCESS_CARD
 from tests.conftest import Tokens
 from tests.subgraphs.products.builders import Catalog
@@ -85,3 +90,9 @@ class Shop(Catalog):
                 UPDATE_PRICE, {"id": product["id"], "price": price}, token=self.tokens.admin
             )
         ).ok()
+
+
+async def stock_task(engine: AsyncEngine, order_id: str) -> StockTaskRecord | None:
+    """The stock operation orders still owes products for an order, if any."""
+    async with AsyncSession(engine) as session:
+        return await repository.get_stock_task(session=session, order_id=uuid.UUID(order_id))
