@@ -1,6 +1,6 @@
-"""The products subgraph served in-process against the real PostgreSQL and Redis.
+"""The subgraphs served in-process against the real PostgreSQL and Redis.
 
-Shared by the products tests and by the tests of the common plumbing, which need a real subgraph.
+Shared by each subgraph's tests and by the tests of the common plumbing, which need real subgraphs.
 """
 
 from __future__ import annotations
@@ -21,9 +21,13 @@ from subgraphs.common.context import AppResources
 from subgraphs.common.signing import SigningKey
 from subgraphs.products.config import ProductsSettings
 from subgraphs.products.main import create_app
+from subgraphs.users.config import UsersSettings
+from subgraphs.users.main import create_app as create_users_app
 from tests.conftest import AUDIENCE, ISSUER
 from tests.subgraphs.products.builders import Catalog
+from tests.subgraphs.users.builders import BOOTSTRAP_ADMIN
 from tests.support.graphql import GraphQLClient
+from tests.support.services import ServiceUrls
 
 TABLES = "products.stock_movements, products.stock_reservation_lines, products.stock_reservations, products.products, products.categories"
 
@@ -87,3 +91,53 @@ async def clean_products(products_app: FastAPI, redis: Redis, cache_namespace: s
 @pytest.fixture
 def catalog(gql: GraphQLClient, tokens: Any) -> Catalog:
     return Catalog(gql, tokens)
+
+
+# ---------------------------------------------------------------- users
+
+
+@pytest.fixture(scope="session")
+def users_settings(
+    database_url: str, services: ServiceUrls, cache_namespace: str, signing_key: SigningKey
+) -> UsersSettings:
+    return UsersSettings(
+        database_url=SecretStr(database_url),
+        redis_url=SecretStr(services.redis_url),
+        cache_namespace=cache_namespace,
+        jwt_private_key=SecretStr(signing_key.private_pem()),
+        jwt_issuer=ISSUER,
+        jwt_audience=AUDIENCE,
+        login_max_failures_per_account=3,
+        login_max_failures_per_address=6,
+        bootstrap_admin_email=BOOTSTRAP_ADMIN[0],
+        bootstrap_admin_password=SecretStr(BOOTSTRAP_ADMIN[1]),
+        log_json=False,
+    )
+
+
+@pytest.fixture(scope="session")
+async def users_app(users_settings: UsersSettings) -> AsyncIterator[FastAPI]:
+    app = create_users_app(users_settings)
+    async with LifespanManager(app):
+        yield app
+
+
+@pytest.fixture
+async def clean_users(users_app: FastAPI, redis: Redis, cache_namespace: str) -> None:
+    """Each test starts with only the bootstrap admin, and no cache, throttle or revocation keys."""
+    resources: AppResources = users_app.state.resources
+    async with resources.engine.begin() as connection:
+        await connection.execute(text("DELETE FROM users.refresh_tokens"))
+        await connection.execute(
+            text("DELETE FROM users.users WHERE email <> :email"), {"email": BOOTSTRAP_ADMIN[0]}
+        )
+        await connection.execute(text("UPDATE users.users SET role = 'admin', deleted_at = NULL"))
+    keys = [key async for key in redis.scan_iter(match=f"{cache_namespace}:*")]
+    if keys:
+        await redis.delete(*keys)
+
+
+@pytest.fixture(scope="session")
+def users_engine(users_app: FastAPI) -> Any:
+    resources: AppResources = users_app.state.resources
+    return resources.engine

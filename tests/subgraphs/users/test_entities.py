@@ -1,0 +1,50 @@
+"""Entity resolution of `User` through the Redis-backed loader: bounded SQL, cache, invalidation."""
+
+from __future__ import annotations
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.subgraphs.users.builders import Accounts
+from tests.support.counters import count_sql, redis_calls_since, redis_command_calls
+from tests.support.graphql import GraphQLClient
+
+ENTITIES = "query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id firstName } } }"
+RENAME = 'mutation($id: ID!) { updateUser(id: $id, input: {firstName: "Renamed"}) { id } }'
+
+
+def representations(ids: list[str]) -> dict[str, object]:
+    return {"r": [{"__typename": "User", "id": user_id} for user_id in ids]}
+
+
+async def test_many_users_cost_one_mget_and_one_sql_query_then_none(
+    gql: GraphQLClient, accounts: Accounts, users_engine: AsyncEngine, redis: Redis
+) -> None:
+    ids = [(await accounts.register(f"person{n}@example.com"))["id"] for n in range(12)]
+
+    before = await redis_command_calls(redis)
+    with count_sql(users_engine) as cold:
+        first = (await gql.execute(ENTITIES, representations(ids))).ok()["_entities"]
+    with count_sql(users_engine) as warm:
+        (await gql.execute(ENTITIES, representations(ids))).ok()
+
+    assert [entity["id"] for entity in first] == ids
+    assert len(cold.selects()) == 1
+    assert warm.count == 0
+    assert await redis_calls_since(redis, before, "mget") == 2
+
+
+async def test_an_update_is_visible_on_the_next_read(gql: GraphQLClient, accounts: Accounts) -> None:
+    ada = await accounts.signed_in("ada@example.com")
+    (await gql.execute(ENTITIES, representations([ada.id]))).ok()
+
+    (await gql.execute(RENAME, {"id": ada.id}, token=ada.access_token)).ok()
+
+    assert (await gql.execute(ENTITIES, representations([ada.id]))).ok()["_entities"][0][
+        "firstName"
+    ] == "Renamed"
+
+
+async def test_unknown_or_malformed_ids_resolve_to_null(gql: GraphQLClient) -> None:
+    result = await gql.execute(ENTITIES, representations(["00000000-0000-0000-0000-000000000000", "nope"]))
+    assert result.ok() == {"_entities": [None, None]}

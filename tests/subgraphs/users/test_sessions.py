@@ -1,0 +1,198 @@
+"""Signing in and out: tokens, the JWKS, refresh rotation with reuse detection, revocation, throttling."""
+
+from __future__ import annotations
+
+import httpx
+import jwt
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import text
+
+from subgraphs.common.auth import KeySet, TokenVerifier
+from subgraphs.common.context import AppResources
+from tests.conftest import AUDIENCE, ISSUER
+from tests.subgraphs.users.builders import BOOTSTRAP_ADMIN, PASSWORD, Accounts
+from tests.support.graphql import GraphQLClient
+
+ME = "{ me { id } }"
+REFRESH = "mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken refreshToken } }"
+LOGOUT = "mutation($t: String) { logout(refreshToken: $t) }"
+CHANGE_PASSWORD = (
+    "mutation($old: String!, $new: String!) { changePassword(currentPassword: $old, newPassword: $new) }"
+)
+
+
+async def test_login_issues_an_access_token_the_jwks_verifies(
+    gql: GraphQLClient, http: httpx.AsyncClient, accounts: Accounts
+) -> None:
+    user = await accounts.register("ada@example.com")
+    payload = (await accounts.login("ada@example.com")).ok()["login"]
+    jwks = (await http.get("/.well-known/jwks.json")).json()
+
+    principal = await TokenVerifier(KeySet.from_jwks(jwks), issuer=ISSUER, audience=AUDIENCE).verify(
+        payload["accessToken"]
+    )
+
+    assert (principal.subject, principal.role, payload["tokenType"]) == (user["id"], "customer", "Bearer")
+    assert principal.session_id is not None
+    assert jwt.get_unverified_header(payload["accessToken"])["alg"] == "EdDSA"
+    assert 0 < payload["expiresIn"] <= 900
+
+
+async def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(accounts: Accounts) -> None:
+    await accounts.register("ada@example.com")
+
+    wrong_password = await accounts.login("ada@example.com", "not the password at all")
+    unknown_email = await accounts.login("nobody@example.com", PASSWORD)
+
+    assert wrong_password.codes == unknown_email.codes == ["UNAUTHENTICATED"]
+    assert wrong_password.errors[0]["message"] == unknown_email.errors[0]["message"]
+
+
+async def test_refresh_rotates_the_refresh_token(gql: GraphQLClient, accounts: Accounts) -> None:
+    ada = await accounts.signed_in("ada@example.com")
+
+    rotated = (await gql.execute(REFRESH, {"t": ada.refresh_token})).ok()["refreshToken"]
+    again = (await gql.execute(REFRESH, {"t": rotated["refreshToken"]})).ok()["refreshToken"]
+
+    assert rotated["refreshToken"] != ada.refresh_token
+    assert (await gql.execute(ME, token=again["accessToken"])).ok() == {"me": {"id": ada.id}}
+
+
+async def test_reusing_a_refresh_token_ends_the_whole_session(gql: GraphQLClient, accounts: Accounts) -> None:
+    ada = await accounts.signed_in("ada@example.com")
+    rotated = (await gql.execute(REFRESH, {"t": ada.refresh_token})).ok()["refreshToken"]
+
+    reuse = await gql.execute(REFRESH, {"t": ada.refresh_token})
+
+    assert reuse.codes == ["UNAUTHENTICATED"]
+    assert (await gql.execute(REFRESH, {"t": rotated["refreshToken"]})).codes == ["UNAUTHENTICATED"]
+    assert (await gql.execute(ME, token=rotated["accessToken"])).codes == ["UNAUTHENTICATED"]
+    assert (await gql.execute(ME, token=ada.access_token)).codes == ["UNAUTHENTICATED"]
+
+
+async def test_reuse_ends_only_that_session(gql: GraphQLClient, accounts: Accounts) -> None:
+    ada = await accounts.signed_in("ada@example.com")
+    other_device = (await accounts.login("ada@example.com")).ok()["login"]
+    await gql.execute(REFRESH, {"t": ada.refresh_token})
+
+    await gql.execute(REFRESH, {"t": ada.refresh_token})
+
+    assert (await gql.execute(ME, token=other_device["accessToken"])).ok() == {"me": {"id": ada.id}}
+
+
+async def test_an_unknown_refresh_token_is_unauthenticated(gql: GraphQLClient) -> None:
+    assert (await gql.execute(REFRESH, {"t": "made-up"})).codes == ["UNAUTHENTICATED"]
+
+
+async def test_an_expired_refresh_token_is_unauthenticated(
+    gql: GraphQLClient, accounts: Accounts, users_app: FastAPI
+) -> None:
+    ada = await accounts.signed_in("ada@example.com")
+    resources: AppResources = users_app.state.resources
+    async with resources.engine.begin() as connection:
+        await connection.execute(
+            text("UPDATE users.refresh_tokens SET expires_at = now() - interval '1 minute'")
+        )
+
+    assert (await gql.execute(REFRESH, {"t": ada.refresh_token})).codes == ["UNAUTHENTICATED"]
+
+
+async def test_logout_revokes_the_refresh_and_the_access_token(
+    gql: GraphQLClient, accounts: Accounts
+) -> None:
+    ada = await accounts.signed_in("ada@example.com")
+
+    assert (await gql.execute(LOGOUT, {"t": ada.refresh_token}, token=ada.access_token)).ok() == {
+        "logout": True
+    }
+    assert (await gql.execute(ME, token=ada.access_token)).codes == ["UNAUTHENTICATED"]
+    assert (await gql.execute(REFRESH, {"t": ada.refresh_token})).codes == ["UNAUTHENTICATED"]
+
+
+async def test_logout_with_only_a_refresh_token_ends_its_session(
+    gql: GraphQLClient, accounts: Accounts
+) -> None:
+    ada = await accounts.signed_in("ada@example.com")
+    (await gql.execute(LOGOUT, {"t": ada.refresh_token})).ok()
+    assert (await gql.execute(ME, token=ada.access_token)).codes == ["UNAUTHENTICATED"]
+
+
+async def test_logout_with_nothing_is_unauthenticated(gql: GraphQLClient) -> None:
+    assert (await gql.execute(LOGOUT)).codes == ["UNAUTHENTICATED"]
+
+
+async def test_failed_logins_are_throttled_per_account(accounts: Accounts) -> None:
+    await accounts.register("ada@example.com")
+    for _ in range(3):
+        await accounts.login("ada@example.com", "wrong password here")
+
+    throttled = await accounts.login("ada@example.com")
+
+    assert throttled.codes == ["RATE_LIMITED"]
+    assert throttled.errors[0]["extensions"]["retryAfterSeconds"] > 0
+
+
+async def test_unknown_emails_are_throttled_alike(accounts: Accounts) -> None:
+    for _ in range(3):
+        await accounts.login("nobody@example.com", "wrong password here")
+    assert (await accounts.login("nobody@example.com")).codes == ["RATE_LIMITED"]
+
+
+async def test_failed_logins_are_throttled_per_address(accounts: Accounts) -> None:
+    await accounts.register("ada@example.com")
+    for index in range(6):
+        await accounts.login(f"guess{index}@example.com", "wrong password here")
+
+    assert (await accounts.login("ada@example.com")).codes == ["RATE_LIMITED"]
+
+
+async def test_a_successful_login_resets_the_account_count(accounts: Accounts) -> None:
+    await accounts.register("ada@example.com")
+    for _ in range(2):
+        await accounts.login("ada@example.com", "wrong password here")
+    (await accounts.login("ada@example.com")).ok()
+    for _ in range(2):
+        await accounts.login("ada@example.com", "wrong password here")
+
+    assert (await accounts.login("ada@example.com")).codes == []
+
+
+async def test_change_password_ends_other_sessions_and_keeps_this_one(
+    gql: GraphQLClient, accounts: Accounts
+) -> None:
+    ada = await accounts.signed_in("ada@example.com")
+    other_device = (await accounts.login("ada@example.com")).ok()["login"]
+    new_password = "an entirely new passphrase"
+
+    changed = await gql.execute(
+        CHANGE_PASSWORD, {"old": PASSWORD, "new": new_password}, token=ada.access_token
+    )
+
+    assert changed.ok() == {"changePassword": True}
+    assert (await gql.execute(ME, token=ada.access_token)).ok() == {"me": {"id": ada.id}}
+    assert (await gql.execute(ME, token=other_device["accessToken"])).codes == ["UNAUTHENTICATED"]
+    assert (await accounts.login("ada@example.com")).codes == ["UNAUTHENTICATED"]
+    assert (await accounts.login("ada@example.com", new_password)).codes == []
+
+
+async def test_change_password_needs_the_current_one(gql: GraphQLClient, accounts: Accounts) -> None:
+    ada = await accounts.signed_in("ada@example.com")
+    result = await gql.execute(
+        CHANGE_PASSWORD, {"old": "not my password", "new": "another passphrase here"}, token=ada.access_token
+    )
+    assert result.codes == ["BAD_USER_INPUT"]
+    assert result.errors[0]["extensions"]["field"] == "currentPassword"
+
+
+@pytest.mark.parametrize("token", [None, "garbage"])
+async def test_change_password_needs_a_valid_sign_in(gql: GraphQLClient, token: str | None) -> None:
+    result = await gql.execute(
+        CHANGE_PASSWORD, {"old": PASSWORD, "new": "another passphrase here"}, token=token
+    )
+    assert result.codes == ["UNAUTHENTICATED"]
+
+
+async def test_the_bootstrap_admin_from_settings_can_sign_in(accounts: Accounts) -> None:
+    payload = (await accounts.login(*BOOTSTRAP_ADMIN)).ok()["login"]
+    assert payload["user"]["role"] == "ADMIN"
