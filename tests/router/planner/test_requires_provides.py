@@ -503,3 +503,26 @@ def test_provides_on_a_union_member() -> None:
             }
           },
         }""")
+
+
+def test_provides_on_every_union_member_and_a_shared_value_field() -> None:
+    query = "{ shelf { cover { ... on Photo { url alt } ... on Video { seconds } } } }"
+    assert plan_text(REQUIRES, query) == dedent("""\
+        QueryPlan {
+          Fetch(service: "b") {
+            {
+              shelf {
+                cover {
+                  __typename
+                  ... on Photo {
+                    url
+                    alt
+                  }
+                  ... on Video {
+                    seconds
+                  }
+                }
+              }
+            }
+          },
+        }""")

@@ -49,7 +49,7 @@ union Media
 
 type Photo @join__type(graph: A) @join__type(graph: B) {
   url: String @join__field(graph: A) @join__field(graph: B, external: true)
-  alt: String @join__field(graph: A)
+  alt: String
 }
 
 type Video @join__type(graph: A) @join__type(graph: B) {
@@ -59,7 +59,7 @@ type Video @join__type(graph: A) @join__type(graph: B) {
 type Shelf @join__type(graph: B) {
   label: String
   items: [Item] @join__field(graph: B, provides: "name dims { width }")
-  cover: Media @join__field(graph: B, provides: "... on Photo { url }")
+  cover: Media @join__field(graph: B, provides: "... on Photo { url } ... on Video { seconds }")
 }
 """,
 )
