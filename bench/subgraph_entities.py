@@ -24,9 +24,10 @@ from pathlib import Path
 
 import aiohttp
 
-from gocart.cli import Stack, migrate, seed
+from gocart.cli import migrate, seed
 from gocart.servers import free_port
 from gocart.settings import StackSettings
+from gocart.stack import Stack
 from subgraphs.products.seed import PRODUCTS, product_id
 
 ROOT = Path(__file__).resolve().parent.parent

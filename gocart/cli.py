@@ -1,11 +1,11 @@
 """The `gocart` command: `dev`, `serve`, `migrate`, `seed`, `token`, `export-schema`.
 
-gocart dev              run the local stack (embedded PostgreSQL and Redis unless URLs are set)
-gocart serve products   run one subgraph from its own settings (GOCART_PRODUCTS_*), as in containers
-gocart migrate          bring every subgraph's schema up to date
-gocart seed             add the demo data where missing
-gocart token            mint a development access token (signed with the local dev key)
-gocart export-schema    write each subgraph's SDL to schema/
+gocart dev                      run the local stack (embedded PostgreSQL and Redis unless URLs are set)
+gocart serve users|products     run one subgraph from its own settings (GOCART_USERS_*, ...), as in containers
+gocart migrate                  bring every subgraph's schema up to date
+gocart seed                     add the demo data where missing
+gocart token                    mint a development access token (signed with the local dev key)
+gocart export-schema            write each subgraph's SDL to schema/
 """
 
 from __future__ import annotations
@@ -13,101 +13,126 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import SecretStr
+from fastapi import FastAPI
+from strawberry.schema import BaseSchema
 
-from gocart.embedded import EmbeddedServers, start_postgres, start_redis
 from gocart.servers import Service, free_port, run_services
 from gocart.settings import StackSettings
+from gocart.stack import DEV_TOKEN_HOURS, Ports, Stack
 from subgraphs.common.auth import Role
 from subgraphs.common.db import create_engine
 from subgraphs.common.logging import configure_logging
-from subgraphs.common.migrations import upgrade
+from subgraphs.common.migrations import MigrationSource, upgrade
 from subgraphs.common.redis import create_redis
 from subgraphs.common.sdl import export_sdl
-from subgraphs.common.signing import SigningKey
+from subgraphs.common.settings import SubgraphSettings
 from subgraphs.products import seed as products_seed
 from subgraphs.products.caches import ProductCaches
 from subgraphs.products.config import ProductsSettings
 from subgraphs.products.main import MIGRATIONS as PRODUCTS_MIGRATIONS
 from subgraphs.products.main import create_app as create_products_app
 from subgraphs.products.schema import create_schema as create_products_schema
+from subgraphs.users import seed as users_seed
+from subgraphs.users.config import UsersSettings
+from subgraphs.users.main import JWKS_PATH
+from subgraphs.users.main import MIGRATIONS as USERS_MIGRATIONS
+from subgraphs.users.main import create_app as create_users_app
+from subgraphs.users.passwords import Passwords
 from subgraphs.users.schema import create_schema as create_users_schema
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
-DEV_TOKEN_HOURS = 12
 
 
-class Stack:
-    """The resolved local stack: URLs (configured or embedded), the dev signing key, services' settings."""
+@dataclass(frozen=True)
+class Subgraph:
+    """What the CLI knows of a subgraph: how to migrate, serve and describe it."""
 
-    def __init__(self, settings: StackSettings) -> None:
-        self.settings = settings
-        self.embedded = EmbeddedServers()
-        self.database_embedded = settings.database_url is None
-        self.redis_embedded = settings.redis_url is None
-        self.database_url = (
-            settings.database_url.get_secret_value()
-            if settings.database_url
-            else start_postgres(settings.data_dir, self.embedded)
-        )
-        self.redis_url = (
-            settings.redis_url.get_secret_value()
-            if settings.redis_url
-            else start_redis(settings.data_dir, self.embedded)
-        )
-        self.signing_key = SigningKey.load_or_create(settings.data_dir / "keys")
+    name: str
+    migrations: MigrationSource
+    settings_from_env: Callable[[], SubgraphSettings]
+    create_app: Callable[[SubgraphSettings], FastAPI]
+    create_schema: Callable[[], BaseSchema]
 
-    def products_settings(self, port: int | None = None) -> ProductsSettings:
-        return ProductsSettings(
-            host=self.settings.host,
-            port=port or self.settings.products_port,
-            database_url=SecretStr(self.database_url),
-            redis_url=SecretStr(self.redis_url),
-            data_dir=self.settings.data_dir,
-            jwt_jwks=SecretStr(self.signing_key.jwks()),
-            jwt_issuer=self.settings.jwt_issuer,
-            jwt_audience=self.settings.jwt_audience,
-            migrate_on_startup=False,
-            log_level=self.settings.log_level,
-            log_json=self.settings.log_json,
-        )
 
-    def describe_database(self) -> str:
-        if self.database_embedded:
-            return f"embedded, in {self.settings.data_dir / 'postgres'}"
-        return "configured (GOCART_DATABASE_URL)"
+def _users_app(settings: SubgraphSettings) -> FastAPI:
+    assert isinstance(settings, UsersSettings)
+    return create_users_app(settings)
 
-    def describe_redis(self) -> str:
-        if self.redis_embedded:
-            return f"embedded, in {self.settings.data_dir / 'redis'}"
-        return "configured (GOCART_REDIS_URL)"
 
-    def dev_token(self, role: Role, subject: str, hours: int = DEV_TOKEN_HOURS) -> str:
-        return self.signing_key.mint(
-            subject=subject,
-            role=role,
-            issuer=self.settings.jwt_issuer,
-            audience=self.settings.jwt_audience,
-            ttl_seconds=hours * 3600,
-        )
+def _products_app(settings: SubgraphSettings) -> FastAPI:
+    assert isinstance(settings, ProductsSettings)
+    return create_products_app(settings)
+
+
+SUBGRAPHS = {
+    "users": Subgraph("users", USERS_MIGRATIONS, UsersSettings, _users_app, create_users_schema),
+    "products": Subgraph(
+        "products", PRODUCTS_MIGRATIONS, ProductsSettings, _products_app, create_products_schema
+    ),
+}
 
 
 def migrate(stack: Stack) -> None:
-    upgrade(stack.database_url, PRODUCTS_MIGRATIONS)
+    for subgraph in SUBGRAPHS.values():
+        upgrade(stack.database_url, subgraph.migrations)
 
 
-async def seed(stack: Stack) -> int:
-    settings = stack.products_settings()
+@dataclass(frozen=True)
+class SeedResult:
+    products: int
+    customers: int
+
+
+async def seed(stack: Stack) -> SeedResult:
+    products_settings, users_settings = stack.products_settings(), stack.users_settings()
     engine = create_engine(stack.database_url, pool_size=1, application_name="gocart-seed")
     redis = create_redis(stack.redis_url)
     try:
-        return await products_seed.seed(engine, ProductCaches.create(redis, settings))
+        products = await products_seed.seed(engine, ProductCaches.create(redis, products_settings))
+        passwords = Passwords(
+            time_cost=users_settings.password_time_cost, memory_kib=users_settings.password_memory_kib
+        )
+        customers = await users_seed.seed(
+            engine, passwords, customer_password=stack.dev_password, admin=stack.admin_credentials
+        )
+        return SeedResult(products=products, customers=customers)
     finally:
         await redis.aclose()
         await engine.dispose()
+
+
+def banner(stack: Stack, ports: Ports, added: SeedResult | None) -> str:
+    host = stack.settings.host
+    users, products = f"http://{host}:{ports.users}", f"http://{host}:{ports.products}"
+    admin_email, admin_password = stack.admin_credentials
+    customer = users_seed.CUSTOMERS[0][0]
+    demo = f"{added.products} products and {added.customers} customers added" if added else "skipped"
+    return "\n".join(
+        [
+            "",
+            "Gocart is running. Press Ctrl-C to stop.",
+            f"  PostgreSQL  {stack.describe_database()}",
+            f"  Redis       {stack.describe_redis()}",
+            f"  Demo data   {demo}",
+            "",
+            f"  Users subgraph     {users}/graphql   (JWKS at {users}{JWKS_PATH})",
+            f"  Products subgraph  {products}/graphql",
+            "  Each /graphql opens GraphiQL in a browser; /health and /ready answer on every service.",
+            "",
+            "  Sign in with the `login` mutation at the users subgraph:",
+            f"    admin     {admin_email} / {admin_password}",
+            f"    customer  {customer} / {stack.dev_password}   (and the other demo customers)",
+            f"  The development password is kept in {stack.settings.data_dir / 'dev-password'}.",
+            "",
+            f"  Or send an admin token ({DEV_TOKEN_HOURS} h) as  Authorization: Bearer <token>",
+            f"  {stack.dev_token(Role.ADMIN, 'dev-admin')}",
+            "",
+        ]
+    )
 
 
 def cmd_dev(args: argparse.Namespace) -> int:
@@ -116,55 +141,45 @@ def cmd_dev(args: argparse.Namespace) -> int:
     print("Starting Gocart...", flush=True)
     stack = Stack(settings)
     migrate(stack)
-    added = asyncio.run(seed(stack)) if not args.no_seed else 0
-    products_port = free_port(settings.host, settings.products_port)
-    products = stack.products_settings(products_port)
-    base = f"http://{settings.host}:{products_port}"
-    print(
-        "\n".join(
-            [
-                "",
-                "Gocart is running. Press Ctrl-C to stop.",
-                f"  PostgreSQL  {stack.describe_database()}",
-                f"  Redis       {stack.describe_redis()}",
-                f"  Demo data   {added} products added" if not args.no_seed else "  Demo data   skipped",
-                "",
-                f"  Products subgraph  {base}/graphql   (GraphiQL in a browser)",
-                f"                     {base}/health  {base}/ready",
-                "",
-                f"  Admin token for GraphiQL ({DEV_TOKEN_HOURS} h), header  Authorization: Bearer <token>",
-                f"  {stack.dev_token(Role.ADMIN, 'dev-admin')}",
-                "",
-            ]
+    added = None if args.no_seed else asyncio.run(seed(stack))
+    users_port = free_port(settings.host, settings.users_port)
+    ports = Ports(
+        users=users_port, products=free_port(settings.host, settings.products_port, taken=[users_port])
+    )
+    print(banner(stack, ports, added), flush=True)
+    services = [
+        Service("users", create_users_app(stack.users_settings(ports)), settings.host, ports.users),
+        Service(
+            "products", create_products_app(stack.products_settings(ports)), settings.host, ports.products
         ),
-        flush=True,
-    )
-    asyncio.run(
-        run_services([Service("products", create_products_app(products), settings.host, products_port)])
-    )
+    ]
+    asyncio.run(run_services(services))
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    settings = ProductsSettings()
+    subgraph = SUBGRAPHS[args.subgraph]
+    settings = subgraph.settings_from_env()
     configure_logging(level=settings.log_level, json=settings.log_json)
-    port = args.port or settings.port
-    host = args.host or settings.host
-    asyncio.run(run_services([Service(args.subgraph, create_products_app(settings), host, port)]))
+    service = Service(
+        subgraph.name, subgraph.create_app(settings), args.host or settings.host, args.port or settings.port
+    )
+    asyncio.run(run_services([service]))
     return 0
 
 
 def cmd_migrate(_args: argparse.Namespace) -> int:
-    stack = Stack(StackSettings())
-    migrate(stack)
-    print("Migrations applied: products")
+    migrate(Stack(StackSettings()))
+    print(f"Migrations applied: {', '.join(SUBGRAPHS)}")
     return 0
 
 
 def cmd_seed(_args: argparse.Namespace) -> int:
     stack = Stack(StackSettings())
     migrate(stack)
-    print(f"Demo data: {asyncio.run(seed(stack))} products added")
+    added = asyncio.run(seed(stack))
+    print(f"Demo data: {added.products} products added")
+    print(f"Demo data: {added.customers} customers added")
     return 0
 
 
@@ -177,9 +192,10 @@ def cmd_token(args: argparse.Namespace) -> int:
 def cmd_export_schema(args: argparse.Namespace) -> int:
     target = Path(args.out)
     target.mkdir(parents=True, exist_ok=True)
-    for name, schema in (("products", create_products_schema()), ("users", create_users_schema())):
-        (target / f"{name}.graphql").write_text(export_sdl(schema))
-        print(f"Wrote {target / f'{name}.graphql'}")
+    for subgraph in SUBGRAPHS.values():
+        path = target / f"{subgraph.name}.graphql"
+        path.write_text(export_sdl(subgraph.create_schema()))
+        print(f"Wrote {path}")
     return 0
 
 
@@ -194,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     dev.set_defaults(handler=cmd_dev)
 
     serve = commands.add_parser("serve", help="run one subgraph from its own settings")
-    serve.add_argument("subgraph", choices=["products"])
+    serve.add_argument("subgraph", choices=sorted(SUBGRAPHS))
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.set_defaults(handler=cmd_serve)

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import uvicorn
 from fastapi import FastAPI
 
-
 # Ctrl-C, `kill`/container stop, and a closed terminal all stop the stack the same graceful way, so the
 # embedded servers are shut down by the last process using them.
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)

@@ -19,6 +19,9 @@ class StackSettings(BaseSettings):
     data_dir: Path = Path(".gocart")
     host: str = "127.0.0.1"
     products_port: int = 4001
+    users_port: int = 4002
+    admin_email: str = "admin@gocart.local"
+    admin_password: SecretStr | None = None
     log_level: str = "INFO"
     log_json: bool = False
     jwt_issuer: str = "gocart-users"

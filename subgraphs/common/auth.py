@@ -150,22 +150,27 @@ class RemoteKeySet:
         self._min_refresh = min_refresh_seconds
         self._keys: dict[str, jwt.PyJWK] = {}
         self._fetched_at = float("-inf")
+        self._attempted_at = float("-inf")
         self._session: aiohttp.ClientSession | None = None
 
     async def get(self, kid: str) -> jwt.PyJWK | None:
-        age = time.monotonic() - self._fetched_at
-        if age > self._ttl or (kid not in self._keys and age > self._min_refresh):
+        now = time.monotonic()
+        stale = now - self._fetched_at > self._ttl
+        # Until a first fetch succeeds (the issuer may start after us), retry every second.
+        pause = self._min_refresh if self._keys else 1.0
+        if (stale or kid not in self._keys) and now - self._attempted_at > pause:
             await self._refresh()
         return self._keys.get(kid)
 
     async def _refresh(self) -> None:
-        self._fetched_at = time.monotonic()
+        self._attempted_at = time.monotonic()
         if self._session is None:
             self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=3))
         try:
             async with self._session.get(self._url) as response:
                 response.raise_for_status()
                 self._keys = parse_jwks(await response.json(content_type=None))
+                self._fetched_at = self._attempted_at
         except (aiohttp.ClientError, TimeoutError, ValueError) as error:
             log.warning("jwks.fetch_failed", url=self._url, error=str(error))
 

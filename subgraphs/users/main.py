@@ -86,7 +86,7 @@ def create_app(settings: UsersSettings) -> FastAPI:
         async with resources.sessions() as session:
             created = await service.ensure_admin(
                 session=session,
-                security=security_for(resources),
+                passwords=passwords,
                 email=settings.bootstrap_admin_email,
                 password=settings.bootstrap_admin_password.get_secret_value(),
             )

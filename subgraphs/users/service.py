@@ -123,7 +123,7 @@ async def register(
 
 
 async def ensure_admin(
-    *, session: AsyncSession, security: Security, email: str, password: str
+    *, session: AsyncSession, passwords: Passwords, email: str, password: str
 ) -> UserRecord | None:
     """The bootstrap admin from settings: created when no live account has the email; None if it exists."""
     normalized = normalize_email(email)
@@ -137,7 +137,7 @@ async def ensure_admin(
             "first_name": "Admin",
             "last_name": "Gocart",
             "role": UserRole.ADMIN,
-            "password_hash": security.passwords.hash(password),
+            "password_hash": passwords.hash(password),
         },
     )
     await session.commit()

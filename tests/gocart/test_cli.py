@@ -45,7 +45,9 @@ def test_seed_on_the_embedded_default_adds_demo_data_once() -> None:
 
     assert first.returncode == 0, first.stderr[-3000:]
     assert "Demo data: 50 products added" in first.stdout
+    assert "Demo data: 4 customers added" in first.stdout
     assert "Demo data: 0 products added" in second.stdout
+    assert "Demo data: 0 customers added" in second.stdout
     assert key_mode & 0o077 == 0
 
 
@@ -54,11 +56,13 @@ def dev_stack(
     tmp_path: Path, database_url: str, services: ServiceUrls, cache_namespace: str
 ) -> Iterator[tuple[subprocess.Popen[str], int, list[str]]]:
     port = free_port("127.0.0.1", 45100)
+    users_port = free_port("127.0.0.1", 45200)
     env = gocart_env(
         tmp_path / "data",
         GOCART_DATABASE_URL=database_url,
         GOCART_REDIS_URL=services.redis_url,
         GOCART_PRODUCTS_PORT=str(port),
+        GOCART_USERS_PORT=str(users_port),
     )
     process = subprocess.Popen(
         [sys.executable, "-m", "gocart.cli", "dev"],
@@ -76,7 +80,7 @@ def dev_stack(
         if not line and process.poll() is not None:
             break
         lines.append(line)
-        if "Uvicorn running" in line or "Application startup complete" in line:
+        if sum("Application startup complete" in seen for seen in lines) == 2:
             break
     try:
         yield process, port, lines
@@ -98,7 +102,7 @@ def test_dev_prints_its_urls_serves_and_stops_on_sigint(
     code = process.wait(timeout=30)
 
     assert f"http://127.0.0.1:{port}/graphql" in output
-    assert "Admin token" in output
+    assert "admin@gocart.local / " in output
     assert ready == {"status": "ready", "database": "ok", "redis": "ok"}
     assert code == 0
 

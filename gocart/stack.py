@@ -1,0 +1,119 @@
+"""The local stack `gocart` runs: where its data lives (configured or embedded), its development
+secrets (kept in the data folder, never in code), and each service's settings."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import SecretStr
+
+from gocart.embedded import EmbeddedServers, start_postgres, start_redis
+from gocart.settings import StackSettings
+from subgraphs.common.auth import Role
+from subgraphs.common.signing import SigningKey
+from subgraphs.products.config import ProductsSettings
+from subgraphs.users.config import UsersSettings
+from subgraphs.users.main import JWKS_PATH
+
+DEV_TOKEN_HOURS = 12
+
+
+def read_or_create_secret(path: Path) -> str:
+    """A random secret kept in `path` (owner-only), created on first use."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(12)
+    path.touch(mode=0o600)
+    path.write_text(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Ports:
+    users: int
+    products: int
+
+
+class Stack:
+    """The resolved local stack: configured or embedded URLs, dev key and password, services' settings."""
+
+    def __init__(self, settings: StackSettings) -> None:
+        self.settings = settings
+        self.embedded = EmbeddedServers()
+        self.database_embedded = settings.database_url is None
+        self.redis_embedded = settings.redis_url is None
+        self.database_url = (
+            settings.database_url.get_secret_value()
+            if settings.database_url
+            else start_postgres(settings.data_dir, self.embedded)
+        )
+        self.redis_url = (
+            settings.redis_url.get_secret_value()
+            if settings.redis_url
+            else start_redis(settings.data_dir, self.embedded)
+        )
+        self.signing_key = SigningKey.load_or_create(settings.data_dir / "keys")
+        self.dev_password = read_or_create_secret(settings.data_dir / "dev-password")
+
+    @property
+    def admin_credentials(self) -> tuple[str, str]:
+        password = (
+            self.settings.admin_password.get_secret_value()
+            if self.settings.admin_password
+            else self.dev_password
+        )
+        return self.settings.admin_email, password
+
+    def _common(self, port: int) -> dict[str, Any]:
+        return {
+            "host": self.settings.host,
+            "port": port,
+            "database_url": SecretStr(self.database_url),
+            "redis_url": SecretStr(self.redis_url),
+            "data_dir": self.settings.data_dir,
+            "jwt_issuer": self.settings.jwt_issuer,
+            "jwt_audience": self.settings.jwt_audience,
+            "migrate_on_startup": False,
+            "log_level": self.settings.log_level,
+            "log_json": self.settings.log_json,
+        }
+
+    def users_settings(self, ports: Ports | None = None) -> UsersSettings:
+        email, password = self.admin_credentials
+        return UsersSettings(
+            **self._common(ports.users if ports else self.settings.users_port),
+            jwt_private_key=SecretStr(self.signing_key.private_pem()),
+            jwt_key_id=self.signing_key.kid,
+            bootstrap_admin_email=email,
+            bootstrap_admin_password=SecretStr(password),
+        )
+
+    def products_settings(self, ports: Ports | None = None) -> ProductsSettings:
+        users_port = ports.users if ports else self.settings.users_port
+        return ProductsSettings(
+            **self._common(ports.products if ports else self.settings.products_port),
+            jwt_jwks_url=f"http://{self.settings.host}:{users_port}{JWKS_PATH}",
+        )
+
+    def describe_database(self) -> str:
+        if self.database_embedded:
+            return f"embedded, in {self.settings.data_dir / 'postgres'}"
+        return "configured (GOCART_DATABASE_URL)"
+
+    def describe_redis(self) -> str:
+        if self.redis_embedded:
+            return f"embedded, in {self.settings.data_dir / 'redis'}"
+        return "configured (GOCART_REDIS_URL)"
+
+    def dev_token(self, role: Role, subject: str, hours: int = DEV_TOKEN_HOURS) -> str:
+        return self.signing_key.mint(
+            subject=subject,
+            role=role,
+            issuer=self.settings.jwt_issuer,
+            audience=self.settings.jwt_audience,
+            ttl_seconds=hours * 3600,
+        )
