@@ -12,7 +12,7 @@ import pytest
 from graphql import FieldNode, InlineFragmentNode, OperationDefinitionNode, SelectionSetNode, parse
 
 from router.gateway import Gateway, GraphQLRequest
-from tests.router.planner.test_planning_properties import _OperationGenerator
+from tests.router.operations import RandomOperations
 
 OPERATIONS = 25
 
@@ -62,7 +62,7 @@ def gateway(
 async def test_random_operations_execute_without_errors(gateway: Gateway) -> None:
     query_type = gateway.supergraph.api_schema.query_type
     assert query_type is not None
-    generator = _OperationGenerator(seed=len(gateway.supergraph.sdl))
+    generator = RandomOperations(seed=len(gateway.supergraph.sdl))
     for _ in range(OPERATIONS):
         query = generator.selection(query_type, depth=3)
         result = await gateway.execute(GraphQLRequest(query), {})

@@ -6,24 +6,12 @@ and produce subgraph operations that parse.
 
 from __future__ import annotations
 
-import random
-
 import pytest
-from graphql import (
-    GraphQLField,
-    GraphQLInterfaceType,
-    GraphQLNamedType,
-    GraphQLNonNull,
-    GraphQLObjectType,
-    GraphQLUnionType,
-    get_named_type,
-    is_leaf_type,
-    parse,
-    validate,
-)
+from graphql import parse, validate
 
 from router.planner import FetchNode, PlanNode, QueryPlanner, print_plan
 from router.supergraph import parse_supergraph
+from tests.router.operations import RandomOperations
 from tests.router.supergraphs.abstract import ABSTRACT
 from tests.router.supergraphs.distributed import DISTRIBUTED
 from tests.router.supergraphs.federation1 import FEDERATION1
@@ -51,39 +39,6 @@ SUPERGRAPHS = {
 OPERATIONS_PER_SUPERGRAPH = 40
 
 
-class _OperationGenerator:
-    """Random selections of up to three fields per level and three levels deep."""
-
-    def __init__(self, seed: int) -> None:
-        self.rng = random.Random(seed)
-
-    def selection(self, named: GraphQLNamedType, depth: int) -> str:
-        if isinstance(named, GraphQLUnionType):
-            members = self.rng.sample(named.types, k=min(len(named.types), 2))
-            fragments = [f"... on {member.name} {self.selection(member, depth)}" for member in members]
-            return "{ __typename " + " ".join(fragments) + " }"
-        assert isinstance(named, GraphQLObjectType | GraphQLInterfaceType)
-        fields = self.rng.sample(list(named.fields.items()), k=min(len(named.fields), self.rng.randint(1, 3)))
-        parts = [self.field(name, field, depth) for name, field in fields]
-        return "{ " + " ".join(part for part in parts if part) + " __typename }"
-
-    def field(self, name: str, field: GraphQLField, depth: int) -> str:
-        arguments = ", ".join(
-            f"{arg_name}: {self._literal(str(arg.type))}"
-            for arg_name, arg in field.args.items()
-            if isinstance(arg.type, GraphQLNonNull)
-        )
-        head = f"{name}({arguments})" if arguments else name
-        inner = get_named_type(field.type)
-        if is_leaf_type(inner):
-            return head
-        return f"{head} {self.selection(inner, depth - 1)}" if depth > 0 else ""
-
-    @staticmethod
-    def _literal(type_name: str) -> str:
-        return '"x"' if "String" in type_name or "ID" in type_name else "1"
-
-
 def _fetches(node: PlanNode | None) -> list[FetchNode]:
     if node is None:
         return []
@@ -103,7 +58,7 @@ def test_random_operations_plan_deterministically_into_valid_fetches(name: str) 
     supergraph = parse_supergraph(SUPERGRAPHS[name])
     query_type = supergraph.api_schema.query_type
     assert query_type is not None
-    generator = _OperationGenerator(seed=sum(map(ord, name)))
+    generator = RandomOperations(seed=sum(map(ord, name)))
     planned = 0
     for _ in range(OPERATIONS_PER_SUPERGRAPH):
         document = parse(generator.selection(query_type, depth=3))

@@ -1,0 +1,49 @@
+"""Seeded random operations over an API schema, for property tests of planning and execution."""
+
+from __future__ import annotations
+
+import random
+
+from graphql import (
+    GraphQLField,
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLUnionType,
+    get_named_type,
+    is_leaf_type,
+)
+
+
+class RandomOperations:
+    """Random selections of up to three fields per level and three levels deep."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+
+    def selection(self, named: GraphQLNamedType, depth: int) -> str:
+        if isinstance(named, GraphQLUnionType):
+            members = self.rng.sample(named.types, k=min(len(named.types), 2))
+            fragments = [f"... on {member.name} {self.selection(member, depth)}" for member in members]
+            return "{ __typename " + " ".join(fragments) + " }"
+        assert isinstance(named, GraphQLObjectType | GraphQLInterfaceType)
+        fields = self.rng.sample(list(named.fields.items()), k=min(len(named.fields), self.rng.randint(1, 3)))
+        parts = [self.field(name, field, depth) for name, field in fields]
+        return "{ " + " ".join(part for part in parts if part) + " __typename }"
+
+    def field(self, name: str, field: GraphQLField, depth: int) -> str:
+        arguments = ", ".join(
+            f"{arg_name}: {self._literal(str(arg.type))}"
+            for arg_name, arg in field.args.items()
+            if isinstance(arg.type, GraphQLNonNull)
+        )
+        head = f"{name}({arguments})" if arguments else name
+        inner = get_named_type(field.type)
+        if is_leaf_type(inner):
+            return head
+        return f"{head} {self.selection(inner, depth - 1)}" if depth > 0 else ""
+
+    @staticmethod
+    def _literal(type_name: str) -> str:
+        return '"x"' if "String" in type_name or "ID" in type_name else "1"
