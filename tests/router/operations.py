@@ -17,7 +17,11 @@ from graphql import (
 
 
 class RandomOperations:
-    """Random selections of up to three fields per level and three levels deep."""
+    """Random selections: up to three fields per level, three levels deep, with aliases and fragments.
+
+    Aliases are sometimes the name of another field of the same type, the kind that collides with keys
+    the planner adds; operations that turn out invalid are for the caller to skip.
+    """
 
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
@@ -29,16 +33,24 @@ class RandomOperations:
             return "{ __typename " + " ".join(fragments) + " }"
         assert isinstance(named, GraphQLObjectType | GraphQLInterfaceType)
         fields = self.rng.sample(list(named.fields.items()), k=min(len(named.fields), self.rng.randint(1, 3)))
-        parts = [self.field(name, field, depth) for name, field in fields]
-        return "{ " + " ".join(part for part in parts if part) + " __typename }"
+        parts = [self.field(name, field, depth, list(named.fields)) for name, field in fields]
+        body = " ".join(part for part in parts if part)
+        if self.rng.random() < 0.2:
+            body = f"... on {named.name} {{ {body} }}"
+        return "{ " + body + " __typename }"
 
-    def field(self, name: str, field: GraphQLField, depth: int) -> str:
+    def field(self, name: str, field: GraphQLField, depth: int, siblings: list[str]) -> str:
         arguments = ", ".join(
             f"{arg_name}: {self._literal(str(arg.type))}"
             for arg_name, arg in field.args.items()
             if isinstance(arg.type, GraphQLNonNull)
         )
         head = f"{name}({arguments})" if arguments else name
+        roll = self.rng.random()
+        if roll < 0.15:
+            head = f"{self.rng.choice(siblings)}: {head}"
+        elif roll < 0.3:
+            head = f"alias{self.rng.randint(1, 99)}: {head}"
         inner = get_named_type(field.type)
         if is_leaf_type(inner):
             return head
