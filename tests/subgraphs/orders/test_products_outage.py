@@ -1,0 +1,253 @@
+"""Products down or slow: placeOrder answers UNAVAILABLE and leaves no half-written order and no
+stranded reservation. Each test runs its own products server (really stopped mid-test) and its own
+orders app, so an open circuit never leaks into other tests."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from redis.asyncio import Redis
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from subgraphs.orders import service
+from subgraphs.orders.breaker import BreakerState
+from subgraphs.orders.caches import OrderCaches
+from subgraphs.orders.config import OrdersSettings
+from subgraphs.orders.context import OrdersResources
+from subgraphs.orders.main import create_app as create_orders_app
+from subgraphs.orders.models import StockAction, utc_now
+from subgraphs.orders.payments import DECLINED_CARD
+from subgraphs.products.config import ProductsSettings
+from subgraphs.products.main import create_app as create_products_app
+from tests.conftest import Tokens
+from tests.subgraphs.orders.servers import SlowProxy, ThreadServer
+from tests.subgraphs.orders.shop import Shop, place, placed, stock_task
+from tests.support.graphql import GraphQLClient
+
+
+@dataclass
+class Rig:
+    """An orders app wired to its own products server (optionally through a slow proxy)."""
+
+    products: ThreadServer
+    gql: GraphQLClient
+    own: OrdersResources
+    settings: OrdersSettings
+    engine: AsyncEngine
+    redis: Redis
+
+    async def settle(self) -> int:
+        """Run every owed stock task now, as the background worker would."""
+        async with AsyncSession(self.engine, expire_on_commit=False) as session:
+            return await service.run_due_stock_tasks(
+                session=session, products=self.own.products, now=utc_now() + timedelta(days=1)
+            )
+
+
+RigFactory = Callable[..., contextlib.AbstractAsyncContextManager[Rig]]
+
+
+@pytest.fixture
+def rig(
+    products_settings: ProductsSettings,
+    make_orders_settings: Callable[..., OrdersSettings],
+    clean_shop: None,
+) -> RigFactory:
+    @contextlib.asynccontextmanager
+    async def build(*, proxy_delay: float | None = None, **overrides: Any) -> AsyncIterator[Rig]:
+        products = ThreadServer(lambda: create_products_app(products_settings))
+        await products.start_async()
+        proxy: ThreadServer | None = None
+        url = products.graphql_url
+        if proxy_delay is not None:
+            proxy = ThreadServer(lambda: SlowProxy(products.graphql_url, delay=proxy_delay))
+            await proxy.start_async()
+            url = proxy.graphql_url
+        settings = make_orders_settings(url, **overrides)
+        app = create_orders_app(settings)
+        try:
+            async with LifespanManager(app):
+                transport = httpx.ASGITransport(app=app)
+                async with httpx.AsyncClient(transport=transport, base_url="http://orders") as client:
+                    yield Rig(
+                        products=products,
+                        gql=GraphQLClient(client),
+                        own=app.state.orders,
+                        settings=settings,
+                        engine=app.state.resources.engine,
+                        redis=app.state.resources.redis,
+                    )
+        finally:
+            if proxy is not None:
+                await proxy.stop_async()
+            await products.stop_async()
+
+    return build
+
+
+COUNTS = {
+    "orders.orders": text("SELECT count(*) FROM orders.orders"),
+    "orders.stock_tasks": text("SELECT count(*) FROM orders.stock_tasks"),
+}
+
+
+async def count(engine: AsyncEngine, table: str) -> int:
+    async with engine.connect() as connection:
+        return int((await connection.execute(COUNTS[table])).scalar_one())
+
+
+async def reservation_statuses(engine: AsyncEngine) -> list[str]:
+    async with engine.connect() as connection:
+        rows = await connection.execute(text("SELECT status FROM products.stock_reservations"))
+        return [str(status) for (status,) in rows]
+
+
+async def reservation_held(engine: AsyncEngine) -> bool:
+    async with engine.connect() as connection:
+        statement = text("SELECT count(*) FROM products.stock_reservations WHERE status = 'reserved'")
+        return int((await connection.execute(statement)).scalar_one()) > 0
+
+
+async def wait_for_reservation(engine: AsyncEngine) -> None:
+    deadline = time.monotonic() + 30
+    while not await reservation_held(engine):
+        assert time.monotonic() < deadline, "the checkout never reserved stock"
+        await asyncio.sleep(0.02)
+
+
+async def test_place_order_is_unavailable_when_products_is_stopped(
+    rig: RigFactory, shop: Shop, tokens: Tokens, orders_engine: AsyncEngine
+) -> None:
+    mug = await shop.product("OUT-1", stock=5)
+    async with rig() as r:
+        await r.products.stop_async()
+
+        result = await place(r.gql, tokens.customer, (mug, 1))
+
+        assert result.codes == ["UNAVAILABLE"]
+        assert "unavailable" in result.errors[0]["message"]
+    assert await count(orders_engine, "orders.orders") == 0
+    assert await count(orders_engine, "orders.stock_tasks") == 0
+    assert await shop.stock_of(mug) == {"onHand": 5, "reserved": 0, "available": 5}
+
+
+async def test_checkout_works_again_once_products_is_back(
+    rig: RigFactory, shop: Shop, tokens: Tokens
+) -> None:
+    mug = await shop.product("OUT-2", stock=5)
+    async with rig() as r:
+        await r.products.stop_async()
+        assert (await place(r.gql, tokens.customer, (mug, 1), key="retry-me")).codes == ["UNAVAILABLE"]
+        await r.products.start_async()
+
+        order = await placed(r.gql, tokens.customer, (mug, 1), key="retry-me")
+
+    assert order["status"] == "PAID"
+    assert (await shop.stock_of(mug))["onHand"] == 4
+
+
+async def test_the_circuit_opens_after_repeated_failures_and_then_fails_fast(
+    rig: RigFactory, shop: Shop, tokens: Tokens
+) -> None:
+    mug = await shop.product("OUT-3", stock=5)
+    async with rig(breaker_failure_threshold=2, products_retries=0) as r:
+        await r.products.stop_async()
+        for _ in range(2):
+            assert (await place(r.gql, tokens.customer, (mug, 1))).codes == ["UNAVAILABLE"]
+        assert r.own.products.breaker.state is BreakerState.OPEN
+
+        await r.products.start_async()
+        refused = await place(r.gql, tokens.customer, (mug, 1))
+
+    assert refused.codes == ["UNAVAILABLE"]
+    assert refused.errors[0]["extensions"]["reason"] == "circuit_open"
+    assert (await shop.stock_of(mug))["reserved"] == 0
+
+
+async def test_a_reservation_answered_too_late_is_released_and_no_order_is_left(
+    rig: RigFactory, shop: Shop, tokens: Tokens, orders_engine: AsyncEngine
+) -> None:
+    mug = await shop.product("OUT-4", stock=5)
+    async with rig(proxy_delay=2.0, products_timeout_seconds=0.5) as r:
+        result = await place(r.gql, tokens.customer, (mug, 2))
+
+        assert result.codes == ["UNAVAILABLE"]
+    assert await count(orders_engine, "orders.orders") == 0
+    assert await count(orders_engine, "orders.stock_tasks") == 0  # the release went through at once
+    assert await reservation_statuses(orders_engine) == ["released"]  # products did hold it, then let go
+    assert await shop.stock_of(mug) == {"onHand": 5, "reserved": 0, "available": 5}
+
+
+async def test_products_stopping_after_the_reservation_leaves_a_paid_order_sold_later(
+    rig: RigFactory, shop: Shop, tokens: Tokens, orders_engine: AsyncEngine
+) -> None:
+    mug = await shop.product("OUT-5", stock=5)
+    async with rig(payment_latency_seconds=1.0, breaker_failure_threshold=10) as r:
+        checkout = asyncio.create_task(placed(r.gql, tokens.customer, (mug, 2)))
+        await wait_for_reservation(orders_engine)
+        await r.products.stop_async()
+
+        order = await checkout
+
+        assert order["status"] == "PAID"
+        task = await stock_task(orders_engine, order["id"])
+        assert task is not None
+        assert task.action is StockAction.COMMIT
+        assert task.attempts == 1
+        await r.products.start_async()
+        assert await r.settle() == 1
+    assert await stock_task(orders_engine, order["id"]) is None
+    assert await shop.stock_of(mug) == {"onHand": 3, "reserved": 0, "available": 3}
+
+
+async def test_a_release_owed_while_products_is_down_is_settled_when_it_returns(
+    rig: RigFactory, shop: Shop, tokens: Tokens, orders_engine: AsyncEngine
+) -> None:
+    mug = await shop.product("OUT-6", stock=5)
+    async with rig(payment_latency_seconds=1.0, breaker_failure_threshold=10) as r:
+        checkout = asyncio.create_task(placed(r.gql, tokens.customer, (mug, 2), card=DECLINED_CARD))
+        await wait_for_reservation(orders_engine)
+        await r.products.stop_async()
+
+        order = await checkout
+        await r.products.start_async()
+        held = await shop.stock_of(mug)
+        await r.settle()
+
+    assert order["status"] == "PAYMENT_FAILED"
+    assert held["reserved"] == 2  # owed back, not yet given back
+    assert await shop.stock_of(mug) == {"onHand": 5, "reserved": 0, "available": 5}
+
+
+async def test_an_interrupted_checkout_is_cancelled_and_its_stock_released(
+    rig: RigFactory, shop: Shop, tokens: Tokens, orders_engine: AsyncEngine
+) -> None:
+    mug = await shop.product("OUT-7", stock=5)
+    async with rig(payment_latency_seconds=30.0) as r:
+        checkout = asyncio.create_task(place(r.gql, tokens.customer, (mug, 1)))
+        await wait_for_reservation(orders_engine)
+        checkout.cancel()  # the process dies mid-payment
+        with contextlib.suppress(asyncio.CancelledError):
+            await checkout
+        async with AsyncSession(r.engine, expire_on_commit=False) as session:
+            cancelled = await service.fail_stale_checkouts(
+                session=session, caches=OrderCaches.create(r.redis, r.settings), older_than=timedelta(0)
+            )
+        await r.settle()
+
+    assert len(cancelled) == 1
+    assert await shop.stock_of(mug) == {"onHand": 5, "reserved": 0, "available": 5}
+    async with orders_engine.connect() as connection:
+        status = (await connection.execute(text("SELECT status FROM orders.orders"))).scalar_one()
+    assert status == "cancelled"
