@@ -11,8 +11,6 @@ later (`run_due_stock_tasks`) until products has answered.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import json
 import uuid
@@ -33,6 +31,7 @@ from subgraphs.common.errors import (
     ForbiddenError,
     NotFoundError,
 )
+from subgraphs.common.pagination import decode_cursor, encode_cursor, invalid_cursor, page_size
 from subgraphs.orders import repository
 from subgraphs.orders.caches import OrderCaches
 from subgraphs.orders.models import (
@@ -52,8 +51,6 @@ from subgraphs.orders.repository import OrderKey, OrderSearch
 
 log = structlog.get_logger(__name__)
 
-DEFAULT_PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
 MAX_QUANTITY = 1000
 MAX_LINES = 100
 MAX_KEY_LENGTH = 200
@@ -186,37 +183,27 @@ class OrderPage:
     has_previous_page: bool
 
 
-def encode_cursor(key: OrderKey) -> str:
+def encode_order_cursor(key: OrderKey) -> str:
     created_at, order_id = key
-    payload = json.dumps({"t": created_at.isoformat(), "i": str(order_id)}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+    return encode_cursor({"t": created_at.isoformat(), "i": str(order_id)})
 
 
-def decode_cursor(cursor: str) -> OrderKey:
+def decode_order_cursor(cursor: str) -> OrderKey:
+    position = decode_cursor(cursor)
     try:
-        payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        return datetime.fromisoformat(payload["t"]), uuid.UUID(payload["i"])
-    except (ValueError, KeyError, TypeError, binascii.Error) as error:
-        raise BadUserInputError("The cursor is not valid for this listing.", field="after") from error
-
-
-def page_size(first: int | None) -> int:
-    size = DEFAULT_PAGE_SIZE if first is None else first
-    if size < 1 or size > MAX_PAGE_SIZE:
-        raise BadUserInputError(
-            f"first must be between 1 and {MAX_PAGE_SIZE}.", field="first", max=MAX_PAGE_SIZE
-        )
-    return size
+        return datetime.fromisoformat(position["t"]), uuid.UUID(position["i"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise invalid_cursor() from error
 
 
 async def _page(
     session: AsyncSession, search: OrderSearch, first: int | None, after: str | None
 ) -> OrderPage:
     size = page_size(first)
-    position = decode_cursor(after) if after else None
+    position = decode_order_cursor(after) if after else None
     keys = await repository.search_order_ids(session=session, search=search, limit=size + 1, after=position)
     return OrderPage(
-        items=[(order_id, encode_cursor((created, order_id))) for created, order_id in keys[:size]],
+        items=[(order_id, encode_order_cursor((created, order_id))) for created, order_id in keys[:size]],
         has_next_page=len(keys) > size,
         has_previous_page=after is not None,
     )

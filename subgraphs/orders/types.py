@@ -11,6 +11,7 @@ from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 from strawberry.types import Info
 
+from subgraphs.common.graphql_types import PageInfo
 from subgraphs.common.ids import try_parse_id
 from subgraphs.orders import service
 from subgraphs.orders.enums import OrderStatus, PaymentFailure, PaymentMethod, PaymentStatus
@@ -136,14 +137,6 @@ class Order:
         return User(id=strawberry.ID(self.customer_id))
 
 
-@strawberry.federation.type(shareable=True)
-class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
-
-
 @strawberry.type
 class OrderEdge:
     cursor: str
@@ -170,11 +163,10 @@ async def order_connection(info: OrdersInfo, page: service.OrderPage) -> OrderCo
     ]
     return OrderConnection(
         edges=edges,
-        page_info=PageInfo(
+        page_info=PageInfo.of(
+            [edge.cursor for edge in edges],
             has_next_page=page.has_next_page,
             has_previous_page=page.has_previous_page,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
         ),
     )
 
