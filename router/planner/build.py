@@ -14,7 +14,7 @@ from dataclasses import replace
 from router.errors import PlanningError
 from router.planner.groups import FetchGroup, SelectionBuilder
 from router.planner.operation import Conditional, Operation, conditionals
-from router.planner.position import Anchor, Position, client_fields, list_depth, unclash
+from router.planner.position import Anchor, Position, client_fields_of, list_depth, unclash
 from router.planner.reach import Reach
 from router.planner.resolution import Resolution, provided_below
 from router.planner.routes import Route, RouteFinder
@@ -82,7 +82,9 @@ class PlanBuilder:
                 target = group.selection
                 for wrapper in wrappers:
                     target = target.fragment(None, wrapper)
-                root = Position(group, target, (), None, conditions, client_fields(self.operation.selections))
+                root = Position(
+                    group, target, (), None, conditions, client_fields_of(self.operation.selections)
+                )
                 anchor = Anchor(root, self.operation.root_type, (), at_root=True)
                 self._add_field(replace(root, anchor=anchor), self.operation.root_type, selection)
 
@@ -292,7 +294,7 @@ class PlanBuilder:
                 else provided_below(pos.provided, type_name, fdef.name, self.res)
             ),
             conditions=pos.conditions + conditionals(selection.directives),
-            client_fields=None if pos.system else client_fields(selection.selections),
+            client_fields=None if pos.system else client_fields_of(selection.selections),
             system=pos.system,
             anchor=pos.anchor.extended(selection.with_selections(()), type_name) if pos.anchor else None,
         )

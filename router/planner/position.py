@@ -48,14 +48,14 @@ def list_depth(type_ref: str) -> int:
     return type_ref.count("[")
 
 
-def client_fields(selections: tuple[Selection, ...]) -> dict[str, Field]:
+def client_fields_of(selections: tuple[Selection, ...]) -> dict[str, Field]:
     """The client's fields of one selection level (fragments flattened), by response key."""
     fields: dict[str, Field] = {}
     for selection in selections:
         if isinstance(selection, Field):
             fields.setdefault(selection.response_key, selection)
         else:
-            for key, field in client_fields(selection.selections).items():
+            for key, field in client_fields_of(selection.selections).items():
                 fields.setdefault(key, field)
     return fields
 
@@ -66,7 +66,8 @@ def unclash(
     """Alias the fields the plan needs whose names the client uses as response keys for something else.
 
     Keys and requirements are read back by response key, so a client alias such as `id: name` must not
-    share `id` with the entity key `id` in one subgraph selection.
+    share `id` with the entity key `id` in one subgraph selection. Nested requirements (`dims { width }`)
+    merge into the client's field of the same key, so they are checked against its sub-selection too.
     """
     if not client_fields:
         return needed
@@ -84,6 +85,10 @@ def unclash(
                     selection.arguments,
                     selection.directives,
                     selection.selections,
+                )
+            elif client is not None and selection.selections:
+                selection = selection.with_selections(
+                    unclash(client_fields_of(client.selections), selection.selections)
                 )
         result.append(selection)
     return tuple(result)

@@ -18,10 +18,16 @@ class User(Account):
     id: strawberry.ID
     name: str | None
 
+    @strawberry.field
+    def friends(self) -> list[User] | None:
+        return [User(id=strawberry.ID("u2"), name="Bo")]
+
 
 @strawberry.federation.type(keys=["id"])
 class Admin(Account):
-    pass
+    @strawberry.field
+    def friends(self) -> list[User] | None:
+        return [User(id=strawberry.ID("u1"), name="Ann")]
 
 
 @strawberry.type(name="Query")

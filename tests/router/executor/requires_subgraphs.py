@@ -115,9 +115,27 @@ class TaxedItem:
         )
 
 
+@strawberry.type(name="Photo")
+class ShelfPhoto:
+    url: str | None = strawberry.federation.field(external=True, default=None)
+    alt: str | None = None
+
+
+@strawberry.type(name="Video")
+class ShelfVideo:
+    seconds: int | None = strawberry.federation.field(external=True, default=None)
+
+
+ShelfMedia = Annotated[ShelfPhoto | ShelfVideo, strawberry.union("Media")]
+
+
 @strawberry.type
 class Shelf:
     label: str | None
+
+    @strawberry.federation.field(provides=["... on Photo { url } ... on Video { seconds }"])
+    def cover(self) -> ShelfMedia | None:
+        return ShelfPhoto(url="https://img/cover", alt="cover")
 
     @strawberry.federation.field(provides=["name dims { width }"])
     def items(self) -> list[TaxedItem | None] | None:

@@ -14,7 +14,7 @@ from graphql import FieldNode, InlineFragmentNode, OperationDefinitionNode, Sele
 from router.gateway import Gateway, GraphQLRequest
 from tests.router.operations import RandomOperations
 
-OPERATIONS = 40
+OPERATIONS = 30
 
 
 def _fields(selection_set: SelectionSetNode, *, through_fragments: bool) -> list[FieldNode]:
@@ -48,19 +48,23 @@ def _assert_shape(selection_set: SelectionSetNode, value: Any) -> None:
             _assert_shape(field.selection_set, value[_key(field)])
 
 
-@pytest.fixture(params=["shop", "media", "parent_entity", "shared_root"])
+@pytest.fixture(params=["shop", "media", "parent_entity", "shared_root", "requires", "mismatch"])
 def gateway(
     request: pytest.FixtureRequest,
     shop_gateway: Gateway,
     media_gateway: Gateway,
     parent_entity_gateway: Gateway,
     shared_root_gateway: Gateway,
+    requires_gateway: Gateway,
+    mismatch_gateway: Gateway,
 ) -> Gateway:
     gateways = {
         "shop": shop_gateway,
         "media": media_gateway,
         "parent_entity": parent_entity_gateway,
         "shared_root": shared_root_gateway,
+        "requires": requires_gateway,
+        "mismatch": mismatch_gateway,
     }
     return gateways[request.param]
 

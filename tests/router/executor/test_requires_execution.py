@@ -49,3 +49,8 @@ async def test_nested_provides_and_a_jump_for_what_is_not_provided(requires_gate
             }
         }
     }
+
+
+async def test_nested_requirement_next_to_a_colliding_client_alias(requires_gateway: Gateway) -> None:
+    result = await run(requires_gateway, "{ item { dims { height: width depth } volume } }")
+    assert result == {"data": {"item": {"dims": {"height": 10, "depth": 5}, "volume": 200}}}

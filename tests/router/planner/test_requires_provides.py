@@ -249,6 +249,48 @@ def test_requires_with_a_nested_selection() -> None:
         }""")
 
 
+def test_nested_requirement_colliding_with_a_nested_client_alias() -> None:
+    query = "{ item { dims { height: width depth } volume } }"
+    assert plan_text(REQUIRES, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "a") {
+              {
+                item {
+                  dims {
+                    height: width
+                    depth
+                    width
+                    height__alias_0: height
+                  }
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "item") {
+              Fetch(service: "c") {
+                {
+                  ... on Item {
+                    __typename
+                    id
+                    dims {
+                      width
+                      height__alias_0: height
+                    }
+                  }
+                } =>
+                {
+                  ... on Item {
+                    volume
+                  }
+                }
+              },
+            },
+          },
+        }""")
+
+
 def test_requires_with_fragments_on_a_union() -> None:
     query = "{ items { summary } }"
     assert plan_text(REQUIRES, query) == dedent("""\
