@@ -9,10 +9,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from subgraphs.common.errors import ConflictError
 
 SessionFactory = async_sessionmaker[AsyncSession]
 
@@ -44,6 +50,26 @@ def create_engine(
 def create_session_factory(engine: AsyncEngine) -> SessionFactory:
     """Sessions that keep loaded rows usable after commit (responses are built after the commit)."""
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+UNIQUE_VIOLATION = "23505"
+
+
+async def flush_or_conflict(session: AsyncSession, message: str, **details: Any) -> None:
+    """Flush pending writes; a unique-constraint violation becomes CONFLICT with `message`."""
+    try:
+        await session.flush()
+    except IntegrityError as error:
+        if getattr(error.orig, "sqlstate", None) == UNIQUE_VIOLATION or "unique" in str(error.orig).lower():
+            raise ConflictError(message, **details) from error
+        raise
+
+
+def apply_changes(row: SQLModel, changes: Mapping[str, Any]) -> None:
+    """Set `changes` on a loaded row and stamp its `updated_at`."""
+    for name, value in changes.items():
+        setattr(row, name, value)
+    row.updated_at = datetime.now(UTC)
 
 
 class RequestSession:

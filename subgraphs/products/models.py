@@ -94,6 +94,7 @@ class ReservationStatus(StrEnum):
     RESERVED = "reserved"
     RELEASED = "released"
     COMMITTED = "committed"
+    RETURNED = "returned"
 
 
 class StockReservation(SQLModel, table=True):
@@ -123,6 +124,7 @@ class MovementKind(StrEnum):
     RESERVATION = "reservation"
     RELEASE = "release"
     SALE = "sale"
+    RETURN = "return"
 
 
 class StockMovement(SQLModel, table=True):

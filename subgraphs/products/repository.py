@@ -26,11 +26,10 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from subgraphs.common.errors import ConflictError
+from subgraphs.common.db import apply_changes, flush_or_conflict
 from subgraphs.products.models import (
     Category,
     CategoryRecord,
@@ -93,7 +92,7 @@ async def list_categories(*, session: AsyncSession) -> list[CategoryRecord]:
 async def insert_category(*, session: AsyncSession, values: Mapping[str, Any]) -> CategoryRecord:
     row = Category(**values)
     session.add(row)
-    await _flush_or_conflict(session, f"A category with slug '{values.get('slug')}' already exists.")
+    await flush_or_conflict(session, f"A category with slug '{values.get('slug')}' already exists.")
     return _category_record(row)
 
 
@@ -103,10 +102,8 @@ async def update_category(
     row = await session.get(Category, category_id, with_for_update=True)
     if row is None:
         return None
-    for name, value in changes.items():
-        setattr(row, name, value)
-    row.updated_at = utc_now()
-    await _flush_or_conflict(session, f"A category with slug '{changes.get('slug')}' already exists.")
+    apply_changes(row, changes)
+    await flush_or_conflict(session, f"A category with slug '{changes.get('slug')}' already exists.")
     return _category_record(row)
 
 
@@ -210,7 +207,7 @@ async def count_products(*, session: AsyncSession, search: ProductSearch) -> int
 async def insert_product(*, session: AsyncSession, values: Mapping[str, Any]) -> ProductRecord:
     row = Product(**values)
     session.add(row)
-    await _flush_or_conflict(session, f"A product with SKU '{values.get('sku')}' already exists.")
+    await flush_or_conflict(session, f"A product with SKU '{values.get('sku')}' already exists.")
     return _record(row)
 
 
@@ -221,10 +218,8 @@ async def update_product(
     row = await session.get(Product, product_id, with_for_update=True)
     if row is None or row.deleted_at is not None:
         return None
-    for name, value in changes.items():
-        setattr(row, name, value)
-    row.updated_at = utc_now()
-    await _flush_or_conflict(session, f"A product with SKU '{changes.get('sku')}' already exists.")
+    apply_changes(row, changes)
+    await flush_or_conflict(session, f"A product with SKU '{changes.get('sku')}' already exists.")
     return _record(row)
 
 
@@ -347,12 +342,3 @@ async def set_reservation_status(
         .where(col(StockReservation.order_id) == order_id)
         .values(status=status.value, updated_at=utc_now())
     )
-
-
-async def _flush_or_conflict(session: AsyncSession, message: str) -> None:
-    try:
-        await session.flush()
-    except IntegrityError as error:
-        if getattr(error.orig, "sqlstate", None) == "23505" or "unique" in str(error.orig).lower():
-            raise ConflictError(message) from error
-        raise

@@ -6,12 +6,12 @@ Resolvers hold no rules of their own; who may do what and what input is valid li
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 import strawberry
 
 from subgraphs.common.errors import BadUserInputError
 from subgraphs.common.ids import parse_id
+from subgraphs.common.inputs import given_fields
 from subgraphs.products import service
 from subgraphs.products.enums import ProductSort
 from subgraphs.products.inputs import (
@@ -42,16 +42,6 @@ PRODUCT_FIELDS = {
     "image_url": "image_url",
     "active": "active",
 }
-
-
-def _given(input_object: object, names: dict[str, str]) -> dict[str, Any]:
-    """The fields a client actually sent (UNSET ones left out), under the service's names."""
-    values: dict[str, Any] = {}
-    for attribute, name in names.items():
-        value = getattr(input_object, attribute)
-        if value is not strawberry.UNSET:
-            values[name] = value
-    return values
 
 
 def _optional_id(value: strawberry.ID | None, field: str) -> uuid.UUID | None:
@@ -151,7 +141,7 @@ class Query:
 class Mutation:
     @strawberry.mutation(description="Admins: add a product to the catalogue.")
     async def create_product(self, info: ProductsInfo, input: CreateProductInput) -> Product:
-        values = _given(input, PRODUCT_FIELDS) | {
+        values = given_fields(input, PRODUCT_FIELDS) | {
             "category_id": _optional_id(input.category_id, "categoryId")
         }
         async with info.context.db.use() as session:
@@ -168,7 +158,7 @@ class Mutation:
     async def update_product(
         self, info: ProductsInfo, id: strawberry.ID, input: UpdateProductInput
     ) -> Product:
-        changes = _given(input, PRODUCT_FIELDS)
+        changes = given_fields(input, PRODUCT_FIELDS)
         if input.category_id is not strawberry.UNSET:
             changes["category_id"] = _optional_id(input.category_id, "categoryId")
         async with info.context.db.use() as session:
@@ -210,7 +200,7 @@ class Mutation:
     async def update_category(
         self, info: ProductsInfo, id: strawberry.ID, input: UpdateCategoryInput
     ) -> Category:
-        changes = _given(input, {"name": "name", "slug": "slug", "description": "description"})
+        changes = given_fields(input, {"name": "name", "slug": "slug", "description": "description"})
         async with info.context.db.use() as session:
             record = await service.update_category(
                 session=session,
@@ -298,6 +288,20 @@ class Mutation:
     async def release_stock(self, info: ProductsInfo, order_id: strawberry.ID) -> StockReservation:
         async with info.context.db.use() as session:
             record = await service.release_stock(
+                session=session,
+                caches=info.context.caches,
+                caller=info.context.caller,
+                order_id=parse_id(order_id, "orderId"),
+            )
+        return StockReservation.from_record(record)
+
+    @strawberry.federation.mutation(
+        inaccessible=True,
+        description="Internal (service credential): give back all an order took (held or sold). Idempotent.",
+    )
+    async def return_stock(self, info: ProductsInfo, order_id: strawberry.ID) -> StockReservation:
+        async with info.context.db.use() as session:
+            record = await service.return_stock(
                 session=session,
                 caches=info.context.caches,
                 caller=info.context.caller,

@@ -588,9 +588,11 @@ async def release_stock(
     await repository.claim_reservation(session=session, order_id=order_id, status=ReservationStatus.RELEASED)
     reservation = await repository.get_reservation(session=session, order_id=order_id, lock=True)
     assert reservation is not None
-    if reservation.status is ReservationStatus.COMMITTED:
+    if reservation.status in (ReservationStatus.COMMITTED, ReservationStatus.RETURNED):
         await session.rollback()
-        raise ConflictError("The reservation was already committed; restock instead.", orderId=str(order_id))
+        raise ConflictError(
+            "The order's stock was already sold; use returnStock to give it back.", orderId=str(order_id)
+        )
     if reservation.status is ReservationStatus.RESERVED:
         for line in reservation.lines:
             await repository.change_stock(
@@ -611,6 +613,38 @@ async def release_stock(
     await session.commit()
     await caches.forget_products([line.product_id for line in reservation.lines])
     return reservation.model_copy(update={"status": ReservationStatus.RELEASED})
+
+
+async def return_stock(
+    *, session: AsyncSession, caches: ProductCaches, caller: Caller, order_id: uuid.UUID
+) -> ReservationRecord:
+    """Give back everything an order took (a cancelled order): held stock is released, sold stock goes
+    back on hand. Idempotent; for an unknown order it records a release, like `release_stock`."""
+    actor = require_role(caller, Role.SERVICE)
+    reservation = await repository.get_reservation(session=session, order_id=order_id, lock=True)
+    if reservation is not None and reservation.status is ReservationStatus.RETURNED:
+        await session.rollback()
+        return reservation
+    if reservation is None or reservation.status is not ReservationStatus.COMMITTED:
+        await session.rollback()
+        return await release_stock(session=session, caches=caches, caller=caller, order_id=order_id)
+    for line in reservation.lines:
+        await repository.change_stock(
+            session=session, product_id=line.product_id, on_hand_delta=line.quantity
+        )
+    await repository.record_movements(
+        session=session,
+        movements=[
+            _movement(line.product_id, MovementKind.RETURN, actor, on_hand=line.quantity, order_id=order_id)
+            for line in reservation.lines
+        ],
+    )
+    await repository.set_reservation_status(
+        session=session, order_id=order_id, status=ReservationStatus.RETURNED
+    )
+    await session.commit()
+    await caches.forget_products([line.product_id for line in reservation.lines])
+    return reservation.model_copy(update={"status": ReservationStatus.RETURNED})
 
 
 async def commit_stock(

@@ -10,11 +10,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, tuple_, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from subgraphs.common.errors import ConflictError
+from subgraphs.common.db import apply_changes, flush_or_conflict
 from subgraphs.users.models import RefreshToken, RefreshTokenRecord, User, UserRecord, UserRole, utc_now
 
 EMAIL_TAKEN = "An account with this email already exists."
@@ -54,7 +53,7 @@ async def get_password_hash(*, session: AsyncSession, user_id: uuid.UUID) -> str
 async def insert_user(*, session: AsyncSession, values: Mapping[str, Any]) -> UserRecord:
     row = User(**values)
     session.add(row)
-    await _flush_or_conflict(session)
+    await flush_or_conflict(session, EMAIL_TAKEN, field="email")
     return _record(row)
 
 
@@ -65,10 +64,8 @@ async def update_user(
     row = await session.get(User, user_id, with_for_update=True)
     if row is None or row.deleted_at is not None:
         return None
-    for name, value in changes.items():
-        setattr(row, name, value)
-    row.updated_at = utc_now()
-    await _flush_or_conflict(session)
+    apply_changes(row, changes)
+    await flush_or_conflict(session, EMAIL_TAKEN, field="email")
     return _record(row)
 
 
@@ -158,12 +155,3 @@ async def revoke_families(
         .returning(col(RefreshToken.family_id))
     )
     return sorted({family for (family,) in result})
-
-
-async def _flush_or_conflict(session: AsyncSession) -> None:
-    try:
-        await session.flush()
-    except IntegrityError as error:
-        if getattr(error.orig, "sqlstate", None) == "23505" or "unique" in str(error.orig).lower():
-            raise ConflictError(EMAIL_TAKEN, field="email") from error
-        raise

@@ -5,12 +5,11 @@ Resolvers hold no rules of their own; who may do what lives in `service`.
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 
 from subgraphs.common.graphql_types import PageInfo
 from subgraphs.common.ids import parse_id
+from subgraphs.common.inputs import given_fields
 from subgraphs.users import service
 from subgraphs.users.inputs import LoginInput, RegisterInput, UpdateUserInput, UserFilter
 from subgraphs.users.repository import UserSearch
@@ -23,15 +22,6 @@ UPDATE_FIELDS = {
     "phone": "phone",
     "role": "role",
 }
-
-
-def _given(input_object: object, names: dict[str, str]) -> dict[str, Any]:
-    """The fields a client actually sent (UNSET ones left out), under the service's names."""
-    return {
-        name: getattr(input_object, attribute)
-        for attribute, name in names.items()
-        if getattr(input_object, attribute) is not strawberry.UNSET
-    }
 
 
 @strawberry.type
@@ -133,7 +123,7 @@ class Mutation:
                 security=info.context.security,
                 caller=info.context.caller,
                 user_id=parse_id(id),
-                changes=_given(input, UPDATE_FIELDS),
+                changes=given_fields(input, UPDATE_FIELDS),
             )
         return User.from_record(record)
 

@@ -314,3 +314,50 @@ async def test_concurrent_reservations_for_the_same_order_hold_stock_once(
 
     assert all(not r.errors for r in results)
     assert (await stock_of(gql, tokens, product))["reserved"] == 2
+
+
+RETURN = "mutation($order: ID!) { returnStock(orderId: $order) { status } }"
+
+
+async def test_return_puts_sold_stock_back_on_hand_once(
+    gql: GraphQLClient, catalog: Catalog, tokens: Tokens
+) -> None:
+    product = await catalog.product("RT-A", stock=5)
+    order = new_order()
+    (await reserve(gql, tokens, order, (product, 2))).ok()
+    (await gql.execute(COMMIT, {"order": order}, token=tokens.service)).ok()
+
+    first = await gql.execute(RETURN, {"order": order}, token=tokens.service)
+    again = await gql.execute(RETURN, {"order": order}, token=tokens.service)
+
+    assert first.ok() == again.ok() == {"returnStock": {"status": "RETURNED"}}
+    assert await stock_of(gql, tokens, product) == {"onHand": 5, "reserved": 0, "available": 5}
+    ledger = (await gql.execute(LEDGER, {"id": product["id"]}, token=tokens.admin)).ok()["stockMovements"]
+    assert (ledger[0]["kind"], ledger[0]["onHandDelta"]) == ("RETURN", 2)
+
+
+async def test_return_of_held_stock_releases_it(gql: GraphQLClient, catalog: Catalog, tokens: Tokens) -> None:
+    product = await catalog.product("RT-B", stock=5)
+    order = new_order()
+    (await reserve(gql, tokens, order, (product, 3))).ok()
+
+    result = await gql.execute(RETURN, {"order": order}, token=tokens.service)
+
+    assert result.ok() == {"returnStock": {"status": "RELEASED"}}
+    assert await stock_of(gql, tokens, product) == {"onHand": 5, "reserved": 0, "available": 5}
+
+
+async def test_return_of_an_unknown_order_blocks_a_late_reservation(
+    gql: GraphQLClient, catalog: Catalog, tokens: Tokens
+) -> None:
+    product = await catalog.product("RT-C", stock=5)
+    order = new_order()
+
+    (await gql.execute(RETURN, {"order": order}, token=tokens.service)).ok()
+
+    assert (await reserve(gql, tokens, order, (product, 1))).codes == ["CONFLICT"]
+
+
+async def test_only_a_service_credential_may_return_stock(gql: GraphQLClient, tokens: Tokens) -> None:
+    result = await gql.execute(RETURN, {"order": new_order()}, token=tokens.admin)
+    assert result.codes == ["FORBIDDEN"]
