@@ -243,7 +243,7 @@ async def change_password(
     *, session: AsyncSession, security: Security, caller: Caller, current_password: str, new_password: str
 ) -> None:
     """Owners change their password; every other session of the account ends."""
-    principal = require_signed_in(caller)
+    principal = require_role(caller, TokenRole.CUSTOMER, TokenRole.ADMIN)
     user_id = uuid.UUID(str(principal.subject))
     user = (await repository.get_users(session=session, ids=[user_id])).get(user_id)
     password_hash = await repository.get_password_hash(session=session, user_id=user_id)
@@ -339,7 +339,7 @@ async def refresh(*, session: AsyncSession, security: Security, refresh_token: s
 async def logout(
     *, session: AsyncSession, security: Security, caller: Caller, refresh_token: str | None
 ) -> None:
-    """End the session named by the refresh token and/or by the caller's access token."""
+    """End the session named by the refresh token (whoever holds it) and/or by the caller's access token."""
     families: list[uuid.UUID] = []
     if refresh_token:
         token = await repository.lock_refresh_token(
@@ -347,9 +347,11 @@ async def logout(
         )
         if token is not None:
             families.append(token.family_id)
-    principal = caller if isinstance(caller, Principal) and caller.is_authenticated else None
-    if principal is not None and principal.session_id:
-        families.append(uuid.UUID(principal.session_id))
+    principal: Principal | None = None
+    if not refresh_token or (isinstance(caller, Principal) and caller.is_authenticated):
+        principal = require_role(caller, TokenRole.CUSTOMER, TokenRole.ADMIN)
+        if principal.session_id:
+            families.append(uuid.UUID(principal.session_id))
     if not families:
         raise UnauthenticatedError("Nothing to sign out of: give a refresh token or sign in.")
     await repository.revoke_families(session=session, family_ids=families)
