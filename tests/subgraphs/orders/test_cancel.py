@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.common.auth import Role
 from subgraphs.orders.context import OrdersResources
-from subgraphs.orders.models import StockAction
 from tests.conftest import Tokens
-from tests.subgraphs.orders.servers import ThreadServer
 from tests.subgraphs.orders.shop import CANCEL_ORDER, UPDATE_STATUS, Shop, placed, stock_task
 from tests.support.graphql import GraphQLClient
-
-
-@pytest.fixture(scope="session")
-def products_can_return_stock(products_server: ThreadServer) -> bool:
-    """Whether products has the `returnStock(orderId)` operation orders needs to restock a paid order."""
-    from subgraphs.common.sdl import export_sdl
-    from subgraphs.products.schema import create_schema
-
-    return "returnStock(" in export_sdl(create_schema())
 
 
 async def cancel(
@@ -58,38 +46,17 @@ async def test_the_customer_cancels_a_paid_order_and_is_refunded(
     ]
 
 
-async def test_cancelling_a_paid_order_owes_products_the_stock_back(
-    gql: GraphQLClient,
-    shop: Shop,
-    tokens: Tokens,
-    orders_engine: AsyncEngine,
-    products_can_return_stock: bool,
-) -> None:
-    mug = await shop.product("CX-2", stock=5)
-    order = await placed(gql, tokens.customer, (mug, 2))
-
-    await cancel(gql, tokens.customer, order)
-
-    task = await stock_task(orders_engine, order["id"])
-    if products_can_return_stock:
-        assert task is None  # done at once
-    else:
-        assert task is not None
-        assert task.action is StockAction.RETURN
-        assert not task.failed  # kept for a retry once products can do it
-
-
 async def test_cancelling_a_paid_order_restocks_the_product(
-    gql: GraphQLClient, shop: Shop, tokens: Tokens, products_can_return_stock: bool
+    gql: GraphQLClient, shop: Shop, tokens: Tokens, orders_engine: AsyncEngine
 ) -> None:
-    if not products_can_return_stock:
-        pytest.skip("products has no returnStock(orderId) operation yet (requested; see docs/orders.md)")
     mug = await shop.product("CX-3", stock=5)
     order = await placed(gql, tokens.customer, (mug, 2))
+    assert (await shop.stock_of(mug))["onHand"] == 3
 
     await cancel(gql, tokens.customer, order)
 
     assert await shop.stock_of(mug) == {"onHand": 5, "reserved": 0, "available": 5}
+    assert await stock_task(orders_engine, order["id"]) is None  # nothing left owed
 
 
 async def test_an_admin_may_cancel_anyones_paid_order(gql: GraphQLClient, shop: Shop, tokens: Tokens) -> None:

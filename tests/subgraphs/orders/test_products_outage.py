@@ -32,7 +32,7 @@ from subgraphs.products.config import ProductsSettings
 from subgraphs.products.main import create_app as create_products_app
 from tests.conftest import Tokens
 from tests.subgraphs.orders.servers import SlowProxy, ThreadServer
-from tests.subgraphs.orders.shop import Shop, place, placed, stock_task
+from tests.subgraphs.orders.shop import CANCEL_ORDER, Shop, place, placed, stock_task
 from tests.support.graphql import GraphQLClient
 
 
@@ -251,3 +251,25 @@ async def test_an_interrupted_checkout_is_cancelled_and_its_stock_released(
     async with orders_engine.connect() as connection:
         status = (await connection.execute(text("SELECT status FROM orders.orders"))).scalar_one()
     assert status == "cancelled"
+
+
+async def test_cancelling_a_paid_order_whose_sale_is_still_owed_gives_the_held_stock_back(
+    rig: RigFactory, shop: Shop, tokens: Tokens, orders_engine: AsyncEngine
+) -> None:
+    mug = await shop.product("OUT-8", stock=5)
+    async with rig(payment_latency_seconds=1.0, breaker_failure_threshold=10) as r:
+        checkout = asyncio.create_task(placed(r.gql, tokens.customer, (mug, 2)))
+        await wait_for_reservation(orders_engine)
+        await r.products.stop_async()
+        order = await checkout
+
+        cancelled = await r.gql.execute(CANCEL_ORDER, {"id": order["id"]}, token=tokens.customer)
+        owed = await stock_task(orders_engine, order["id"])
+        await r.products.start_async()
+        await r.settle()
+
+    assert cancelled.ok()["cancelOrder"]["status"] == "CANCELLED"
+    assert owed is not None
+    assert owed.action is StockAction.RETURN  # replaces the commit that never happened
+    assert await shop.stock_of(mug) == {"onHand": 5, "reserved": 0, "available": 5}
+    assert await reservation_statuses(orders_engine) == ["released"]
