@@ -273,3 +273,24 @@ async def test_cancelling_a_paid_order_whose_sale_is_still_owed_gives_the_held_s
     assert owed.action is StockAction.RETURN  # replaces the commit that never happened
     assert await shop.stock_of(mug) == {"onHand": 5, "reserved": 0, "available": 5}
     assert await reservation_statuses(orders_engine) == ["released"]
+
+
+async def test_the_background_worker_settles_what_is_owed_once_products_is_back(
+    rig: RigFactory, shop: Shop, tokens: Tokens, orders_engine: AsyncEngine
+) -> None:
+    mug = await shop.product("OUT-9", stock=5)
+    async with rig(
+        payment_latency_seconds=1.0, breaker_failure_threshold=100, stock_task_interval_seconds=0.05
+    ) as r:
+        checkout = asyncio.create_task(placed(r.gql, tokens.customer, (mug, 2)))
+        await wait_for_reservation(orders_engine)
+        await r.products.stop_async()
+        order = await checkout
+        await r.products.start_async()
+
+        deadline = time.monotonic() + 30
+        while await stock_task(orders_engine, order["id"]) is not None:
+            assert time.monotonic() < deadline, "the worker never settled the owed commit"
+            await asyncio.sleep(0.05)
+
+    assert await shop.stock_of(mug) == {"onHand": 3, "reserved": 0, "available": 3}
