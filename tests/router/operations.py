@@ -10,6 +10,7 @@ from graphql import (
     GraphQLNamedType,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLSchema,
     GraphQLUnionType,
     get_named_type,
     is_leaf_type,
@@ -23,8 +24,18 @@ class RandomOperations:
     the planner adds; operations that turn out invalid are for the caller to skip.
     """
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, schema: GraphQLSchema | None = None) -> None:
         self.rng = random.Random(seed)
+        self.schema = schema
+        self._variables: set[str] = set()
+
+    def operation(self, root: GraphQLObjectType, depth: int = 3) -> str:
+        """A whole operation; `@include(if: $yes)`/`@skip(if: $no)` use variables with defaults."""
+        self._variables = set()
+        body = self.selection(root, depth)
+        declared = {"yes": "$yes: Boolean = true", "no": "$no: Boolean = false"}
+        definitions = ", ".join(declared[name] for name in sorted(self._variables))
+        return f"query ({definitions}) {body}" if definitions else f"query {body}"
 
     def selection(self, named: GraphQLNamedType, depth: int) -> str:
         if isinstance(named, GraphQLUnionType):
@@ -34,6 +45,9 @@ class RandomOperations:
         assert isinstance(named, GraphQLObjectType | GraphQLInterfaceType)
         fields = self.rng.sample(list(named.fields.items()), k=min(len(named.fields), self.rng.randint(1, 3)))
         parts = [self.field(name, field, depth, list(named.fields)) for name, field in fields]
+        if isinstance(named, GraphQLInterfaceType) and self.schema is not None and self.rng.random() < 0.5:
+            implementation = self.rng.choice(self.schema.get_possible_types(named))
+            parts.append(f"... on {implementation.name} {self.selection(implementation, depth)}")
         body = " ".join(part for part in parts if part)
         if self.rng.random() < 0.2:
             body = f"... on {named.name} {{ {body} }}"
@@ -51,6 +65,15 @@ class RandomOperations:
             head = f"{self.rng.choice(siblings)}: {head}"
         elif roll < 0.3:
             head = f"alias{self.rng.randint(1, 99)}: {head}"
+        roll = self.rng.random()
+        if roll < 0.1:
+            head += " @include(if: $yes)"
+            self._variables.add("yes")
+        elif roll < 0.2:
+            head += " @skip(if: $no)"
+            self._variables.add("no")
+        elif roll < 0.25:
+            head += " @include(if: false)"
         inner = get_named_type(field.type)
         if is_leaf_type(inner):
             return head
