@@ -48,6 +48,7 @@ def _node(node: PlanNode, indent: str) -> Iterator[str]:
 
 
 def _fetch(node: FetchNode, indent: str) -> Iterator[str]:
+    """Inputs (for entity fetches) and the selection set; like Apollo, the operation kind is not shown."""
     inner = indent + _STEP
     yield f'{indent}Fetch(service: "{node.service_name}") {{'
     if node.requires:
@@ -56,8 +57,7 @@ def _fetch(node: FetchNode, indent: str) -> Iterator[str]:
         yield from lines[1:-1]
         yield lines[-1] + " =>"
     lines = list(print_indented(node.selections, inner))
-    prefix = f"{node.operation_kind} " if node.operation_kind != "query" else ""
-    yield inner + prefix + lines[0]
+    yield inner + lines[0]
     yield from lines[1:]
     yield f"{indent}}},"
 

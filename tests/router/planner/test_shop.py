@@ -926,14 +926,14 @@ def test_mutation_root_fields_run_in_sequence() -> None:
         QueryPlan {
           Sequence {
             Fetch(service: "accounts") {
-              mutation {
+              {
                 login(username: "ada") {
                   name
                 }
               }
             },
             Fetch(service: "products") {
-              mutation {
+              {
                 setPrice(upc: "1", price: 3) {
                   name
                   __typename
@@ -959,7 +959,7 @@ def test_mutation_root_fields_run_in_sequence() -> None:
               },
             },
             Fetch(service: "reviews") {
-              mutation {
+              {
                 addReview(upc: "1", body: "nice") {
                   id
                 }
@@ -974,7 +974,7 @@ def test_consecutive_mutations_on_one_subgraph_share_a_fetch() -> None:
     assert plan_text(SHOP, query) == dedent("""\
         QueryPlan {
           Fetch(service: "accounts") {
-            mutation {
+            {
               a: login(username: "a") {
                 id
               }
@@ -998,21 +998,21 @@ def test_mutation_fields_of_one_subgraph_split_by_another_keep_order() -> None:
         QueryPlan {
           Sequence {
             Fetch(service: "accounts") {
-              mutation {
+              {
                 a: login(username: "a") {
                   id
                 }
               }
             },
             Fetch(service: "products") {
-              mutation {
+              {
                 setPrice(upc: "1", price: 3) {
                   upc
                 }
               }
             },
             Fetch(service: "accounts") {
-              mutation {
+              {
                 b: login(username: "b") {
                   id
                 }
@@ -1479,7 +1479,7 @@ def test_mutation_result_with_requires() -> None:
         QueryPlan {
           Sequence {
             Fetch(service: "products") {
-              mutation {
+              {
                 setPrice(upc: "1", price: 2) {
                   __typename
                   upc
@@ -1515,7 +1515,7 @@ def test_mutation_with_variables_and_an_entity_jump() -> None:
         QueryPlan {
           Sequence {
             Fetch(service: "accounts") {
-              mutation {
+              {
                 login(username: $u) {
                   __typename
                   id
