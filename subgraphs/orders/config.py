@@ -39,7 +39,9 @@ class OrdersSettings(SubgraphSettings):
         default=None, description="PEM (PKCS#8) Ed25519 private key that signs the service token."
     )
     service_signing_key_file: Path | None = Field(default=None, description="A file holding that PEM key.")
-    service_signing_kid: str | None = Field(default=None, description="The `kid` products knows the key by.")
+    service_signing_kid: str | None = Field(
+        default=None, description="The `kid` products knows the key by; derived from the key when unset."
+    )
     service_token_ttl_seconds: int = Field(default=300, ge=30)
 
     # Checkout.

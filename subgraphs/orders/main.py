@@ -87,3 +87,8 @@ def create_app(settings: OrdersSettings) -> FastAPI:
 
     app.router.lifespan_context = lifespan
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app from `GOCART_ORDERS_*` variables, for `uvicorn --factory` until the CLI serves orders."""
+    return create_app(OrdersSettings())

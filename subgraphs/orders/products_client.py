@@ -27,8 +27,6 @@ from typing import Any
 
 import aiohttp
 import structlog
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import BaseModel
 
 from subgraphs.common.auth import Role
@@ -80,21 +78,12 @@ class StockLine:
     quantity: int
 
 
-def load_signing_key(pem: str, kid: str) -> SigningKey:
-    """A `SigningKey` from a PEM (PKCS#8) Ed25519 private key (a candidate for `subgraphs/common`)."""
-    private = serialization.load_pem_private_key(pem.encode(), password=None)
-    if not isinstance(private, Ed25519PrivateKey):
-        raise ValueError("the service signing key is not an Ed25519 key")
-    return SigningKey(kid=kid, private_key=private)
-
-
 def signing_key_from(pem: str | None, pem_file: Path | None, kid: str | None) -> SigningKey | None:
-    if kid is None:
-        return None
+    """The key that signs the service token, from settings (None: calls go without a credential)."""
     if pem is not None:
-        return load_signing_key(pem, kid)
+        return SigningKey.from_pem(pem.encode(), kid)
     if pem_file is not None:
-        return load_signing_key(pem_file.read_text(), kid)
+        return SigningKey.from_pem(pem_file.read_bytes(), kid)
     return None
 
 

@@ -9,7 +9,6 @@ from typing import Any
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
-from cryptography.hazmat.primitives import serialization
 from fastapi import FastAPI
 from pydantic import SecretStr
 from redis.asyncio import Redis
@@ -30,12 +29,6 @@ from tests.subgraphs.orders.shop import Shop
 from tests.support.graphql import GraphQLClient
 
 ORDER_TABLES = "orders.stock_tasks, orders.order_history, orders.order_items, orders.orders"
-
-
-def pem_of(key: SigningKey) -> str:
-    return key.private_key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
 
 
 @pytest.fixture(scope="session")
@@ -66,7 +59,7 @@ def make_orders_settings(
             "products_retry_backoff_seconds": 0.01,
             "breaker_failure_threshold": 3,
             "breaker_reset_seconds": 3600.0,
-            "service_signing_key_pem": SecretStr(pem_of(signing_key)),
+            "service_signing_key_pem": SecretStr(signing_key.private_pem()),
             "service_signing_kid": signing_key.kid,
             # Tests settle stock tasks themselves, so what is pending is never a race.
             "stock_task_interval_seconds": 0,

@@ -11,10 +11,9 @@ from subgraphs.orders.products_client import (
     ProductsUnavailable,
     ServiceCredential,
     _data_or_raise,
-    load_signing_key,
+    signing_key_from,
 )
 from tests.conftest import AUDIENCE, ISSUER
-from tests.subgraphs.orders.conftest import pem_of
 
 
 async def test_the_service_token_is_a_service_principal_named_orders(signing_key: SigningKey) -> None:
@@ -35,9 +34,14 @@ def test_without_a_key_no_credential_is_sent() -> None:
     assert ServiceCredential(None, issuer=ISSUER, audience=AUDIENCE, ttl_seconds=300).header() == {}
 
 
-def test_a_signing_key_loads_from_its_pem(signing_key: SigningKey) -> None:
-    loaded = load_signing_key(pem_of(signing_key), signing_key.kid)
+def test_the_signing_key_comes_from_the_pem_in_settings(signing_key: SigningKey) -> None:
+    loaded = signing_key_from(signing_key.private_pem(), None, None)
+    assert loaded is not None
     assert loaded.public_jwk() == signing_key.public_jwk()
+
+
+def test_without_a_key_in_settings_there_is_no_signing_key() -> None:
+    assert signing_key_from(None, None, "kid") is None
 
 
 @pytest.mark.parametrize(
