@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 PLAN_HEADER = "x-gocart-query-plan"
 _INTERNAL_ERROR = {"message": "Internal server error", "extensions": {"code": "INTERNAL_SERVER_ERROR"}}
+_NOT_READY = {"message": "The router is not ready yet.", "extensions": {"code": "SERVICE_UNAVAILABLE"}}
 
 
 def _json(payload: Any, status_code: int, media_type: str, headers: dict[str, str] | None = None) -> Response:
@@ -68,9 +69,11 @@ async def graphql(request: Request) -> Response:
     """GraphQL over HTTP. Client errors (parse, validation) answer 400 without calling any subgraph."""
     if request.method == "GET" and _wants_html(request):
         return HTMLResponse(GRAPHIQL_HTML)
-    gateway: Gateway = request.app.state.gateway
+    gateway: Gateway | None = request.app.state.gateway
     settings: RouterSettings = request.app.state.settings
     media_type = _media_type(request)
+    if gateway is None:
+        return _json({"errors": [_NOT_READY]}, 503, media_type)
     try:
         graphql_request = await _read_request(request)
         if not graphql_request.query:

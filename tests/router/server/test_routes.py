@@ -122,3 +122,11 @@ async def test_operation_limits_are_enforced_before_any_fetch(settings: RouterSe
     assert shallow.json() == {"data": {"me": {"name": "Ada Lovelace"}}}
     assert deep.status_code == 400
     assert deep.json()["errors"][0]["extensions"] == {"code": "MAX_DEPTH_LIMIT"}
+
+
+async def test_graphql_before_startup_answers_503_in_json(settings: RouterSettings) -> None:
+    transport = httpx.ASGITransport(app=create_app(settings))
+    async with httpx.AsyncClient(transport=transport, base_url="http://router") as http:
+        response = await http.post("/graphql", json={"query": "{ me { id } }"})
+    assert response.status_code == 503
+    assert response.json()["errors"][0]["extensions"] == {"code": "SERVICE_UNAVAILABLE"}
