@@ -56,6 +56,7 @@ MAX_LINES = 100
 MAX_KEY_LENGTH = 200
 MAX_NOTE_LENGTH = 500
 MAX_TASK_DELAY_SECONDS = 300
+INSERT_ATTEMPTS = 3
 SYSTEM_ACTOR = "system"
 
 STAFF = (Role.ADMIN,)
@@ -274,28 +275,31 @@ async def place_order(
     subtotal = sum((item.line_total for item in items), Decimal("0.00"))
 
     order_id = uuid.uuid4()
-    created = await repository.insert_order(
-        session=session,
-        order_id=order_id,
-        values={
-            "customer_id": customer_id,
-            "idempotency_key": key,
-            "request_hash": fingerprint,
-            "currency": currency,
-            "subtotal": subtotal,
-            "total": subtotal,
-            "payment_method": request.payment_method.value,
-            "card_last4": card.last4,
-        },
-        items=items,
-        actor=customer_id,
-    )
-    await session.commit()
-    if not created:  # a concurrent request with the same key won; answer with its order
+    values = {
+        "customer_id": customer_id,
+        "idempotency_key": key,
+        "request_hash": fingerprint,
+        "currency": currency,
+        "subtotal": subtotal,
+        "total": subtotal,
+        "payment_method": request.payment_method.value,
+        "card_last4": card.last4,
+    }
+    for _ in range(INSERT_ATTEMPTS):
+        created = await repository.insert_order(
+            session=session, order_id=order_id, values=values, items=items, actor=customer_id
+        )
+        await session.commit()
+        if created:
+            break
+        # A concurrent request with the same key got there first: answer with its order. If that
+        # checkout failed meanwhile (its order is gone), the key is free again: try once more.
         twin = await repository.find_by_idempotency_key(session=session, customer_id=customer_id, key=key)
         await session.rollback()
-        assert twin is not None
-        return _replay(twin, fingerprint)
+        if twin is not None:
+            return _replay(twin, fingerprint)
+    else:
+        raise ConflictError("Another checkout with this idempotency key is in progress; try again.")
 
     try:
         await products.reserve(order_id=order_id, lines=lines)
