@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Literal
+from typing import Any
 
 import uvicorn
 
@@ -20,16 +20,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(
-    apps: dict[str, Any], *, lifespan: Literal["auto", "on", "off"] = "off"
-) -> Iterator[dict[str, str]]:
+def serving(apps: dict[str, Any]) -> Iterator[dict[str, str]]:
     """Serve every app; yields the `/graphql` URL of each, by name; stops them all on exit."""
     servers: list[tuple[uvicorn.Server, threading.Thread]] = []
     urls: dict[str, str] = {}
     try:
         for name, app in apps.items():
             port = free_port()
-            config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan)
+            config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
             server = uvicorn.Server(config)
             thread = threading.Thread(target=server.run, name=f"subgraph-{name}", daemon=True)
             thread.start()
