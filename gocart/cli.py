@@ -20,6 +20,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from strawberry.schema import BaseSchema
 
+from gocart.compose import SUPERGRAPH, CompositionError, SubgraphSource, accepted_hints, compose
 from gocart.servers import Service, free_port, run_services
 from gocart.settings import StackSettings
 from gocart.stack import DEV_TOKEN_HOURS, Ports, Stack
@@ -56,6 +57,13 @@ class Subgraph:
     settings_from_env: Callable[[], SubgraphSettings]
     create_app: Callable[[SubgraphSettings], FastAPI]
     create_schema: Callable[[], BaseSchema]
+    default_port: int
+
+    def source(self, host: str = "127.0.0.1") -> SubgraphSource:
+        """The subgraph as composition sees it: its SDL from the code and its default URL."""
+        return SubgraphSource(
+            self.name, f"http://{host}:{self.default_port}/graphql", export_sdl(self.create_schema())
+        )
 
 
 def _users_app(settings: SubgraphSettings) -> FastAPI:
@@ -69,9 +77,16 @@ def _products_app(settings: SubgraphSettings) -> FastAPI:
 
 
 SUBGRAPHS = {
-    "users": Subgraph("users", USERS_MIGRATIONS, UsersSettings, _users_app, create_users_schema),
+    "users": Subgraph(
+        "users", USERS_MIGRATIONS, UsersSettings, _users_app, create_users_schema, default_port=4002
+    ),
     "products": Subgraph(
-        "products", PRODUCTS_MIGRATIONS, ProductsSettings, _products_app, create_products_schema
+        "products",
+        PRODUCTS_MIGRATIONS,
+        ProductsSettings,
+        _products_app,
+        create_products_schema,
+        default_port=4001,
     ),
 }
 
@@ -199,6 +214,26 @@ def cmd_export_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compose(args: argparse.Namespace) -> int:
+    cmd_export_schema(args)
+    try:
+        result = compose([subgraph.source() for subgraph in SUBGRAPHS.values()])
+    except CompositionError as failure:
+        print(f"Composition failed: {failure}", file=sys.stderr)
+        return 1
+    for problem in result.errors:
+        print(f"error {problem.code}: {problem.message}", file=sys.stderr)
+    unaccepted = result.unaccepted_hints(accepted_hints())
+    for hint in unaccepted:
+        print(f"hint {hint.code}: {hint.message}", file=sys.stderr)
+    if result.errors or unaccepted or result.supergraph_sdl is None:
+        print("Composition reported problems; schema/supergraph.graphql is unchanged.", file=sys.stderr)
+        return 1
+    SUPERGRAPH.write_text(result.supergraph_sdl.rstrip() + "\n")
+    print(f"Wrote {SUPERGRAPH}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gocart", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -227,6 +262,10 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export-schema", help="write each subgraph's SDL to schema/")
     export.add_argument("--out", default=str(SCHEMA_DIR))
     export.set_defaults(handler=cmd_export_schema)
+
+    composition = commands.add_parser("compose", help="export the SDL and compose schema/supergraph.graphql")
+    composition.add_argument("--out", default=str(SCHEMA_DIR))
+    composition.set_defaults(handler=cmd_compose)
     return parser
 
 
