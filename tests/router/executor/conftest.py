@@ -10,6 +10,7 @@ import pytest
 from router.executor import HttpFetcher
 from router.gateway import Gateway
 from router.supergraph import parse_supergraph
+from tests.router.executor.distributed_subgraphs import distributed_apps
 from tests.router.executor.media_subgraphs import media_apps
 from tests.router.executor.mismatch_subgraphs import mismatch_apps
 from tests.router.executor.parent_entity_subgraphs import parent_entity_apps
@@ -19,6 +20,7 @@ from tests.router.executor.shared_root_subgraphs import shared_root_apps
 from tests.router.executor.shop_subgraphs import shop_apps
 from tests.router.servers import serving
 from tests.router.supergraphs.abstract import ABSTRACT
+from tests.router.supergraphs.distributed import DISTRIBUTED
 from tests.router.supergraphs.mismatch import MISMATCH
 from tests.router.supergraphs.parent_entity import PARENT_ENTITY
 from tests.router.supergraphs.requires import REQUIRES
@@ -83,3 +85,9 @@ def requires_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
 def shared_root_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
     with serving(shared_root_apps()) as urls:
         yield Gateway(parse_supergraph(SHARED_ROOT), HttpFetcher(http_session), urls)
+
+
+@pytest.fixture(scope="session")
+def distributed_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
+    with serving(distributed_apps()) as urls:
+        yield Gateway(parse_supergraph(DISTRIBUTED), HttpFetcher(http_session), urls)

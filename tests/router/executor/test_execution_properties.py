@@ -61,7 +61,9 @@ def _assert_shape(selection_set: SelectionSetNode, value: Any) -> None:
             _assert_shape(field.selection_set, value[_key(field)])
 
 
-@pytest.fixture(params=["shop", "media", "parent_entity", "shared_root", "requires", "mismatch"])
+@pytest.fixture(
+    params=["shop", "media", "parent_entity", "shared_root", "requires", "mismatch", "distributed"]
+)
 def gateway(
     request: pytest.FixtureRequest,
     shop_gateway: Gateway,
@@ -70,6 +72,7 @@ def gateway(
     shared_root_gateway: Gateway,
     requires_gateway: Gateway,
     mismatch_gateway: Gateway,
+    distributed_gateway: Gateway,
 ) -> Gateway:
     gateways = {
         "shop": shop_gateway,
@@ -78,6 +81,7 @@ def gateway(
         "shared_root": shared_root_gateway,
         "requires": requires_gateway,
         "mismatch": mismatch_gateway,
+        "distributed": distributed_gateway,
     }
     return gateways[request.param]
 
