@@ -31,13 +31,13 @@ class Stock:
     on_hand_count: strawberry.Private[int]
     reserved_count: strawberry.Private[int]
 
-    @strawberry.field(description="Units in the warehouse (admins only).")
-    def on_hand(self, info: ProductsInfo) -> int:
+    @strawberry.field(description="Units in the warehouse (admins only: null with an error for others).")
+    def on_hand(self, info: ProductsInfo) -> int | None:
         require_role(info.context.caller, Role.ADMIN, Role.SERVICE)
         return self.on_hand_count
 
-    @strawberry.field(description="Units held by orders not yet paid or cancelled (admins only).")
-    def reserved(self, info: ProductsInfo) -> int:
+    @strawberry.field(description="Units held by unpaid orders (admins only: null with an error for others).")
+    def reserved(self, info: ProductsInfo) -> int | None:
         require_role(info.context.caller, Role.ADMIN, Role.SERVICE)
         return self.reserved_count
 

@@ -66,6 +66,7 @@ async def test_stock_counts_on_hand_only_for_admins(
     as_admin = await gql.execute(query, {"id": created["id"]}, token=tokens.admin)
 
     assert as_customer.codes == ["FORBIDDEN"]
+    assert as_customer.data == {"product": {"stock": {"onHand": None, "available": 3}}}
     assert as_admin.ok()["product"]["stock"] == {"onHand": 3, "available": 3}
 
 
