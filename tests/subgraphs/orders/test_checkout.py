@@ -176,3 +176,40 @@ async def test_placing_an_order_needs_a_signed_in_customer(
 
     assert (anonymous.codes, as_admin.codes) == (["UNAUTHENTICATED"], ["FORBIDDEN"])
     assert (await shop.stock_of(mug))["reserved"] == 0
+
+
+async def test_a_deleted_product_cannot_be_ordered(gql: GraphQLClient, shop: Shop, tokens: Tokens) -> None:
+    gone = await shop.product("DEL-1", stock=5)
+    delete = "mutation($id: ID!) { deleteProduct(id: $id) { id } }"
+    (await shop.gql.execute(delete, {"id": gone["id"]}, token=tokens.admin)).ok()
+
+    result = await place(gql, tokens.customer, (gone, 1))
+
+    assert result.codes == ["NOT_FOUND"]
+
+
+async def test_items_priced_in_two_currencies_are_refused(
+    gql: GraphQLClient, shop: Shop, tokens: Tokens
+) -> None:
+    dollars = await shop.product("CUR-USD", stock=5)
+    create = "mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }"
+    euros = (
+        await shop.gql.execute(
+            create,
+            {
+                "input": {
+                    "sku": "CUR-EUR",
+                    "name": "Euro thing",
+                    "price": "1.00",
+                    "currency": "EUR",
+                    "initialStock": 5,
+                }
+            },
+            token=tokens.admin,
+        )
+    ).ok()["createProduct"]
+
+    result = await place(gql, tokens.customer, (dollars, 1), (euros, 1))
+
+    assert result.codes == ["BAD_USER_INPUT"]
+    assert (await shop.stock_of(dollars))["reserved"] == 0
