@@ -9,10 +9,10 @@ produce those inputs. Fetches to the same subgraph at the same path with the sam
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from router.errors import PlanningError
-from router.planner.groups import FetchGroup, SelectionBuilder
+from router.planner.groups import FetchGroup, GroupSnapshot, SelectionBuilder
 from router.planner.operation import Conditional, Operation, conditionals
 from router.planner.position import Anchor, Position, client_fields_of, list_depth, unclash
 from router.planner.reach import Reach
@@ -22,6 +22,19 @@ from router.planner.selection import TYPENAME, Field, InlineFragment, Selection
 from router.supergraph.model import FieldDef
 
 _INTROSPECTION_ROOT_FIELDS = frozenset({"__schema", "__type", "__typename"})
+_MAX_BACKTRACKS = 64
+"""Abandoned route choices allowed per operation, so pathological supergraphs cannot explode planning."""
+
+
+@dataclass(frozen=True)
+class _Checkpoint:
+    """Enough planner state to undo an attempt that led nowhere."""
+
+    groups: int
+    root_groups: int
+    entity_groups: dict[tuple[str, tuple[str, ...], frozenset[int]], FetchGroup]
+    root_index: int
+    states: tuple[GroupSnapshot, ...]
 
 
 class PlanBuilder:
@@ -39,6 +52,7 @@ class PlanBuilder:
         self._in_progress: set[tuple[str, str, str]] = set()
         self._root_index = 0
         self._single_choice_graphs: frozenset[str] = frozenset()
+        self._backtracks = 0
 
     def build(self) -> None:
         self._single_choice_graphs = self._graphs_used_anyway(self.operation.selections)
@@ -301,7 +315,42 @@ class PlanBuilder:
         return self._add_selections(child, fdef.type_name, selection.selections)
 
     def _add_remote(self, pos: Position, type_name: str, fdef: FieldDef, selection: Field) -> set[int]:
-        route = self.routes.choose(pos, type_name, fdef, selection)
+        routes = self.routes.ranked(pos, type_name, fdef, selection)
+        for attempt, route in enumerate(routes):
+            if attempt == len(routes) - 1 or self._backtracks >= _MAX_BACKTRACKS:
+                return self._add_via(pos, type_name, fdef, selection, route)
+            checkpoint = self._checkpoint()
+            try:
+                return self._add_via(pos, type_name, fdef, selection, route)
+            except PlanningError:
+                self._rollback(checkpoint)
+                self._backtracks += 1
+        return self._add_via(pos, type_name, fdef, selection, None)
+
+    def _checkpoint(self) -> _Checkpoint:
+        return _Checkpoint(
+            groups=len(self.groups),
+            root_groups=len(self.root_groups),
+            entity_groups=dict(self._entity_groups),
+            root_index=self._root_index,
+            states=tuple(group.snapshot() for group in self.groups),
+        )
+
+    def _rollback(self, checkpoint: _Checkpoint) -> None:
+        """Forget an abandoned attempt: groups it created, and what it added to earlier groups."""
+        for group in self.groups[checkpoint.groups :]:
+            self.root_of.pop(group.id, None)
+        del self.groups[checkpoint.groups :]
+        del self.root_groups[checkpoint.root_groups :]
+        self._entity_groups = dict(checkpoint.entity_groups)
+        self._root_index = checkpoint.root_index
+        for state in checkpoint.states:
+            state.restore()
+
+    def _add_via(
+        self, pos: Position, type_name: str, fdef: FieldDef, selection: Field, route: Route | None
+    ) -> set[int]:
+        """Move the field into an entity fetch along `route` (or, without one, a parent entity call)."""
         conditions = pos.conditions + conditionals(selection.directives)
         if route is not None:
             group, touched = self._jump(pos, type_name, route, fdef.name, conditions)

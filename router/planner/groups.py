@@ -69,6 +69,21 @@ class SelectionBuilder:
             for template, _ in self._entries.values()
         )
 
+    def snapshot(self) -> list[tuple[SelectionBuilder, dict[str, tuple[Selection, SelectionBuilder | None]]]]:
+        """This builder's and its descendants' contents, to `restore` after an abandoned attempt."""
+        saved = [(self, dict(self._entries))]
+        for _, child in self._entries.values():
+            if child is not None:
+                saved.extend(child.snapshot())
+        return saved
+
+    @staticmethod
+    def restore(
+        saved: list[tuple[SelectionBuilder, dict[str, tuple[Selection, SelectionBuilder | None]]]],
+    ) -> None:
+        for builder, entries in saved:
+            builder._entries = dict(entries)
+
     def __bool__(self) -> bool:
         return bool(self._entries)
 
@@ -99,9 +114,35 @@ class FetchGroup:
     conditions: tuple[Conditional, ...] | None = None
     typename_rewrites: set[str] = field(default_factory=set)
 
+    def snapshot(self) -> GroupSnapshot:
+        return GroupSnapshot(
+            self,
+            self.selection.snapshot(),
+            self.inputs.snapshot(),
+            self.conditions,
+            set(self.typename_rewrites),
+        )
+
     def restrict_conditions(self, conditions: tuple[Conditional, ...]) -> None:
         """Keep only the conditions shared by everything added to this group so far."""
         if self.conditions is None:
             self.conditions = conditions
         else:
             self.conditions = tuple(c for c in self.conditions if c in conditions)
+
+
+@dataclass(frozen=True)
+class GroupSnapshot:
+    """A fetch group's state at a checkpoint of the planner."""
+
+    group: FetchGroup
+    selection: list[tuple[SelectionBuilder, dict[str, tuple[Selection, SelectionBuilder | None]]]]
+    inputs: list[tuple[SelectionBuilder, dict[str, tuple[Selection, SelectionBuilder | None]]]]
+    conditions: tuple[Conditional, ...] | None
+    typename_rewrites: set[str]
+
+    def restore(self) -> None:
+        SelectionBuilder.restore(self.selection)
+        SelectionBuilder.restore(self.inputs)
+        self.group.conditions = self.conditions
+        self.group.typename_rewrites = set(self.typename_rewrites)

@@ -34,8 +34,8 @@ class RouteFinder:
         self.res = resolution
         self.reach = reach
 
-    def choose(self, pos: Position, type_name: str, fdef: FieldDef, selection: Field) -> Route | None:
-        """The best entity fetch to a subgraph resolving the field here (or through an interface object)."""
+    def ranked(self, pos: Position, type_name: str, fdef: FieldDef, selection: Field) -> list[Route]:
+        """Entity fetches to subgraphs resolving the field here (or via an interface object), best first."""
         graph = pos.group.subgraph
         candidates: list[tuple[tuple[int, int, int], Route]] = []
         for target in self.res.supergraph.graphs:
@@ -51,9 +51,7 @@ class RouteFinder:
                 route = self._via_key(pos, target, type_name, interface, interface_field, selection)
                 if route is not None:
                     candidates.append(route)
-        if not candidates:
-            return None
-        return min(candidates, key=lambda candidate: candidate[0])[1]
+        return [route for _, route in sorted(candidates, key=lambda candidate: candidate[0])]
 
     def _via_key(
         self, pos: Position, target: str, type_name: str, input_type: str, fdef: FieldDef, selection: Field
