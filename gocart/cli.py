@@ -21,9 +21,11 @@ from fastapi import FastAPI
 from strawberry.schema import BaseSchema
 
 from gocart.compose import SUPERGRAPH, CompositionError, SubgraphSource, accepted_hints, compose
-from gocart.servers import Service, free_port, run_services
+from gocart.processes import ProcessSpec, python_module, run_supervised, settings_env
+from gocart.servers import Service, run_services
 from gocart.settings import StackSettings
 from gocart.stack import DEV_TOKEN_HOURS, Ports, Stack
+from router.config import RouterSettings
 from subgraphs.common.auth import Role
 from subgraphs.common.db import create_engine
 from subgraphs.common.logging import configure_logging
@@ -45,7 +47,8 @@ from subgraphs.users.main import create_app as create_users_app
 from subgraphs.users.passwords import Passwords
 from subgraphs.users.schema import create_schema as create_users_schema
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA_DIR = ROOT / "schema"
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,7 @@ async def seed(stack: Stack) -> SeedResult:
 def banner(stack: Stack, ports: Ports, added: SeedResult | None) -> str:
     host = stack.settings.host
     users, products = f"http://{host}:{ports.users}", f"http://{host}:{ports.products}"
+    router = f"http://{host}:{ports.router}"
     admin_email, admin_password = stack.admin_credentials
     customer = users_seed.CUSTOMERS[0][0]
     demo = f"{added.products} products and {added.customers} customers added" if added else "skipped"
@@ -134,11 +138,12 @@ def banner(stack: Stack, ports: Ports, added: SeedResult | None) -> str:
             f"  Redis       {stack.describe_redis()}",
             f"  Demo data   {demo}",
             "",
+            f"  GraphQL (router)   {router}/graphql   <- start here; GraphiQL opens in a browser",
             f"  Users subgraph     {users}/graphql   (JWKS at {users}{JWKS_PATH})",
             f"  Products subgraph  {products}/graphql",
-            "  Each /graphql opens GraphiQL in a browser; /health and /ready answer on every service.",
+            "  /health answers on every service, /ready on every subgraph.",
             "",
-            "  Sign in with the `login` mutation at the users subgraph:",
+            "  Sign in with the `login` mutation:",
             f"    admin     {admin_email} / {admin_password}",
             f"    customer  {customer} / {stack.dev_password}   (and the other demo customers)",
             f"  The development password is kept in {stack.settings.data_dir / 'dev-password'}.",
@@ -157,19 +162,28 @@ def cmd_dev(args: argparse.Namespace) -> int:
     stack = Stack(settings)
     migrate(stack)
     added = None if args.no_seed else asyncio.run(seed(stack))
-    users_port = free_port(settings.host, settings.users_port)
-    ports = Ports(
-        users=users_port, products=free_port(settings.host, settings.products_port, taken=[users_port])
-    )
-    print(banner(stack, ports, added), flush=True)
-    services = [
-        Service("users", create_users_app(stack.users_settings(ports)), settings.host, ports.users),
-        Service(
-            "products", create_products_app(stack.products_settings(ports)), settings.host, ports.products
-        ),
+    ports = stack.free_ports()
+    subgraph_settings = {"users": stack.users_settings(ports), "products": stack.products_settings(ports)}
+    specs = [
+        ProcessSpec(
+            name,
+            python_module("gocart.cli", "serve", name),
+            settings_env(config),
+            f"{config_url(config)}/health",
+        )
+        for name, config in subgraph_settings.items()
     ]
-    asyncio.run(run_services(services))
-    return 0
+    router = stack.router_settings(
+        ports, {name: f"{config_url(c)}/graphql" for name, c in subgraph_settings.items()}
+    )
+    specs.append(
+        ProcessSpec("router", python_module("router"), settings_env(router), f"{config_url(router)}/health")
+    )
+    return run_supervised(specs, cwd=ROOT, on_ready=lambda: print(banner(stack, ports, added), flush=True))
+
+
+def config_url(settings: SubgraphSettings | RouterSettings) -> str:
+    return f"http://{settings.host}:{settings.port}"
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -10,8 +10,11 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from gocart.compose import SUPERGRAPH
 from gocart.embedded import EmbeddedServers, start_postgres, start_redis
+from gocart.servers import free_port
 from gocart.settings import StackSettings
+from router.config import RouterSettings
 from subgraphs.common.auth import Role
 from subgraphs.common.signing import SigningKey
 from subgraphs.products.config import ProductsSettings
@@ -36,6 +39,7 @@ def read_or_create_secret(path: Path) -> str:
 class Ports:
     users: int
     products: int
+    router: int
 
 
 class Stack:
@@ -97,6 +101,18 @@ class Stack:
         return ProductsSettings(
             **self._common(ports.products if ports else self.settings.products_port),
             jwt_jwks_url=f"http://{self.settings.host}:{users_port}{JWKS_PATH}",
+        )
+
+    def free_ports(self) -> Ports:
+        """The configured ports, each moved to the next free one if taken (so a second stack starts too)."""
+        taken: list[int] = []
+        for preferred in (self.settings.users_port, self.settings.products_port, self.settings.router_port):
+            taken.append(free_port(self.settings.host, preferred, taken=taken))
+        return Ports(users=taken[0], products=taken[1], router=taken[2])
+
+    def router_settings(self, ports: Ports, subgraph_urls: dict[str, str]) -> RouterSettings:
+        return RouterSettings(
+            supergraph=SUPERGRAPH, host=self.settings.host, port=ports.router, subgraph_urls=subgraph_urls
         )
 
     def describe_database(self) -> str:

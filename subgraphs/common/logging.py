@@ -17,6 +17,7 @@ import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = "x-request-id"
+PROBE_PATHS = frozenset({"/health", "/ready"})  # polled by supervisors: logged at debug only
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
@@ -93,7 +94,8 @@ class RequestContextMiddleware:
             try:
                 await self.app(scope, receive, send_with_request_id)
             finally:
-                self.log.info(
+                log = self.log.debug if scope["path"] in PROBE_PATHS else self.log.info
+                log(
                     "request",
                     method=scope["method"],
                     path=scope["path"],

@@ -10,11 +10,12 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from gocart.servers import free_port
+from gocart.servers import free_port, port_is_free
 from tests.support.services import ServiceUrls, embedded_data_dir
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,60 +52,85 @@ def test_seed_on_the_embedded_default_adds_demo_data_once() -> None:
     assert key_mode & 0o077 == 0
 
 
+@dataclass(frozen=True)
+class DevStack:
+    process: subprocess.Popen[str]
+    ports: dict[str, int]
+    output: str
+
+
 @pytest.fixture
-def dev_stack(
-    tmp_path: Path, database_url: str, services: ServiceUrls, cache_namespace: str
-) -> Iterator[tuple[subprocess.Popen[str], int, list[str]]]:
-    port = free_port("127.0.0.1", 45100)
-    users_port = free_port("127.0.0.1", 45200)
-    env = gocart_env(
-        tmp_path / "data",
-        GOCART_DATABASE_URL=database_url,
-        GOCART_REDIS_URL=services.redis_url,
-        GOCART_PRODUCTS_PORT=str(port),
-        GOCART_USERS_PORT=str(users_port),
+def dev_stack(database_url: str, services: ServiceUrls) -> Iterator[DevStack]:
+    ports = {
+        name: free_port("127.0.0.1", base)
+        for name, base in (("products", 45100), ("users", 45200), ("router", 45300))
+    }
+    with embedded_data_dir() as data:
+        env = gocart_env(
+            data,
+            GOCART_DATABASE_URL=database_url,
+            GOCART_REDIS_URL=services.redis_url,
+            **{f"GOCART_{name.upper()}_PORT": str(port) for name, port in ports.items()},
+        )
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gocart.cli", "dev"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        lines: list[str] = []
+        assert process.stdout is not None
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line and process.poll() is not None:
+                break
+            lines.append(line)
+            if "Gocart is running" in line:
+                lines.extend(process.stdout.readline() for _ in range(16))
+                break
+        try:
+            yield DevStack(process, ports, "".join(lines))
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+
+def post_graphql(port: int, query: str) -> dict[str, object]:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/graphql",
+        data=json.dumps({"query": query}).encode(),
+        headers={"content-type": "application/json"},
     )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gocart.cli", "dev"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        body: dict[str, object] = json.loads(response.read())
+    return body
+
+
+def test_dev_serves_every_service_through_the_router_and_stops_on_sigint(dev_stack: DevStack) -> None:
+    through_router = post_graphql(
+        dev_stack.ports["router"], "{ categories(rootsOnly: true) { slug } me { id } }"
     )
-    lines: list[str] = []
-    assert process.stdout is not None
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line and process.poll() is not None:
-            break
-        lines.append(line)
-        if sum("Application startup complete" in seen for seen in lines) == 2:
-            break
-    try:
-        yield process, port, lines
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+    with urllib.request.urlopen(f"http://127.0.0.1:{dev_stack.ports['users']}/ready", timeout=10) as response:
+        users_ready = json.loads(response.read())
 
+    dev_stack.process.send_signal(signal.SIGINT)
+    code = dev_stack.process.wait(timeout=30)
 
-def test_dev_prints_its_urls_serves_and_stops_on_sigint(
-    dev_stack: tuple[subprocess.Popen[str], int, list[str]],
-) -> None:
-    process, port, lines = dev_stack
-    output = "".join(lines)
-
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=10) as response:
-        ready = json.loads(response.read())
-    process.send_signal(signal.SIGINT)
-    code = process.wait(timeout=30)
-
-    assert f"http://127.0.0.1:{port}/graphql" in output
-    assert "admin@gocart.local / " in output
-    assert ready == {"status": "ready", "database": "ok", "redis": "ok"}
+    assert f"http://127.0.0.1:{dev_stack.ports['router']}/graphql" in dev_stack.output
+    assert "admin@gocart.local / " in dev_stack.output
+    assert through_router["data"] == {
+        "categories": [
+            {"slug": slug} for slug in ("books", "clothing", "electronics", "home-kitchen", "sports-outdoors")
+        ],
+        "me": None,
+    }
+    assert users_ready == {"status": "ready", "database": "ok", "redis": "ok"}
     assert code == 0
+    assert all(port_is_free("127.0.0.1", port) for port in dev_stack.ports.values())
 
 
 def test_token_mints_a_token_for_the_role(tmp_path: Path) -> None:
