@@ -317,7 +317,7 @@ class PlanBuilder:
     def _add_remote(self, pos: Position, type_name: str, fdef: FieldDef, selection: Field) -> set[int]:
         routes = self.routes.ranked(pos, type_name, fdef, selection)
         for attempt, route in enumerate(routes):
-            if attempt == len(routes) - 1 or self._backtracks >= _MAX_BACKTRACKS:
+            if route.sure or attempt == len(routes) - 1 or self._backtracks >= _MAX_BACKTRACKS:
                 return self._add_via(pos, type_name, fdef, selection, route)
             checkpoint = self._checkpoint()
             try:

@@ -25,6 +25,8 @@ class Route:
     key: str
     requires: str | None
     field: FieldDef | None
+    sure: bool = False
+    """The key is at hand and the target resolves the whole sub-selection: this route cannot fail."""
 
 
 class RouteFinder:
@@ -71,7 +73,9 @@ class RouteFinder:
             self.reach.estimate(target, input_type, selection, None),
             self.res.graph_order[target],
         )
-        return cost, Route(target, input_type, key.key or "", self.res.requires(target, fdef), fdef)
+        requires = self.res.requires(target, fdef)
+        sure = bool(direct) and cost[1] == 0 and requires is None
+        return cost, Route(target, input_type, key.key or "", requires, fdef, sure)
 
     def anchored(
         self, pos: Position, type_name: str, fdef: FieldDef, selection: Field
