@@ -34,7 +34,9 @@ class _QuietServer(uvicorn.Server):
 
 
 def port_is_free(host: str, port: int) -> bool:
+    """Whether a server could listen there (TIME_WAIT leftovers do not count, as for uvicorn)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError:
