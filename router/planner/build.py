@@ -9,7 +9,9 @@ produce those inputs. Fetches to the same subgraph at the same path with the sam
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 
 from router.errors import PlanningError
 from router.planner.groups import FetchGroup, GroupSnapshot, SelectionBuilder
@@ -91,7 +93,18 @@ class PlanBuilder:
                 else:
                     self._plan_root_selections(selection.selections, conditions, wrappers)
             elif selection.name not in _INTROSPECTION_ROOT_FIELDS:
-                group = self._root_group_for(selection)
+                self._plan_root_field(selection, conditions, wrappers)
+
+    def _plan_root_field(
+        self, selection: Field, conditions: tuple[Conditional, ...], wrappers: tuple[InlineFragment, ...]
+    ) -> None:
+        """Plan a root field in the best subgraph, falling back to the next ones if planning fails there."""
+        candidates = self._root_groups_for(selection)
+        for attempt, choose in enumerate(candidates):
+            last = attempt == len(candidates) - 1 or self._backtracks >= _MAX_BACKTRACKS
+            checkpoint = None if last else self._checkpoint()
+            try:
+                group = choose()
                 group.restrict_conditions(conditions + conditionals(selection.directives))
                 target = group.selection
                 for wrapper in wrappers:
@@ -101,8 +114,15 @@ class PlanBuilder:
                 )
                 anchor = Anchor(root, self.operation.root_type, (), at_root=True)
                 self._add_field(replace(root, anchor=anchor), self.operation.root_type, selection)
+                return
+            except PlanningError:
+                if checkpoint is None:
+                    raise
+                self._rollback(checkpoint)
+                self._backtracks += 1
 
-    def _root_group_for(self, selection: Field) -> FetchGroup:
+    def _root_groups_for(self, selection: Field) -> list[Callable[[], FetchGroup]]:
+        """Ways to get a root fetch for the field, best first (each creates the fetch when called)."""
         root_type = self.operation.root_type
         fdef = self.res.field(root_type, selection.name)
         candidates = [
@@ -115,17 +135,17 @@ class PlanBuilder:
         if self.operation.kind == "mutation":
             last = self.root_groups[-1] if self.root_groups else None
             if last is not None and last.subgraph in candidates:
-                return last
-            chosen = min(
+                return [lambda: last]
+            ranked = sorted(
                 candidates,
                 key=lambda graph: (
                     self.reach.estimate(graph, root_type, selection, None),
                     self.res.graph_order[graph],
                 ),
             )
-            return self._new_root_group(chosen)
+            return [partial(self._new_root_group, graph) for graph in ranked]
         existing = {group.subgraph: group for group in self.root_groups}
-        chosen = min(
+        ranked = sorted(
             candidates,
             key=lambda graph: (
                 self.reach.estimate(graph, root_type, selection, None)
@@ -133,15 +153,16 @@ class PlanBuilder:
                 self.res.graph_order[graph],
             ),
         )
-        return existing.get(chosen) or self._new_root_group(chosen)
+        return [partial(self._root_group_in, graph) for graph in ranked]
+
+    def _root_group_in(self, graph: str) -> FetchGroup:
+        return next((g for g in self.root_groups if g.subgraph == graph), None) or self._new_root_group(graph)
 
     def _shared_root_group(self, graph: str, conditions: tuple[Conditional, ...]) -> FetchGroup:
         """A root fetch to another subgraph sharing a root field, for what the first one cannot give."""
         if self.operation.kind != "query":
             raise PlanningError(f"a {self.operation.kind} root field cannot be asked of two subgraphs")
-        group = next((g for g in self.root_groups if g.subgraph == graph), None) or self._new_root_group(
-            graph
-        )
+        group = self._root_group_in(graph)
         group.restrict_conditions(conditions)
         return group
 

@@ -87,3 +87,19 @@ type Item @join__type(graph: A, key: "id") @join__type(graph: B, key: "id") {
 """,
     join_version="v0.4",
 )
+
+ROOT_DEAD_END = supergraph_sdl(
+    {"a": "http://a/graphql", "b": "http://b/graphql"},
+    """
+type Query @join__type(graph: A) @join__type(graph: B) {
+  order: Order @join__field(graph: A) @join__field(graph: B)
+}
+
+type Order @join__type(graph: A, key: "id") @join__type(graph: B, key: "number") {
+  id: ID
+  number: Int @join__field(graph: B)
+  total: Int @join__field(graph: B)
+  note: String @join__field(graph: A)
+}
+""",
+)
