@@ -2,13 +2,14 @@
 
 It owns the process-wide resources (engine, Redis, token verifier) through the app's lifespan, runs
 migrations on start-up when asked, and serves `/graphql`, `/health` (alive) and `/ready` (database and
-Redis reachable). A subgraph adds its own start-up work (`on_startup`) and routes (on the returned app).
+Redis reachable). A subgraph adds resources of its own (`lifespan`, entered after the shared ones and
+left before them) and routes (on the returned app).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from typing import Any, TypeVar
 
 import structlog
@@ -30,7 +31,7 @@ from subgraphs.common.settings import SubgraphSettings
 
 C = TypeVar("C", bound=SubgraphContext)
 ContextFactory = Callable[[AppResources, Request], C]
-StartupHook = Callable[[AppResources], Awaitable[None]]
+LifespanHook = Callable[[FastAPI, AppResources], AbstractAsyncContextManager[None]]
 
 log = structlog.get_logger(__name__)
 
@@ -53,12 +54,12 @@ def create_subgraph_app(
     context_factory: ContextFactory[C],
     migrations: MigrationSource | None = None,
     server_settings: Mapping[str, str] | None = None,
-    on_startup: StartupHook | None = None,
+    lifespan: LifespanHook | None = None,
 ) -> FastAPI:
     """A FastAPI app serving one subgraph's schema with the shared plumbing around it."""
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def shared_lifespan(app: FastAPI) -> AsyncIterator[None]:
         database_url = settings.require_database_url()
         if migrations is not None and settings.migrate_on_startup:
             await upgrade_async(database_url, migrations)
@@ -78,10 +79,9 @@ def create_subgraph_app(
         )
         app.state.resources = resources
         try:
-            if on_startup is not None:
-                await on_startup(resources)
-            log.info("subgraph.started", subgraph=name)
-            yield
+            async with lifespan(app, resources) if lifespan is not None else nullcontext():
+                log.info("subgraph.started", subgraph=name)
+                yield
         finally:
             await resources.verifier.aclose()
             await redis.aclose()
@@ -98,7 +98,7 @@ def create_subgraph_app(
         finally:
             await context.db.close()
 
-    app = FastAPI(title=f"Gocart {name} subgraph", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = FastAPI(title=f"Gocart {name} subgraph", lifespan=shared_lifespan, docs_url=None, redoc_url=None)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(
         GraphQLRouter(schema, path="/graphql", context_getter=get_context, graphql_ide="graphiql")

@@ -1,8 +1,7 @@
 """`create_app(settings)`: the orders subgraph as an ASGI app.
 
 Besides the shared resources, the app owns a pooled HTTP client of the products subgraph and, unless
-turned off, the background loop that settles stock tasks (`worker.py`). `create_subgraph_app` has no
-hook for extra resources yet, so its lifespan is wrapped here.
+turned off, the background loop that settles stock tasks (`worker.py`).
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from subgraphs.common.app import create_subgraph_app
+from subgraphs.common.context import AppResources
 from subgraphs.common.migrations import MigrationSource
 from subgraphs.orders.breaker import CircuitBreaker
 from subgraphs.orders.config import OrdersSettings
@@ -55,40 +55,33 @@ def create_products_client(settings: OrdersSettings) -> ProductsClient:
 
 
 def create_app(settings: OrdersSettings) -> FastAPI:
-    app = create_subgraph_app(
+    @contextlib.asynccontextmanager
+    async def orders_resources(app: FastAPI, resources: AppResources) -> AsyncIterator[None]:
+        """The products client and, unless turned off, the worker that settles stock tasks."""
+        products = create_products_client(settings)
+        app.state.orders = OrdersResources(
+            products=products, payments=PaymentSimulator(latency_seconds=settings.payment_latency_seconds)
+        )
+        worker: asyncio.Task[None] | None = None
+        if settings.stock_task_interval_seconds > 0:
+            worker = asyncio.create_task(
+                settle_forever(resources=resources, products=products, settings=settings)
+            )
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker
+            await products.close()
+
+    return create_subgraph_app(
         name="orders",
         settings=settings,
         schema=create_schema(document_cache_size=settings.graphql_document_cache_size),
         context_factory=context_factory,
         migrations=MIGRATIONS,
+        lifespan=orders_resources,
     )
-    shared_lifespan = app.router.lifespan_context
 
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with shared_lifespan(app):
-            products = create_products_client(settings)
-            app.state.orders = OrdersResources(
-                products=products, payments=PaymentSimulator(latency_seconds=settings.payment_latency_seconds)
-            )
-            worker: asyncio.Task[None] | None = None
-            if settings.stock_task_interval_seconds > 0:
-                worker = asyncio.create_task(
-                    settle_forever(resources=app.state.resources, products=products, settings=settings)
-                )
-            try:
-                yield
-            finally:
-                if worker is not None:
-                    worker.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await worker
-                await products.close()
-
-    app.router.lifespan_context = lifespan
-    return app
-
-
-def app_from_environment() -> FastAPI:
-    """The app from `GOCART_ORDERS_*` variables, for `uvicorn --factory` until the CLI serves orders."""
-    return create_app(OrdersSettings())

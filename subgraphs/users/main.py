@@ -6,6 +6,8 @@ every other subgraph and the router read (cached) to verify them.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import structlog
@@ -80,18 +82,18 @@ def create_app(settings: UsersSettings) -> FastAPI:
             client_address=client_address(request, trust_forwarded_for=settings.trust_forwarded_for),
         )
 
-    async def bootstrap_admin(resources: AppResources) -> None:
-        if settings.bootstrap_admin_email is None or settings.bootstrap_admin_password is None:
-            return
-        async with resources.sessions() as session:
-            created = await service.ensure_admin(
-                session=session,
-                passwords=passwords,
-                email=settings.bootstrap_admin_email,
-                password=settings.bootstrap_admin_password.get_secret_value(),
-            )
-        if created is not None:
-            log.info("users.bootstrap_admin_created", email=created.email)
+    @asynccontextmanager
+    async def bootstrap_admin(_app: FastAPI, resources: AppResources) -> AsyncIterator[None]:
+        """Create the admin named by settings when it is missing, before serving."""
+        email, password = settings.bootstrap_admin_email, settings.bootstrap_admin_password
+        if email is not None and password is not None:
+            async with resources.sessions() as session:
+                created = await service.ensure_admin(
+                    session=session, passwords=passwords, email=email, password=password.get_secret_value()
+                )
+            if created is not None:
+                log.info("users.bootstrap_admin_created", email=created.email)
+        yield
 
     app = create_subgraph_app(
         name="users",
@@ -99,7 +101,7 @@ def create_app(settings: UsersSettings) -> FastAPI:
         schema=create_schema(document_cache_size=settings.graphql_document_cache_size),
         context_factory=context_factory,
         migrations=MIGRATIONS,
-        on_startup=bootstrap_admin,
+        lifespan=bootstrap_admin,
     )
     jwks = key.jwks()
 

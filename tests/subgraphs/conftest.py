@@ -5,7 +5,7 @@ Shared by each subgraph's tests and by the tests of the common plumbing, which n
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import httpx
@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.common.context import AppResources
 from subgraphs.common.signing import SigningKey
+from subgraphs.orders.config import OrdersSettings
+from subgraphs.orders.main import create_app as create_orders_app
 from subgraphs.products.config import ProductsSettings
 from subgraphs.products.main import create_app
 from subgraphs.users.config import UsersSettings
@@ -27,6 +29,7 @@ from tests.conftest import AUDIENCE, ISSUER
 from tests.subgraphs.products.builders import Catalog
 from tests.subgraphs.users.builders import BOOTSTRAP_ADMIN
 from tests.support.graphql import GraphQLClient
+from tests.support.servers import ThreadServer
 from tests.support.services import ServiceUrls
 
 TABLES = "products.stock_movements, products.stock_reservation_lines, products.stock_reservations, products.products, products.categories"
@@ -141,3 +144,77 @@ async def clean_users(users_app: FastAPI, redis: Redis, cache_namespace: str) ->
 def users_engine(users_app: FastAPI) -> Any:
     resources: AppResources = users_app.state.resources
     return resources.engine
+
+
+# ---------------------------------------------------------------- orders
+
+ORDER_TABLES = "orders.stock_tasks, orders.order_history, orders.order_items, orders.orders"
+
+
+@pytest.fixture(scope="session")
+def products_server(products_settings: ProductsSettings) -> Iterator[ThreadServer]:
+    """The products subgraph over real HTTP, for the whole session."""
+    server = ThreadServer(lambda: create_app(products_settings))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def make_orders_settings(
+    database_url: str, services: Any, cache_namespace: str, signing_key: SigningKey
+) -> Callable[..., OrdersSettings]:
+    def make(products_url: str, **overrides: Any) -> OrdersSettings:
+        values: dict[str, Any] = {
+            "database_url": SecretStr(database_url),
+            "redis_url": SecretStr(services.redis_url),
+            "cache_namespace": cache_namespace,
+            "jwt_jwks": SecretStr(signing_key.jwks()),
+            "jwt_issuer": ISSUER,
+            "jwt_audience": AUDIENCE,
+            "log_json": False,
+            "products_url": products_url,
+            "products_timeout_seconds": 2.0,
+            "products_retries": 1,
+            "products_retry_backoff_seconds": 0.01,
+            "breaker_failure_threshold": 3,
+            "breaker_reset_seconds": 3600.0,
+            "service_signing_key_pem": SecretStr(signing_key.private_pem()),
+            "service_signing_kid": signing_key.kid,
+            # Tests settle stock tasks themselves, so what is pending is never a race.
+            "stock_task_interval_seconds": 0,
+            **overrides,
+        }
+        return OrdersSettings(**values)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+async def orders_app(
+    products_server: ThreadServer, make_orders_settings: Callable[..., OrdersSettings]
+) -> AsyncIterator[FastAPI]:
+    app = create_orders_app(make_orders_settings(products_server.graphql_url))
+    async with LifespanManager(app):
+        yield app
+
+
+@pytest.fixture(scope="session")
+def orders_resources(orders_app: FastAPI) -> AppResources:
+    resources: AppResources = orders_app.state.resources
+    return resources
+
+
+@pytest.fixture(scope="session")
+def orders_engine(orders_resources: AppResources) -> AsyncEngine:
+    return orders_resources.engine
+
+
+@pytest.fixture
+async def clean_orders(orders_engine: AsyncEngine, redis: Redis, cache_namespace: str) -> None:
+    """No orders and no products, and an empty cache."""
+    async with orders_engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {ORDER_TABLES}, {TABLES} CASCADE"))
+    keys = [key async for key in redis.scan_iter(match=f"{cache_namespace}:*")]
+    if keys:
+        await redis.delete(*keys)

@@ -13,6 +13,7 @@ from router.planner import FetchNode, PlanNode, QueryPlanner, print_plan
 from router.supergraph import parse_supergraph
 from tests.router.operations import RandomOperations
 from tests.router.supergraphs.abstract import ABSTRACT
+from tests.router.supergraphs.complex_keys import COMPLEX_KEYS
 from tests.router.supergraphs.distributed import DISTRIBUTED
 from tests.router.supergraphs.federation1 import FEDERATION1
 from tests.router.supergraphs.keys import KEYS
@@ -20,14 +21,24 @@ from tests.router.supergraphs.mismatch import MISMATCH
 from tests.router.supergraphs.mixed import MIXED
 from tests.router.supergraphs.parent_entity import PARENT_ENTITY
 from tests.router.supergraphs.requires import REQUIRES
-from tests.router.supergraphs.shareable import SHAREABLE, SHARED_ROOT
+from tests.router.supergraphs.shareable import (
+    PROGRESSIVE_OVERRIDE,
+    ROOT_DEAD_END,
+    SHAREABLE,
+    SHARED_ROOT,
+    UNREACHABLE_FROM_ONE_SIDE,
+)
 from tests.router.supergraphs.shop import SHOP
 
 SUPERGRAPHS = {
     "shop": SHOP,
     "keys": KEYS,
+    "complex_keys": COMPLEX_KEYS,
     "shareable": SHAREABLE,
     "shared_root": SHARED_ROOT,
+    "root_dead_end": ROOT_DEAD_END,
+    "progressive_override": PROGRESSIVE_OVERRIDE,
+    "unreachable_from_one_side": UNREACHABLE_FROM_ONE_SIDE,
     "abstract": ABSTRACT,
     "requires": REQUIRES,
     "federation1": FEDERATION1,

@@ -31,9 +31,10 @@ from subgraphs.orders.payments import DECLINED_CARD
 from subgraphs.products.config import ProductsSettings
 from subgraphs.products.main import create_app as create_products_app
 from tests.conftest import Tokens
-from tests.subgraphs.orders.servers import SlowProxy, ThreadServer
+from tests.subgraphs.orders.servers import SlowProxy
 from tests.subgraphs.orders.shop import CANCEL_ORDER, Shop, place, placed, stock_task
 from tests.support.graphql import GraphQLClient
+from tests.support.servers import ThreadServer
 
 
 @dataclass
