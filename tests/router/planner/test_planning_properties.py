@@ -20,6 +20,7 @@ from tests.router.supergraphs.keys import KEYS
 from tests.router.supergraphs.mismatch import MISMATCH
 from tests.router.supergraphs.mixed import MIXED
 from tests.router.supergraphs.parent_entity import PARENT_ENTITY
+from tests.router.supergraphs.provides_abstract import PROVIDES_ABSTRACT
 from tests.router.supergraphs.requires import REQUIRES
 from tests.router.supergraphs.shareable import (
     PROGRESSIVE_OVERRIDE,
@@ -46,6 +47,7 @@ SUPERGRAPHS = {
     "mismatch": MISMATCH,
     "distributed": DISTRIBUTED,
     "mixed": MIXED,
+    "provides_abstract": PROVIDES_ABSTRACT,
 }
 OPERATIONS_PER_SUPERGRAPH = 40
 
