@@ -6,6 +6,7 @@ Special inputs trigger failures: user "boom" raises, and product "ghost" is unkn
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any
 
 import strawberry
@@ -82,8 +83,33 @@ def catalog_product(upc: str) -> CatalogProduct | None:
     return CatalogProduct(upc=upc, name=found[0], price=found[1], weight=found[2]) if found else None
 
 
+@strawberry.input
+class ProductFilter:
+    max_price: int | None = None
+    name_contains: str | None = None
+
+
+@strawberry.enum
+class Sort(Enum):
+    NAME = "NAME"
+    PRICE = "PRICE"
+
+
 @strawberry.type(name="Query")
 class ProductsQuery:
+    @strawberry.field
+    def search(self, filter: ProductFilter, sort: Sort = Sort.NAME) -> list[CatalogProduct]:
+        found = [
+            product
+            for upc in PRODUCTS
+            if (product := catalog_product(upc)) is not None
+            and (filter.max_price is None or (product.price or 0) <= filter.max_price)
+            and (filter.name_contains is None or filter.name_contains in (product.name or ""))
+        ]
+        if sort is Sort.PRICE:
+            return sorted(found, key=lambda product: product.price or 0)
+        return sorted(found, key=lambda product: product.name or "")
+
     @strawberry.field
     def top_products(self, first: int | None = 5) -> list[CatalogProduct | None] | None:
         return [catalog_product(upc) for upc in list(PRODUCTS)[: first or 0]]

@@ -263,3 +263,17 @@ async def test_entity_list_keeps_order_and_duplicates(shop_gateway: Gateway) -> 
         "Chair",
         "Table",
     ]
+
+
+async def test_input_object_and_enum_variables_reach_the_subgraph(shop_gateway: Gateway) -> None:
+    query = """
+        query ($filter: ProductFilter!, $sort: Sort) {
+          search(filter: $filter, sort: $sort) { name inStock }
+        }
+    """
+    by_price = await run(shop_gateway, query, {"filter": {"maxPrice": 1000}, "sort": "PRICE"})
+    assert by_price == {
+        "data": {"search": [{"name": "Chair", "inStock": True}, {"name": "Table", "inStock": True}]}
+    }
+    default_sort = await run(shop_gateway, '{ search(filter: {nameContains: "C"}) { name } }')
+    assert default_sort == {"data": {"search": [{"name": "Chair"}, {"name": "Couch"}]}}

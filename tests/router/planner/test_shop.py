@@ -1849,6 +1849,41 @@ def test_root_fetch_with_one_unconditional_field_is_not_wrapped() -> None:
         }""")
 
 
+def test_input_object_and_enum_variables_are_passed_through() -> None:
+    query = """
+        query ($f: ProductFilter!, $s: Sort = PRICE) { search(filter: $f, sort: $s) { name inStock } }
+    """
+    assert plan_text(SHOP, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "products") {
+              {
+                search(filter: $f, sort: $s) {
+                  name
+                  __typename
+                  upc
+                }
+              }
+            },
+            Flatten(path: "search.@") {
+              Fetch(service: "inventory") {
+                {
+                  ... on Product {
+                    __typename
+                    upc
+                  }
+                } =>
+                {
+                  ... on Product {
+                    inStock
+                  }
+                }
+              },
+            },
+          },
+        }""")
+
+
 def test_deep_cycle_back_to_the_first_subgraph() -> None:
     query = "{ topReviews { product { reviews { author { name } } } } }"
     assert plan_text(SHOP, query) == dedent("""\

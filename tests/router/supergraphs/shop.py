@@ -21,6 +21,17 @@ type Query
   topProducts(first: Int = 5): [Product] @join__field(graph: PRODUCTS)
   product(upc: String!): Product @join__field(graph: PRODUCTS)
   topReviews: [Review!]! @join__field(graph: REVIEWS)
+  search(filter: ProductFilter!, sort: Sort = NAME): [Product!]! @join__field(graph: PRODUCTS)
+}
+
+input ProductFilter @join__type(graph: PRODUCTS) {
+  maxPrice: Int
+  nameContains: String
+}
+
+enum Sort @join__type(graph: PRODUCTS) {
+  NAME @join__enumValue(graph: PRODUCTS)
+  PRICE @join__enumValue(graph: PRODUCTS)
 }
 
 type Mutation @join__type(graph: ACCOUNTS) @join__type(graph: PRODUCTS) @join__type(graph: REVIEWS) {
