@@ -33,6 +33,10 @@ from subgraphs.common.migrations import MigrationSource, upgrade
 from subgraphs.common.redis import create_redis
 from subgraphs.common.sdl import export_sdl
 from subgraphs.common.settings import SubgraphSettings
+from subgraphs.orders.config import OrdersSettings
+from subgraphs.orders.main import MIGRATIONS as ORDERS_MIGRATIONS
+from subgraphs.orders.main import create_app as create_orders_app
+from subgraphs.orders.schema import create_schema as create_orders_schema
 from subgraphs.products import seed as products_seed
 from subgraphs.products.caches import ProductCaches
 from subgraphs.products.config import ProductsSettings
@@ -79,18 +83,20 @@ def _products_app(settings: SubgraphSettings) -> FastAPI:
     return create_products_app(settings)
 
 
+def _orders_app(settings: SubgraphSettings) -> FastAPI:
+    assert isinstance(settings, OrdersSettings)
+    return create_orders_app(settings)
+
+
 SUBGRAPHS = {
-    "users": Subgraph(
-        "users", USERS_MIGRATIONS, UsersSettings, _users_app, create_users_schema, default_port=4002
-    ),
-    "products": Subgraph(
-        "products",
-        PRODUCTS_MIGRATIONS,
-        ProductsSettings,
-        _products_app,
-        create_products_schema,
-        default_port=4001,
-    ),
+    subgraph.name: subgraph
+    for subgraph in (
+        Subgraph("users", USERS_MIGRATIONS, UsersSettings, _users_app, create_users_schema, 4002),
+        Subgraph(
+            "products", PRODUCTS_MIGRATIONS, ProductsSettings, _products_app, create_products_schema, 4001
+        ),
+        Subgraph("orders", ORDERS_MIGRATIONS, OrdersSettings, _orders_app, create_orders_schema, 4003),
+    )
 }
 
 
@@ -126,7 +132,7 @@ async def seed(stack: Stack) -> SeedResult:
 def banner(stack: Stack, ports: Ports, added: SeedResult | None) -> str:
     host = stack.settings.host
     users, products = f"http://{host}:{ports.users}", f"http://{host}:{ports.products}"
-    router = f"http://{host}:{ports.router}"
+    router, orders = f"http://{host}:{ports.router}", f"http://{host}:{ports.orders}"
     admin_email, admin_password = stack.admin_credentials
     customer = users_seed.CUSTOMERS[0][0]
     demo = f"{added.products} products and {added.customers} customers added" if added else "skipped"
@@ -141,6 +147,7 @@ def banner(stack: Stack, ports: Ports, added: SeedResult | None) -> str:
             f"  GraphQL (router)   {router}/graphql   <- start here; GraphiQL opens in a browser",
             f"  Users subgraph     {users}/graphql   (JWKS at {users}{JWKS_PATH})",
             f"  Products subgraph  {products}/graphql",
+            f"  Orders subgraph    {orders}/graphql",
             "  /health answers on every service, /ready on every subgraph.",
             "",
             "  Sign in with the `login` mutation:",
@@ -163,7 +170,11 @@ def cmd_dev(args: argparse.Namespace) -> int:
     migrate(stack)
     added = None if args.no_seed else asyncio.run(seed(stack))
     ports = stack.free_ports()
-    subgraph_settings = {"users": stack.users_settings(ports), "products": stack.products_settings(ports)}
+    subgraph_settings: dict[str, SubgraphSettings] = {
+        "users": stack.users_settings(ports),
+        "products": stack.products_settings(ports),
+        "orders": stack.orders_settings(ports),
+    }
     specs = [
         ProcessSpec(
             name,

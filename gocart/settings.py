@@ -20,6 +20,7 @@ class StackSettings(BaseSettings):
     host: str = "127.0.0.1"
     products_port: int = 4001
     users_port: int = 4002
+    orders_port: int = 4003
     router_port: int = 4000
     admin_email: str = "admin@gocart.local"
     admin_password: SecretStr | None = None

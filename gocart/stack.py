@@ -17,6 +17,7 @@ from gocart.settings import StackSettings
 from router.config import RouterSettings
 from subgraphs.common.auth import Role
 from subgraphs.common.signing import SigningKey
+from subgraphs.orders.config import OrdersSettings
 from subgraphs.products.config import ProductsSettings
 from subgraphs.users.config import UsersSettings
 from subgraphs.users.main import JWKS_PATH
@@ -39,6 +40,7 @@ def read_or_create_secret(path: Path) -> str:
 class Ports:
     users: int
     products: int
+    orders: int
     router: int
 
 
@@ -89,7 +91,7 @@ class Stack:
     def users_settings(self, ports: Ports | None = None) -> UsersSettings:
         email, password = self.admin_credentials
         return UsersSettings(
-            **self._common(ports.users if ports else self.settings.users_port),
+            **self._common((ports or self.default_ports()).users),
             jwt_private_key=SecretStr(self.signing_key.private_pem()),
             jwt_key_id=self.signing_key.kid,
             bootstrap_admin_email=email,
@@ -97,18 +99,43 @@ class Stack:
         )
 
     def products_settings(self, ports: Ports | None = None) -> ProductsSettings:
-        users_port = ports.users if ports else self.settings.users_port
-        return ProductsSettings(
-            **self._common(ports.products if ports else self.settings.products_port),
-            jwt_jwks_url=f"http://{self.settings.host}:{users_port}{JWKS_PATH}",
-        )
+        ports = ports or self.default_ports()
+        return ProductsSettings(**self._common(ports.products), jwt_jwks_url=self._jwks_url(ports))
 
     def free_ports(self) -> Ports:
         """The configured ports, each moved to the next free one if taken (so a second stack starts too)."""
         taken: list[int] = []
-        for preferred in (self.settings.users_port, self.settings.products_port, self.settings.router_port):
-            taken.append(free_port(self.settings.host, preferred, taken=taken))
-        return Ports(users=taken[0], products=taken[1], router=taken[2])
+        preferred = (
+            self.settings.users_port,
+            self.settings.products_port,
+            self.settings.orders_port,
+            self.settings.router_port,
+        )
+        for port in preferred:
+            taken.append(free_port(self.settings.host, port, taken=taken))
+        return Ports(users=taken[0], products=taken[1], orders=taken[2], router=taken[3])
+
+    def orders_settings(self, ports: Ports | None = None) -> OrdersSettings:
+        """Orders calls products with a service token signed by the development key, which products trusts."""
+        ports = ports or self.default_ports()
+        return OrdersSettings(
+            **self._common(ports.orders),
+            jwt_jwks_url=self._jwks_url(ports),
+            products_url=f"http://{self.settings.host}:{ports.products}/graphql",
+            service_signing_key_pem=SecretStr(self.signing_key.private_pem()),
+            service_signing_kid=self.signing_key.kid,
+        )
+
+    def default_ports(self) -> Ports:
+        return Ports(
+            users=self.settings.users_port,
+            products=self.settings.products_port,
+            orders=self.settings.orders_port,
+            router=self.settings.router_port,
+        )
+
+    def _jwks_url(self, ports: Ports) -> str:
+        return f"http://{self.settings.host}:{ports.users}{JWKS_PATH}"
 
     def router_settings(self, ports: Ports, subgraph_urls: dict[str, str]) -> RouterSettings:
         return RouterSettings(

@@ -25,10 +25,8 @@ else:
     OrdersInfo = Info
 
 
-@strawberry.federation.type(
-    keys=[Key(fields=FieldSet("id"), resolvable=False)],
-    description="A product (owned by the products subgraph).",
-)
+# Owned by the products subgraph; no description here, so the owner's is the supergraph's.
+@strawberry.federation.type(keys=[Key(fields=FieldSet("id"), resolvable=False)])
 class Product:
     id: strawberry.ID
 
@@ -171,7 +169,8 @@ async def order_connection(info: OrdersInfo, page: service.OrderPage) -> OrderCo
     )
 
 
-@strawberry.federation.type(keys=["id"], description="A user (owned by the users subgraph).")
+# Owned by the users subgraph; no description here, so the owner's is the supergraph's.
+@strawberry.federation.type(keys=["id"])
 class User:
     id: strawberry.ID
 
