@@ -156,6 +156,7 @@ class PlanBuilder:
         return [partial(self._root_group_in, graph) for graph in ranked]
 
     def _root_group_in(self, graph: str) -> FetchGroup:
+        """The query's root fetch to `graph`, shared by all root fields planned there."""
         return next((g for g in self.root_groups if g.subgraph == graph), None) or self._new_root_group(graph)
 
     def _shared_root_group(self, graph: str, conditions: tuple[Conditional, ...]) -> FetchGroup:
@@ -167,6 +168,7 @@ class PlanBuilder:
         return group
 
     def _new_root_group(self, graph: str) -> FetchGroup:
+        """A new root fetch; later entity fetches belong to it (mutations run root by root)."""
         self._root_index = len(self.root_groups)
         group = self._new_group(graph, (), is_entity=False, parents=frozenset())
         self.root_groups.append(group)
@@ -175,6 +177,7 @@ class PlanBuilder:
     def _new_group(
         self, graph: str, path: tuple[str, ...], *, is_entity: bool, parents: frozenset[int]
     ) -> FetchGroup:
+        """Register a fetch group; ids are creation order, which keeps plans deterministic."""
         group = FetchGroup(
             id=len(self.groups), subgraph=graph, merge_path=path, is_entity=is_entity, parents=parents
         )
@@ -230,6 +233,7 @@ class PlanBuilder:
     def _split_for_interface_object(
         self, pos: Position, interface: str, selections: tuple[Selection, ...]
     ) -> tuple[tuple[Selection, ...], tuple[Selection, ...]]:
+        """Selections an `@interfaceObject` subgraph answers itself, and those its owner must answer."""
         graph = pos.group.subgraph
         local: list[Selection] = []
         remote: list[Selection] = []
@@ -253,6 +257,7 @@ class PlanBuilder:
     def _add_plain_selections(
         self, pos: Position, type_name: str, selections: tuple[Selection, ...]
     ) -> set[int]:
+        """Add selections without abstract-type handling (the type is an object in this subgraph)."""
         touched = {pos.group.id}
         for selection in selections:
             if isinstance(selection, Field):
@@ -264,6 +269,7 @@ class PlanBuilder:
         return touched
 
     def _enter_fragment(self, pos: Position, fragment: InlineFragment) -> Position:
+        """Step into a fragment: flattened, unless its directives must stay in the fetch."""
         if not fragment.directives:
             return pos
         step = InlineFragment(None, fragment.directives)
@@ -275,6 +281,7 @@ class PlanBuilder:
         )
 
     def _add_abstract(self, pos: Position, abstract: str, selections: tuple[Selection, ...]) -> set[int]:
+        """Select on an interface or union: on the type itself when possible, else per possible type."""
         graph = pos.group.subgraph
         touched = {pos.group.id}
         if self.reach.can_stay_abstract(graph, abstract, selections, pos.provided):
