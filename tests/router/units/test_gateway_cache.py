@@ -1,0 +1,39 @@
+"""Parse, validation and planning happen once per distinct operation; failures are cached too."""
+
+import pytest
+
+from router.errors import ValidationFailed
+from router.gateway import Gateway
+from router.supergraph import parse_supergraph
+from tests.router.supergraphs.shop import SHOP
+
+
+class _NoFetcher:
+    async def fetch(self, service: str, url: str, body: object, headers: object) -> dict[str, object]:
+        raise AssertionError("preparing an operation never calls a subgraph")
+
+
+@pytest.fixture(scope="module")
+def gateway() -> Gateway:
+    return Gateway(parse_supergraph(SHOP), _NoFetcher(), {}, cache_size=2)
+
+
+def test_same_operation_is_prepared_once(gateway: Gateway) -> None:
+    first = gateway.prepare("{ me { name } }", None)
+    assert gateway.prepare("{ me { name } }", None) is first
+    assert gateway.prepare("query A { me { name } }", "A") is not first
+
+
+def test_invalid_operation_fails_the_same_way_from_the_cache(gateway: Gateway) -> None:
+    with pytest.raises(ValidationFailed) as first:
+        gateway.prepare("{ me { nope } }", None)
+    with pytest.raises(ValidationFailed) as second:
+        gateway.prepare("{ me { nope } }", None)
+    assert second.value is first.value
+
+
+def test_least_recently_used_operations_are_planned_again(gateway: Gateway) -> None:
+    first = gateway.prepare("{ me { id } }", None)
+    gateway.prepare("{ me { reviews { body } } }", None)
+    gateway.prepare("{ topReviews { body } }", None)
+    assert gateway.prepare("{ me { id } }", None) is not first
