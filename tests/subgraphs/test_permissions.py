@@ -32,7 +32,8 @@ from tests.support.graphql import GraphQLClient, GraphQLResponse
 ROOT = Path(__file__).resolve().parents[2]
 TABLE = ROOT / "docs" / "permissions.md"
 ROLES = ("anonymous", "customer", "admin", "service")
-SUBGRAPHS = ("products", "users")
+SUBGRAPHS = ("products", "users", "orders")
+CARD = "4242 4242 4242 4242"
 
 
 @dataclass(frozen=True)
@@ -65,10 +66,16 @@ class World:
     """The two subgraphs, the people who call them, and fresh things to act on."""
 
     def __init__(
-        self, products: GraphQLClient, users: GraphQLClient, tokens: Tokens, users_engine: AsyncEngine
+        self,
+        products: GraphQLClient,
+        users: GraphQLClient,
+        orders: GraphQLClient,
+        tokens: Tokens,
+        users_engine: AsyncEngine,
     ) -> None:
         self.products = products
         self.users = users
+        self.orders = orders
         self.tokens = tokens
         self.users_engine = users_engine
         self.catalog = Catalog(products, tokens)
@@ -103,6 +110,21 @@ class World:
     async def category(self) -> dict[str, Any]:
         return await self.catalog.category(f"Category {uuid.uuid4().hex[:8]}")
 
+    async def order(self, customer: Caller | None = None) -> str:
+        """A PAID order of `customer` (someone else when None)."""
+        token = customer.token if customer else self.tokens.for_role(Role.CUSTOMER, str(uuid.uuid4()))
+        product = await self.product()
+        variables = {
+            "input": {
+                "items": [{"productId": product["id"], "quantity": 1}],
+                "payment": {"cardNumber": CARD},
+                "idempotencyKey": uuid.uuid4().hex,
+            }
+        }
+        result = await self.orders.execute(PLACE_ORDER, variables, token=token)
+        order_id: str = result.ok()["placeOrder"]["id"]
+        return order_id
+
     async def reservation(self) -> str:
         product, order = await self.product(), str(uuid.uuid4())
         reserve = "mutation($o: ID!, $p: ID!) { reserveStock(orderId: $o, items: [{productId: $p, quantity: 1}]) { status } }"
@@ -111,6 +133,8 @@ class World:
         ).ok()
         return order
 
+
+PLACE_ORDER = "mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id status } }"
 
 Probe = Callable[[World, Caller, str | None], Awaitable[GraphQLResponse]]
 PROBES: dict[str, Probe] = {}
@@ -367,21 +391,80 @@ async def _(w: World, c: Caller, target: str | None) -> GraphQLResponse:
     )
 
 
+# ---------------------------------------------------------------- orders
+
+
+async def target_order(w: World, c: Caller, target: str | None) -> str:
+    """The caller's own order for `own` (customers only place orders), someone else's otherwise."""
+    return await w.order(c if target == "own" and c.role == "customer" else None)
+
+
+@probe("Query.order")
+async def _(w: World, c: Caller, target: str | None) -> GraphQLResponse:
+    query = "query($id: ID!) { order(id: $id) { id } }"
+    return await w.orders.execute(query, {"id": await target_order(w, c, target)}, token=c.token)
+
+
+@probe("Query.orders")
+async def _(w: World, c: Caller, target: str | None) -> GraphQLResponse:
+    return await w.orders.execute("{ orders { edges { node { id } } } }", token=c.token)
+
+
+@probe("User.orders")
+async def _(w: World, c: Caller, target: str | None) -> GraphQLResponse:
+    user_id = c.user_id if target == "own" and c.user_id else str(uuid.uuid4())
+    query = "query($r: [_Any!]!) { _entities(representations: $r) { ... on User { orders { edges { node { id } } } } } }"
+    return await w.orders.execute(query, {"r": [{"__typename": "User", "id": user_id}]}, token=c.token)
+
+
+@probe("Mutation.placeOrder")
+async def _(w: World, c: Caller, target: str | None) -> GraphQLResponse:
+    variables = {
+        "input": {
+            "items": [{"productId": (await w.product())["id"], "quantity": 1}],
+            "payment": {"cardNumber": CARD},
+            "idempotencyKey": uuid.uuid4().hex,
+        }
+    }
+    return await w.orders.execute(PLACE_ORDER, variables, token=c.token)
+
+
+@probe("Mutation.cancelOrder")
+async def _(w: World, c: Caller, target: str | None) -> GraphQLResponse:
+    mutation = 'mutation($id: ID!) { cancelOrder(id: $id, reason: "changed my mind") { status } }'
+    return await w.orders.execute(mutation, {"id": await target_order(w, c, target)}, token=c.token)
+
+
+@probe("Mutation.updateOrderStatus")
+async def _(w: World, c: Caller, target: str | None) -> GraphQLResponse:
+    mutation = "mutation($id: ID!) { updateOrderStatus(id: $id, status: SHIPPED) { status } }"
+    return await w.orders.execute(mutation, {"id": await w.order()}, token=c.token)
+
+
 # ---------------------------------------------------------------- the walk
 
 
 @pytest.fixture
 async def world(
-    products_app: FastAPI, users_app: FastAPI, clean_products: None, clean_users: None, tokens: Tokens
+    products_app: FastAPI,
+    users_app: FastAPI,
+    orders_app: FastAPI,
+    clean_orders: None,
+    clean_users: None,
+    tokens: Tokens,
 ) -> AsyncIterator[World]:
     users_resources: AppResources = users_app.state.resources
+
+    def client(app: FastAPI, name: str) -> httpx.AsyncClient:
+        return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://{name}")
+
     async with (
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=products_app), base_url="http://products"
-        ) as products,
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=users_app), base_url="http://users") as users,
+        client(products_app, "products") as products,
+        client(users_app, "users") as users,
+        client(orders_app, "orders") as orders,
     ):
-        yield World(GraphQLClient(products), GraphQLClient(users), tokens, users_resources.engine)
+        clients = (GraphQLClient(products), GraphQLClient(users), GraphQLClient(orders))
+        yield World(*clients, tokens, users_resources.engine)
 
 
 def expect_refusal(response: GraphQLResponse, role: str) -> None:
@@ -390,6 +473,22 @@ def expect_refusal(response: GraphQLResponse, role: str) -> None:
 
 def expect_success(response: GraphQLResponse) -> None:
     assert response.errors == [], response.errors
+
+
+def expect_found(response: GraphQLResponse) -> None:
+    """Allowed, and the caller's own thing is really there (not hidden as `null`)."""
+    expect_success(response)
+    assert all(value is not None for value in response.data.values()), response.data
+
+
+def expect_refusal_or_nothing(response: GraphQLResponse, role: str) -> None:
+    """Someone else's thing: refused, or (where refusing would reveal it exists) simply not there."""
+    if response.codes == ["NOT_FOUND"]:
+        return
+    if response.errors:
+        expect_refusal(response, role)
+    else:
+        assert all(value is None for value in response.data.values()), response.data
 
 
 @pytest.mark.parametrize(
@@ -407,8 +506,8 @@ async def test_the_table_holds(world: World, row: Row, role: str) -> None:
         expect_refusal(await run(world, caller, "own"), role)
     else:
         assert rule == "own", f"unknown rule {rule!r}"
-        expect_refusal(await run(world, caller, "other"), role)
-        expect_success(await run(world, await world.caller(role), "own"))
+        expect_refusal_or_nothing(await run(world, caller, "other"), role)
+        expect_found(await run(world, await world.caller(role), "own"))
 
 
 def test_every_row_has_a_probe_and_every_probe_a_row() -> None:
