@@ -10,6 +10,7 @@ nullable parent).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
@@ -30,8 +31,31 @@ from router.planner.selection import Field, Selection
 
 Applies = Callable[[str | None, str], bool]
 _INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
-_Collected = tuple[str, str, tuple[Selection, ...]]
 _Composite = GraphQLObjectType | GraphQLInterfaceType
+_Path = tuple[Any, str | int] | None
+"""A response path as a linked list (parent, key): built for free, turned into a list only for errors."""
+
+_TYPENAME, _INTROSPECTION, _SCALAR, _NON_NULL_SCALAR, _OTHER = range(5)
+
+
+@dataclass(frozen=True, slots=True)
+class _Collected:
+    """One response key of an object: the field, its merged sub-selection, and how to complete it."""
+
+    key: str
+    name: str
+    selections: tuple[Selection, ...]
+    type: GraphQLOutputType | None
+    kind: int
+
+
+def _as_list(path: _Path) -> ResponsePath:
+    keys: list[str | int] = []
+    while path is not None:
+        path, key = path
+        keys.append(key)
+    keys.reverse()
+    return keys
 
 
 class _NullInNonNull(Exception):
@@ -57,7 +81,7 @@ class Shaper:
 
     def shape(self, root: GraphQLObjectType, selections: tuple[Selection, ...], data: Any) -> Any:
         try:
-            return self._object(root, data if isinstance(data, dict) else {}, selections, [])
+            return self._object(root, data if isinstance(data, dict) else {}, selections, None)
         except _NullInNonNull:
             return None
 
@@ -79,29 +103,41 @@ class Shaper:
                 return False
         return True
 
-    def _collect(self, runtime_type: str, selections: tuple[Selection, ...]) -> list[_Collected]:
-        """The response keys for objects of `runtime_type`, memoized per selection set.
+    def _collect(self, object_type: _Composite, selections: tuple[Selection, ...]) -> list[_Collected]:
+        """The response keys for objects of `object_type`, memoized per selection set.
 
         The memo keeps every merged sub-selection alive, so keying by `id()` stays sound for the request.
         """
-        memo_key = (runtime_type, id(selections))
+        memo_key = (object_type.name, id(selections))
         collected = self._collected.get(memo_key)
         if collected is None:
             grouped: dict[str, list[Field]] = {}
-            self._collect_into(runtime_type, selections, grouped)
-            collected = [
-                (
-                    key,
-                    fields[0].name,
-                    fields[0].selections
-                    if len(fields) == 1
-                    else tuple(child for field in fields for child in field.selections),
-                )
-                for key, fields in grouped.items()
-            ]
+            self._collect_into(object_type.name, selections, grouped)
+            collected = [self._describe(object_type, key, fields) for key, fields in grouped.items()]
             self._collected[memo_key] = collected
             self._keep_alive.append(selections)
         return collected
+
+    @staticmethod
+    def _describe(object_type: _Composite, key: str, fields: list[Field]) -> _Collected:
+        name = fields[0].name
+        selections = (
+            fields[0].selections
+            if len(fields) == 1
+            else tuple(child for field in fields for child in field.selections)
+        )
+        if name == "__typename":
+            return _Collected(key, name, selections, None, _TYPENAME)
+        if name in _INTROSPECTION_FIELDS:
+            return _Collected(key, name, selections, None, _INTROSPECTION)
+        type_ = object_type.fields[name].type
+        if isinstance(type_, GraphQLScalarType):
+            kind = _SCALAR
+        elif isinstance(type_, GraphQLNonNull) and isinstance(type_.of_type, GraphQLScalarType):
+            kind = _NON_NULL_SCALAR
+        else:
+            kind = _OTHER
+        return _Collected(key, name, selections, type_, kind)
 
     def _collect_into(
         self, runtime_type: str, selections: tuple[Selection, ...], into: dict[str, list[Field]]
@@ -119,20 +155,33 @@ class Shaper:
         object_type: _Composite,
         value: dict[str, Any],
         selections: tuple[Selection, ...],
-        path: ResponsePath,
+        path: _Path,
     ) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        for key, name, sub in self._collect(object_type.name, selections):
-            if name == "__typename":
-                result[key] = object_type.name
-                continue
-            if name in _INTROSPECTION_FIELDS and not path:
-                result[key] = value.get(key)
-                continue
-            definition = object_type.fields[name]
-            result[key] = self._value(
-                definition.type, value.get(key), sub, [*path, key], object_type.name, name
-            )
+        for field in self._collect(object_type, selections):
+            kind = field.kind
+            if kind == _SCALAR:
+                result[field.key] = value.get(field.key)
+            elif kind == _NON_NULL_SCALAR:
+                raw = value.get(field.key)
+                if raw is None:
+                    self._report_null((path, field.key), object_type.name, field.name)
+                    raise _NullInNonNull
+                result[field.key] = raw
+            elif kind == _TYPENAME:
+                result[field.key] = object_type.name
+            elif kind == _INTROSPECTION:
+                result[field.key] = value.get(field.key) if path is None else None
+            else:
+                assert field.type is not None
+                result[field.key] = self._value(
+                    field.type,
+                    value.get(field.key),
+                    field.selections,
+                    (path, field.key),
+                    object_type.name,
+                    field.name,
+                )
         return result
 
     def _value(
@@ -140,7 +189,7 @@ class Shaper:
         type_: GraphQLOutputType,
         value: Any,
         selections: tuple[Selection, ...],
-        path: ResponsePath,
+        path: _Path,
         parent: str,
         field: str,
     ) -> Any:
@@ -160,7 +209,7 @@ class Shaper:
         type_: GraphQLOutputType,
         value: Any,
         selections: tuple[Selection, ...],
-        path: ResponsePath,
+        path: _Path,
         parent: str,
         field: str,
     ) -> Any:
@@ -170,7 +219,7 @@ class Shaper:
             if not isinstance(value, list):
                 return None
             return [
-                self._value(type_.of_type, item, selections, [*path, index], parent, field)
+                self._value(type_.of_type, item, selections, (path, index), parent, field)
                 for index, item in enumerate(value)
             ]
         if isinstance(type_, GraphQLScalarType):
@@ -184,12 +233,12 @@ class Shaper:
             return None
         return self._object(object_type, value, selections, path)
 
-    def _enum_value(self, enum: GraphQLEnumType, value: Any, path: ResponsePath) -> Any:
+    def _enum_value(self, enum: GraphQLEnumType, value: Any, path: _Path) -> Any:
         """The value when the API schema has it; null with an error for values clients cannot see."""
         if isinstance(value, str) and value in enum.values:
             return value
         self.errors.append(
-            {"message": f"Enum '{enum.name}' cannot represent value: {value!r}", "path": list(path)}
+            {"message": f"Enum '{enum.name}' cannot represent value: {value!r}", "path": _as_list(path)}
         )
         return None
 
@@ -207,16 +256,17 @@ class Shaper:
             return runtime
         return None
 
-    def _report_null(self, path: ResponsePath, parent: str, field: str) -> None:
+    def _report_null(self, path: _Path, parent: str, field: str) -> None:
         """Add the spec's error for a null in a non-null position, unless an error already covers it."""
+        keys = _as_list(path)
         for error in self.errors:
             error_path = error.get("path")
             if (
                 not isinstance(error_path, list)
-                or error_path[: len(path)] == path
-                or path[: len(error_path)] == error_path
+                or error_path[: len(keys)] == keys
+                or keys[: len(error_path)] == error_path
             ):
                 return
         self.errors.append(
-            {"message": f"Cannot return null for non-nullable field {parent}.{field}.", "path": list(path)}
+            {"message": f"Cannot return null for non-nullable field {parent}.{field}.", "path": keys}
         )
