@@ -61,6 +61,31 @@ class _Selector:
         return result
 
 
+_ABSENT = object()
+_Flat = tuple[tuple[str, str, bool], ...]
+"""A selection of leaf fields only (most keys): (field name, response key, non-null) per field."""
+
+
+def _flat(selections: tuple[Selection, ...], typename: str, field_info: FieldInfo) -> _Flat | None:
+    flat: list[tuple[str, str, bool]] = []
+    for selection in selections:
+        if isinstance(selection, InlineFragment) or selection.selections:
+            return None
+        info = field_info(typename, selection.name)
+        flat.append((selection.name, selection.response_key, info is not None and info[1]))
+    return tuple(flat)
+
+
+def _select_flat(obj: dict[str, Any], flat: _Flat) -> dict[str, Any] | None:
+    value: dict[str, Any] = {}
+    for name, response_key, non_null in flat:
+        field_value = obj.get(response_key, _ABSENT)
+        if field_value is _ABSENT or (field_value is None and non_null):
+            return None
+        value[name] = field_value
+    return value
+
+
 def build_representations(
     objects: list[tuple[dict[str, Any], ResponsePath]],
     requires: tuple[Selection, ...],
@@ -71,9 +96,11 @@ def build_representations(
     """Distinct representations, in order of first appearance, for the objects the fetch applies to.
 
     Objects missing a required field, or holding null where the schema forbids it (a key that failed to
-    resolve), are left out: they cannot be represented, and their fields stay null.
+    resolve), are left out: they cannot be represented, and their fields stay null. Values are built in
+    selection order, so equal representations serialize to equal bytes without sorting keys.
     """
     selector = _Selector(applies, field_info)
+    flat_shapes: dict[tuple[int, str], _Flat | None] = {}
     distinct: dict[bytes, Representation] = {}
     for obj, path in objects:
         typename = obj.get("__typename")
@@ -82,13 +109,21 @@ def build_representations(
         for fragment in requires:
             if not isinstance(fragment, InlineFragment) or not applies(fragment.type_condition, typename):
                 continue
-            try:
-                value = selector.select(obj, typename, fragment.selections)
-            except _Missing:
+            shape_key = (id(fragment), typename)
+            if shape_key not in flat_shapes:
+                flat_shapes[shape_key] = _flat(fragment.selections, typename, field_info)
+            flat = flat_shapes[shape_key]
+            if flat is not None:
+                value = _select_flat(obj, flat)
+            else:
+                try:
+                    value = selector.select(obj, typename, fragment.selections)
+                except _Missing:
+                    value = None
+            if value is None:
                 break
             if fragment.type_condition in typename_rewrites:
                 value["__typename"] = fragment.type_condition
-            identity = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
-            distinct.setdefault(identity, Representation(value)).targets.append((obj, path))
+            distinct.setdefault(orjson.dumps(value), Representation(value)).targets.append((obj, path))
             break
     return list(distinct.values())
