@@ -20,6 +20,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from strawberry.schema import BaseSchema
 
+from gocart import demo
 from gocart.compose import SUPERGRAPH, CompositionError, SubgraphSource, accepted_hints, compose
 from gocart.processes import ProcessSpec, python_module, run_supervised, settings_env
 from gocart.servers import Service, run_services
@@ -135,14 +136,18 @@ def banner(stack: Stack, ports: Ports, added: SeedResult | None) -> str:
     router, orders = f"http://{host}:{ports.router}", f"http://{host}:{ports.orders}"
     admin_email, admin_password = stack.admin_credentials
     customer = users_seed.CUSTOMERS[0][0]
-    demo = f"{added.products} products and {added.customers} customers added" if added else "skipped"
+    demo_data = (
+        f"{added.products} products and {added.customers} customers added; demo orders placed"
+        if added
+        else "skipped"
+    )
     return "\n".join(
         [
             "",
             "Gocart is running. Press Ctrl-C to stop.",
             f"  PostgreSQL  {stack.describe_database()}",
             f"  Redis       {stack.describe_redis()}",
-            f"  Demo data   {demo}",
+            f"  Demo data   {demo_data}",
             "",
             f"  GraphQL (router)   {router}/graphql   <- start here; GraphiQL opens in a browser",
             f"  Users subgraph     {users}/graphql   (JWKS at {users}{JWKS_PATH})",
@@ -190,7 +195,17 @@ def cmd_dev(args: argparse.Namespace) -> int:
     specs.append(
         ProcessSpec("router", python_module("router"), settings_env(router), f"{config_url(router)}/health")
     )
-    return run_supervised(specs, cwd=ROOT, on_ready=lambda: print(banner(stack, ports, added), flush=True))
+
+    def on_ready() -> None:
+        if not args.no_seed:
+            router_url = f"{config_url(router)}/graphql"
+            try:
+                demo.place_demo_orders(router_url, password=stack.dev_password, admin=stack.admin_credentials)
+            except (OSError, RuntimeError) as error:
+                print(f"Demo orders were not placed: {error}", file=sys.stderr, flush=True)
+        print(banner(stack, ports, added), flush=True)
+
+    return run_supervised(specs, cwd=ROOT, on_ready=on_ready)
 
 
 def config_url(settings: SubgraphSettings | RouterSettings) -> str:
