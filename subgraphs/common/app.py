@@ -1,9 +1,9 @@
 """The app factory every subgraph's `create_app(settings)` calls.
 
 It owns the process-wide resources (engine, Redis, token verifier) through the app's lifespan, runs
-migrations on start-up when asked, and serves `/graphql`, `/health` (alive) and `/ready` (database and
-Redis reachable). A subgraph adds resources of its own (`lifespan`, entered after the shared ones and
-left before them) and routes (on the returned app).
+migrations on start-up when asked, and serves `/graphql`, `/health` (alive), `/ready` (database and
+Redis reachable) and `/metrics` (Prometheus). A subgraph adds resources of its own (`lifespan`, entered
+after the shared ones and left before them) and routes (on the returned app).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import structlog
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from redis.exceptions import RedisError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -25,6 +25,7 @@ from subgraphs.common.auth import Caller
 from subgraphs.common.context import AppResources, SubgraphContext, verifier_from_settings
 from subgraphs.common.db import create_engine, create_session_factory
 from subgraphs.common.logging import RequestContextMiddleware, request_id_from
+from subgraphs.common.metrics import MetricsMiddleware, SubgraphMetrics
 from subgraphs.common.migrations import MigrationSource, upgrade_async
 from subgraphs.common.redis import create_redis
 from subgraphs.common.settings import SubgraphSettings
@@ -78,6 +79,7 @@ def create_subgraph_app(
             verifier=verifier_from_settings(settings, redis),
         )
         app.state.resources = resources
+        metrics.count_sql(engine)
         try:
             async with lifespan(app, resources) if lifespan is not None else nullcontext():
                 log.info("subgraph.started", subgraph=name)
@@ -99,6 +101,9 @@ def create_subgraph_app(
             await context.db.close()
 
     app = FastAPI(title=f"Gocart {name} subgraph", lifespan=shared_lifespan, docs_url=None, redoc_url=None)
+    metrics = SubgraphMetrics()
+    app.state.metrics = metrics
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(
         GraphQLRouter(schema, path="/graphql", context_getter=get_context, graphql_ide="graphiql")
@@ -107,6 +112,11 @@ def create_subgraph_app(
     @app.get("/health", include_in_schema=False)
     async def health() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get("/metrics", include_in_schema=False)
+    async def prometheus_metrics() -> Response:
+        body, media_type = metrics.exposition()
+        return Response(body, media_type=media_type)
 
     @app.get("/ready", include_in_schema=False)
     async def ready(request: Request) -> JSONResponse:

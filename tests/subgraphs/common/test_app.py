@@ -58,3 +58,13 @@ async def test_ready_is_503_when_redis_is_unreachable(app_without_redis: httpx.A
 async def test_queries_still_work_without_redis(app_without_redis: httpx.AsyncClient) -> None:
     response = await app_without_redis.post("/graphql", json={"query": "{ categories { slug } }"})
     assert response.json() == {"data": {"categories": []}}
+
+
+async def test_metrics_count_requests_and_sql_statements(http: httpx.AsyncClient) -> None:
+    await http.post("/graphql", json={"query": '{ productBySku(sku: "X") { id } }'})
+
+    metrics = (await http.get("/metrics")).text
+
+    assert 'gocart_http_requests_total{method="POST",status="200"}' in metrics
+    sql = next(line for line in metrics.splitlines() if line.startswith("gocart_sql_statements_total"))
+    assert float(sql.split()[-1]) >= 1
