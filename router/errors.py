@@ -6,7 +6,7 @@ RouterError
  |    +-- ParseFailed         GRAPHQL_PARSE_FAILED
  |    +-- ValidationFailed    GRAPHQL_VALIDATION_FAILED
  |    +-- BadRequest          BAD_REQUEST (no query, unknown operation name, bad variables JSON)
- |    +-- BadUserInput        BAD_USER_INPUT (variables that do not fit their declared types)
+ |    +-- InvalidVariables    VALIDATION_INVALID_TYPE_VARIABLE (variables that do not fit their types)
  |    +-- LimitExceeded       MAX_DEPTH_LIMIT, MAX_ALIASES_LIMIT, MAX_ROOT_FIELDS_LIMIT (router/limits.py)
  |    +-- QueryPlanningFailed QUERY_PLANNING_FAILED (HTTP 500: the router could not plan a valid query)
  +-- PlanningError        the planner found no way to resolve a selection (a supergraph/planner gap)
@@ -63,8 +63,10 @@ class BadRequest(RequestError):
     code = "BAD_REQUEST"
 
 
-class BadUserInput(RequestError):
-    code = "BAD_USER_INPUT"
+class InvalidVariables(RequestError):
+    """Variables that do not fit their declared types (Apollo Router's code for it)."""
+
+    code = "VALIDATION_INVALID_TYPE_VARIABLE"
 
 
 class QueryPlanningFailed(RequestError):

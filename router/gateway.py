@@ -15,7 +15,7 @@ from graphql.execution.values import get_variable_values
 
 from router.errors import (
     BadRequest,
-    BadUserInput,
+    InvalidVariables,
     ParseFailed,
     PlanningError,
     QueryPlanningFailed,
@@ -105,7 +105,7 @@ class Gateway:
             self.supergraph.api_schema, prepared.plan.operation.variable_definitions, dict(variables or {})
         )
         if isinstance(coerced, list):
-            raise BadUserInput(
+            raise InvalidVariables(
                 [error.message for error in coerced], locations=[_locations(e) for e in coerced]
             )
         return coerced.coerced

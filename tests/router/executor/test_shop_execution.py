@@ -190,7 +190,7 @@ async def test_validation_error_answers_graphql_validation_failed(shop_gateway: 
 async def test_missing_required_variable_is_a_client_error(shop_gateway: Gateway) -> None:
     result = await run(shop_gateway, "query ($upc: String!) { product(upc: $upc) { name } }", {})
     assert "data" not in result
-    assert result["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT"}
+    assert result["errors"][0]["extensions"] == {"code": "VALIDATION_INVALID_TYPE_VARIABLE"}
 
 
 async def test_client_alias_named_like_a_key_does_not_break_entity_fetches(shop_gateway: Gateway) -> None:
