@@ -29,10 +29,6 @@ class FetchNode:
     renames: tuple[KeyRename, ...] = ()
     operation_name: str | None = None
 
-    @property
-    def is_entity_fetch(self) -> bool:
-        return bool(self.requires)
-
 
 @dataclass(frozen=True, slots=True)
 class FlattenNode:

@@ -136,9 +136,6 @@ class Supergraph:
     def field(self, type_name: str, field_name: str) -> FieldDef | None:
         return self.types[type_name].fields.get(field_name)
 
-    def graph_by_enum(self, enum_value: str) -> Graph:
-        return next(graph for graph in self.graphs.values() if graph.enum_value == enum_value)
-
     def root_type(self, operation: str) -> str | None:
         return {
             "query": self.query_type,
