@@ -10,7 +10,9 @@ from typing import Any
 import uvicorn
 
 from router.config import RouterSettings
+from router.errors import RouterError
 from router.server.app import create_app
+from router.supergraph import parse_supergraph
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -29,8 +31,17 @@ def settings_from(args: argparse.Namespace) -> RouterSettings:
     return RouterSettings(**overrides)
 
 
+def check_supergraph(path: Path) -> None:
+    """Fail before serving when the supergraph cannot be read or understood, with a one-line reason."""
+    try:
+        parse_supergraph(path.read_text(encoding="utf-8"))
+    except (OSError, RouterError) as error:
+        raise SystemExit(f"gocart-router: cannot use supergraph {path}: {error}") from error
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     settings = settings_from(parse_args(argv))
+    check_supergraph(settings.supergraph)
     uvicorn.run(
         create_app(settings),
         host=settings.host,

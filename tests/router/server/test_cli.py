@@ -44,3 +44,12 @@ def test_process_serves_health_and_exits_on_sigterm(supergraph_file: Path) -> No
     finally:
         if process.poll() is None:
             process.kill()
+
+
+def test_unusable_supergraph_stops_before_serving(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.graphql"
+    broken.write_text("type Query {", encoding="utf-8")
+    command = [sys.executable, "-m", "router", "--supergraph", str(broken), "--port", str(free_port())]
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)  # noqa: S603
+    assert finished.returncode != 0
+    assert "cannot use supergraph" in finished.stderr
