@@ -75,12 +75,15 @@ class Supervisor:
 
     def start(self) -> None:
         for spec in self._specs:
-            env = {**os.environ, **spec.env}
-            self._running[spec.name] = subprocess.Popen(spec.argv, cwd=self._cwd, env=env)  # noqa: S603
+            self._spawn(spec)
 
-    def wait_until_ready(self) -> None:
+    def _spawn(self, spec: ProcessSpec) -> None:
+        env = {**os.environ, **spec.env}
+        self._running[spec.name] = subprocess.Popen(spec.argv, cwd=self._cwd, env=env)  # noqa: S603
+
+    def wait_until_ready(self, names: Sequence[str] | None = None) -> None:
         deadline = time.monotonic() + READY_TIMEOUT_SECONDS
-        pending = {spec.name: spec.health_url for spec in self._specs}
+        pending = {spec.name: spec.health_url for spec in self._specs if names is None or spec.name in names}
         while pending:
             for name, url in list(pending.items()):
                 if self._running[name].poll() is not None:
@@ -106,6 +109,21 @@ class Supervisor:
                     return 1
             time.sleep(0.3)
         return 0
+
+    def stop_service(self, name: str) -> None:
+        """Stop one service (its neighbours keep running): an outage, for tests and drills."""
+        process = self._running[name]
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def restart_service(self, name: str) -> None:
+        """Start a stopped service again and wait until it answers."""
+        self._spawn(next(spec for spec in self._specs if spec.name == name))
+        self.wait_until_ready([name])
 
     def stop(self, *_: object) -> None:
         self._stopping = True

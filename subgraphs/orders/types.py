@@ -33,7 +33,10 @@ class Product:
 
 @strawberry.type(description="One line of an order, as it was bought.")
 class OrderItem:
-    product: Product
+    product: Product | None = strawberry.field(
+        description="The product as it is now; null (with an error) when the catalogue cannot answer, "
+        "while productName and unitPrice keep what was bought."
+    )
     product_name: str = strawberry.field(description="The product's name when the order was placed.")
     quantity: int
     unit_price: Decimal = strawberry.field(description="The unit price when the order was placed.")
