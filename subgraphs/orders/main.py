@@ -84,4 +84,3 @@ def create_app(settings: OrdersSettings) -> FastAPI:
         migrations=MIGRATIONS,
         lifespan=orders_resources,
     )
-
