@@ -5,6 +5,7 @@ from __future__ import annotations
 from graphql import DocumentNode
 
 from router.planner.build import PlanBuilder
+from router.planner.fold import fold_into_later_fetches
 from router.planner.operation import normalize_operation
 from router.planner.plan import PlanNode, QueryPlan, sequence
 from router.planner.resolution import Resolution
@@ -29,14 +30,13 @@ class QueryPlanner:
         operation = normalize_operation(document, operation_name, self._root_types)
         builder = PlanBuilder(self._resolution, operation)
         builder.build()
+        all_groups = fold_into_later_fetches(builder.groups)
         if operation.kind == "mutation":
             steps: list[PlanNode] = []
             for index, root in enumerate(builder.root_groups):
-                groups = [group for group in builder.groups if builder.root_of[group.id] == index]
+                groups = [group for group in all_groups if builder.root_of[group.id] == index]
                 step = schedule(groups, [root], operation, self._resolution)
                 if step is not None:
                     steps.append(step)
             return QueryPlan(operation, sequence(steps))
-        return QueryPlan(
-            operation, schedule(builder.groups, builder.root_groups, operation, self._resolution)
-        )
+        return QueryPlan(operation, schedule(all_groups, builder.root_groups, operation, self._resolution))

@@ -269,40 +269,23 @@ def test_requires_and_extension_fields_after_a_jump() -> None:
                 }
               },
             },
-            Parallel {
-              Flatten(path: "me.reviews.@.product") {
-                Fetch(service: "products") {
-                  {
-                    ... on Product {
-                      __typename
-                      upc
-                    }
-                  } =>
-                  {
-                    ... on Product {
-                      name
-                      price {
-                        amount
-                      }
-                      weight
-                    }
+            Flatten(path: "me.reviews.@.product") {
+              Fetch(service: "products") {
+                {
+                  ... on Product {
+                    __typename
+                    upc
                   }
-                },
-              },
-              Flatten(path: "me.reviews.@.product") {
-                Fetch(service: "inventory") {
-                  {
-                    ... on Product {
-                      __typename
-                      upc
+                } =>
+                {
+                  ... on Product {
+                    name
+                    price {
+                      amount
                     }
-                  } =>
-                  {
-                    ... on Product {
-                      inStock
-                    }
+                    weight
                   }
-                },
+                }
               },
             },
             Flatten(path: "me.reviews.@.product") {
@@ -320,6 +303,7 @@ def test_requires_and_extension_fields_after_a_jump() -> None:
                 {
                   ... on Product {
                     shippingEstimate
+                    inStock
                   }
                 }
               },

@@ -100,36 +100,19 @@ def test_requires_and_override_together() -> None:
                 }
               }
             },
-            Parallel {
-              Flatten(path: "feed.@") {
-                Fetch(service: "b") {
-                  {
-                    ... on Post {
-                      __typename
-                      id
-                    }
-                  } =>
-                  {
-                    ... on Post {
-                      title
-                    }
+            Flatten(path: "feed.@") {
+              Fetch(service: "c") {
+                {
+                  ... on Post {
+                    __typename
+                    id
                   }
-                },
-              },
-              Flatten(path: "feed.@") {
-                Fetch(service: "c") {
-                  {
-                    ... on Post {
-                      __typename
-                      id
-                    }
-                  } =>
-                  {
-                    ... on Post {
-                      words
-                    }
+                } =>
+                {
+                  ... on Post {
+                    words
                   }
-                },
+                }
               },
             },
             Flatten(path: "feed.@") {
@@ -144,6 +127,7 @@ def test_requires_and_override_together() -> None:
                 {
                   ... on Post {
                     readingTime
+                    title
                   }
                 }
               },
