@@ -1884,6 +1884,77 @@ def test_input_object_and_enum_variables_are_passed_through() -> None:
         }""")
 
 
+def test_plain_field_rides_along_with_a_later_fetch_to_the_same_subgraph() -> None:
+    query = "{ me { reviews { product { inStock shippingEstimate } } } }"
+    assert plan_text(SHOP, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "accounts") {
+              {
+                me {
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "me") {
+              Fetch(service: "reviews") {
+                {
+                  ... on User {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on User {
+                    reviews {
+                      product {
+                        __typename
+                        upc
+                      }
+                    }
+                  }
+                }
+              },
+            },
+            Flatten(path: "me.reviews.@.product") {
+              Fetch(service: "products") {
+                {
+                  ... on Product {
+                    __typename
+                    upc
+                  }
+                } =>
+                {
+                  ... on Product {
+                    price
+                    weight
+                  }
+                }
+              },
+            },
+            Flatten(path: "me.reviews.@.product") {
+              Fetch(service: "inventory") {
+                {
+                  ... on Product {
+                    __typename
+                    upc
+                    price
+                    weight
+                  }
+                } =>
+                {
+                  ... on Product {
+                    shippingEstimate
+                    inStock
+                  }
+                }
+              },
+            },
+          },
+        }""")
+
+
 def test_deep_cycle_back_to_the_first_subgraph() -> None:
     query = "{ topReviews { product { reviews { author { name } } } } }"
     assert plan_text(SHOP, query) == dedent("""\
