@@ -122,12 +122,11 @@ def test_dev_serves_every_service_through_the_router_and_stops_on_sigint(dev_sta
 
     assert f"http://127.0.0.1:{dev_stack.ports['router']}/graphql" in dev_stack.output
     assert "admin@gocart.local / " in dev_stack.output
-    assert through_router["data"] == {
-        "categories": [
-            {"slug": slug} for slug in ("books", "clothing", "electronics", "home-kitchen", "sports-outdoors")
-        ],
-        "me": None,
-    }
+    data = through_router["data"]
+    assert isinstance(data, dict)
+    seeded = {"books", "clothing", "electronics", "home-kitchen", "sports-outdoors"}
+    assert seeded <= {category["slug"] for category in data["categories"]}
+    assert data["me"] is None
     assert users_ready == {"status": "ready", "database": "ok", "redis": "ok"}
     assert code == 0
     assert all(port_is_free("127.0.0.1", port) for port in dev_stack.ports.values())
