@@ -1,0 +1,322 @@
+"""Load benchmark of the federated stack: Gocart's router against Apollo's Node gateway, on the same
+subgraphs, supergraph and queries, in one go.
+
+It starts the three real subgraphs (each its own process), a recording stub in front of each, our
+router and Apollo's gateway (`@apollo/gateway` + `@apollo/server`, pinned in bench/gateway/, on the
+machine's Node.js). Then, for each query:
+  1. through the stubs in record mode, it notes which subgraph requests our router makes (and lets the
+     stubs record Apollo's too);
+  2. real subgraphs: requests per second, p50 and p99 through each router, and their ratio;
+  3. each subgraph request our router makes, sent directly to its subgraph, and the subgraphs' own
+     limit for the query: 1 / sum of 1/rps over those chained fetches;
+  4. stubs replaying the recorded answers and doing nothing else, so each router's own cost shows.
+The load generator is a closed loop (a fixed number of connections, each sending its next request when
+the last is answered) after a warm-up, with a unique Authorization header on every request so nobody
+can deduplicate. Figures are printed, never asserted.
+
+    python bench/federation.py [--seconds 10] [--warmup 3] [--connections 16]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import count
+from pathlib import Path
+
+import aiohttp
+import orjson
+
+from gocart import demo
+from gocart.cli import config_url, migrate, seed
+from gocart.compose import SUPERGRAPH
+from gocart.processes import ProcessSpec, Supervisor, python_module, settings_env
+from gocart.servers import free_port
+from gocart.settings import StackSettings
+from gocart.stack import Ports, Stack
+from subgraphs.common.auth import Role
+
+ROOT = Path(__file__).resolve().parent.parent
+GATEWAY_DIR = ROOT / "bench" / "gateway"
+HOST = "127.0.0.1"
+SUBGRAPHS = ("users", "products", "orders")
+
+QUERIES = {
+    "catalogue page (1 subgraph)": """
+        query { products(first: 20, sort: PRICE_ASC) {
+          edges { node { id name price currency stock { available } category { name } } } } }
+    """,
+    "orders with customers and products (3 subgraphs)": """
+        query { orders(first: 5) { edges { node { number status total
+          customer { firstName lastName } items { quantity product { name price } } } } } }
+    """,
+}
+
+
+@dataclass(frozen=True)
+class Result:
+    rps: float
+    p50: float
+    p99: float
+
+    def __str__(self) -> str:
+        return f"{self.rps:8.0f} req/s   p50 {self.p50:7.2f} ms   p99 {self.p99:7.2f} ms"
+
+
+class Tokens:
+    """Pre-minted admin tokens, so every request carries its own Authorization header."""
+
+    def __init__(self, stack: Stack, how_many: int) -> None:
+        self._tokens = [stack.dev_token(Role.ADMIN, "bench-admin", hours=2) for _ in range(how_many)]
+        self._next = count()
+
+    def header(self) -> str:
+        return f"Bearer {self._tokens[next(self._next) % len(self._tokens)]}"
+
+
+async def closed_loop(url: str, body: bytes, tokens: Tokens, *, connections: int, seconds: float) -> Result:
+    latencies: list[float] = []
+    deadline = time.perf_counter() + seconds
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=connections)) as session:
+
+        async def worker() -> None:
+            while time.perf_counter() < deadline:
+                headers = {"content-type": "application/json", "authorization": tokens.header()}
+                started = time.perf_counter()
+                async with session.post(url, data=body, headers=headers) as response:
+                    payload = orjson.loads(await response.read())
+                    if response.status != 200 or payload.get("errors"):
+                        raise RuntimeError(f"{url}: {response.status} {payload}")
+                latencies.append((time.perf_counter() - started) * 1000)
+
+        await asyncio.gather(*(worker() for _ in range(connections)))
+    quantiles = statistics.quantiles(latencies, n=100)
+    return Result(len(latencies) / seconds, quantiles[49], quantiles[98])
+
+
+def post(url: str, body: bytes = b"", authorization: str | None = None) -> bytes:
+    headers = {
+        "content-type": "application/json",
+        **({"authorization": authorization} if authorization else {}),
+    }
+    request = urllib.request.Request(url, data=body, headers=headers)  # noqa: S310
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310  (our own localhost services)
+        answer: bytes = response.read()
+    return answer
+
+
+def supergraph_pointing_at(urls: dict[str, str], path: Path) -> Path:
+    """The composed supergraph with each subgraph's URL replaced (both routers read the same file)."""
+    sdl = SUPERGRAPH.read_text()
+    for name, url in urls.items():
+        sdl = re.sub(rf'(@join__graph\(name: "{name}", url: ")[^"]*(")', rf"\g<1>{url}\g<2>", sdl)
+    path.write_text(sdl)
+    return path
+
+
+class PortPicker:
+    """Free localhost ports, none handed out twice."""
+
+    def __init__(self) -> None:
+        self.taken: list[int] = []
+
+    def next(self) -> int:
+        self.taken.append(free_port(HOST, 4500 + 10 * len(self.taken), taken=self.taken))
+        return self.taken[-1]
+
+
+def start(specs: list[ProcessSpec]) -> Supervisor:
+    supervisor = Supervisor(specs, cwd=ROOT)
+    supervisor.start()
+    try:
+        supervisor.wait_until_ready()
+    except RuntimeError:
+        supervisor.stop()
+        raise
+    return supervisor
+
+
+def routers(supergraph: Path, ports: PortPicker) -> tuple[Supervisor, dict[str, str]]:
+    """Our router and Apollo's gateway, both on `supergraph`."""
+    ours, apollo = ports.next(), ports.next()
+    node = shutil.which("node") or "node"
+    supervisor = start(
+        [
+            ProcessSpec(
+                "router",
+                python_module("router"),
+                {"GOCART_ROUTER_SUPERGRAPH": str(supergraph), "GOCART_ROUTER_PORT": str(ours)},
+                f"http://{HOST}:{ours}/health",
+            ),
+            ProcessSpec(
+                "apollo-gateway",
+                [node, str(GATEWAY_DIR / "gateway.mjs"), str(supergraph), str(apollo)],
+                {},
+                f"http://{HOST}:{apollo}/?query=%7B__typename%7D",
+            ),
+        ]
+    )
+    return supervisor, {"router": f"http://{HOST}:{ours}/graphql", "apollo": f"http://{HOST}:{apollo}/"}
+
+
+def install_gateway() -> None:
+    if (GATEWAY_DIR / "node_modules" / "@apollo" / "gateway").is_dir():
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        sys.exit("The benchmark needs Node.js and npm for Apollo's gateway.")
+    subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=GATEWAY_DIR, check=True)
+
+
+def body_of(query: str) -> bytes:
+    return orjson.dumps({"query": query})
+
+
+class Run:
+    def __init__(self, args: argparse.Namespace, tokens: Tokens) -> None:
+        self.args = args
+        self.tokens = tokens
+
+    def measure(self, url: str, body: bytes) -> Result:
+        loop = self.args.connections
+        asyncio.run(closed_loop(url, body, self.tokens, connections=loop, seconds=self.args.warmup))
+        return asyncio.run(closed_loop(url, body, self.tokens, connections=loop, seconds=self.args.seconds))
+
+
+def record_fetches(
+    stub_ports: dict[str, int], urls: dict[str, str], tokens: Tokens
+) -> dict[str, list[tuple[str, bytes]]]:
+    """For each query, the subgraph requests our router makes; the stubs also record Apollo's."""
+    fetches: dict[str, list[tuple[str, bytes]]] = {}
+    for query in QUERIES:
+        for port in stub_ports.values():
+            post(f"http://{HOST}:{port}/__mark")
+        for _ in range(2):
+            post(urls["router"], body_of(QUERIES[query]), tokens.header())
+        fetches[query] = [
+            (name, body.encode())
+            for name, port in stub_ports.items()
+            for body in orjson.loads(
+                urllib.request.urlopen(f"http://{HOST}:{port}/__recent", timeout=10).read()
+            )
+        ]
+        for _ in range(2):
+            post(urls["apollo"], body_of(QUERIES[query]), tokens.header())
+    return fetches
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args(argv)
+    install_gateway()
+
+    stack = Stack(StackSettings(log_level="WARNING"))
+    migrate(stack)
+    asyncio.run(seed(stack))
+    run = Run(args, Tokens(stack, 50_000))
+    workdir = ROOT / ".gocart" / "bench"
+    workdir.mkdir(parents=True, exist_ok=True)
+
+    ports = PortPicker()
+    stack_ports = Ports(users=ports.next(), products=ports.next(), orders=ports.next(), router=ports.next())
+    configs = {
+        "users": stack.users_settings(stack_ports),
+        "products": stack.products_settings(stack_ports),
+        "orders": stack.orders_settings(stack_ports),
+    }
+    real = {name: f"{config_url(config)}/graphql" for name, config in configs.items()}
+    stub_ports = {name: ports.next() for name in SUBGRAPHS}
+    stubs = {name: f"http://{HOST}:{port}/graphql" for name, port in stub_ports.items()}
+    subgraph_specs = [
+        ProcessSpec(
+            name,
+            python_module("gocart.cli", "serve", name),
+            settings_env(config),
+            f"{real[name][:-8]}/health",
+        )
+        for name, config in configs.items()
+    ]
+    stub_specs = [
+        ProcessSpec(
+            f"stub-{name}",
+            [
+                sys.executable,
+                str(ROOT / "bench" / "stub_subgraph.py"),
+                "--port",
+                str(port),
+                "--upstream",
+                real[name],
+            ],
+            {},
+            f"http://{HOST}:{port}/health",
+        )
+        for name, port in stub_ports.items()
+    ]
+    real_supergraph = supergraph_pointing_at(real, workdir / "supergraph-real.graphql")
+    stub_supergraph = supergraph_pointing_at(stubs, workdir / "supergraph-stubs.graphql")
+
+    services = start(subgraph_specs + stub_specs)
+    try:
+        front, urls = routers(real_supergraph, ports)
+        try:
+            demo.place_demo_orders(urls["router"], password=stack.dev_password, admin=stack.admin_credentials)
+            real_results = {
+                q: {name: run.measure(url, body_of(QUERIES[q])) for name, url in urls.items()}
+                for q in QUERIES
+            }
+        finally:
+            front.stop()
+
+        front, urls = routers(stub_supergraph, ports)
+        try:
+            fetches = record_fetches(stub_ports, urls, run.tokens)
+            for port in stub_ports.values():
+                post(f"http://{HOST}:{port}/__mode", b"replay")
+            stub_results = {
+                q: {name: run.measure(url, body_of(QUERIES[q])) for name, url in urls.items()}
+                for q in QUERIES
+            }
+        finally:
+            front.stop()
+        direct = {q: [(name, run.measure(real[name], body)) for name, body in fetches[q]] for q in QUERIES}
+    finally:
+        services.stop()
+
+    load = (
+        f"closed loop, {args.connections} connections, {args.seconds:.0f} s after {args.warmup:.0f} s warm-up"
+    )
+    print(f"\nGocart router vs Apollo gateway: {load}, a unique Authorization header per request\n")
+    for query in QUERIES:
+        print(f"== {query}")
+        ours, apollo = real_results[query]["router"], real_results[query]["apollo"]
+        print(f"  real subgraphs  Gocart router    {ours}")
+        print(f"                  Apollo gateway   {apollo}")
+        print(f"                  router / Apollo gateway = {ours.rps / apollo.rps:.2f}x")
+        for name, result in direct[query]:
+            print(f"  direct fetch    {name:<16} {result}")
+        limit = 1 / sum(1 / result.rps for _, result in direct[query])
+        print(
+            f"                  subgraphs' limit {limit:8.0f} req/s; router / limit = {ours.rps / limit:.2f}x"
+        )
+        ours, apollo = stub_results[query]["router"], stub_results[query]["apollo"]
+        print(f"  stub subgraphs  Gocart router    {ours}")
+        print(f"                  Apollo gateway   {apollo}")
+        print(f"                  router / Apollo gateway = {ours.rps / apollo.rps:.2f}x\n")
+
+
+if __name__ == "__main__":
+    main()
