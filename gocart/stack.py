@@ -139,7 +139,13 @@ class Stack:
 
     def router_settings(self, ports: Ports, subgraph_urls: dict[str, str]) -> RouterSettings:
         return RouterSettings(
-            supergraph=SUPERGRAPH, host=self.settings.host, port=ports.router, subgraph_urls=subgraph_urls
+            supergraph=SUPERGRAPH,
+            host=self.settings.host,
+            port=ports.router,
+            subgraph_urls=subgraph_urls,
+            jwt_jwks_url=self._jwks_url(ports),
+            jwt_issuer=self.settings.jwt_issuer,
+            jwt_audience=self.settings.jwt_audience,
         )
 
     def describe_database(self) -> str:

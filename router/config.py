@@ -28,6 +28,12 @@ class RouterSettings(BaseSettings):
         default=False, description="Answer `x-gocart-query-plan: true` requests with the plan in a header."
     )
     graceful_shutdown_seconds: float = Field(default=3.0, ge=0)
+    jwt_jwks_url: str | None = Field(
+        default=None,
+        description="The users subgraph's JWKS: when set, requests with a bad access token are refused here.",
+    )
+    jwt_issuer: str = "gocart-users"
+    jwt_audience: str = "gocart"
     max_depth: int | None = Field(default=None, ge=1, description="Deepest field nesting accepted.")
     max_aliases: int | None = Field(default=None, ge=0, description="Most aliases accepted in one operation.")
     max_root_fields: int | None = Field(default=None, ge=1, description="Most root fields accepted.")

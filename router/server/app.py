@@ -9,6 +9,7 @@ import aiohttp
 from starlette.applications import Starlette
 from starlette.routing import Route
 
+from router.auth import TokenGate
 from router.config import RouterSettings
 from router.executor import HttpFetcher
 from router.gateway import Gateway
@@ -32,6 +33,13 @@ def create_app(settings: RouterSettings) -> Starlette:
         connector = aiohttp.TCPConnector(limit=settings.max_connections)
         async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
             limits = OperationLimits(settings.max_depth, settings.max_aliases, settings.max_root_fields)
+            if settings.jwt_jwks_url is not None:
+                app.state.token_gate = TokenGate(
+                    session,
+                    jwks_url=settings.jwt_jwks_url,
+                    issuer=settings.jwt_issuer,
+                    audience=settings.jwt_audience,
+                )
             app.state.gateway = Gateway(
                 supergraph,
                 HttpFetcher(session),
@@ -51,4 +59,5 @@ def create_app(settings: RouterSettings) -> Starlette:
     )
     app.state.settings = settings
     app.state.gateway = None
+    app.state.token_gate = None
     return app

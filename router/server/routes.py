@@ -9,6 +9,7 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from router.auth import TokenGate
 from router.config import RouterSettings
 from router.errors import BadRequest, RequestError
 from router.gateway import Gateway, GraphQLRequest
@@ -88,6 +89,10 @@ async def graphql(request: Request) -> Response:
             media_type,
             headers={"allow": "POST"},
         )
+    token_gate: TokenGate | None = request.app.state.token_gate
+    if token_gate is not None and (reason := await token_gate.refusal(request.headers.get("authorization"))):
+        unauthenticated = {"message": reason, "extensions": {"code": "UNAUTHENTICATED"}}
+        return _json({"errors": [unauthenticated]}, 401, media_type, headers={"www-authenticate": "Bearer"})
     forwarded = {
         name: value for name in settings.forward_headers if (value := request.headers.get(name)) is not None
     }

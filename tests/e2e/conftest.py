@@ -89,6 +89,9 @@ def stack(
         host=HOST,
         port=ports["router"],
         subgraph_urls={name: f"{url}/graphql" for name, url in urls.items()},
+        jwt_jwks_url=jwks_url,
+        jwt_issuer=ISSUER,
+        jwt_audience=AUDIENCE,
     )
     urls["router"] = _base_url(router)
     specs = [

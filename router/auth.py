@@ -1,0 +1,99 @@
+"""Access tokens checked at the edge: a request whose token is forged, expired or foreign is refused
+(401, UNAUTHENTICATED) before any subgraph is called. Tokens are verified against the users subgraph's
+JWKS, fetched over HTTP and cached; the algorithm comes from the trusted key, never from the token.
+
+The router does not know roles or revocations: subgraphs check both on every request. A request with
+no token passes, as an anonymous caller. The router talks to the users subgraph only over HTTP (it
+imports no subgraph code), so this small verifier is its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import aiohttp
+import jwt
+
+ALLOWED_ALGORITHMS = frozenset({"EdDSA", "RS256"})
+
+logger = logging.getLogger(__name__)
+
+
+class TokenGate:
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        *,
+        jwks_url: str,
+        issuer: str,
+        audience: str,
+        ttl_seconds: float = 300,
+        min_refresh_seconds: float = 10,
+    ) -> None:
+        self._session = session
+        self._url = jwks_url
+        self._issuer = issuer
+        self._audience = audience
+        self._ttl = ttl_seconds
+        self._min_refresh = min_refresh_seconds
+        self._keys: dict[str, jwt.PyJWK] = {}
+        self._fetched_at = float("-inf")
+        self._attempted_at = float("-inf")
+
+    async def refusal(self, authorization: str | None) -> str | None:
+        """Why the request's credential is refused, or None when there is none or it is good."""
+        if not authorization:
+            return None
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return "The Authorization header must be 'Bearer <token>'."
+        try:
+            header = jwt.get_unverified_header(token.strip())
+        except jwt.PyJWTError:
+            return "The access token is malformed."
+        key = await self._key(str(header.get("kid", "")))
+        if key is None or header.get("alg") != key.algorithm_name:
+            return "The access token is not signed by a trusted key."
+        try:
+            jwt.decode(
+                token.strip(),
+                key.key,
+                algorithms=[key.algorithm_name],
+                issuer=self._issuer,
+                audience=self._audience,
+                leeway=30,
+                options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+            )
+        except jwt.ExpiredSignatureError:
+            return "The access token has expired."
+        except jwt.PyJWTError:
+            return "The access token is invalid."
+        return None
+
+    async def _key(self, kid: str) -> jwt.PyJWK | None:
+        now = time.monotonic()
+        stale = now - self._fetched_at > self._ttl
+        pause = self._min_refresh if self._keys else 1.0
+        if (stale or kid not in self._keys) and now - self._attempted_at > pause:
+            await self._refresh()
+        return self._keys.get(kid)
+
+    async def _refresh(self) -> None:
+        self._attempted_at = time.monotonic()
+        try:
+            async with self._session.get(self._url, timeout=aiohttp.ClientTimeout(total=3)) as response:
+                response.raise_for_status()
+                document = await response.json(content_type=None)
+        except (aiohttp.ClientError, TimeoutError, ValueError) as error:
+            logger.warning("could not fetch the JWKS at %s: %s", self._url, error)
+            return
+        keys: dict[str, jwt.PyJWK] = {}
+        for entry in document.get("keys", []):
+            try:
+                key = jwt.PyJWK.from_dict(dict(entry))
+            except jwt.PyJWTError:
+                continue
+            if key.key_id is not None and key.algorithm_name in ALLOWED_ALGORITHMS:
+                keys[key.key_id] = key
+        self._keys, self._fetched_at = keys, self._attempted_at
