@@ -37,9 +37,9 @@ import aiohttp
 import orjson
 
 from gocart import demo
-from gocart.cli import config_url, migrate, seed
+from gocart.cli import migrate, seed
 from gocart.compose import SUPERGRAPH
-from gocart.processes import ProcessSpec, Supervisor, python_module, settings_env
+from gocart.processes import ProcessSpec, Supervisor, base_url, python_module, subgraph_process
 from gocart.servers import free_port
 from gocart.settings import StackSettings
 from gocart.stack import Ports, Stack
@@ -238,18 +238,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         "products": stack.products_settings(stack_ports),
         "orders": stack.orders_settings(stack_ports),
     }
-    real = {name: f"{config_url(config)}/graphql" for name, config in configs.items()}
+    real = {name: f"{base_url(config)}/graphql" for name, config in configs.items()}
     stub_ports = {name: ports.next() for name in SUBGRAPHS}
     stubs = {name: f"http://{HOST}:{port}/graphql" for name, port in stub_ports.items()}
-    subgraph_specs = [
-        ProcessSpec(
-            name,
-            python_module("gocart.cli", "serve", name),
-            settings_env(config),
-            f"{real[name][:-8]}/health",
-        )
-        for name, config in configs.items()
-    ]
+    subgraph_specs = [subgraph_process(name, config) for name, config in configs.items()]
     stub_specs = [
         ProcessSpec(
             f"stub-{name}",

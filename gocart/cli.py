@@ -22,11 +22,10 @@ from strawberry.schema import BaseSchema
 
 from gocart import demo
 from gocart.compose import SUPERGRAPH, CompositionError, SubgraphSource, accepted_hints, compose
-from gocart.processes import ProcessSpec, python_module, run_supervised, settings_env
+from gocart.processes import base_url, router_process, run_supervised, subgraph_process
 from gocart.servers import Service, run_services
 from gocart.settings import StackSettings
 from gocart.stack import DEV_TOKEN_HOURS, Ports, Stack
-from router.config import RouterSettings
 from subgraphs.common.auth import Role
 from subgraphs.common.db import create_engine
 from subgraphs.common.logging import configure_logging
@@ -180,25 +179,15 @@ def cmd_dev(args: argparse.Namespace) -> int:
         "products": stack.products_settings(ports),
         "orders": stack.orders_settings(ports),
     }
-    specs = [
-        ProcessSpec(
-            name,
-            python_module("gocart.cli", "serve", name),
-            settings_env(config),
-            f"{config_url(config)}/health",
-        )
-        for name, config in subgraph_settings.items()
-    ]
     router = stack.router_settings(
-        ports, {name: f"{config_url(c)}/graphql" for name, c in subgraph_settings.items()}
+        ports, {name: f"{base_url(config)}/graphql" for name, config in subgraph_settings.items()}
     )
-    specs.append(
-        ProcessSpec("router", python_module("router"), settings_env(router), f"{config_url(router)}/health")
-    )
+    specs = [subgraph_process(name, config) for name, config in subgraph_settings.items()]
+    specs.append(router_process(router))
 
     def on_ready() -> None:
         if not args.no_seed:
-            router_url = f"{config_url(router)}/graphql"
+            router_url = f"{base_url(router)}/graphql"
             try:
                 demo.place_demo_orders(router_url, password=stack.dev_password, admin=stack.admin_credentials)
             except (OSError, RuntimeError) as error:
@@ -206,10 +195,6 @@ def cmd_dev(args: argparse.Namespace) -> int:
         print(banner(stack, ports, added), flush=True)
 
     return run_supervised(specs, cwd=ROOT, on_ready=on_ready)
-
-
-def config_url(settings: SubgraphSettings | RouterSettings) -> str:
-    return f"http://{settings.host}:{settings.port}"
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

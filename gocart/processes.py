@@ -15,10 +15,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings
+
+from router.config import RouterSettings
+from subgraphs.common.settings import SubgraphSettings
 
 STOP_TIMEOUT_SECONDS = 10
 READY_TIMEOUT_SECONDS = 90
@@ -54,6 +57,31 @@ class ProcessSpec:
 
 def python_module(module: str, *args: str) -> list[str]:
     return [sys.executable, "-m", module, *args]
+
+
+class ServedSettings(Protocol):
+    @property
+    def host(self) -> str: ...
+
+    @property
+    def port(self) -> int: ...
+
+
+def base_url(settings: ServedSettings) -> str:
+    return f"http://{settings.host}:{settings.port}"
+
+
+def subgraph_process(name: str, settings: SubgraphSettings) -> ProcessSpec:
+    """A subgraph as `gocart serve NAME`, configured through its environment."""
+    argv = python_module("gocart.cli", "serve", name)
+    return ProcessSpec(name, argv, settings_env(settings), f"{base_url(settings)}/health")
+
+
+def router_process(settings: RouterSettings) -> ProcessSpec:
+    """Our router as `python -m router`, configured through its environment."""
+    return ProcessSpec(
+        "router", python_module("router"), settings_env(settings), f"{base_url(settings)}/health"
+    )
 
 
 def _is_up(url: str) -> bool:

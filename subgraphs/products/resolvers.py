@@ -6,6 +6,7 @@ Resolvers hold no rules of their own; who may do what and what input is valid li
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 
 import strawberry
 
@@ -22,6 +23,7 @@ from subgraphs.products.inputs import (
     UpdateCategoryInput,
     UpdateProductInput,
 )
+from subgraphs.products.models import ReservationRecord
 from subgraphs.products.repository import ProductSearch
 from subgraphs.products.types import (
     Category,
@@ -76,6 +78,23 @@ async def _search_from(info: ProductsInfo, where: ProductFilter | None) -> Produ
         in_stock=where.in_stock,
         include_inactive=where.include_inactive,
     )
+
+
+SettleReservation = Callable[..., Awaitable[ReservationRecord]]
+
+
+async def _settle_reservation(
+    info: ProductsInfo, order_id: strawberry.ID, operation: SettleReservation
+) -> StockReservation:
+    """Release, commit or return an order's reservation: the internal operations share one shape."""
+    async with info.context.db.use() as session:
+        record = await operation(
+            session=session,
+            caches=info.context.caches,
+            caller=info.context.caller,
+            order_id=parse_id(order_id, "orderId"),
+        )
+    return StockReservation.from_record(record)
 
 
 @strawberry.type
@@ -286,38 +305,17 @@ class Mutation:
         inaccessible=True, description="Internal (service credential): give held stock back."
     )
     async def release_stock(self, info: ProductsInfo, order_id: strawberry.ID) -> StockReservation:
-        async with info.context.db.use() as session:
-            record = await service.release_stock(
-                session=session,
-                caches=info.context.caches,
-                caller=info.context.caller,
-                order_id=parse_id(order_id, "orderId"),
-            )
-        return StockReservation.from_record(record)
+        return await _settle_reservation(info, order_id, service.release_stock)
 
     @strawberry.federation.mutation(
         inaccessible=True,
         description="Internal (service credential): give back all an order took (held or sold). Idempotent.",
     )
     async def return_stock(self, info: ProductsInfo, order_id: strawberry.ID) -> StockReservation:
-        async with info.context.db.use() as session:
-            record = await service.return_stock(
-                session=session,
-                caches=info.context.caches,
-                caller=info.context.caller,
-                order_id=parse_id(order_id, "orderId"),
-            )
-        return StockReservation.from_record(record)
+        return await _settle_reservation(info, order_id, service.return_stock)
 
     @strawberry.federation.mutation(
         inaccessible=True, description="Internal (service credential): sell held stock."
     )
     async def commit_stock(self, info: ProductsInfo, order_id: strawberry.ID) -> StockReservation:
-        async with info.context.db.use() as session:
-            record = await service.commit_stock(
-                session=session,
-                caches=info.context.caches,
-                caller=info.context.caller,
-                order_id=parse_id(order_id, "orderId"),
-            )
-        return StockReservation.from_record(record)
+        return await _settle_reservation(info, order_id, service.commit_stock)

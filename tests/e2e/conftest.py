@@ -14,12 +14,12 @@ from typing import Any
 import httpx
 import pytest
 from pydantic import SecretStr
-from pydantic_settings import BaseSettings
 
 from gocart.compose import SUPERGRAPH
-from gocart.processes import ProcessSpec, Supervisor, python_module, settings_env
+from gocart.processes import Supervisor, base_url, router_process, subgraph_process
 from gocart.servers import free_port
 from router.config import RouterSettings
+from subgraphs.common.settings import SubgraphSettings
 from subgraphs.common.signing import SigningKey
 from subgraphs.orders.config import OrdersSettings
 from subgraphs.products.config import ProductsSettings
@@ -43,10 +43,6 @@ class Stack:
         return f"{self.urls[service]}/graphql"
 
 
-def _base_url(settings: BaseSettings) -> str:
-    return f"http://{HOST}:{getattr(settings, 'port')}"  # noqa: B009
-
-
 @pytest.fixture(scope="session")
 def stack(
     database_url: str, services: ServiceUrls, cache_namespace: str, signing_key: SigningKey
@@ -64,7 +60,7 @@ def stack(
         "log_level": "WARNING",
     }
     jwks_url = f"http://{HOST}:{ports['users']}{JWKS_PATH}"
-    subgraphs: dict[str, BaseSettings] = {
+    subgraphs: dict[str, SubgraphSettings] = {
         "users": UsersSettings(
             **common,
             port=ports["users"],
@@ -83,7 +79,7 @@ def stack(
             breaker_reset_seconds=1.0,
         ),
     }
-    urls = {name: _base_url(settings) for name, settings in subgraphs.items()}
+    urls = {name: base_url(settings) for name, settings in subgraphs.items()}
     router = RouterSettings(
         supergraph=SUPERGRAPH,
         host=HOST,
@@ -93,16 +89,9 @@ def stack(
         jwt_issuer=ISSUER,
         jwt_audience=AUDIENCE,
     )
-    urls["router"] = _base_url(router)
-    specs = [
-        ProcessSpec(
-            name, python_module("gocart.cli", "serve", name), settings_env(settings), f"{urls[name]}/health"
-        )
-        for name, settings in subgraphs.items()
-    ]
-    specs.append(
-        ProcessSpec("router", python_module("router"), settings_env(router), f"{urls['router']}/health")
-    )
+    urls["router"] = base_url(router)
+    specs = [subgraph_process(name, settings) for name, settings in subgraphs.items()]
+    specs.append(router_process(router))
     supervisor = Supervisor(specs, cwd=ROOT)
     supervisor.start()
     try:
