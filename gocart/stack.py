@@ -96,6 +96,7 @@ class Stack:
             jwt_key_id=self.signing_key.kid,
             bootstrap_admin_email=email,
             bootstrap_admin_password=SecretStr(password),
+            trust_forwarded_for=True,  # the dev stack's users subgraph is reached through our router
         )
 
     def products_settings(self, ports: Ports | None = None) -> ProductsSettings:

@@ -66,6 +66,14 @@ def _graphql_request(query: Any, operation_name: Any, variables: Any) -> GraphQL
     return GraphQLRequest(query, operation_name or None, variables)
 
 
+def forwarded_for(request: Request) -> str:
+    """X-Forwarded-For for subgraphs: what the client sent, then the peer we saw (the hop a subgraph
+    that trusts the router takes), so per-client limits see clients, not the router."""
+    peer = request.client.host if request.client else "unknown"
+    sent = request.headers.get("x-forwarded-for")
+    return f"{sent}, {peer}" if sent else peer
+
+
 async def graphql(request: Request) -> Response:
     """GraphQL over HTTP. Client errors (parse, validation) answer 400 without calling any subgraph."""
     if request.method == "GET" and _wants_html(request):
@@ -96,6 +104,7 @@ async def graphql(request: Request) -> Response:
     forwarded = {
         name: value for name in settings.forward_headers if (value := request.headers.get(name)) is not None
     }
+    forwarded["x-forwarded-for"] = forwarded_for(request)
     try:
         response = await gateway.execute(graphql_request, forwarded)
     except Exception:

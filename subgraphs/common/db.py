@@ -52,15 +52,18 @@ def create_session_factory(engine: AsyncEngine) -> SessionFactory:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
 
 
-UNIQUE_VIOLATION = "23505"
+CONFLICT_STATES = {"23505": "unique violation", "23503": "foreign key violation"}
 
 
 async def flush_or_conflict(session: AsyncSession, message: str, **details: Any) -> None:
-    """Flush pending writes; a unique-constraint violation becomes CONFLICT with `message`."""
+    """Flush pending writes; a unique or foreign-key violation becomes CONFLICT with `message`."""
     try:
         await session.flush()
     except IntegrityError as error:
-        if getattr(error.orig, "sqlstate", None) == UNIQUE_VIOLATION or "unique" in str(error.orig).lower():
+        state = getattr(error.orig, "sqlstate", None) or getattr(
+            getattr(error.orig, "__cause__", None), "sqlstate", None
+        )
+        if state in CONFLICT_STATES or "unique" in str(error.orig).lower():
             raise ConflictError(message, **details) from error
         raise
 

@@ -34,9 +34,13 @@ class CategoryTree:
     def all(self) -> list[CategoryRecord]:
         """Every category, depth first, each parent before its children."""
         ordered: list[CategoryRecord] = []
+        seen: set[uuid.UUID] = set()
         stack = list(reversed(self.roots()))
         while stack:
             category = stack.pop()
+            if category.id in seen:
+                continue
+            seen.add(category.id)
             ordered.append(category)
             stack.extend(reversed(self._children[category.id]))
         return ordered
@@ -54,10 +58,15 @@ class CategoryTree:
         return list(reversed(path))
 
     def descendants_and_self(self, category_id: uuid.UUID) -> list[uuid.UUID]:
+        """The category and everything under it (each once, even if the data ever held a cycle)."""
         found: list[uuid.UUID] = []
+        seen: set[uuid.UUID] = set()
         stack = [category_id]
         while stack:
             current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
             found.append(current)
             stack.extend(child.id for child in self._children[current])
         return found

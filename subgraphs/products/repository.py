@@ -108,12 +108,23 @@ async def update_category(
 
 
 async def delete_category(*, session: AsyncSession, category_id: uuid.UUID) -> bool:
+    """Delete a category; deleted products that were in it let go of it first (they keep resolving)."""
     row = await session.get(Category, category_id)
     if row is None:
         return False
+    await session.exec(
+        update(Product)
+        .where(col(Product.category_id) == category_id, col(Product.deleted_at).is_not(None))
+        .values(category_id=None)
+    )
     await session.delete(row)
-    await session.flush()
+    await flush_or_conflict(session, "The category is still in use.")
     return True
+
+
+async def lock_category_tree(*, session: AsyncSession) -> None:
+    """Serialise changes to the tree's shape, so two concurrent moves cannot make a cycle."""
+    await session.exec(select(func.pg_advisory_xact_lock(func.hashtext("products.categories"))))
 
 
 async def count_products_in_category(*, session: AsyncSession, category_id: uuid.UUID) -> int:
@@ -230,15 +241,17 @@ async def change_stock(
     on_hand_delta: int = 0,
     reserved_delta: int = 0,
     require_available: int | None = None,
+    include_deleted: bool = False,
 ) -> ProductRecord | None:
-    """Move a live product's counts in one guarded UPDATE; None when the guard (or the product) fails.
+    """Move a product's counts in one guarded UPDATE; None when the guard (or the product) fails.
 
     The guard is evaluated on the row as locked, so concurrent changes cannot oversell: on-hand never
-    drops below reserved, and `require_available` demands that much available stock first.
+    drops below reserved, and `require_available` demands that much available stock first. Only live
+    products move, unless `include_deleted` (settling a reservation made before the product left).
     """
     conditions = [
         col(Product.id) == product_id,
-        col(Product.deleted_at).is_(None),
+        *([] if include_deleted else [col(Product.deleted_at).is_(None)]),
         col(Product.stock_on_hand) + on_hand_delta >= col(Product.stock_reserved) + reserved_delta,
         col(Product.stock_reserved) + reserved_delta >= 0,
     ]

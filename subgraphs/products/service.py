@@ -76,7 +76,10 @@ def _image_url(value: Any) -> str | None:
     if value is None:
         return None
     url = _text(value, "imageUrl", max_length=2048)
-    parsed = urlparse(url)
+    try:
+        parsed = urlparse(url)
+    except ValueError as error:
+        raise BadUserInputError("imageUrl must be an http(s) URL.", field="imageUrl") from error
     if parsed.scheme not in {"http", "https"} or not parsed.netloc:
         raise BadUserInputError("imageUrl must be an http(s) URL.", field="imageUrl")
     return url
@@ -173,7 +176,7 @@ def decode_position(cursor: str, sort: ProductSort, search_text: str | None) -> 
     try:
         if position["s"] != sort.value:
             raise ValueError("cursor from another sort order")
-        raw, product_id = position["k"], uuid.UUID(position["i"])
+        raw, product_id = position["k"], uuid.UUID(str(position["i"]))
         effective = sort if sort is not ProductSort.RELEVANCE or search_text else ProductSort.NEWEST
         value: Any
         if effective is ProductSort.NEWEST:
@@ -328,6 +331,7 @@ async def create_category(
         "description": _text(description or "", "description", max_length=2000, required=False),
         "parent_id": parent_id,
     }
+    await repository.lock_category_tree(session=session)
     tree = CategoryTree(await repository.list_categories(session=session))
     if parent_id is not None and tree.get(parent_id) is None:
         raise BadUserInputError("There is no such parent category.", field="parentId")
@@ -373,6 +377,7 @@ async def move_category(
 ) -> CategoryRecord:
     """Re-parent a category (None makes it a root); refused when it would put it under itself."""
     require_role(caller, *STAFF)
+    await repository.lock_category_tree(session=session)
     tree = CategoryTree(await repository.list_categories(session=session))
     if tree.get(category_id) is None:
         raise NotFoundError("There is no such category.", categoryId=str(category_id))
@@ -397,6 +402,7 @@ async def delete_category(
 ) -> CategoryRecord:
     """Delete an empty category; one with subcategories or products is refused (move them first)."""
     require_role(caller, *STAFF)
+    await repository.lock_category_tree(session=session)
     tree = CategoryTree(await repository.list_categories(session=session))
     category = tree.get(category_id)
     if category is None:
@@ -579,6 +585,22 @@ async def _shortage(session: AsyncSession, line: ReservationLine) -> dict[str, A
     }
 
 
+async def _settle_line(
+    session: AsyncSession, product_id: uuid.UUID, *, on_hand_delta: int = 0, reserved_delta: int = 0
+) -> None:
+    """Move one reserved line's counts. Settling must move them (also for a product deleted since it was
+    reserved); were the guard to refuse, the ledger would disagree with the counts, so nothing is kept."""
+    moved = await repository.change_stock(
+        session=session,
+        product_id=product_id,
+        on_hand_delta=on_hand_delta,
+        reserved_delta=reserved_delta,
+        include_deleted=True,
+    )
+    if moved is None:
+        raise ConflictError("The stock counts do not allow settling this order.", productId=str(product_id))
+
+
 async def release_stock(
     *, session: AsyncSession, caches: ProductCaches, caller: Caller, order_id: uuid.UUID
 ) -> ReservationRecord:
@@ -595,9 +617,7 @@ async def release_stock(
         )
     if reservation.status is ReservationStatus.RESERVED:
         for line in reservation.lines:
-            await repository.change_stock(
-                session=session, product_id=line.product_id, reserved_delta=-line.quantity
-            )
+            await _settle_line(session, line.product_id, reserved_delta=-line.quantity)
         await repository.record_movements(
             session=session,
             movements=[
@@ -629,9 +649,7 @@ async def return_stock(
         await session.rollback()
         return await release_stock(session=session, caches=caches, caller=caller, order_id=order_id)
     for line in reservation.lines:
-        await repository.change_stock(
-            session=session, product_id=line.product_id, on_hand_delta=line.quantity
-        )
+        await _settle_line(session, line.product_id, on_hand_delta=line.quantity)
     await repository.record_movements(
         session=session,
         movements=[
@@ -660,11 +678,8 @@ async def commit_stock(
         raise ConflictError("The reservation for this order was released.", orderId=str(order_id))
     if reservation.status is ReservationStatus.RESERVED:
         for line in reservation.lines:
-            await repository.change_stock(
-                session=session,
-                product_id=line.product_id,
-                on_hand_delta=-line.quantity,
-                reserved_delta=-line.quantity,
+            await _settle_line(
+                session, line.product_id, on_hand_delta=-line.quantity, reserved_delta=-line.quantity
             )
         await repository.record_movements(
             session=session,

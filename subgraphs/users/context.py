@@ -29,8 +29,9 @@ class UsersContext(SubgraphContext):
 
 
 def client_address(request: Request, *, trust_forwarded_for: bool) -> str | None:
-    """Who is calling, for throttling: the first X-Forwarded-For hop only behind a trusted router."""
+    """Who is calling, for throttling. Behind a trusted router, the last X-Forwarded-For hop: the one
+    the router added from the connection it saw (earlier hops are the client's own word)."""
     forwarded = request.headers.get("x-forwarded-for")
     if trust_forwarded_for and forwarded:
-        return forwarded.split(",")[0].strip() or None
+        return forwarded.split(",")[-1].strip() or None
     return request.client.host if request.client else None

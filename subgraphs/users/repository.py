@@ -70,12 +70,14 @@ async def update_user(
 
 
 async def count_live_admins(*, session: AsyncSession) -> int:
+    """Live admins, their rows locked: two admins demoting each other at once cannot both pass."""
     statement = (
-        select(func.count())
-        .select_from(User)
+        select(col(User.id))
         .where(col(User.role) == UserRole.ADMIN.value, col(User.deleted_at).is_(None))
+        .order_by(col(User.id))
+        .with_for_update()
     )
-    return int((await session.exec(statement)).one())
+    return len((await session.exec(statement)).all())
 
 
 def _conditions(search: UserSearch) -> list[ColumnElement[bool]]:
@@ -140,7 +142,12 @@ async def revoke_families(
     user_id: uuid.UUID | None = None,
     keep_family: uuid.UUID | None = None,
 ) -> list[uuid.UUID]:
-    """Revoke every live token of the given families (or of a user's families); returns the families."""
+    """Revoke every live token of the given families (or of a user's families); returns the families.
+
+    The tokens are locked first, in a statement of their own: a refresh holding one of them finishes
+    (and commits the token it rotated to) before the UPDATE runs, whose fresh snapshot then revokes that
+    new token too. Otherwise a refresh racing a logout would hand out a token that is never revoked.
+    """
     conditions: list[ColumnElement[bool]] = [col(RefreshToken.revoked_at).is_(None)]
     if family_ids is not None:
         conditions.append(col(RefreshToken.family_id).in_(list(family_ids)))
@@ -148,6 +155,7 @@ async def revoke_families(
         conditions.append(col(RefreshToken.user_id) == user_id)
     if keep_family is not None:
         conditions.append(col(RefreshToken.family_id) != keep_family)
+    await session.exec(select(col(RefreshToken.id)).where(*conditions).with_for_update())
     result = await session.exec(
         update(RefreshToken)
         .where(*conditions)

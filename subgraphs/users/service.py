@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import structlog
+from redis.exceptions import RedisError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from subgraphs.common.auth import Caller, Principal, RevocationList, require_role, require_signed_in
@@ -36,6 +38,8 @@ from subgraphs.users.tokens import AccessTokenIssuer, IssuedTokens, new_refresh_
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ()-]{5,19}$")
 BAD_CREDENTIALS = "The email or password is incorrect."
+
+log = structlog.get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -171,7 +175,7 @@ def _encode_position(user: UserRecord) -> str:
 def _decode_position(cursor: str) -> tuple[datetime, uuid.UUID]:
     position = decode_cursor(cursor)
     try:
-        return datetime.fromisoformat(position["c"]), uuid.UUID(position["i"])
+        return datetime.fromisoformat(position["c"]), uuid.UUID(str(position["i"]))
     except (ValueError, KeyError, TypeError) as error:
         raise invalid_cursor() from error
 
@@ -249,10 +253,10 @@ async def change_password(
     password_hash = await repository.get_password_hash(session=session, user_id=user_id)
     if user is None or password_hash is None:
         raise UnauthenticatedError("Sign in to do this.")
-    await security.throttle.check(email=user.email, address=None)
+    await security.throttle.attempt(email=user.email, address=None)
     if not security.passwords.verify(password_hash, current_password):
-        await security.throttle.record_failure(email=user.email, address=None)
         raise BadUserInputError("The current password is incorrect.", field="currentPassword")
+    await security.throttle.record_success(email=user.email, address=None)
     check_password(new_password, email=user.email, first_name=user.first_name, last_name=user.last_name)
     await repository.update_user(
         session=session, user_id=user_id, changes={"password_hash": security.passwords.hash(new_password)}
@@ -297,13 +301,12 @@ async def login(
 ) -> IssuedTokens:
     """Tokens for a correct email and password; an unknown email gets the same answer as a wrong password."""
     normalized = str(email or "").strip().lower()
-    await security.throttle.check(email=normalized, address=address)
+    await security.throttle.attempt(email=normalized, address=address)
     found = await repository.get_live_user_with_hash(session=session, email=normalized)
     if not security.passwords.verify(found[1] if found else None, password) or found is None:
-        await security.throttle.record_failure(email=normalized, address=address)
         raise UnauthenticatedError(BAD_CREDENTIALS)
     user, password_hash = found
-    await security.throttle.record_success(email=normalized)
+    await security.throttle.record_success(email=normalized, address=address)
     if security.passwords.needs_rehash(password_hash):
         await repository.update_user(
             session=session, user_id=user.id, changes={"password_hash": security.passwords.hash(password)}
@@ -359,7 +362,10 @@ async def logout(
     await _end_sessions(security, families)
     if principal is not None and principal.token_id and principal.expires_at:
         remaining = principal.expires_at - int(datetime.now(UTC).timestamp())
-        await security.revocations.revoke_token(principal.token_id, ttl_seconds=remaining)
+        try:
+            await security.revocations.revoke_token(principal.token_id, ttl_seconds=remaining)
+        except RedisError as error:
+            log.error("revocation.write_failed", token_id=principal.token_id, error=str(error))
 
 
 async def _start_session(
@@ -383,6 +389,15 @@ async def _start_session(
 
 
 async def _end_sessions(security: Security, families: list[uuid.UUID]) -> None:
-    """Access tokens already issued for these sessions stop working everywhere, not just at expiry."""
+    """Access tokens already issued for these sessions stop working everywhere, not just at expiry.
+
+    Runs after the commit: if Redis fails here, the sessions are still over in PostgreSQL (no refresh),
+    and their access tokens expire within minutes; it is logged, not turned into an error.
+    """
     for family in families:
-        await security.revocations.revoke_session(str(family), ttl_seconds=security.tokens.ttl_seconds + 60)
+        try:
+            await security.revocations.revoke_session(
+                str(family), ttl_seconds=security.tokens.ttl_seconds + 60
+            )
+        except RedisError as error:
+            log.error("revocation.write_failed", session_id=str(family), error=str(error))

@@ -28,23 +28,31 @@ class LoginThrottle:
             keys["address"] = f"{self._prefix}:address:{address}"
         return keys
 
-    async def check(self, *, email: str, address: str | None) -> None:
-        """RATE_LIMITED when either the account or the address has failed too often lately."""
+    async def attempt(self, *, email: str, address: str | None) -> None:
+        """Count this attempt before the password is checked; RATE_LIMITED past either limit.
+
+        Counting first (one atomic INCR per key) means parallel guesses cannot all slip through while
+        the first ones are still being hashed.
+        """
         keys = self._keys(email, address)
-        counts = await self._redis.mget(list(keys.values()))
-        for (kind, key), count in zip(keys.items(), counts, strict=True):
-            if count is not None and int(count) >= self._limits[kind]:
+        async with self._redis.pipeline(transaction=True) as pipe:
+            for key in keys.values():
+                pipe.incr(key)
+                pipe.expire(key, self._window, nx=True)
+            results = await pipe.execute()
+        counts = dict(zip(keys, results[::2], strict=True))
+        for kind, key in keys.items():
+            if int(counts[kind]) > self._limits[kind]:
                 retry_after = max(int(await self._redis.ttl(key)), 1)
                 raise RateLimitedError(
                     "Too many failed sign-in attempts. Try again later.", retryAfterSeconds=retry_after
                 )
 
-    async def record_failure(self, *, email: str, address: str | None) -> None:
+    async def record_success(self, *, email: str, address: str | None) -> None:
+        """A correct password: the account starts afresh, and the address gets its attempt back."""
+        keys = self._keys(email, address)
         async with self._redis.pipeline(transaction=True) as pipe:
-            for key in self._keys(email, address).values():
-                pipe.incr(key)
-                pipe.expire(key, self._window, nx=True)
+            pipe.delete(keys["account"])
+            if "address" in keys:
+                pipe.decr(keys["address"])
             await pipe.execute()
-
-    async def record_success(self, *, email: str) -> None:
-        await self._redis.delete(self._keys(email, None)["account"])

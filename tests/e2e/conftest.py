@@ -67,6 +67,7 @@ def stack(
             jwt_private_key=SecretStr(signing_key.private_pem()),
             bootstrap_admin_email=BOOTSTRAP_ADMIN[0],
             bootstrap_admin_password=SecretStr(BOOTSTRAP_ADMIN[1]),
+            trust_forwarded_for=True,
         ),
         "products": ProductsSettings(**common, port=ports["products"], jwt_jwks_url=jwks_url),
         "orders": OrdersSettings(

@@ -136,3 +136,19 @@ async def test_delete_refuses_a_category_with_children_or_products(
 
     assert with_child.codes == ["CONFLICT"]
     assert with_product.codes == ["CONFLICT"]
+
+
+async def test_a_category_whose_products_were_all_deleted_can_be_deleted(
+    gql: GraphQLClient, catalog: Catalog, tokens: Tokens
+) -> None:
+    category = await catalog.category("Discontinued")
+    product = await catalog.product("GONE-1", category=category)
+    (
+        await gql.execute(
+            "mutation($id: ID!) { deleteProduct(id: $id) { id } }", {"id": product["id"]}, token=tokens.admin
+        )
+    ).ok()
+
+    result = await gql.execute(DELETE, {"id": category["id"]}, token=tokens.admin)
+
+    assert result.ok() == {"deleteCategory": {"slug": "discontinued"}}

@@ -73,6 +73,7 @@ async def test_nothing_is_written_when_refused(gql: GraphQLClient, tokens: Token
         ({"name": "   "}, "name"),
         ({"sku": "has spaces"}, "sku"),
         ({"imageUrl": "javascript:alert(1)"}, "imageUrl"),
+        ({"imageUrl": "http://[abc/x.png"}, "imageUrl"),
         ({"categoryId": str(uuid.uuid4())}, "categoryId"),
         ({"categoryId": "nope"}, "categoryId"),
         ({"initialStock": -1}, "initialStock"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 
 from tests.conftest import Tokens
@@ -201,3 +202,9 @@ async def test_inactive_products_are_hidden_from_customers(
 async def test_including_inactive_products_needs_an_admin(gql: GraphQLClient, tokens: Tokens) -> None:
     result = await gql.execute(LIST, {"filter": {"includeInactive": True}}, token=tokens.customer)
     assert result.codes == ["FORBIDDEN"]
+
+
+async def test_a_forged_cursor_is_bad_user_input_not_a_crash(gql: GraphQLClient) -> None:
+    forged = base64.urlsafe_b64encode(b'{"s":"newest","k":"2024-01-01T00:00:00+00:00","i":1}').decode()
+    result = await gql.execute(LIST, {"after": forged})
+    assert result.codes == ["BAD_USER_INPUT"]

@@ -361,3 +361,26 @@ async def test_return_of_an_unknown_order_blocks_a_late_reservation(
 async def test_only_a_service_credential_may_return_stock(gql: GraphQLClient, tokens: Tokens) -> None:
     result = await gql.execute(RETURN, {"order": new_order()}, token=tokens.admin)
     assert result.codes == ["FORBIDDEN"]
+
+
+async def test_a_product_deleted_after_it_was_reserved_still_settles(
+    gql: GraphQLClient, catalog: Catalog, tokens: Tokens
+) -> None:
+    product = await catalog.product("DL-A", stock=5)
+    order = new_order()
+    (await reserve(gql, tokens, order, (product, 2))).ok()
+    (
+        await gql.execute(
+            "mutation($id: ID!) { deleteProduct(id: $id) { id } }", {"id": product["id"]}, token=tokens.admin
+        )
+    ).ok()
+
+    committed = await gql.execute(COMMIT, {"order": order}, token=tokens.service)
+    entity = await gql.execute(
+        "query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { stock { onHand reserved } } } }",
+        {"r": [{"__typename": "Product", "id": product["id"]}]},
+        token=tokens.admin,
+    )
+
+    assert committed.ok() == {"commitStock": {"status": "COMMITTED"}}
+    assert entity.ok()["_entities"][0]["stock"] == {"onHand": 3, "reserved": 0}

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import uuid
+
 import httpx
 import jwt
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
+from sqlmodel import col, select
 
 from subgraphs.common.auth import KeySet, TokenVerifier
 from subgraphs.common.context import AppResources
+from subgraphs.users import repository
+from subgraphs.users.models import RefreshToken
+from subgraphs.users.tokens import refresh_token_digest
 from tests.conftest import AUDIENCE, ISSUER
 from tests.subgraphs.users.builders import BOOTSTRAP_ADMIN, PASSWORD, Accounts
 from tests.support.graphql import GraphQLClient
@@ -196,3 +203,47 @@ async def test_change_password_needs_a_valid_sign_in(gql: GraphQLClient, token: 
 async def test_the_bootstrap_admin_from_settings_can_sign_in(accounts: Accounts) -> None:
     payload = (await accounts.login(*BOOTSTRAP_ADMIN)).ok()["login"]
     assert payload["user"]["role"] == "ADMIN"
+
+
+async def test_parallel_guesses_cannot_outrun_the_throttle(accounts: Accounts) -> None:
+    await accounts.register("ada@example.com")
+
+    results = await asyncio.gather(
+        *(accounts.login("ada@example.com", f"wrong password {n}") for n in range(12))
+    )
+
+    codes = [code for result in results for code in result.codes]
+    assert codes.count("UNAUTHENTICATED") == 3
+    assert codes.count("RATE_LIMITED") == 9
+
+
+async def test_a_refresh_racing_a_sign_out_everywhere_leaves_no_live_token(
+    accounts: Accounts, users_app: FastAPI
+) -> None:
+    ada = await accounts.signed_in("ada@example.com")
+    sessions = users_app.state.resources.sessions
+    user_id = uuid.UUID(ada.id)
+    async with sessions() as refreshing, sessions() as revoking:
+        token = await repository.lock_refresh_token(
+            session=refreshing, token_hash=refresh_token_digest(ada.refresh_token)
+        )
+        assert token is not None
+        revocation = asyncio.create_task(repository.revoke_families(session=revoking, user_id=user_id))
+        await asyncio.sleep(0.2)  # the revocation now waits for the refresh's lock
+        await repository.mark_refresh_token_used(session=refreshing, token_id=token.id)
+        await repository.insert_refresh_token(
+            session=refreshing,
+            user_id=user_id,
+            family_id=token.family_id,
+            token_hash="rotated",
+            expires_at=token.expires_at,
+        )
+        await refreshing.commit()
+        await revocation
+        await revoking.commit()
+        live = await revoking.exec(
+            select(RefreshToken).where(
+                col(RefreshToken.user_id) == user_id, col(RefreshToken.revoked_at).is_(None)
+            )
+        )
+        assert live.all() == []
