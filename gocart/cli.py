@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import FastAPI
+from rest_compat.app import openapi_document
 from strawberry.schema import BaseSchema
 
 from gocart import demo
@@ -53,6 +54,7 @@ from subgraphs.users.schema import create_schema as create_users_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_DIR = ROOT / "schema"
+OPENAPI = ROOT / "docs" / "openapi.json"
 
 
 @dataclass(frozen=True)
@@ -236,6 +238,8 @@ def cmd_export_schema(args: argparse.Namespace) -> int:
         path = target / f"{subgraph.name}.graphql"
         path.write_text(export_sdl(subgraph.create_schema()))
         print(f"Wrote {path}")
+    OPENAPI.write_text(openapi_document())
+    print(f"Wrote {OPENAPI}")
     return 0
 
 

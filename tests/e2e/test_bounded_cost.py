@@ -13,7 +13,7 @@ import httpx
 import pytest
 from redis.asyncio import Redis
 
-from tests.e2e.conftest import Stack
+from tests.conftest import Stack
 from tests.e2e.storefront import Session, Storefront
 from tests.support.graphql import GraphQLClient
 

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from tests.e2e.conftest import Stack
+from tests.conftest import Stack
 from tests.e2e.storefront import Storefront
 from tests.support.graphql import GraphQLClient
 

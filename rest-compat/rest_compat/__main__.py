@@ -1,0 +1,17 @@
+"""`python -m rest_compat`: serve the REST layer with the settings from `GOCART_REST_*`."""
+
+from __future__ import annotations
+
+import uvicorn
+
+from rest_compat.app import create_app
+from rest_compat.config import RestSettings
+
+
+def main() -> None:
+    settings = RestSettings()
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()

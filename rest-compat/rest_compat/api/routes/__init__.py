@@ -1,0 +1,1 @@
+"""Route modules: products, users, orders."""

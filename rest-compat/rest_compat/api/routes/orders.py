@@ -1,0 +1,116 @@
+"""`/api/v1/orders`: the legacy order endpoints, over the orders subgraph.
+
+Customers see their own orders, admins every order. Placing one takes an optional card number (the
+payment is simulated) and honours an `Idempotency-Key` header, so a retried POST places one order.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, status
+
+from rest_compat.api.deps import Authorization, Router, resource_id
+from rest_compat.client import RouterClient, operation
+from rest_compat.errors import ApiError, not_found
+from rest_compat.models import ErrorBody, OrderIn, OrderOut
+
+router = APIRouter(prefix="/api/v1/orders", tags=["orders"])
+SIGNED_IN: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "No valid access token."},
+    403: {"model": ErrorBody, "description": "Not allowed."},
+}
+GRAPHQL_PAGE = 100
+
+
+async def _pages(client: RouterClient, authorization: str | None, wanted: int) -> list[dict[str, Any]]:
+    """The first `wanted` orders the caller may see, newest first (every order for an admin)."""
+    caller = (await client.run(operation("orders", "Caller"), authorization=authorization))["me"]
+    if caller is None:
+        raise ApiError(401, "Sign in to see orders.", code="UNAUTHENTICATED")
+    admin = caller.get("role") == "ADMIN"
+    nodes: list[dict[str, Any]] = []
+    after: str | None = None
+    while len(nodes) < wanted:
+        variables = {"first": min(GRAPHQL_PAGE, wanted - len(nodes)), "after": after}
+        if admin:
+            page = (
+                await client.run(operation("orders", "AllOrders"), variables, authorization=authorization)
+            )["orders"]
+        else:
+            data = await client.run(operation("orders", "MyOrders"), variables, authorization=authorization)
+            page = data["me"]["orders"]
+        nodes += [edge["node"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    return nodes
+
+
+@router.get("", response_model=list[OrderOut], summary="List orders, newest first", responses=SIGNED_IN)
+async def list_orders(
+    client: Router,
+    authorization: Authorization,
+    limit: int = Query(default=10, ge=1, le=100),
+    offset: int = Query(default=0, ge=0, le=10_000),
+) -> list[OrderOut]:
+    nodes = await _pages(client, authorization, offset + limit)
+    return [OrderOut.from_graphql(node) for node in nodes[offset : offset + limit]]
+
+
+@router.get(
+    "/{order_id}",
+    response_model=OrderOut,
+    summary="One order (its customer or an admin)",
+    responses={**SIGNED_IN, 404: {"model": ErrorBody}},
+)
+async def get_order(order_id: str, client: Router, authorization: Authorization) -> OrderOut:
+    order = (
+        await client.run(
+            operation("orders", "GetOrder"),
+            {"id": resource_id(order_id, "order")},
+            authorization=authorization,
+        )
+    )["order"]
+    if order is None:
+        raise not_found("order")
+    return OrderOut.from_graphql(order)
+
+
+@router.post(
+    "",
+    response_model=OrderOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Place an order (customers)",
+    responses={
+        **SIGNED_IN,
+        402: {"model": ErrorBody, "description": "The (simulated) payment was declined."},
+        404: {"model": ErrorBody, "description": "A product does not exist or is not for sale."},
+        409: {"model": ErrorBody, "description": "Not enough stock."},
+        422: {"model": ErrorBody},
+        503: {"model": ErrorBody, "description": "The catalogue is unavailable; retry with the same key."},
+    },
+)
+async def place_order(
+    body: OrderIn,
+    client: Router,
+    authorization: Authorization,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> OrderOut:
+    order_input = {
+        "items": [{"productId": line.product_id, "quantity": line.quantity} for line in body.items],
+        "payment": {"cardNumber": body.card_number},
+        "idempotencyKey": idempotency_key or uuid.uuid4().hex,
+    }
+    order = (
+        await client.run(
+            operation("orders", "PlaceOrder"), {"input": order_input}, authorization=authorization
+        )
+    )["placeOrder"]
+    if order["status"] == "PAYMENT_FAILED":
+        reason = (order.get("payment") or {}).get("failureReason")
+        raise ApiError(
+            402, "The payment was declined.", code="PAYMENT_DECLINED", reason=reason, order_id=order["id"]
+        )
+    return OrderOut.from_graphql(order)

@@ -1,0 +1,78 @@
+"""`create_app(settings)`: the REST compatibility layer, a client of the GraphQL router.
+
+Every route runs a named GraphQL operation against the router (it imports no subgraph code) and maps
+the answer to the documented status codes. Every error is a JSON body `{"error": "..."}`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import aiohttp
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from rest_compat.api.routes import orders, products, users
+from rest_compat.client import RouterClient
+from rest_compat.config import RestSettings
+from rest_compat.errors import ApiError
+
+DESCRIPTION = """
+The documented CRUD endpoints of Gocart's original REST API, served from the GraphQL supergraph.
+Send the token from `POST /users/login` as `Authorization: Bearer <token>`. Every error is a JSON body
+`{"error": "..."}` with the documented status code.
+"""
+
+
+def openapi_document() -> str:
+    """The OpenAPI document as served at /openapi.json (a copy is checked in as docs/openapi.json)."""
+    return json.dumps(create_app(RestSettings()).openapi(), indent=2, sort_keys=True) + "\n"
+
+
+def create_app(settings: RestSettings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        timeout = aiohttp.ClientTimeout(total=settings.router_timeout_seconds)
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            app.state.router = RouterClient(session, settings.router_url)
+            yield
+
+    app = FastAPI(
+        title="Gocart REST API",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+
+    @app.exception_handler(ApiError)
+    async def api_error(_: Request, error: ApiError) -> JSONResponse:
+        return JSONResponse(error.body(), status_code=error.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
+        problems = [
+            {"field": ".".join(str(part) for part in problem["loc"][1:]), "message": problem["msg"]}
+            for problem in error.errors()
+        ]
+        return JSONResponse({"error": "The request is invalid.", "details": problems}, status_code=422)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_: Request, error: HTTPException) -> JSONResponse:
+        return JSONResponse(
+            {"error": str(error.detail)}, status_code=error.status_code, headers=error.headers
+        )
+
+    @app.get("/health", include_in_schema=False)
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    for module in (products, users, orders):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,59 @@
+"""Running Gocart's named GraphQL operations (`operations/*.graphql`) against the router."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import orjson
+
+from rest_compat.errors import ApiError, from_graphql_errors
+
+OPERATIONS_DIR = Path(__file__).parent / "operations"
+
+
+@dataclass(frozen=True)
+class Operation:
+    document: str
+    name: str
+
+
+@cache
+def operation(file: str, name: str) -> Operation:
+    """The named operation of `operations/<file>.graphql` (the whole file is sent; the router caches it)."""
+    document = (OPERATIONS_DIR / f"{file}.graphql").read_text()
+    if f" {name}" not in document:
+        raise KeyError(f"no operation {name} in {file}.graphql")
+    return Operation(document, name)
+
+
+class RouterClient:
+    def __init__(self, session: aiohttp.ClientSession, url: str) -> None:
+        self._session = session
+        self._url = url
+
+    async def run(
+        self, op: Operation, variables: dict[str, Any] | None = None, *, authorization: str | None = None
+    ) -> dict[str, Any]:
+        """The operation's data; an `ApiError` with the right status for anything else."""
+        body = orjson.dumps({"query": op.document, "operationName": op.name, "variables": variables or {}})
+        headers = {"content-type": "application/json"}
+        if authorization:
+            headers["authorization"] = authorization
+        try:
+            async with self._session.post(self._url, data=body, headers=headers) as response:
+                payload = orjson.loads(await response.read())
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise ApiError(503, "The GraphQL router is unavailable.", code="UNAVAILABLE") from error
+        except orjson.JSONDecodeError as error:
+            raise ApiError(502, "The GraphQL router answered something that is not JSON.") from error
+        errors = payload.get("errors") if isinstance(payload, dict) else None
+        if errors:
+            raise from_graphql_errors(errors)
+        data = payload.get("data") if isinstance(payload, dict) else None
+        if not isinstance(data, dict):
+            raise ApiError(502, "The GraphQL router answered without data.")
+        return data
