@@ -16,10 +16,18 @@ PRODUCT_ID = "6a7ab0f0-3a0f-5cf4-8f4e-6a3f2ff0b0c1"
 USER_ID = "0e7b0a59-2f1a-5a6e-9f0b-6a1b2c3d4e5f"
 
 
+class Problem(BaseModel):
+    field: str = Field(examples=["price"])
+    message: str = Field(examples=["Input should be greater than or equal to 0"])
+
+
 class ErrorBody(BaseModel):
+    """Every error: a message, and where it helps a code, the field at fault, or the problems found."""
+
     error: str = Field(examples=["There is no such product."])
     code: str | None = Field(default=None, examples=["NOT_FOUND"])
     field: str | None = Field(default=None, examples=["price"])
+    details: list[Problem] | None = None
 
 
 class ProductIn(BaseModel):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from rest_compat.client import RouterClient
 from rest_compat.errors import not_found
+from rest_compat.models import ErrorBody
 
 bearer = HTTPBearer(auto_error=False, description="An access token from POST /users/login.")
 
@@ -27,6 +28,14 @@ def get_authorization(
 
 
 Router = Annotated[RouterClient, Depends(get_router)]
+
+ANY_ROUTE: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "The body is not JSON."},
+    401: {"model": ErrorBody, "description": "The access token is missing where needed, or invalid."},
+    422: {"model": ErrorBody, "description": "The request is invalid."},
+    502: {"model": ErrorBody, "description": "The GraphQL router answered something unexpected."},
+    503: {"model": ErrorBody, "description": "The GraphQL router is unavailable."},
+}
 Authorization = Annotated[str | None, Depends(get_authorization)]
 
 

@@ -11,12 +11,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, status
 
-from rest_compat.api.deps import Authorization, Router, resource_id
+from rest_compat.api.deps import ANY_ROUTE, Authorization, Router, resource_id
 from rest_compat.client import RouterClient, operation
 from rest_compat.errors import ApiError, not_found
 from rest_compat.models import ErrorBody, OrderIn, OrderOut
 
-router = APIRouter(prefix="/api/v1/orders", tags=["orders"])
+router = APIRouter(prefix="/api/v1/orders", tags=["orders"], responses=ANY_ROUTE)
 SIGNED_IN: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "No valid access token."},
     403: {"model": ErrorBody, "description": "Not allowed."},

@@ -7,12 +7,12 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Response, status
 
-from rest_compat.api.deps import Authorization, Router, resource_id
+from rest_compat.api.deps import ANY_ROUTE, Authorization, Router, resource_id
 from rest_compat.client import RouterClient, operation
 from rest_compat.errors import ApiError, not_found
 from rest_compat.models import ErrorBody, ProductIn, ProductOut
 
-router = APIRouter(prefix="/products", tags=["products"])
+router = APIRouter(prefix="/products", tags=["products"], responses=ANY_ROUTE)
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "No valid access token."},
     403: {"model": ErrorBody, "description": "Admins only."},

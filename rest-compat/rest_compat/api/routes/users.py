@@ -6,12 +6,12 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Response, status
 
-from rest_compat.api.deps import Authorization, Router, resource_id
+from rest_compat.api.deps import ANY_ROUTE, Authorization, Router, resource_id
 from rest_compat.client import operation
 from rest_compat.errors import not_found
 from rest_compat.models import Credentials, ErrorBody, LoginOut, UserOut, UserRegistration, UserUpdate
 
-router = APIRouter(prefix="/users", tags=["users"])
+router = APIRouter(prefix="/users", tags=["users"], responses=ANY_ROUTE)
 SIGNED_IN: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "No valid access token."},
     403: {"model": ErrorBody, "description": "Not yours, and you are not an admin."},
