@@ -23,7 +23,7 @@ from strawberry.schema import BaseSchema
 
 from gocart import demo
 from gocart.compose import SUPERGRAPH, CompositionError, SubgraphSource, accepted_hints, compose
-from gocart.processes import base_url, router_process, run_supervised, subgraph_process
+from gocart.processes import base_url, rest_process, router_process, run_supervised, subgraph_process
 from gocart.servers import Service, run_services
 from gocart.settings import StackSettings
 from gocart.stack import DEV_TOKEN_HOURS, Ports, Stack
@@ -135,6 +135,7 @@ def banner(stack: Stack, ports: Ports, added: SeedResult | None) -> str:
     host = stack.settings.host
     users, products = f"http://{host}:{ports.users}", f"http://{host}:{ports.products}"
     router, orders = f"http://{host}:{ports.router}", f"http://{host}:{ports.orders}"
+    rest = f"http://{host}:{ports.rest}"
     admin_email, admin_password = stack.admin_credentials
     customer = users_seed.CUSTOMERS[0][0]
     demo_data = (
@@ -151,6 +152,7 @@ def banner(stack: Stack, ports: Ports, added: SeedResult | None) -> str:
             f"  Demo data   {demo_data}",
             "",
             f"  GraphQL (router)   {router}/graphql   <- start here; GraphiQL opens in a browser",
+            f"  REST (legacy)      {rest}/docs   (Swagger UI; OpenAPI at {rest}/openapi.json)",
             f"  Users subgraph     {users}/graphql   (JWKS at {users}{JWKS_PATH})",
             f"  Products subgraph  {products}/graphql",
             f"  Orders subgraph    {orders}/graphql",
@@ -186,6 +188,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
     )
     specs = [subgraph_process(name, config) for name, config in subgraph_settings.items()]
     specs.append(router_process(router))
+    specs.append(rest_process(stack.rest_settings(ports)))
 
     def on_ready() -> None:
         if not args.no_seed:

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings
+from rest_compat.config import RestSettings
 
 from router.config import RouterSettings
 from subgraphs.common.settings import SubgraphSettings
@@ -82,6 +83,12 @@ def router_process(settings: RouterSettings) -> ProcessSpec:
     return ProcessSpec(
         "router", python_module("router"), settings_env(settings), f"{base_url(settings)}/health"
     )
+
+
+def rest_process(settings: RestSettings) -> ProcessSpec:
+    """The REST compatibility layer as `python -m rest_compat`, configured through its environment."""
+    argv = python_module("rest_compat")
+    return ProcessSpec("rest", argv, settings_env(settings), f"{base_url(settings)}/health")
 
 
 def _is_up(url: str) -> bool:

@@ -22,6 +22,7 @@ class StackSettings(BaseSettings):
     users_port: int = 4002
     orders_port: int = 4003
     router_port: int = 4000
+    rest_port: int = 4010
     admin_email: str = "admin@gocart.local"
     admin_password: SecretStr | None = None
     log_level: str = "INFO"

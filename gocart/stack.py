@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
+from rest_compat.config import RestSettings
 
 from gocart.compose import SUPERGRAPH
 from gocart.embedded import EmbeddedServers, start_postgres, start_redis
@@ -42,6 +43,7 @@ class Ports:
     products: int
     orders: int
     router: int
+    rest: int
 
 
 class Stack:
@@ -111,10 +113,11 @@ class Stack:
             self.settings.products_port,
             self.settings.orders_port,
             self.settings.router_port,
+            self.settings.rest_port,
         )
         for port in preferred:
             taken.append(free_port(self.settings.host, port, taken=taken))
-        return Ports(users=taken[0], products=taken[1], orders=taken[2], router=taken[3])
+        return Ports(users=taken[0], products=taken[1], orders=taken[2], router=taken[3], rest=taken[4])
 
     def orders_settings(self, ports: Ports | None = None) -> OrdersSettings:
         """Orders calls products with a service token signed by the development key, which products trusts."""
@@ -133,6 +136,7 @@ class Stack:
             products=self.settings.products_port,
             orders=self.settings.orders_port,
             router=self.settings.router_port,
+            rest=self.settings.rest_port,
         )
 
     def _jwks_url(self, ports: Ports) -> str:
@@ -147,6 +151,13 @@ class Stack:
             jwt_jwks_url=self._jwks_url(ports),
             jwt_issuer=self.settings.jwt_issuer,
             jwt_audience=self.settings.jwt_audience,
+        )
+
+    def rest_settings(self, ports: Ports) -> RestSettings:
+        return RestSettings(
+            host=self.settings.host,
+            port=ports.rest,
+            router_url=f"http://{self.settings.host}:{ports.router}/graphql",
         )
 
     def describe_database(self) -> str:

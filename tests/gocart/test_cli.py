@@ -61,10 +61,15 @@ class DevStack:
 
 @pytest.fixture
 def dev_stack(database_url: str, services: ServiceUrls) -> Iterator[DevStack]:
-    ports = {
-        name: free_port("127.0.0.1", base)
-        for name, base in (("products", 45100), ("users", 45200), ("router", 45300))
-    }
+    ports: dict[str, int] = {}
+    for name, base in (
+        ("products", 45100),
+        ("users", 45200),
+        ("orders", 45250),
+        ("router", 45300),
+        ("rest", 45400),
+    ):
+        ports[name] = free_port("127.0.0.1", base, taken=list(ports.values()))
     with embedded_data_dir() as data:
         env = gocart_env(
             data,
@@ -116,6 +121,9 @@ def test_dev_serves_every_service_through_the_router_and_stops_on_sigint(dev_sta
     )
     with urllib.request.urlopen(f"http://127.0.0.1:{dev_stack.ports['users']}/ready", timeout=10) as response:
         users_ready = json.loads(response.read())
+    rest_url = f"http://127.0.0.1:{dev_stack.ports['rest']}"
+    with urllib.request.urlopen(f"{rest_url}/products?limit=5", timeout=10) as response:  # noqa: S310
+        legacy_products = json.loads(response.read())
 
     dev_stack.process.send_signal(signal.SIGINT)
     code = dev_stack.process.wait(timeout=30)
@@ -128,6 +136,8 @@ def test_dev_serves_every_service_through_the_router_and_stops_on_sigint(dev_sta
     assert seeded <= {category["slug"] for category in data["categories"]}
     assert data["me"] is None
     assert users_ready == {"status": "ready", "database": "ok", "redis": "ok"}
+    assert len(legacy_products) == 5
+    assert f"{rest_url}/docs" in dev_stack.output
     assert code == 0
     assert all(port_is_free("127.0.0.1", port) for port in dev_stack.ports.values())
 
