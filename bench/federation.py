@@ -232,7 +232,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     workdir.mkdir(parents=True, exist_ok=True)
 
     ports = PortPicker()
-    stack_ports = Ports(users=ports.next(), products=ports.next(), orders=ports.next(), router=ports.next())
+    stack_ports = Ports(
+        users=ports.next(), products=ports.next(), orders=ports.next(), router=ports.next(), rest=ports.next()
+    )
     configs = {
         "users": stack.users_settings(stack_ports),
         "products": stack.products_settings(stack_ports),
