@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import FastAPI
-from rest_compat.app import openapi_document
 from strawberry.schema import BaseSchema
 
 from gocart import demo
@@ -27,6 +26,7 @@ from gocart.processes import base_url, rest_process, router_process, run_supervi
 from gocart.servers import Service, run_services
 from gocart.settings import StackSettings
 from gocart.stack import DEV_TOKEN_HOURS, Ports, Stack
+from rest_compat.app import openapi_document
 from subgraphs.common.auth import Role
 from subgraphs.common.db import create_engine
 from subgraphs.common.logging import configure_logging

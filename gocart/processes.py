@@ -19,8 +19,8 @@ from typing import Any, Protocol
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings
-from rest_compat.config import RestSettings
 
+from rest_compat.config import RestSettings
 from router.config import RouterSettings
 from subgraphs.common.settings import SubgraphSettings
 

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
-from rest_compat.config import RestSettings
 
 from gocart.compose import SUPERGRAPH
 from gocart.embedded import EmbeddedServers, start_postgres, start_redis
 from gocart.servers import free_port
 from gocart.settings import StackSettings
+from rest_compat.config import RestSettings
 from router.config import RouterSettings
 from subgraphs.common.auth import Role
 from subgraphs.common.signing import SigningKey

@@ -4,29 +4,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import pytest
-from pydantic import SecretStr
 from redis.asyncio import Redis
 
-from gocart.compose import SUPERGRAPH
-from gocart.processes import Supervisor, base_url, router_process, subgraph_process
-from gocart.servers import free_port
-from router.config import RouterSettings
 from subgraphs.common.auth import Role
 from subgraphs.common.redis import create_redis
-from subgraphs.common.settings import SubgraphSettings
 from subgraphs.common.signing import SigningKey
-from subgraphs.orders.config import OrdersSettings
-from subgraphs.products.config import ProductsSettings
-from subgraphs.users.config import UsersSettings
-from subgraphs.users.main import JWKS_PATH
-from tests.subgraphs.users.builders import BOOTSTRAP_ADMIN
 from tests.support.database import scratch_database
 from tests.support.services import ServiceUnavailable, ServiceUrls, embedded_data_dir, provide_services
+from tests.support.stack import Stack, running_stack
 
 ISSUER = "gocart-users"
 AUDIENCE = "gocart"
@@ -104,73 +91,13 @@ def tokens(signing_key: SigningKey) -> Tokens:
 
 # ---------------------------------------------------------------- the whole stack, as processes
 
-ROOT = Path(__file__).resolve().parents[1]
-HOST = "127.0.0.1"
-
-
-@dataclass(frozen=True)
-class Stack:
-    supervisor: Supervisor
-    urls: dict[str, str]
-
-    def graphql_url(self, service: str = "router") -> str:
-        return f"{self.urls[service]}/graphql"
-
 
 @pytest.fixture(scope="session")
 def stack(
     database_url: str, services: ServiceUrls, cache_namespace: str, signing_key: SigningKey
 ) -> Iterator[Stack]:
-    ports: dict[str, int] = {}
-    for name, base in (("users", 47200), ("products", 47100), ("orders", 47300), ("router", 47000)):
-        ports[name] = free_port(HOST, base, taken=list(ports.values()))
-    common: dict[str, Any] = {
-        "host": HOST,
-        "database_url": SecretStr(database_url),
-        "redis_url": SecretStr(services.redis_url),
-        "cache_namespace": cache_namespace,
-        "jwt_issuer": ISSUER,
-        "jwt_audience": AUDIENCE,
-        "log_level": "WARNING",
-    }
-    jwks_url = f"http://{HOST}:{ports['users']}{JWKS_PATH}"
-    subgraphs: dict[str, SubgraphSettings] = {
-        "users": UsersSettings(
-            **common,
-            port=ports["users"],
-            jwt_private_key=SecretStr(signing_key.private_pem()),
-            bootstrap_admin_email=BOOTSTRAP_ADMIN[0],
-            bootstrap_admin_password=SecretStr(BOOTSTRAP_ADMIN[1]),
-            trust_forwarded_for=True,
-        ),
-        "products": ProductsSettings(**common, port=ports["products"], jwt_jwks_url=jwks_url),
-        "orders": OrdersSettings(
-            **common,
-            port=ports["orders"],
-            jwt_jwks_url=jwks_url,
-            products_url=f"http://{HOST}:{ports['products']}/graphql",
-            service_signing_key_pem=SecretStr(signing_key.private_pem()),
-            products_timeout_seconds=2.0,
-            breaker_reset_seconds=1.0,
-        ),
-    }
-    urls = {name: base_url(settings) for name, settings in subgraphs.items()}
-    router = RouterSettings(
-        supergraph=SUPERGRAPH,
-        host=HOST,
-        port=ports["router"],
-        subgraph_urls={name: f"{url}/graphql" for name, url in urls.items()},
-        jwt_jwks_url=jwks_url,
-        jwt_issuer=ISSUER,
-        jwt_audience=AUDIENCE,
-    )
-    urls["router"] = base_url(router)
-    specs = [subgraph_process(name, settings) for name, settings in subgraphs.items()]
-    specs.append(router_process(router))
-    supervisor = Supervisor(specs, cwd=ROOT)
-    supervisor.start()
-    try:
-        supervisor.wait_until_ready()
-        yield Stack(supervisor, urls)
-    finally:
-        supervisor.stop()
+    """The subgraphs and the router as processes, on the session's database."""
+    with running_stack(
+        database_url=database_url, redis_url=services.redis_url, namespace=cache_namespace, key=signing_key
+    ) as running:
+        yield running

@@ -7,13 +7,14 @@ logged with its traceback here, not sent).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import strawberry
 import structlog
+from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 from strawberry.types import ExecutionContext
 
 from subgraphs.common.errors import DomainError
@@ -69,6 +70,33 @@ class SubgraphSchema(strawberry.federation.Schema):
             give_code(error, document_parsed=parsed)
 
 
+NUL = "\x00"
+NUL_MESSAGE = "Text must not contain the NUL character (\\u0000)."
+
+
+def _contains_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return NUL in value
+    if isinstance(value, dict):
+        return any(_contains_nul(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_contains_nul(item) for item in value)
+    return False
+
+
+class RejectNulText(SchemaExtension):
+    """PostgreSQL text cannot hold NUL, so text carrying one is the client's mistake (BAD_USER_INPUT),
+    refused before any resolver runs rather than failing deep in a write."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        query = context.query or ""
+        if "\\u0000" in query or NUL in query or _contains_nul(context.variables or {}):
+            error = GraphQLError(NUL_MESSAGE, extensions={"code": "BAD_USER_INPUT"})
+            context.result = GraphQLExecutionResult(data=None, errors=[error])
+        yield
+
+
 def build_schema(
     *,
     query: type,
@@ -77,7 +105,7 @@ def build_schema(
     document_cache_size: int = 1024,
 ) -> SubgraphSchema:
     """A subgraph schema with parsed and validated documents cached (a repeated fetch skips both)."""
-    extensions: list[Any] = []
+    extensions: list[Any] = [RejectNulText]
     if document_cache_size > 0:
         extensions += [
             lambda: ParserCache(maxsize=document_cache_size),

@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from tests.conftest import Stack
 from tests.support.graphql import GraphQLClient
+from tests.support.stack import Stack
 
 
 @pytest.fixture

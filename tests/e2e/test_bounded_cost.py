@@ -13,9 +13,9 @@ import httpx
 import pytest
 from redis.asyncio import Redis
 
-from tests.conftest import Stack
 from tests.e2e.storefront import Session, Storefront
 from tests.support.graphql import GraphQLClient
+from tests.support.stack import Stack
 
 PAGE = """
 query($first: Int!) {

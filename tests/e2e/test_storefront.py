@@ -6,9 +6,9 @@ import uuid
 
 import pytest
 
-from tests.conftest import Stack
 from tests.e2e.storefront import Storefront
 from tests.support.graphql import GraphQLClient
+from tests.support.stack import Stack
 
 ORDER_WITH_DETAILS = """
 query($id: ID!) {

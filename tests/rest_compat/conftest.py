@@ -10,11 +10,11 @@ from typing import Any
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+
 from rest_compat.app import create_app
 from rest_compat.config import RestSettings
-
-from tests.conftest import Stack
 from tests.subgraphs.users.builders import BOOTSTRAP_ADMIN, PASSWORD
+from tests.support.stack import Stack
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import httpx
 from asgi_lifespan import LifespanManager
+
 from rest_compat.app import create_app, openapi_document
 from rest_compat.config import RestSettings
 

@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import Stack
 from tests.rest_compat.conftest import Legacy, Person
+from tests.support.stack import Stack
 
 DECLINED = "4000 0000 0000 0002"
 

@@ -22,6 +22,10 @@ class Query:
     def echo(self, value: int) -> int:
         return value
 
+    @strawberry.field
+    def length(self, text: str) -> int:
+        return len(text)
+
 
 schema = build_schema(query=Query)
 
@@ -70,3 +74,12 @@ async def test_repeated_documents_are_parsed_once() -> None:
     await schema.execute("{ echo(value: 1) }")
     await schema.execute("{ echo(value: 1) }")
     assert cached_parse.cache_info().hits > before  # type: ignore[attr-defined]
+
+
+async def test_text_with_a_nul_character_is_bad_user_input() -> None:
+    as_variable = await codes("query($t: String!) { length(text: $t) }", {"t": "a\x00b"})
+    as_literal = await codes('query { length(text: "a\\u0000b") }')
+    fine = await schema.execute('query { length(text: "ab") }')
+    assert as_variable == ["BAD_USER_INPUT"]
+    assert as_literal == ["BAD_USER_INPUT"]
+    assert fine.data == {"length": 2}

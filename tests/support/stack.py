@@ -1,0 +1,97 @@
+"""The whole supergraph as real processes: the three subgraphs and the router, each its own uvicorn
+server on its own port, talking real HTTP, on a given PostgreSQL database and Redis namespace."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import SecretStr
+
+from gocart.compose import SUPERGRAPH
+from gocart.processes import Supervisor, base_url, router_process, subgraph_process
+from gocart.servers import free_port
+from router.config import RouterSettings
+from subgraphs.common.settings import SubgraphSettings
+from subgraphs.common.signing import SigningKey
+from subgraphs.orders.config import OrdersSettings
+from subgraphs.products.config import ProductsSettings
+from subgraphs.users.config import UsersSettings
+from subgraphs.users.main import JWKS_PATH
+from tests.subgraphs.users.builders import BOOTSTRAP_ADMIN
+
+ROOT = Path(__file__).resolve().parents[2]
+HOST = "127.0.0.1"
+ISSUER, AUDIENCE = "gocart-users", "gocart"
+# Tests sign in many times from 127.0.0.1; the per-address limit is tested in-process, not here.
+GENEROUS = 1_000_000
+
+
+@dataclass(frozen=True)
+class Stack:
+    supervisor: Supervisor
+    urls: dict[str, str]
+
+    def graphql_url(self, service: str = "router") -> str:
+        return f"{self.urls[service]}/graphql"
+
+
+@contextmanager
+def running_stack(*, database_url: str, redis_url: str, namespace: str, key: SigningKey) -> Iterator[Stack]:
+    ports: dict[str, int] = {}
+    for name in ("users", "products", "orders", "router"):
+        ports[name] = free_port(HOST, 47000, taken=list(ports.values()))
+    common: dict[str, Any] = {
+        "host": HOST,
+        "database_url": SecretStr(database_url),
+        "redis_url": SecretStr(redis_url),
+        "cache_namespace": namespace,
+        "jwt_issuer": ISSUER,
+        "jwt_audience": AUDIENCE,
+        "log_level": "WARNING",
+    }
+    jwks_url = f"http://{HOST}:{ports['users']}{JWKS_PATH}"
+    subgraphs: dict[str, SubgraphSettings] = {
+        "users": UsersSettings(
+            **common,
+            port=ports["users"],
+            jwt_private_key=SecretStr(key.private_pem()),
+            bootstrap_admin_email=BOOTSTRAP_ADMIN[0],
+            bootstrap_admin_password=SecretStr(BOOTSTRAP_ADMIN[1]),
+            trust_forwarded_for=True,
+            login_max_failures_per_address=GENEROUS,
+        ),
+        "products": ProductsSettings(**common, port=ports["products"], jwt_jwks_url=jwks_url),
+        "orders": OrdersSettings(
+            **common,
+            port=ports["orders"],
+            jwt_jwks_url=jwks_url,
+            products_url=f"http://{HOST}:{ports['products']}/graphql",
+            service_signing_key_pem=SecretStr(key.private_pem()),
+            products_timeout_seconds=2.0,
+            breaker_reset_seconds=1.0,
+        ),
+    }
+    urls = {name: base_url(settings) for name, settings in subgraphs.items()}
+    router = RouterSettings(
+        supergraph=SUPERGRAPH,
+        host=HOST,
+        port=ports["router"],
+        subgraph_urls={name: f"{url}/graphql" for name, url in urls.items()},
+        jwt_jwks_url=jwks_url,
+        jwt_issuer=ISSUER,
+        jwt_audience=AUDIENCE,
+    )
+    urls["router"] = base_url(router)
+    specs = [subgraph_process(name, settings) for name, settings in subgraphs.items()]
+    specs.append(router_process(router))
+    supervisor = Supervisor(specs, cwd=ROOT)
+    supervisor.start()
+    try:
+        supervisor.wait_until_ready()
+        yield Stack(supervisor, urls)
+    finally:
+        supervisor.stop()
