@@ -131,7 +131,7 @@ async def seed(stack: Stack) -> SeedResult:
         await engine.dispose()
 
 
-def banner(stack: Stack, ports: Ports, added: SeedResult | None) -> str:
+def banner(stack: Stack, ports: Ports, added: SeedResult | None, orders: str) -> str:
     host = stack.settings.host
     users, products = f"http://{host}:{ports.users}", f"http://{host}:{ports.products}"
     router, orders = f"http://{host}:{ports.router}", f"http://{host}:{ports.orders}"
@@ -139,9 +139,7 @@ def banner(stack: Stack, ports: Ports, added: SeedResult | None) -> str:
     admin_email, admin_password = stack.admin_credentials
     customer = users_seed.CUSTOMERS[0][0]
     demo_data = (
-        f"{added.products} products and {added.customers} customers added; demo orders placed"
-        if added
-        else "skipped"
+        f"{added.products} products and {added.customers} customers added; {orders}" if added else "skipped"
     )
     return "\n".join(
         [
@@ -191,13 +189,17 @@ def cmd_dev(args: argparse.Namespace) -> int:
     specs.append(rest_process(stack.rest_settings(ports)))
 
     def on_ready() -> None:
+        orders = "no demo orders"
         if not args.no_seed:
             router_url = f"{base_url(router)}/graphql"
             try:
-                demo.place_demo_orders(router_url, password=stack.dev_password, admin=stack.admin_credentials)
+                paid = demo.place_demo_orders(
+                    router_url, password=stack.dev_password, admin=stack.admin_credentials
+                )
+                orders = f"{paid} paid demo orders"
             except (OSError, RuntimeError) as error:
-                print(f"Demo orders were not placed: {error}", file=sys.stderr, flush=True)
-        print(banner(stack, ports, added), flush=True)
+                orders = f"demo orders NOT placed ({error})"
+        print(banner(stack, ports, added, orders), flush=True)
 
     return run_supervised(specs, cwd=ROOT, on_ready=on_ready)
 

@@ -32,15 +32,16 @@ class LoginThrottle:
         """Count this attempt before the password is checked; RATE_LIMITED past either limit.
 
         Counting first (one atomic INCR per key) means parallel guesses cannot all slip through while
-        the first ones are still being hashed.
+        the first ones are still being hashed. A window starts with the first attempt (SET NX with the
+        TTL, then INCR keeps it): no Redis 7 EXPIRE NX, so Redis 6 (the embedded one) works too.
         """
         keys = self._keys(email, address)
         async with self._redis.pipeline(transaction=True) as pipe:
             for key in keys.values():
+                pipe.set(key, 0, ex=self._window, nx=True)
                 pipe.incr(key)
-                pipe.expire(key, self._window, nx=True)
             results = await pipe.execute()
-        counts = dict(zip(keys, results[::2], strict=True))
+        counts = dict(zip(keys, results[1::2], strict=True))
         for kind, key in keys.items():
             if int(counts[kind]) > self._limits[kind]:
                 retry_after = max(int(await self._redis.ttl(key)), 1)
