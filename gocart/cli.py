@@ -131,16 +131,16 @@ async def seed(stack: Stack) -> SeedResult:
         await engine.dispose()
 
 
-def banner(stack: Stack, ports: Ports, added: SeedResult | None, orders: str) -> str:
+def banner(stack: Stack, ports: Ports, added: SeedResult | None, demo_orders: str) -> str:
     host = stack.settings.host
     users, products = f"http://{host}:{ports.users}", f"http://{host}:{ports.products}"
     router, orders = f"http://{host}:{ports.router}", f"http://{host}:{ports.orders}"
     rest = f"http://{host}:{ports.rest}"
     admin_email, admin_password = stack.admin_credentials
     customer = users_seed.CUSTOMERS[0][0]
-    demo_data = (
-        f"{added.products} products and {added.customers} customers added; {orders}" if added else "skipped"
-    )
+    demo_data = "skipped"
+    if added:
+        demo_data = f"{added.products} products and {added.customers} customers added; {demo_orders}"
     return "\n".join(
         [
             "",
