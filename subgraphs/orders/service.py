@@ -192,7 +192,7 @@ def encode_order_cursor(key: OrderKey) -> str:
 def decode_order_cursor(cursor: str) -> OrderKey:
     position = decode_cursor(cursor)
     try:
-        return datetime.fromisoformat(position["t"]), uuid.UUID(position["i"])
+        return datetime.fromisoformat(position["t"]), uuid.UUID(str(position["i"]))
     except (KeyError, TypeError, ValueError) as error:
         raise invalid_cursor() from error
 

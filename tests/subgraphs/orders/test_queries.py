@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from subgraphs.common.auth import Role
+from subgraphs.common.pagination import encode_cursor
 from tests.conftest import Tokens
 from tests.subgraphs.orders.shop import ORDER, Shop, placed
 from tests.support.graphql import GraphQLClient
@@ -146,6 +147,12 @@ async def test_only_admins_list_all_orders(gql: GraphQLClient, tokens: Tokens) -
 
 async def test_a_bad_cursor_is_bad_input(gql: GraphQLClient, tokens: Tokens) -> None:
     result = await gql.execute(ORDERS, {"after": "garbage"}, token=tokens.admin)
+    assert result.codes == ["BAD_USER_INPUT"]
+
+
+async def test_a_forged_cursor_is_bad_input_not_a_crash(gql: GraphQLClient, tokens: Tokens) -> None:
+    forged = encode_cursor({"t": "2026-01-01T00:00:00+00:00", "i": 1})
+    result = await gql.execute(ORDERS, {"after": forged}, token=tokens.admin)
     assert result.codes == ["BAD_USER_INPUT"]
 
 
