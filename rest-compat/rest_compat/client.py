@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -28,6 +29,10 @@ def operation(file: str, name: str) -> Operation:
     if f" {name}" not in document:
         raise KeyError(f"no operation {name} in {file}.graphql")
     return Operation(document, name)
+
+
+GRAPHQL_PAGE = 100
+Connection = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 class RouterClient:
@@ -57,3 +62,26 @@ class RouterClient:
         if not isinstance(data, dict):
             raise ApiError(502, "The GraphQL router answered without data.")
         return data
+
+    async def collect(
+        self,
+        op: Operation,
+        connection: Connection,
+        wanted: int,
+        *,
+        authorization: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """The first `wanted` nodes of a cursor-paginated list, fetched a page (at most 100) at a time.
+
+        `connection` picks the connection (`{edges, pageInfo}`) out of the operation's data.
+        """
+        nodes: list[dict[str, Any]] = []
+        after: str | None = None
+        while len(nodes) < wanted:
+            variables = {"first": min(GRAPHQL_PAGE, wanted - len(nodes)), "after": after}
+            page = connection(await self.run(op, variables, authorization=authorization))
+            nodes += [edge["node"] for edge in page["edges"]]
+            if not page["pageInfo"]["hasNextPage"]:
+                break
+            after = page["pageInfo"]["endCursor"]
+        return nodes

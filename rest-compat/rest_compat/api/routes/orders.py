@@ -21,7 +21,6 @@ SIGNED_IN: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "No valid access token."},
     403: {"model": ErrorBody, "description": "Not allowed."},
 }
-GRAPHQL_PAGE = 100
 
 
 async def _pages(client: RouterClient, authorization: str | None, wanted: int) -> list[dict[str, Any]]:
@@ -29,23 +28,16 @@ async def _pages(client: RouterClient, authorization: str | None, wanted: int) -
     caller = (await client.run(operation("orders", "Caller"), authorization=authorization))["me"]
     if caller is None:
         raise ApiError(401, "Sign in to see orders.", code="UNAUTHENTICATED")
-    admin = caller.get("role") == "ADMIN"
-    nodes: list[dict[str, Any]] = []
-    after: str | None = None
-    while len(nodes) < wanted:
-        variables = {"first": min(GRAPHQL_PAGE, wanted - len(nodes)), "after": after}
-        if admin:
-            page = (
-                await client.run(operation("orders", "AllOrders"), variables, authorization=authorization)
-            )["orders"]
-        else:
-            data = await client.run(operation("orders", "MyOrders"), variables, authorization=authorization)
-            page = data["me"]["orders"]
-        nodes += [edge["node"] for edge in page["edges"]]
-        if not page["pageInfo"]["hasNextPage"]:
-            break
-        after = page["pageInfo"]["endCursor"]
-    return nodes
+    if caller.get("role") == "ADMIN":
+        return await client.collect(
+            operation("orders", "AllOrders"), lambda data: data["orders"], wanted, authorization=authorization
+        )
+    return await client.collect(
+        operation("orders", "MyOrders"),
+        lambda data: data["me"]["orders"],
+        wanted,
+        authorization=authorization,
+    )
 
 
 @router.get("", response_model=list[OrderOut], summary="List orders, newest first", responses=SIGNED_IN)

@@ -18,7 +18,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"model": ErrorBody, "description": "Admins only."},
     422: {"model": ErrorBody, "description": "The body is invalid."},
 }
-GRAPHQL_PAGE = 100
 
 
 async def category_id(client: RouterClient, name: str | None) -> str | None:
@@ -46,20 +45,8 @@ def product_fields(body: ProductIn, category: str | None) -> dict[str, Any]:
 async def list_products(
     client: Router, limit: int = Query(default=200, ge=1, le=200, description="At most 200.")
 ) -> list[ProductOut]:
-    products: list[ProductOut] = []
-    after: str | None = None
-    while len(products) < limit:
-        page = (
-            await client.run(
-                operation("products", "ListProducts"),
-                {"first": min(GRAPHQL_PAGE, limit - len(products)), "after": after},
-            )
-        )["products"]
-        products += [ProductOut.from_graphql(edge["node"]) for edge in page["edges"]]
-        if not page["pageInfo"]["hasNextPage"]:
-            break
-        after = page["pageInfo"]["endCursor"]
-    return products
+    nodes = await client.collect(operation("products", "ListProducts"), lambda data: data["products"], limit)
+    return [ProductOut.from_graphql(node) for node in nodes]
 
 
 @router.post(

@@ -16,7 +16,6 @@ SIGNED_IN: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "No valid access token."},
     403: {"model": ErrorBody, "description": "Not yours, and you are not an admin."},
 }
-GRAPHQL_PAGE = 100
 GRAPHQL_NAMES = {"first_name": "firstName", "last_name": "lastName", "email": "email", "phone": "phone"}
 
 
@@ -24,21 +23,10 @@ GRAPHQL_NAMES = {"first_name": "firstName", "last_name": "lastName", "email": "e
 async def list_users(
     client: Router, authorization: Authorization, limit: int = Query(default=200, ge=1, le=200)
 ) -> list[UserOut]:
-    users: list[UserOut] = []
-    after: str | None = None
-    while len(users) < limit:
-        page = (
-            await client.run(
-                operation("users", "ListUsers"),
-                {"first": min(GRAPHQL_PAGE, limit - len(users)), "after": after},
-                authorization=authorization,
-            )
-        )["users"]
-        users += [UserOut.from_graphql(edge["node"]) for edge in page["edges"]]
-        if not page["pageInfo"]["hasNextPage"]:
-            break
-        after = page["pageInfo"]["endCursor"]
-    return users
+    nodes = await client.collect(
+        operation("users", "ListUsers"), lambda data: data["users"], limit, authorization=authorization
+    )
+    return [UserOut.from_graphql(node) for node in nodes]
 
 
 @router.post(
