@@ -1,46 +1,29 @@
-"""Serve ASGI apps over real HTTP on free localhost ports, each uvicorn server in its own thread."""
+"""Serve the router tests' subgraph apps over real HTTP, each uvicorn server in its own thread."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
+import functools
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
-import uvicorn
+from tests.support.servers import ThreadServer, unused_port
+
+free_port = unused_port
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+def _same(app: Any) -> Any:
+    return app
 
 
 @contextmanager
 def serving(apps: dict[str, Any]) -> Iterator[dict[str, str]]:
     """Serve every app; yields the `/graphql` URL of each, by name; stops them all on exit."""
-    servers: list[tuple[uvicorn.Server, threading.Thread]] = []
-    urls: dict[str, str] = {}
-    try:
+    with ExitStack() as stack:
+        urls: dict[str, str] = {}
         for name, app in apps.items():
-            port = free_port()
-            config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-            server = uvicorn.Server(config)
-            thread = threading.Thread(target=server.run, name=f"subgraph-{name}", daemon=True)
-            thread.start()
-            servers.append((server, thread))
-            urls[name] = f"http://127.0.0.1:{port}/graphql"
-        deadline = time.monotonic() + 10
-        while not all(server.started for server, _ in servers):
-            if time.monotonic() > deadline:
-                raise RuntimeError("subgraph servers did not start")
-            time.sleep(0.01)
+            server = ThreadServer(functools.partial(_same, app), lifespan="off")
+            server.start()
+            stack.callback(server.stop)
+            urls[name] = server.graphql_url
         yield urls
-    finally:
-        for server, _ in servers:
-            server.should_exit = True
-        for _, thread in servers:
-            thread.join(timeout=5)

@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Literal
 
 import uvicorn
 from fastapi import FastAPI
@@ -49,8 +49,11 @@ def unused_port() -> int:
 class ThreadServer:
     """An ASGI app (built fresh by `factory` on each start) on a fixed 127.0.0.1 port."""
 
-    def __init__(self, factory: Callable[[], Any], *, port: int | None = None) -> None:
+    def __init__(
+        self, factory: Callable[[], Any], *, port: int | None = None, lifespan: Literal["on", "off"] = "on"
+    ) -> None:
         self._factory = factory
+        self._lifespan: Literal["on", "off"] = lifespan
         self.port = port or unused_port()
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -69,7 +72,7 @@ class ThreadServer:
 
     def start(self) -> None:
         config = uvicorn.Config(
-            self._factory(), host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
+            self._factory(), host="127.0.0.1", port=self.port, log_level="warning", lifespan=self._lifespan
         )
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, name=f"server-{self.port}", daemon=True)
