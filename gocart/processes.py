@@ -17,7 +17,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, Protocol
 
-from pydantic import SecretStr
+from pydantic import BaseModel, SecretStr
 from pydantic_settings import BaseSettings
 
 from rest_compat.config import RestSettings
@@ -40,6 +40,8 @@ def settings_env(settings: BaseSettings) -> dict[str, str]:
             value = value.get_secret_value()
         elif isinstance(value, bool):
             value = "true" if value else "false"
+        elif isinstance(value, BaseModel):
+            value = value.model_dump_json()
         elif isinstance(value, dict | list | tuple):
             value = json.dumps(value)
         env[f"{prefix}{name}".upper()] = str(value)

@@ -15,6 +15,8 @@ import time
 import aiohttp
 import jwt
 
+from router.errors import Unauthenticated
+
 ALLOWED_ALGORITHMS = frozenset({"EdDSA", "RS256"})
 
 logger = logging.getLogger(__name__)
@@ -43,20 +45,28 @@ class TokenGate:
 
     async def refusal(self, authorization: str | None) -> str | None:
         """Why the request's credential is refused, or None when there is none or it is good."""
+        try:
+            await self.subject(authorization)
+        except Unauthenticated as error:
+            return str(error)
+        return None
+
+    async def subject(self, authorization: str | None) -> str | None:
+        """The verified token's subject, None without a token; raises `Unauthenticated` for a bad one."""
         if not authorization:
             return None
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            return "The Authorization header must be 'Bearer <token>'."
+            raise Unauthenticated("The Authorization header must be 'Bearer <token>'.")
         try:
             header = jwt.get_unverified_header(token.strip())
-        except jwt.PyJWTError:
-            return "The access token is malformed."
+        except jwt.PyJWTError as error:
+            raise Unauthenticated("The access token is malformed.") from error
         key = await self._key(str(header.get("kid", "")))
         if key is None or header.get("alg") != key.algorithm_name:
-            return "The access token is not signed by a trusted key."
+            raise Unauthenticated("The access token is not signed by a trusted key.")
         try:
-            jwt.decode(
+            claims = jwt.decode(
                 token.strip(),
                 key.key,
                 algorithms=[key.algorithm_name],
@@ -65,11 +75,11 @@ class TokenGate:
                 leeway=30,
                 options={"require": ["exp", "iat", "sub", "iss", "aud"]},
             )
-        except jwt.ExpiredSignatureError:
-            return "The access token has expired."
-        except jwt.PyJWTError:
-            return "The access token is invalid."
-        return None
+        except jwt.ExpiredSignatureError as error:
+            raise Unauthenticated("The access token has expired.") from error
+        except jwt.PyJWTError as error:
+            raise Unauthenticated("The access token is invalid.") from error
+        return str(claims["sub"])
 
     async def _key(self, kid: str) -> jwt.PyJWK | None:
         now = time.monotonic()

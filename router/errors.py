@@ -7,7 +7,13 @@ RouterError
  |    +-- ValidationFailed    GRAPHQL_VALIDATION_FAILED
  |    +-- BadRequest          BAD_REQUEST (no query, unknown operation name, bad variables JSON)
  |    +-- InvalidVariables    VALIDATION_INVALID_TYPE_VARIABLE (variables that do not fit their types)
- |    +-- LimitExceeded       MAX_DEPTH_LIMIT, MAX_ALIASES_LIMIT, MAX_ROOT_FIELDS_LIMIT (router/limits.py)
+ |    +-- LimitExceeded       MAX_DEPTH_LIMIT, MAX_ALIASES_LIMIT, MAX_ROOT_FIELDS_LIMIT, MAX_TOKENS_LIMIT,
+ |    |                       MAX_OPERATION_CHARACTERS_LIMIT, BATCH_LIMIT_EXCEEDED (router/limits.py)
+ |    +-- PayloadTooLarge     INVALID_GRAPHQL_REQUEST (HTTP 413: the body is over the size limit)
+ |    +-- UnsupportedMediaType INVALID_CONTENT_TYPE_HEADER (HTTP 415: a POST that is not JSON)
+ |    +-- CsrfRequired        CSRF_REQUIRED (a request a browser could send cross-site without a preflight)
+ |    +-- Unauthenticated     UNAUTHENTICATED (HTTP 401: a bad access token)
+ |    +-- RateLimited         RATE_LIMITED (HTTP 429 with Retry-After)
  |    +-- QueryPlanningFailed QUERY_PLANNING_FAILED (HTTP 500: the router could not plan a valid query)
  +-- PlanningError        the planner found no way to resolve a selection (a supergraph/planner gap)
 """
@@ -35,9 +41,16 @@ class RequestError(RouterError):
     code = "BAD_REQUEST"
     status_code = 400
 
-    def __init__(self, messages: list[str] | str, *, locations: list[list[dict[str, int]]] | None = None):
+    def __init__(
+        self,
+        messages: list[str] | str,
+        *,
+        locations: list[list[dict[str, int]]] | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         self.messages = [messages] if isinstance(messages, str) else messages
         self.locations = locations or [[] for _ in self.messages]
+        self.headers = headers or {}
         super().__init__("; ".join(self.messages))
 
     def to_errors(self) -> list[dict[str, Any]]:
@@ -63,10 +76,48 @@ class BadRequest(RequestError):
     code = "BAD_REQUEST"
 
 
+class MethodNotAllowed(RequestError):
+    """A mutation sent with GET (HTTP 405 with `Allow: POST`)."""
+
+    code = "BAD_REQUEST"
+    status_code = 405
+
+
 class InvalidVariables(RequestError):
     """Variables that do not fit their declared types (Apollo Router's code for it)."""
 
     code = "VALIDATION_INVALID_TYPE_VARIABLE"
+
+
+class PayloadTooLarge(RequestError):
+    """The request body is larger than `limits.max_request_bytes` (Apollo Router's code and status)."""
+
+    code = "INVALID_GRAPHQL_REQUEST"
+    status_code = 413
+
+
+class UnsupportedMediaType(RequestError):
+    """A POST whose body is not declared as JSON."""
+
+    code = "INVALID_CONTENT_TYPE_HEADER"
+    status_code = 415
+
+
+class CsrfRequired(RequestError):
+    code = "CSRF_REQUIRED"
+
+
+class Unauthenticated(RequestError):
+    code = "UNAUTHENTICATED"
+    status_code = 401
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, headers={"www-authenticate": "Bearer"})
+
+
+class RateLimited(RequestError):
+    code = "RATE_LIMITED"
+    status_code = 429
 
 
 class QueryPlanningFailed(RequestError):

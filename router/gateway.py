@@ -7,7 +7,7 @@ or a client error) is cached; repeated operations go straight to execution.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import DocumentNode, GraphQLError, parse, validate
@@ -24,7 +24,7 @@ from router.errors import (
 )
 from router.executor import Executor, SubgraphFetcher
 from router.executor.introspection import execute_introspection, has_introspection
-from router.limits import OperationLimits, check_limits
+from router.limits import LimitExceeded, OperationLimits, check_limits
 from router.planner import QueryPlan, QueryPlanner
 from router.planner.cache import LruCache
 from router.supergraph import Supergraph
@@ -35,6 +35,7 @@ class GraphQLRequest:
     query: str | None
     operation_name: str | None = None
     variables: Mapping[str, Any] | None = None
+    extensions: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,12 @@ class Gateway:
 
     def prepare(self, query: str, operation_name: str | None) -> PreparedOperation:
         """Parse, validate and plan, once per distinct (query, operation name); raises `RequestError`."""
+        if len(query) > self.limits.max_operation_characters:
+            raise LimitExceeded(
+                "MAX_OPERATION_CHARACTERS_LIMIT",
+                f"The operation has {len(query)} characters; at most "
+                f"{self.limits.max_operation_characters} are accepted.",
+            )
         key = (query, operation_name)
         cached = self._cache.get(key)
         if cached is None:
@@ -83,8 +90,13 @@ class Gateway:
 
     def _prepare(self, query: str, operation_name: str | None) -> PreparedOperation:
         try:
-            document = parse(query)
+            document = parse(query, max_tokens=self.limits.max_tokens)
         except GraphQLError as error:
+            if error.message.startswith("Document contains more than"):
+                raise LimitExceeded(
+                    "MAX_TOKENS_LIMIT",
+                    f"The operation has more than {self.limits.max_tokens} tokens, the limit.",
+                ) from error
             raise ParseFailed(error.message, locations=[_locations(error)]) from error
         errors = validate(self.supergraph.api_schema, document)
         if errors:
@@ -119,6 +131,16 @@ class Gateway:
             variables = self.coerce_variables(prepared, request.variables)
         except RequestError as error:
             return {"errors": error.to_errors()}
+        return await self.run(prepared, request, variables, headers)
+
+    async def run(
+        self,
+        prepared: PreparedOperation,
+        request: GraphQLRequest,
+        variables: dict[str, Any],
+        headers: Mapping[str, str],
+    ) -> dict[str, Any]:
+        """Execute an operation already prepared and whose variables are coerced."""
         data: dict[str, Any] = {}
         errors: list[dict[str, Any]] = []
         if prepared.introspection:

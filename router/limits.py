@@ -1,7 +1,9 @@
-"""Operation limits (depth, aliases, root fields), checked once per operation before any subgraph call.
+"""Operation limits, checked once per operation before any subgraph call: the operation's length in
+characters and lexer tokens (checked by the gateway around parsing, so parsing itself is bounded), then
+depth, aliases and root fields on the normalized operation.
 
 Depth counts nested fields through inlined fragments; `__typename` and introspection count like any
-field. A limit of None means unlimited.
+field. A limit of None means unlimited. The defaults are the settings' (router/config.py).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ class OperationLimits:
     max_depth: int | None = None
     max_aliases: int | None = None
     max_root_fields: int | None = None
+    max_tokens: int | None = None
+    max_operation_characters: int = 1_000_000
 
 
 class LimitExceeded(RequestError):

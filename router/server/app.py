@@ -7,14 +7,19 @@ from contextlib import asynccontextmanager
 
 import aiohttp
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route
 
 from router.auth import TokenGate
-from router.config import RouterSettings
+from router.config import CorsSettings, RouterSettings
+from router.edge.client_address import TrustedProxies
 from router.executor import HttpFetcher
 from router.gateway import Gateway
 from router.limits import OperationLimits
-from router.server.routes import graphql, health
+from router.metrics import RouterMetrics
+from router.server.pipeline import Edge
+from router.server.routes import graphql, health, metrics
 from router.supergraph import Supergraph, parse_supergraph
 
 
@@ -23,18 +28,44 @@ def subgraph_urls(supergraph: Supergraph, settings: RouterSettings) -> dict[str,
     return {name: settings.subgraph_urls.get(name, graph.url) for name, graph in supergraph.graphs.items()}
 
 
+def operation_limits(settings: RouterSettings) -> OperationLimits:
+    limits = settings.limits
+    return OperationLimits(
+        max_depth=limits.max_depth,
+        max_aliases=limits.max_aliases,
+        max_root_fields=limits.max_root_fields,
+        max_tokens=limits.max_tokens,
+        max_operation_characters=limits.max_operation_characters,
+    )
+
+
+def cors_middleware(cors: CorsSettings) -> Middleware:
+    """Starlette's CORS middleware: answers preflights, and adds no CORS header for other origins."""
+    return Middleware(
+        CORSMiddleware,
+        allow_origins=list(cors.allow_origins),
+        allow_origin_regex=cors.allow_origin_regex,
+        allow_credentials=cors.allow_credentials,
+        allow_methods=["GET", "POST"],
+        allow_headers=list(cors.allow_headers),
+        expose_headers=list(cors.expose_headers),
+        max_age=cors.max_age_seconds,
+    )
+
+
 def create_app(settings: RouterSettings) -> Starlette:
     """Build the app; the supergraph is read and the connection pool opened when the app starts."""
+    edge = Edge(settings, RouterMetrics(), TrustedProxies(settings.trusted_proxies))
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         supergraph = parse_supergraph(settings.supergraph.read_text(encoding="utf-8"))
-        timeout = aiohttp.ClientTimeout(total=settings.subgraph_timeout_seconds)
-        connector = aiohttp.TCPConnector(limit=settings.max_connections)
+        traffic = settings.traffic_shaping.all
+        timeout = aiohttp.ClientTimeout(total=traffic.timeout_seconds)
+        connector = aiohttp.TCPConnector(limit=traffic.pool_size)
         async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
-            limits = OperationLimits(settings.max_depth, settings.max_aliases, settings.max_root_fields)
             if settings.jwt_jwks_url is not None:
-                app.state.token_gate = TokenGate(
+                edge.token_gate = TokenGate(
                     session,
                     jwks_url=settings.jwt_jwks_url,
                     issuer=settings.jwt_issuer,
@@ -45,7 +76,7 @@ def create_app(settings: RouterSettings) -> Starlette:
                 HttpFetcher(session),
                 subgraph_urls(supergraph, settings),
                 settings.plan_cache_size,
-                limits,
+                operation_limits(settings),
             )
             yield
             app.state.gateway = None
@@ -54,10 +85,12 @@ def create_app(settings: RouterSettings) -> Starlette:
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/health", health, methods=["GET"]),
+            Route("/metrics", metrics, methods=["GET"]),
         ],
+        middleware=[cors_middleware(settings.cors)],
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.edge = edge
     app.state.gateway = None
-    app.state.token_gate = None
     return app

@@ -1,22 +1,27 @@
-"""`gocart-router --supergraph FILE --host HOST --port PORT`: serve the router with uvicorn."""
+"""`gocart-router [--config router.yaml] [--supergraph FILE] [--host HOST] [--port PORT]`: serve the router
+with uvicorn. Settings come from the YAML file, the environment, then these flags (router/config.py)."""
 
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import uvicorn
 
-from router.config import RouterSettings
+from router.config import RouterSettings, SettingsInvalid, load_settings
 from router.errors import RouterError
 from router.server.app import create_app
 from router.supergraph import parse_supergraph
 
+CONFIG_ENV = "GOCART_ROUTER_CONFIG"
+
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="gocart-router", description="Gocart's federation router.")
+    parser.add_argument("--config", type=Path, help=f"router YAML configuration (or ${CONFIG_ENV})")
     parser.add_argument("--supergraph", type=Path, help="supergraph SDL file")
     parser.add_argument("--host", help="address to listen on")
     parser.add_argument("--port", type=int, help="port to listen on")
@@ -24,11 +29,18 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def settings_from(args: argparse.Namespace) -> RouterSettings:
-    """Environment settings, overridden by whatever the command line gives."""
+    """File settings, overridden by the environment, overridden by whatever the command line gives."""
     overrides: dict[str, Any] = {
         name: value for name in ("supergraph", "host", "port") if (value := getattr(args, name)) is not None
     }
-    return RouterSettings(**overrides)
+    config = args.config or (Path(os.environ[CONFIG_ENV]) if os.environ.get(CONFIG_ENV) else None)
+    try:
+        return load_settings(config, **overrides)
+    except SettingsInvalid as error:
+        lines = str(error).splitlines()
+        raise SystemExit(
+            "\n".join(f"gocart-router: invalid configuration: {line}" for line in lines)
+        ) from error
 
 
 def check_supergraph(path: Path) -> None:
@@ -48,4 +60,6 @@ def main(argv: Sequence[str] | None = None) -> None:
         port=settings.port,
         timeout_graceful_shutdown=int(settings.graceful_shutdown_seconds),
         log_level="info",
+        # The router resolves client addresses itself, from its own trusted-proxies list.
+        proxy_headers=False,
     )

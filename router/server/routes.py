@@ -1,4 +1,5 @@
-"""HTTP endpoints: GraphQL over HTTP (POST and GET), GraphiQL for browsers, and health."""
+"""HTTP endpoints: GraphQL over HTTP (POST and GET, single or batched), GraphiQL for browsers, health and
+metrics. The stages a request passes are in `router/server/pipeline.py`."""
 
 from __future__ import annotations
 
@@ -6,15 +7,15 @@ import logging
 from typing import Any
 
 import orjson
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from router.auth import TokenGate
-from router.config import RouterSettings
-from router.errors import BadRequest, RequestError
-from router.gateway import Gateway, GraphQLRequest
+from router.errors import RequestError
+from router.gateway import Gateway
 from router.planner import print_plan_compact
 from router.server.graphiql import GRAPHIQL_HTML
+from router.server.pipeline import Answer, Edge, admit, answer_all
 
 logger = logging.getLogger(__name__)
 
@@ -38,85 +39,52 @@ def _wants_html(request: Request) -> bool:
     return "text/html" in accept and "query" not in request.query_params
 
 
-async def _read_request(request: Request) -> GraphQLRequest:
-    if request.method == "GET":
-        params = request.query_params
-        variables = params.get("variables")
-        try:
-            decoded = orjson.loads(variables) if variables else None
-        except orjson.JSONDecodeError as error:
-            raise BadRequest("variables must be a JSON object") from error
-        return _graphql_request(params.get("query"), params.get("operationName"), decoded)
-    try:
-        body = orjson.loads(await request.body())
-    except orjson.JSONDecodeError as error:
-        raise BadRequest("The request body is not valid JSON.") from error
-    if not isinstance(body, dict):
-        raise BadRequest("The request body must be a JSON object.")
-    return _graphql_request(body.get("query"), body.get("operationName"), body.get("variables"))
-
-
-def _graphql_request(query: Any, operation_name: Any, variables: Any) -> GraphQLRequest:
-    if query is not None and not isinstance(query, str):
-        raise BadRequest("query must be a string")
-    if operation_name is not None and not isinstance(operation_name, str):
-        raise BadRequest("operationName must be a string")
-    if variables is not None and not isinstance(variables, dict):
-        raise BadRequest("variables must be a JSON object")
-    return GraphQLRequest(query, operation_name or None, variables)
-
-
-def forwarded_for(request: Request) -> str:
-    """X-Forwarded-For for subgraphs: what the client sent, then the peer we saw (the hop a subgraph
-    that trusts the router takes), so per-client limits see clients, not the router."""
-    peer = request.client.host if request.client else "unknown"
-    sent = request.headers.get("x-forwarded-for")
-    return f"{sent}, {peer}" if sent else peer
+def _outcome(answer: Answer) -> str:
+    if answer.status >= 400:
+        return "rejected" if answer.status < 500 else "error"
+    return "partial" if "errors" in answer.body else "ok"
 
 
 async def graphql(request: Request) -> Response:
-    """GraphQL over HTTP. Client errors (parse, validation) answer 400 without calling any subgraph."""
+    """GraphQL over HTTP. Client errors answer 4xx without calling any subgraph."""
     if request.method == "GET" and _wants_html(request):
         return HTMLResponse(GRAPHIQL_HTML)
     gateway: Gateway | None = request.app.state.gateway
-    settings: RouterSettings = request.app.state.settings
+    edge: Edge = request.app.state.edge
     media_type = _media_type(request)
     if gateway is None:
         return _json({"errors": [_NOT_READY]}, 503, media_type)
     try:
-        graphql_request = await _read_request(request)
-        if not graphql_request.query:
-            raise BadRequest("Must provide query string.")
-        prepared = gateway.prepare(graphql_request.query, graphql_request.operation_name)
+        admitted = await admit(request, edge)
+        answers = await answer_all(gateway, edge, admitted)
     except RequestError as error:
-        return _json({"errors": error.to_errors()}, error.status_code, media_type)
-    if request.method == "GET" and prepared.plan.operation.kind != "query":
-        return _json(
-            {"errors": BadRequest("Mutations cannot be sent with GET.").to_errors()},
-            405,
-            media_type,
-            headers={"allow": "POST"},
-        )
-    token_gate: TokenGate | None = request.app.state.token_gate
-    if token_gate is not None and (reason := await token_gate.refusal(request.headers.get("authorization"))):
-        unauthenticated = {"message": reason, "extensions": {"code": "UNAUTHENTICATED"}}
-        return _json({"errors": [unauthenticated]}, 401, media_type, headers={"www-authenticate": "Bearer"})
-    forwarded = {
-        name: value for name in settings.forward_headers if (value := request.headers.get(name)) is not None
-    }
-    forwarded["x-forwarded-for"] = forwarded_for(request)
-    try:
-        response = await gateway.execute(graphql_request, forwarded)
+        edge.metrics.rejections.labels(error.code).inc()
+        edge.metrics.requests.labels("rejected").inc()
+        return _json({"errors": error.to_errors()}, error.status_code, media_type, dict(error.headers))
     except Exception:
         logger.exception("unexpected error while executing an operation")
+        edge.metrics.requests.labels("error").inc()
         return _json({"errors": [_INTERNAL_ERROR]}, 500, media_type)
-    headers: dict[str, str] = {}
-    if settings.expose_query_plan and request.headers.get(PLAN_HEADER) == "true":
-        headers[PLAN_HEADER] = print_plan_compact(prepared.plan)
-    status = 400 if "data" not in response else 200
-    return _json(response, status, media_type, headers)
+    for item in answers:
+        edge.metrics.requests.labels(_outcome(item)).inc()
+    if admitted.envelope.batch:
+        return _json([item.body for item in answers], 200, media_type)
+    single = answers[0]
+    headers = dict(single.headers)
+    if (
+        edge.settings.expose_query_plan
+        and single.prepared is not None
+        and request.headers.get(PLAN_HEADER) == "true"
+    ):
+        headers[PLAN_HEADER] = print_plan_compact(single.prepared.plan)
+    return _json(single.body, single.status, media_type, headers)
 
 
 async def health(request: Request) -> Response:
     ready = getattr(request.app.state, "gateway", None) is not None
     return _json({"status": "UP" if ready else "STARTING"}, 200 if ready else 503, "application/json")
+
+
+async def metrics(request: Request) -> Response:
+    edge: Edge = request.app.state.edge
+    return Response(generate_latest(edge.metrics.registry), media_type=CONTENT_TYPE_LATEST)

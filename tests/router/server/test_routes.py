@@ -28,13 +28,17 @@ async def test_post_with_variables_and_operation_name(client: httpx.AsyncClient)
 
 async def test_get_graphql_with_query_parameters(client: httpx.AsyncClient) -> None:
     params = {"query": "query ($upc: String!) { product(upc: $upc) { name } }", "variables": '{"upc": "p3"}'}
-    response = await client.get("/graphql", params=params)
+    response = await client.get("/graphql", params=params, headers={"apollo-require-preflight": "true"})
     assert response.status_code == 200
     assert response.json() == {"data": {"product": {"name": "Chair"}}}
 
 
 async def test_get_cannot_run_a_mutation(client: httpx.AsyncClient) -> None:
-    response = await client.get("/graphql", params={"query": 'mutation { login(username: "ada") { name } }'})
+    response = await client.get(
+        "/graphql",
+        params={"query": 'mutation { login(username: "ada") { name } }'},
+        headers={"apollo-require-preflight": "true"},
+    )
     assert response.status_code == 405
     assert response.headers["allow"] == "POST"
 
@@ -113,7 +117,8 @@ async def test_typename_only_query_needs_no_subgraph(client: httpx.AsyncClient) 
 
 
 async def test_operation_limits_are_enforced_before_any_fetch(settings: RouterSettings) -> None:
-    app = create_app(settings.model_copy(update={"max_depth": 2}))
+    limits = settings.limits.model_copy(update={"max_depth": 2})
+    app = create_app(settings.model_copy(update={"limits": limits}))
     async with LifespanManager(app) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://router") as http:

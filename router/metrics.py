@@ -1,0 +1,81 @@
+"""The router's Prometheus metrics, one registry per app (so several apps in one process never clash),
+served at `GET /metrics`. Label values are bounded: codes, subgraph names and outcomes, never query text.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+COST_BUCKETS = (1, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 100_000)
+BREAKER_STATES = {"closed": 0, "half_open": 1, "open": 2}
+
+
+class RouterMetrics:
+    """Every metric the router exports; stages and the fetcher record into it."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.requests = Counter(
+            "gocart_router_requests",
+            "GraphQL requests answered, by outcome (ok, partial, rejected, error).",
+            ["outcome"],
+            registry=self.registry,
+        )
+        self.rejections = Counter(
+            "gocart_router_rejections",
+            "Requests refused at the edge before any subgraph call, by error code.",
+            ["code"],
+            registry=self.registry,
+        )
+        self.estimated_cost = Histogram(
+            "gocart_router_operation_estimated_cost",
+            "Estimated cost (demand control) of the operations planned.",
+            buckets=COST_BUCKETS,
+            registry=self.registry,
+        )
+        self.actual_cost = Histogram(
+            "gocart_router_operation_actual_cost",
+            "Cost of the operations measured on their responses.",
+            buckets=COST_BUCKETS,
+            registry=self.registry,
+        )
+        self.rate_limit_degraded = Gauge(
+            "gocart_router_rate_limit_degraded",
+            "1 while Redis is unreachable and the in-process rate limiter decides alone.",
+            registry=self.registry,
+        )
+        self.rate_limit_fallbacks = Counter(
+            "gocart_router_rate_limit_fallback_decisions",
+            "Rate-limit decisions taken by the in-process limiter because Redis was unreachable.",
+            registry=self.registry,
+        )
+        self.breaker_state = Gauge(
+            "gocart_router_subgraph_breaker_state",
+            "Circuit breaker per subgraph: 0 closed, 1 half-open, 2 open.",
+            ["subgraph"],
+            registry=self.registry,
+        )
+        self.subgraph_errors = Counter(
+            "gocart_router_subgraph_fetch_errors",
+            "Subgraph fetches that failed, by subgraph and reason (timeout, connect, status, breaker_open).",
+            ["subgraph", "reason"],
+            registry=self.registry,
+        )
+        self.subgraph_retries = Counter(
+            "gocart_router_subgraph_fetch_retries",
+            "Subgraph queries sent again after a failure.",
+            ["subgraph"],
+            registry=self.registry,
+        )
+        self.supergraph_reloads = Counter(
+            "gocart_router_supergraph_reloads",
+            "Supergraph reload attempts, by outcome (applied, refused).",
+            ["outcome"],
+            registry=self.registry,
+        )
+        self.persisted_queries = Counter(
+            "gocart_router_persisted_queries",
+            "Persisted-query lookups, by outcome (hit, miss, registered, refused).",
+            ["outcome"],
+            registry=self.registry,
+        )

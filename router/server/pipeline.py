@@ -1,0 +1,127 @@
+"""The edge pipeline every GraphQL request passes, in order, each stage a small function of its own:
+
+    CSRF -> content type -> body size -> client address -> access token -> rate limit -> envelope
+    (one operation or a batch) -> per operation: persisted query -> parse/validate/plan/limits (cached)
+    -> variables -> demand control -> execute
+
+A stage refuses by raising a `RequestError` (with its `extensions.code`, HTTP status and headers); nothing
+after it runs, so no refused request reaches a subgraph.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+
+from router.auth import TokenGate
+from router.config import RouterSettings
+from router.edge.body import read_body
+from router.edge.client_address import TrustedProxies
+from router.edge.csrf import check_csrf, check_post_content_type
+from router.edge.envelope import Envelope, from_body, from_query_parameters
+from router.errors import BadRequest, MethodNotAllowed, RequestError
+from router.gateway import Gateway, GraphQLRequest, PreparedOperation
+from router.metrics import RouterMetrics
+
+
+@dataclass(slots=True)
+class Edge:
+    """The stages' long-lived state, built once per app from the settings."""
+
+    settings: RouterSettings
+    metrics: RouterMetrics
+    trusted_proxies: TrustedProxies
+    token_gate: TokenGate | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who sent the request, as far as the edge can tell."""
+
+    address: str
+    subject: str | None
+
+
+@dataclass(slots=True)
+class Admitted:
+    """A request that passed the HTTP-level stages."""
+
+    method: str
+    caller: Caller
+    envelope: Envelope
+    forwarded: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Answer:
+    """One operation's response body, with the HTTP status and headers it would have alone."""
+
+    body: dict[str, Any]
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    prepared: PreparedOperation | None = None
+
+
+def peer_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def admit(request: Request, edge: Edge) -> Admitted:
+    """Run the HTTP-level stages; raises `RequestError` for the first one that refuses."""
+    settings = edge.settings
+    if settings.csrf.enabled:
+        check_csrf(request.headers, settings.csrf.required_headers)
+    if request.method == "POST":
+        check_post_content_type(request.headers)
+    address = edge.trusted_proxies.client_address(
+        peer_address(request), request.headers.get("x-forwarded-for")
+    )
+    subject = await edge.token_gate.subject(request.headers.get("authorization")) if edge.token_gate else None
+    caller = Caller(address, subject)
+    if request.method == "GET":
+        envelope = from_query_parameters(request.query_params)
+    else:
+        body = await read_body(request, settings.limits.max_request_bytes)
+        envelope = from_body(body, settings.limits.max_batch_size)
+    forwarded = {
+        name: value for name in settings.forward_headers if (value := request.headers.get(name)) is not None
+    }
+    # Subgraphs that trust the router take the last hop: the client address as the router resolved it.
+    forwarded["x-forwarded-for"] = address
+    return Admitted(request.method, caller, envelope, forwarded)
+
+
+def _refused(error: RequestError) -> Answer:
+    return Answer({"errors": error.to_errors()}, error.status_code, dict(error.headers))
+
+
+async def answer(gateway: Gateway, edge: Edge, admitted: Admitted, item: GraphQLRequest) -> Answer:
+    """Plan and execute one operation of the request; client errors become an `Answer` with errors."""
+    try:
+        prepared = _prepare(gateway, admitted, item)
+        variables = gateway.coerce_variables(prepared, item.variables)
+    except RequestError as error:
+        edge.metrics.rejections.labels(error.code).inc()
+        return _refused(error)
+    body = await gateway.run(prepared, item, variables, admitted.forwarded)
+    return Answer(body, 400 if "data" not in body else 200, prepared=prepared)
+
+
+def _prepare(gateway: Gateway, admitted: Admitted, item: GraphQLRequest) -> PreparedOperation:
+    if not item.query:
+        raise BadRequest("Must provide query string.")
+    prepared = gateway.prepare(item.query, item.operation_name)
+    if admitted.method == "GET" and prepared.plan.operation.kind != "query":
+        raise MethodNotAllowed("Mutations cannot be sent with GET.", headers={"allow": "POST"})
+    return prepared
+
+
+async def answer_all(gateway: Gateway, edge: Edge, admitted: Admitted) -> list[Answer]:
+    """Every operation of the envelope, planned and executed independently (a batch concurrently)."""
+    items = admitted.envelope.requests
+    if len(items) == 1:
+        return [await answer(gateway, edge, admitted, items[0])]
+    return list(await asyncio.gather(*(answer(gateway, edge, admitted, item) for item in items)))
