@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import aiohttp
+from redis.asyncio import Redis
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -63,6 +64,10 @@ def create_app(settings: RouterSettings) -> Starlette:
         traffic = settings.traffic_shaping.all
         timeout = aiohttp.ClientTimeout(total=traffic.timeout_seconds)
         connector = aiohttp.TCPConnector(limit=traffic.pool_size)
+        if settings.redis_url is not None:
+            edge.redis = Redis.from_url(
+                settings.redis_url.get_secret_value(), socket_timeout=0.5, socket_connect_timeout=0.5
+            )
         async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
             if settings.jwt_jwks_url is not None:
                 edge.token_gate = TokenGate(
@@ -80,6 +85,9 @@ def create_app(settings: RouterSettings) -> Starlette:
             )
             yield
             app.state.gateway = None
+        if edge.redis is not None:
+            await edge.redis.aclose()
+            edge.redis = None
 
     app = Starlette(
         routes=[

@@ -14,6 +14,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
+from redis.asyncio import Redis
 from starlette.requests import Request
 
 from router.auth import TokenGate
@@ -35,6 +36,7 @@ class Edge:
     metrics: RouterMetrics
     trusted_proxies: TrustedProxies
     token_gate: TokenGate | None = None
+    redis: Redis | None = None
 
 
 @dataclass(frozen=True, slots=True)
