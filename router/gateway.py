@@ -24,7 +24,7 @@ from router.errors import (
 )
 from router.executor import Executor, SubgraphFetcher
 from router.executor.introspection import execute_introspection, has_introspection
-from router.limits import LimitExceeded, OperationLimits, check_limits
+from router.limits import LimitExceeded, OperationLimits, check_document_limits, check_limits
 from router.planner import QueryPlan, QueryPlanner
 from router.planner.cache import LruCache
 from router.supergraph import Supergraph
@@ -98,14 +98,16 @@ class Gateway:
                     f"The operation has more than {self.limits.max_tokens} tokens, the limit.",
                 ) from error
             raise ParseFailed(error.message, locations=[_locations(error)]) from error
+        check_document_limits(document, operation_name, self.limits)
         errors = validate(self.supergraph.api_schema, document)
         if errors:
             raise ValidationFailed([e.message for e in errors], locations=[_locations(e) for e in errors])
+        operation = self.planner.normalize(document, operation_name)
+        check_limits(operation, self.limits)
         try:
-            plan = self.planner.build(document, operation_name)
+            plan = self.planner.plan(operation)
         except PlanningError as error:
             raise QueryPlanningFailed(str(error)) from error
-        check_limits(plan.operation, self.limits)
         if plan.operation.kind == "subscription":
             raise BadRequest("Subscriptions are not supported by this router.")
         return PreparedOperation(document, plan, has_introspection(plan.operation.selections))

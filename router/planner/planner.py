@@ -6,7 +6,7 @@ from graphql import DocumentNode
 
 from router.planner.build import PlanBuilder
 from router.planner.fold import fold_into_later_fetches
-from router.planner.operation import normalize_operation
+from router.planner.operation import Operation, normalize_operation
 from router.planner.plan import PlanNode, QueryPlan, sequence
 from router.planner.resolution import Resolution
 from router.planner.schedule import schedule
@@ -27,7 +27,14 @@ class QueryPlanner:
 
     def build(self, document: DocumentNode, operation_name: str | None = None) -> QueryPlan:
         """Plan the named (or only) operation of a document already validated against the API schema."""
-        operation = normalize_operation(document, operation_name, self._root_types)
+        return self.plan(self.normalize(document, operation_name))
+
+    def normalize(self, document: DocumentNode, operation_name: str | None = None) -> Operation:
+        """The named (or only) operation, fragments inlined: what limits are checked on before planning."""
+        return normalize_operation(document, operation_name, self._root_types)
+
+    def plan(self, operation: Operation) -> QueryPlan:
+        """Plan an operation from `normalize`."""
         builder = PlanBuilder(self._resolution, operation)
         builder.build()
         all_groups = fold_into_later_fetches(builder.groups)
