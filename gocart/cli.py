@@ -27,6 +27,8 @@ from gocart.servers import Service, run_services
 from gocart.settings import StackSettings
 from gocart.stack import DEV_TOKEN_HOURS, Ports, Stack
 from rest_compat.app import openapi_document
+from router.config import RouterSettings
+from router.protections import describe_protections
 from subgraphs.common.auth import Role
 from subgraphs.common.db import create_engine
 from subgraphs.common.logging import configure_logging
@@ -131,7 +133,9 @@ async def seed(stack: Stack) -> SeedResult:
         await engine.dispose()
 
 
-def banner(stack: Stack, ports: Ports, added: SeedResult | None, demo_orders: str) -> str:
+def banner(
+    stack: Stack, ports: Ports, added: SeedResult | None, demo_orders: str, router_settings: RouterSettings
+) -> str:
     host = stack.settings.host
     users, products = f"http://{host}:{ports.users}", f"http://{host}:{ports.products}"
     router, orders = f"http://{host}:{ports.router}", f"http://{host}:{ports.orders}"
@@ -155,6 +159,9 @@ def banner(stack: Stack, ports: Ports, added: SeedResult | None, demo_orders: st
             f"  Products subgraph  {products}/graphql",
             f"  Orders subgraph    {orders}/graphql",
             "  /health answers on every service, /ready on every subgraph.",
+            "",
+            "  The router's protections (docs/router.md to change them):",
+            *(f"    {line}" for line in describe_protections(router_settings)),
             "",
             "  Sign in with the `login` mutation:",
             f"    admin     {admin_email} / {admin_password}",
@@ -199,7 +206,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
                 orders = f"{paid} paid demo orders"
             except (OSError, RuntimeError) as error:
                 orders = f"demo orders NOT placed ({error})"
-        print(banner(stack, ports, added, orders), flush=True)
+        print(banner(stack, ports, added, orders, router), flush=True)
 
     return run_supervised(specs, cwd=ROOT, on_ready=on_ready)
 

@@ -15,7 +15,7 @@ from gocart.embedded import EmbeddedServers, start_postgres, start_redis
 from gocart.servers import free_port
 from gocart.settings import StackSettings
 from rest_compat.config import RestSettings
-from router.config import RouterSettings
+from router.config import CorsSettings, RouterSettings
 from subgraphs.common.auth import Role
 from subgraphs.common.signing import SigningKey
 from subgraphs.orders.config import OrdersSettings
@@ -24,6 +24,7 @@ from subgraphs.users.config import UsersSettings
 from subgraphs.users.main import JWKS_PATH
 
 DEV_TOKEN_HOURS = 12
+DEV_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
 
 
 def read_or_create_secret(path: Path) -> str:
@@ -151,6 +152,8 @@ class Stack:
             jwt_jwks_url=self._jwks_url(ports),
             jwt_issuer=self.settings.jwt_issuer,
             jwt_audience=self.settings.jwt_audience,
+            # A frontend's dev server on this machine (any port) may call the router from a browser.
+            cors=CorsSettings(allow_origin_regex=DEV_ORIGINS),
         )
 
     def rest_settings(self, ports: Ports) -> RestSettings:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from gocart.servers import free_port, port_is_free
@@ -94,7 +95,7 @@ def dev_stack(database_url: str, services: ServiceUrls) -> Iterator[DevStack]:
                 break
             lines.append(line)
             if "Gocart is running" in line:
-                lines.extend(process.stdout.readline() for _ in range(16))
+                lines.extend(process.stdout.readline() for _ in range(24))
                 break
         try:
             yield DevStack(process, ports, "".join(lines))
@@ -140,6 +141,22 @@ def test_dev_serves_every_service_through_the_router_and_stops_on_sigint(dev_sta
     assert f"{rest_url}/docs" in dev_stack.output
     assert code == 0
     assert all(port_is_free("127.0.0.1", port) for port in dev_stack.ports.values())
+
+
+def test_dev_router_is_protected_and_open_to_local_frontends(dev_stack: DevStack) -> None:
+    router = f"http://127.0.0.1:{dev_stack.ports['router']}/graphql"
+    bomb = "{ " + " ".join(f"a{index}: __typename" for index in range(31)) + " }"
+    refused = httpx.post(router, json={"query": bomb}, timeout=10)
+    preflight = httpx.options(
+        router,
+        headers={"origin": "http://localhost:5173", "access-control-request-method": "POST"},
+        timeout=10,
+    )
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["extensions"]["code"] == "MAX_ALIASES_LIMIT"
+    assert preflight.headers["access-control-allow-origin"] == "http://localhost:5173"
+    assert "limits     depth 15, aliases 30, root fields 20" in dev_stack.output
+    assert "CSRF prevention on" in dev_stack.output
 
 
 def test_token_mints_a_token_for_the_role(tmp_path: Path) -> None:

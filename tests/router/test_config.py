@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from gocart.processes import settings_env
-from router.config import RouterSettings, SettingsInvalid, load_settings
+from router.config import LimitsSettings, RouterSettings, SettingsInvalid, load_settings
 from router.server.cli import parse_args, settings_from
 
 YAML = """
@@ -83,7 +83,7 @@ def test_a_missing_file_is_refused(tmp_path: Path) -> None:
 def test_nested_settings_survive_the_trip_through_a_process_environment(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    original = RouterSettings(limits={"max_depth": 4}, trusted_proxies=("10.1.0.0/16",))  # type: ignore[arg-type]
+    original = RouterSettings(limits=LimitsSettings(max_depth=4), trusted_proxies=("10.1.0.0/16",))
     for name, value in settings_env(original).items():
         monkeypatch.setenv(name, value)
     assert load_settings() == original
