@@ -24,7 +24,13 @@ from router.errors import (
 )
 from router.executor import Executor, SubgraphFetcher
 from router.executor.introspection import execute_introspection, has_introspection
-from router.limits import LimitExceeded, OperationLimits, check_document_limits, check_limits
+from router.limits import (
+    LimitExceeded,
+    OperationLimits,
+    check_document_limits,
+    check_limits,
+    check_text_limits,
+)
 from router.planner import QueryPlan, QueryPlanner
 from router.planner.cache import LruCache
 from router.supergraph import Supergraph
@@ -89,6 +95,7 @@ class Gateway:
         return cached
 
     def _prepare(self, query: str, operation_name: str | None) -> PreparedOperation:
+        check_text_limits(query, self.limits)
         try:
             document = parse(query, max_tokens=self.limits.max_tokens)
         except GraphQLError as error:

@@ -8,6 +8,7 @@ field. A limit of None means unlimited. The defaults are the settings' (router/c
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from graphql import (
@@ -116,3 +117,28 @@ def check_document_limits(
         roots = sum(1 for selection in operation.selection_set.selections if isinstance(selection, FieldNode))
         if roots > limits.max_root_fields:
             raise _over("MAX_ROOT_FIELDS_LIMIT", "number of root fields", roots, limits.max_root_fields)
+
+
+# Strings, block strings and comments (where a colon means nothing), then argument and variable lists: in
+# GraphQL parentheses never nest, and every colon outside them and outside strings is an alias's.
+_OPAQUE = re.compile(r'"""(?:\\"""|[^"]|"(?!""))*"""|"(?:\\.|[^"\\\n\r])*"|#[^\n\r]*')
+_PARENTHESIZED = re.compile(r"\([^()]*\)")
+
+
+def aliases_in_text(query: str) -> int:
+    """The aliases in a document's text, counted by regular expressions (in C) before any parsing.
+
+    graphql-core parses about 8 µs per token, so a 1000-alias document costs 100 ms to parse; this count
+    costs a fraction of a millisecond. It covers every operation and fragment of the document, each
+    fragment once: for the one-operation documents clients send, never more than the normalized count.
+    """
+    if '"' in query or "#" in query:
+        query = _OPAQUE.sub(" ", query)
+    bare = _PARENTHESIZED.sub(" ", query)
+    return bare.count(":")
+
+
+def check_text_limits(query: str, limits: OperationLimits) -> None:
+    """Refuse, before parsing, a document whose text alone breaks the alias limit."""
+    if limits.max_aliases is not None and (aliases := aliases_in_text(query)) > limits.max_aliases:
+        raise _over("MAX_ALIASES_LIMIT", "number of aliases", aliases, limits.max_aliases)

@@ -1,0 +1,201 @@
+"""What the router's safe defaults cost: throughput with every edge protection on (as `gocart dev` and
+docker-compose start it: limits, demand control, rate limiting in Redis, CSRF, CORS, APQ, breakers)
+against the same router with all of them off, on the shop stub subgraphs, in one run; and the router CPU
+spent refusing a 1000-alias bomb.
+
+Each subgraph and each router run in their own process. The two routers are loaded in turns (on, off,
+on, off...) so drift on the machine hits both alike; the rate limits of the "on" router are raised so
+that every request is checked against Redis but none is refused. Prints figures; nothing is asserted.
+
+    python bench/edge_defaults.py [--requests 3000] [--concurrency 20] [--rounds 3] [--redis-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+import uvicorn
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from gocart.processes import router_process, settings_env  # noqa: E402
+from router.config import (  # noqa: E402
+    CsrfSettings,
+    DemandControlSettings,
+    LimitsSettings,
+    PersistedQueriesSettings,
+    RateLimitSettings,
+    RouterSettings,
+)
+from router.gateway import Gateway  # noqa: E402
+from router.supergraph import parse_supergraph  # noqa: E402
+from tests.router.servers import free_port  # noqa: E402
+from tests.router.supergraphs.shop import SHOP  # noqa: E402
+
+QUERY = "{ topProducts { name inStock shippingEstimate reviews { body author { username name } } } }"
+UNBOUNDED = 10**9
+
+
+def _serve_subgraph(name: str, port: int) -> None:
+    from tests.router.executor.shop_subgraphs import shop_apps
+
+    uvicorn.run(shop_apps()[name], host="127.0.0.1", port=port, log_level="warning")
+
+
+def protected(base: RouterSettings, redis_url: str) -> RouterSettings:
+    """The defaults, with Redis, and rate limits too high to refuse anything (but still checked)."""
+    rate = RateLimitSettings(
+        per_address_burst=UNBOUNDED,
+        per_address_per_second=UNBOUNDED,
+        per_subject_burst=UNBOUNDED,
+        per_subject_per_second=UNBOUNDED,
+    )
+    return base.model_copy(update={"redis_url": redis_url, "rate_limit": rate})
+
+
+def unprotected(base: RouterSettings) -> RouterSettings:
+    limits = LimitsSettings(
+        max_request_bytes=UNBOUNDED,
+        max_operation_characters=UNBOUNDED,
+        max_tokens=UNBOUNDED,
+        max_depth=None,
+        max_aliases=None,
+        max_root_fields=None,
+    )
+    return base.model_copy(
+        update={
+            "limits": limits,
+            "demand_control": DemandControlSettings(enabled=False),
+            "rate_limit": RateLimitSettings(enabled=False),
+            "csrf": CsrfSettings(enabled=False),
+            "persisted_queries": PersistedQueriesSettings(apq_enabled=False),
+        }
+    )
+
+
+async def _wait_until_up(url: str) -> None:
+    async with aiohttp.ClientSession() as session:
+        for _ in range(400):
+            try:
+                async with session.get(url) as response:
+                    if response.status < 500:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.05)
+    raise RuntimeError(f"{url} did not come up")
+
+
+async def _load(url: str, requests: int, concurrency: int) -> float:
+    """Requests per second of a closed loop of `concurrency` connections."""
+    remaining = iter(range(requests))
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector) as session:
+
+        async def worker() -> None:
+            for _ in remaining:
+                async with session.post(url, json={"query": QUERY}) as response:
+                    body = await response.json()
+                    if response.status != 200 or "errors" in body:
+                        raise RuntimeError(f"unexpected answer {response.status}: {body}")
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return requests / (time.perf_counter() - start)
+
+
+def alias_bomb_refusal_microseconds(rounds: int = 200) -> float:
+    """Router CPU to refuse `{ a0: products(first: 100) {...} ... a999: ... }`, never cached."""
+    supergraph = parse_supergraph((ROOT / "schema" / "supergraph.graphql").read_text(encoding="utf-8"))
+    from router.server.app import operation_limits
+
+    gateway = Gateway(
+        supergraph,
+        _NoFetcher(),
+        dict.fromkeys(supergraph.graphs, "http://unused"),
+        1,
+        operation_limits(RouterSettings()),
+    )
+    fields = " ".join(
+        f"a{index}: products(first: 100) {{ edges {{ node {{ id name }} }} }}" for index in range(1000)
+    )
+    start = time.process_time()
+    for round_number in range(rounds):
+        try:
+            gateway.prepare(f"query Bomb{round_number} {{ {fields} }}", None)
+        except Exception:  # noqa: S112  (the refusal is what is measured)
+            continue
+        raise RuntimeError("the alias bomb was not refused")
+    return (time.process_time() - start) / rounds * 1e6
+
+
+class _NoFetcher:
+    async def fetch(self, *_args: object) -> dict[str, object]:
+        raise RuntimeError("a refused operation must not fetch")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
+    args = parser.parse_args()
+
+    ports = {name: free_port() for name in ("accounts", "products", "inventory", "reviews")}
+    context = multiprocessing.get_context("spawn")
+    subgraphs = [context.Process(target=_serve_subgraph, args=item, daemon=True) for item in ports.items()]
+    for process in subgraphs:
+        process.start()
+    routers: dict[str, subprocess.Popen[bytes]] = {}
+    with tempfile.TemporaryDirectory() as directory:
+        supergraph = Path(directory) / "supergraph.graphql"
+        supergraph.write_text(SHOP, encoding="utf-8")
+        urls = {name: f"http://127.0.0.1:{port}/graphql" for name, port in ports.items()}
+        base = RouterSettings(supergraph=supergraph, subgraph_urls=urls)
+        variants = {
+            "defaults on": protected(base.model_copy(update={"port": free_port()}), args.redis_url),
+            "all off": unprotected(base.model_copy(update={"port": free_port()})),
+        }
+        try:
+            for label, settings in variants.items():
+                spec = router_process(settings)
+                environment = {**settings_env(settings), "PYTHONPATH": str(ROOT)}
+                routers[label] = subprocess.Popen(
+                    spec.argv, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                )
+            for url in (*urls.values(), *(f"http://127.0.0.1:{s.port}/health" for s in variants.values())):
+                asyncio.run(_wait_until_up(url))
+            figures: dict[str, list[float]] = {label: [] for label in variants}
+            for settings in variants.values():  # warm-up
+                asyncio.run(_load(f"http://127.0.0.1:{settings.port}/graphql", 200, args.concurrency))
+            for _ in range(args.rounds):
+                for label, settings in variants.items():
+                    endpoint = f"http://127.0.0.1:{settings.port}/graphql"
+                    figures[label].append(asyncio.run(_load(endpoint, args.requests, args.concurrency)))
+        finally:
+            for router in routers.values():
+                router.terminate()
+                router.wait(timeout=10)
+            for process in subgraphs:
+                process.terminate()
+    on, off = (statistics.median(figures[label]) for label in variants)
+    print(f"{args.rounds} rounds of {args.requests} requests, concurrency {args.concurrency}, medians:")
+    for label in variants:
+        print(f"  {label:<12} {statistics.median(figures[label]):8,.0f} req/s   {figures[label]}")
+    print(f"  defaults on / all off: {on / off:.3f} ({(1 - on / off) * 100:+.1f}% cost)")
+    print(f"1000-alias bomb refused in {alias_bomb_refusal_microseconds():,.0f} µs of router CPU, no fetch")
+
+
+if __name__ == "__main__":
+    main()
