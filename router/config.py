@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -102,11 +102,18 @@ class PersistedQueriesSettings(Section):
     """Automatic persisted queries (Apollo's APQ protocol) and an optional safelist of documents."""
 
     apq_enabled: bool = True
-    apq_ttl_seconds: int = Field(default=86_400, ge=1)
+    apq_ttl_seconds: int = Field(default=86_400, ge=1, description="How long Redis keeps a registration.")
+    apq_cache_size: int = Field(default=1024, ge=1, description="Registrations kept in process (LRU).")
     manifest: Path | None = Field(default=None, description="Persisted-documents manifest (Apollo/Guild).")
     safelist_only: bool = Field(
-        default=False, description="Only operations in the manifest run (needs `manifest`)."
+        default=False, description="Only operations in the manifest run (needs `manifest`; APQ off)."
     )
+
+    @model_validator(mode="after")
+    def _safelist_needs_manifest(self) -> PersistedQueriesSettings:
+        if self.safelist_only and self.manifest is None:
+            raise ValueError("safelist_only needs a manifest")
+        return self
 
 
 class BreakerSettings(Section):

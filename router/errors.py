@@ -15,6 +15,9 @@ RouterError
  |    +-- Unauthenticated     UNAUTHENTICATED (HTTP 401: a bad access token)
  |    +-- RateLimited         RATE_LIMITED (HTTP 429 with Retry-After)
  |    +-- QueryPlanningFailed QUERY_PLANNING_FAILED (HTTP 500: the router could not plan a valid query)
+ |    +-- (persisted queries) PERSISTED_QUERY_NOT_FOUND, ..._NOT_SUPPORTED, ..._HASH_MISMATCH,
+ |                            ..._NOT_IN_LIST, QUERY_NOT_IN_SAFELIST, CANNOT_SEND_PQ_ID_AND_BODY
+ |                            (router/edge/persisted/errors.py)
  +-- PlanningError        the planner found no way to resolve a selection (a supergraph/planner gap)
 """
 

@@ -42,6 +42,7 @@ class GraphQLRequest:
     operation_name: str | None = None
     variables: Mapping[str, Any] | None = None
     extensions: Mapping[str, Any] = field(default_factory=dict)
+    document_id: str | None = None  # a persisted document's id, resolved to `query` at the edge
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,5 @@
 """The GraphQL-over-HTTP envelope: one operation, or a batch (a JSON array), from a POST body or GET
-query parameters, with `extensions` kept for persisted queries."""
+query parameters, with `extensions` and `documentId` kept for persisted queries."""
 
 from __future__ import annotations
 
@@ -38,6 +38,7 @@ def from_query_parameters(params: Mapping[str, str]) -> Envelope:
             "operationName": params.get("operationName"),
             "variables": _json_parameter(params.get("variables"), "variables"),
             "extensions": _json_parameter(params.get("extensions"), "extensions"),
+            "documentId": params.get("documentId"),
         }
     )
     return Envelope((request,))
@@ -73,4 +74,7 @@ def graphql_request(item: Any) -> GraphQLRequest:
         raise BadRequest("variables must be a JSON object")
     if extensions is not None and not isinstance(extensions, dict):
         raise BadRequest("extensions must be a JSON object")
-    return GraphQLRequest(query, operation_name or None, variables, extensions or {})
+    document_id = item.get("documentId")
+    if document_id is not None and not isinstance(document_id, str):
+        raise BadRequest("documentId must be a string")
+    return GraphQLRequest(query, operation_name or None, variables, extensions or {}, document_id or None)

@@ -15,6 +15,7 @@ from starlette.routing import Route
 from router.auth import TokenGate
 from router.config import CorsSettings, RouterSettings
 from router.edge.client_address import TrustedProxies
+from router.edge.persisted import PersistedQueries
 from router.executor import HttpFetcher
 from router.gateway import Gateway
 from router.limits import OperationLimits
@@ -55,8 +56,13 @@ def cors_middleware(cors: CorsSettings) -> Middleware:
 
 
 def create_app(settings: RouterSettings) -> Starlette:
-    """Build the app; the supergraph is read and the connection pool opened when the app starts."""
-    edge = Edge(settings, RouterMetrics(), TrustedProxies(settings.trusted_proxies))
+    """Build the app; the supergraph is read and the connection pool opened when the app starts.
+
+    Raises `RouterError` for settings that cannot work (a persisted-query manifest that cannot be read).
+    """
+    router_metrics = RouterMetrics()
+    persisted_queries = PersistedQueries.from_settings(settings, router_metrics)  # reads the manifest
+    edge = Edge(settings, router_metrics, TrustedProxies(settings.trusted_proxies), persisted_queries)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

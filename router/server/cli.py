@@ -54,8 +54,12 @@ def check_supergraph(path: Path) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     settings = settings_from(parse_args(argv))
     check_supergraph(settings.supergraph)
+    try:
+        app = create_app(settings)
+    except RouterError as error:
+        raise SystemExit(f"gocart-router: {error}") from error
     uvicorn.run(
-        create_app(settings),
+        app,
         host=settings.host,
         port=settings.port,
         timeout_graceful_shutdown=int(settings.graceful_shutdown_seconds),

@@ -23,6 +23,7 @@ from router.edge.body import read_body
 from router.edge.client_address import TrustedProxies
 from router.edge.csrf import check_csrf, check_post_content_type
 from router.edge.envelope import Envelope, from_body, from_query_parameters
+from router.edge.persisted import PersistedQueries
 from router.errors import BadRequest, MethodNotAllowed, RequestError
 from router.gateway import Gateway, GraphQLRequest, PreparedOperation
 from router.metrics import RouterMetrics
@@ -35,6 +36,7 @@ class Edge:
     settings: RouterSettings
     metrics: RouterMetrics
     trusted_proxies: TrustedProxies
+    persisted_queries: PersistedQueries
     token_gate: TokenGate | None = None
     redis: Redis | None = None
 
@@ -103,7 +105,10 @@ def _refused(error: RequestError) -> Answer:
 async def answer(gateway: Gateway, edge: Edge, admitted: Admitted, item: GraphQLRequest) -> Answer:
     """Plan and execute one operation of the request; client errors become an `Answer` with errors."""
     try:
+        resolution = await edge.persisted_queries.resolve(item, edge.redis)
+        item = resolution.request
         prepared = _prepare(gateway, admitted, item)
+        await resolution.register()  # an APQ registration is kept only for a document that prepares
         variables = gateway.coerce_variables(prepared, item.variables)
     except RequestError as error:
         edge.metrics.rejections.labels(error.code).inc()

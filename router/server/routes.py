@@ -40,7 +40,7 @@ def _wants_html(request: Request) -> bool:
 
 
 def _outcome(answer: Answer) -> str:
-    if answer.status >= 400:
+    if answer.status >= 400 or "data" not in answer.body:  # some refusals answer 200 (APQ's not found)
         return "rejected" if answer.status < 500 else "error"
     return "partial" if "errors" in answer.body else "ok"
 
