@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import uvicorn
@@ -140,8 +141,11 @@ def alias_bomb_refusal_microseconds(rounds: int = 200) -> float:
 
 
 class _NoFetcher:
-    async def fetch(self, *_args: object) -> dict[str, object]:
+    async def fetch(self, *_args: object, **_kwargs: object) -> dict[str, Any]:
         raise RuntimeError("a refused operation must not fetch")
+
+    def max_representations(self, service: str) -> int | None:  # noqa: ARG002
+        return None
 
 
 def main() -> None:

@@ -28,12 +28,17 @@ PRODUCTS = 100
 class CannedFetcher:
     """Answers like the shop subgraphs would, without HTTP, so only router work is measured."""
 
+    def max_representations(self, service: str) -> None:  # noqa: ARG002
+        return None
+
     async def fetch(
         self,
         service: str,
         url: str,  # noqa: ARG002
         body: Mapping[str, Any],
         headers: Mapping[str, str],  # noqa: ARG002
+        *,
+        operation_kind: str,  # noqa: ARG002
     ) -> dict[str, Any]:
         if service == "products" and "_entities" not in body["query"]:
             products = [

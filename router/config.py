@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
@@ -144,14 +144,28 @@ class TrafficSettings(Section):
     retry: RetrySettings = RetrySettings()
 
 
+_SectionT = TypeVar("_SectionT", bound=Section)
+
+
 class TrafficShaping(Section):
-    """`all` applies to every subgraph; `subgraphs.<name>` replaces it for one subgraph."""
+    """`all` applies to every subgraph; what `subgraphs.<name>` sets overrides it for one subgraph
+    (as in Apollo Router: `subgraphs.products.timeout_seconds` alone keeps the rest of `all`)."""
 
     all: TrafficSettings = TrafficSettings()
     subgraphs: dict[str, TrafficSettings] = Field(default_factory=dict)
 
     def for_subgraph(self, name: str) -> TrafficSettings:
-        return self.subgraphs.get(name, self.all)
+        override = self.subgraphs.get(name)
+        return self.all if override is None else _overlay(self.all, override)
+
+
+def _overlay(base: _SectionT, override: _SectionT) -> _SectionT:
+    """`base` with the fields `override` was given explicitly (nested sections field by field)."""
+    updates: dict[str, Any] = {}
+    for name in override.model_fields_set:
+        value, under = getattr(override, name), getattr(base, name)
+        updates[name] = _overlay(under, value) if isinstance(value, Section) else value
+    return base.model_copy(update=updates)
 
 
 class HotReloadSettings(Section):
@@ -238,4 +252,5 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> RouterSe
         loaded = FromFile(**overrides)
     except ValidationError as error:
         raise SettingsInvalid("\n".join(_one_line(item) for item in error.errors())) from error
-    return RouterSettings.model_validate(loaded.model_dump())
+    # Only what was given: defaults stay unset, so per-subgraph traffic settings can tell what they override.
+    return RouterSettings.model_validate(loaded.model_dump(exclude_unset=True))

@@ -57,7 +57,8 @@ class RouterMetrics:
         )
         self.subgraph_errors = Counter(
             "gocart_router_subgraph_fetch_errors",
-            "Subgraph fetches that failed, by subgraph and reason (timeout, connect, status, breaker_open).",
+            "Subgraph requests that failed, by subgraph and reason "
+            "(connect, timeout, status, invalid_response, breaker_open).",
             ["subgraph", "reason"],
             registry=self.registry,
         )

@@ -12,7 +12,7 @@ from graphql import OperationType
 from router.executor.fetcher import SubgraphFetcher, SubgraphFetchError
 from router.executor.merge import deep_merge
 from router.executor.paths import objects_at, undo_renames
-from router.executor.representations import build_representations
+from router.executor.representations import Representation, build_representations
 from router.executor.shaping import Shaper
 from router.executor.subgraph_errors import client_error, fetch_failure
 from router.planner.plan import (
@@ -115,14 +115,21 @@ class Executor:
     def _variables_for(self, fetch: FetchNode, run: _Run) -> dict[str, Any]:
         return {name: run.raw_variables[name] for name in fetch.variable_usages if name in run.raw_variables}
 
-    async def _send(self, fetch: FetchNode, variables: dict[str, Any], run: _Run) -> dict[str, Any] | None:
+    async def _request(self, fetch: FetchNode, variables: dict[str, Any], run: _Run) -> dict[str, Any]:
         body: dict[str, Any] = {"query": fetch.operation, "variables": variables}
         if fetch.operation_name:
             body["operationName"] = fetch.operation_name
+        return await self.fetcher.fetch(
+            fetch.service_name,
+            self.urls[fetch.service_name],
+            body,
+            run.headers,
+            operation_kind=fetch.operation_kind,
+        )
+
+    async def _send(self, fetch: FetchNode, variables: dict[str, Any], run: _Run) -> dict[str, Any] | None:
         try:
-            return await self.fetcher.fetch(
-                fetch.service_name, self.urls[fetch.service_name], body, run.headers
-            )
+            return await self._request(fetch, variables, run)
         except SubgraphFetchError as error:
             run.errors.append(fetch_failure(fetch.service_name, str(error)))
             return None
@@ -137,18 +144,44 @@ class Executor:
             deep_merge(run.data, response["data"])
 
     async def _entity_fetch(self, fetch: FetchNode, path: tuple[str, ...], run: _Run) -> None:
+        """One `_entities` call per batch of at most `max_representations` (run concurrently), each
+        answer merged, and its errors reported, in batch order."""
         representations = build_representations(
             objects_at(run.data, path), fetch.requires, fetch.typename_rewrites, self.applies, self.field_info
         )
         if not representations:
             return
+        batches = _batches(representations, self.fetcher.max_representations(fetch.service_name))
         variables = self._variables_for(fetch, run)
-        variables["representations"] = [representation.value for representation in representations]
-        response = await self._send(fetch, variables, run)
-        if response is None:
-            return
+        if len(batches) == 1:
+            outcomes = [await self._entity_batch(fetch, variables, batches[0], run)]
+        else:
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(self._entity_batch(fetch, variables, b, run)) for b in batches]
+            outcomes = [task.result() for task in tasks]
+        reported: set[str] = set()
+        for batch, outcome in zip(batches, outcomes, strict=True):
+            if isinstance(outcome, SubgraphFetchError):
+                if str(outcome) not in reported:  # one error per distinct failure, not one per batch
+                    reported.add(str(outcome))
+                    run.errors.append(fetch_failure(fetch.service_name, str(outcome)))
+            else:
+                self._merge_entities(fetch, batch, outcome, run)
+
+    async def _entity_batch(
+        self, fetch: FetchNode, variables: dict[str, Any], batch: list[Representation], run: _Run
+    ) -> dict[str, Any] | SubgraphFetchError:
+        batch_variables = {**variables, "representations": [item.value for item in batch]}
+        try:
+            return await self._request(fetch, batch_variables, run)
+        except SubgraphFetchError as error:
+            return error
+
+    def _merge_entities(
+        self, fetch: FetchNode, batch: list[Representation], response: dict[str, Any], run: _Run
+    ) -> None:
         undo_renames(response, fetch.renames)
-        entity_paths = [representation.targets[0][1] for representation in representations]
+        entity_paths = [representation.targets[0][1] for representation in batch]
         run.errors.extend(
             client_error(error, fetch.service_name, entity_paths) for error in response.get("errors") or ()
         )
@@ -156,7 +189,14 @@ class Executor:
         entities = data.get("_entities") if isinstance(data, dict) else None
         if not isinstance(entities, list):
             return
-        for representation, entity in zip(representations, entities, strict=False):
+        for representation, entity in zip(batch, entities, strict=False):
             if isinstance(entity, dict):
                 for target, _ in representation.targets:
                     deep_merge(target, entity, self.interfaces)
+
+
+def _batches(representations: list[Representation], limit: int | None) -> list[list[Representation]]:
+    """`representations` in order, cut into lists of at most `limit` (one list when there is no limit)."""
+    if limit is None or len(representations) <= limit:
+        return [representations]
+    return [representations[start : start + limit] for start in range(0, len(representations), limit)]

@@ -1,54 +1,110 @@
-"""Sending one GraphQL request to one subgraph over HTTP, through a pooled aiohttp session."""
+"""Sending one GraphQL request to one subgraph over HTTP, through a pooled aiohttp session.
+
+A failed request raises `SubgraphFetchError` whose message is safe to show clients (the subgraph's name
+and what went wrong, never host names, ports or exception reprs); the detail is logged here.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import aiohttp
 import orjson
 
 from router.errors import RouterError
 
+logger = logging.getLogger(__name__)
+
+FailureReason = Literal["connect", "timeout", "status", "invalid_response", "breaker_open"]
+"""Why a fetch failed: the `reason` label of `gocart_router_subgraph_fetch_errors`."""
+
 
 class SubgraphFetchError(RouterError):
-    """The subgraph could not be reached or did not answer with a GraphQL JSON response."""
+    """The subgraph could not be reached or did not answer with a GraphQL JSON response.
 
-    def __init__(self, service: str, message: str) -> None:
+    `str(error)` is the client-facing message: "HTTP fetch failed from '<service>': <description>".
+    """
+
+    def __init__(self, service: str, reason: FailureReason, description: str) -> None:
         self.service = service
-        super().__init__(message)
+        self.reason: FailureReason = reason
+        super().__init__(f"HTTP fetch failed from '{service}': {description}")
 
 
 class SubgraphFetcher(Protocol):
     """Sends a GraphQL request body to a subgraph and returns its decoded JSON response."""
 
     async def fetch(
-        self, service: str, url: str, body: Mapping[str, Any], headers: Mapping[str, str]
-    ) -> dict[str, Any]: ...
+        self,
+        service: str,
+        url: str,
+        body: Mapping[str, Any],
+        headers: Mapping[str, str],
+        *,
+        operation_kind: str,
+    ) -> dict[str, Any]:
+        """`operation_kind` is the subgraph operation's kind (`query`, `mutation`): only queries are
+        safe to send twice."""
+        ...
+
+    def max_representations(self, service: str) -> int | None:
+        """Most representations one `_entities` call to `service` may carry (None: no limit)."""
+        ...
+
+
+def _failure(service: str, reason: FailureReason, description: str, detail: str) -> SubgraphFetchError:
+    logger.warning("fetch from subgraph %r failed (%s): %s", service, reason, detail)
+    return SubgraphFetchError(service, reason, description)
 
 
 class HttpFetcher:
-    """The production fetcher: one shared `ClientSession` (connection pool) for all subgraphs."""
+    """Sends every request through one `ClientSession` (its connection pool and timeout)."""
 
     def __init__(self, session: aiohttp.ClientSession) -> None:
         self._session = session
 
+    def max_representations(self, service: str) -> int | None:  # noqa: ARG002  (no limit of its own)
+        return None
+
     async def fetch(
-        self, service: str, url: str, body: Mapping[str, Any], headers: Mapping[str, str]
+        self,
+        service: str,
+        url: str,
+        body: Mapping[str, Any],
+        headers: Mapping[str, str],
+        *,
+        operation_kind: str,  # noqa: ARG002  (sent once whatever the kind)
     ) -> dict[str, Any]:
         request_headers = {"content-type": "application/json", "accept": "application/json", **headers}
         try:
             async with self._session.post(url, data=orjson.dumps(body), headers=request_headers) as response:
                 payload = await response.read()
                 status = response.status
-        except (aiohttp.ClientError, TimeoutError) as error:
-            raise SubgraphFetchError(service, f"HTTP fetch failed from '{service}': {error!r}") from error
+        except TimeoutError as error:
+            raise _failure(service, "timeout", "the subgraph timed out", f"{url}: {error!r}") from error
+        except aiohttp.ClientConnectorError as error:
+            raise _failure(
+                service, "connect", "the subgraph could not be reached", f"{url}: {error!r}"
+            ) from error
+        except aiohttp.ClientError as error:
+            raise _failure(
+                service, "connect", "the connection to the subgraph failed", f"{url}: {error!r}"
+            ) from error
+        if status >= 500:
+            raise _failure(
+                service, "status", f"the subgraph answered HTTP {status}", f"{url}: {payload[:200]!r}"
+            )
         try:
             decoded = orjson.loads(payload)
         except orjson.JSONDecodeError:
             decoded = None
         if not isinstance(decoded, dict) or ("data" not in decoded and "errors" not in decoded):
-            raise SubgraphFetchError(
-                service, f"HTTP fetch failed from '{service}': {status}: invalid GraphQL response"
+            raise _failure(
+                service,
+                "invalid_response",
+                f"the subgraph answered HTTP {status} without a GraphQL response",
+                f"{url}: {payload[:200]!r}",
             )
         return decoded

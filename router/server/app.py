@@ -16,7 +16,7 @@ from router.auth import TokenGate
 from router.config import CorsSettings, RouterSettings
 from router.edge.client_address import TrustedProxies
 from router.edge.persisted import PersistedQueries
-from router.executor import HttpFetcher
+from router.executor.traffic import TrafficFetcher
 from router.gateway import Gateway
 from router.limits import OperationLimits
 from router.metrics import RouterMetrics
@@ -67,14 +67,12 @@ def create_app(settings: RouterSettings) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         supergraph = parse_supergraph(settings.supergraph.read_text(encoding="utf-8"))
-        traffic = settings.traffic_shaping.all
-        timeout = aiohttp.ClientTimeout(total=traffic.timeout_seconds)
-        connector = aiohttp.TCPConnector(limit=traffic.pool_size)
         if settings.redis_url is not None:
             edge.redis = Redis.from_url(
                 settings.redis_url.get_secret_value(), socket_timeout=0.5, socket_connect_timeout=0.5
             )
-        async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
+        traffic = TrafficFetcher(settings.traffic_shaping, edge.metrics, supergraph.graphs)
+        async with aiohttp.ClientSession() as session, traffic:
             if settings.jwt_jwks_url is not None:
                 edge.token_gate = TokenGate(
                     session,
@@ -84,13 +82,15 @@ def create_app(settings: RouterSettings) -> Starlette:
                 )
             app.state.gateway = Gateway(
                 supergraph,
-                HttpFetcher(session),
+                traffic,
                 subgraph_urls(supergraph, settings),
                 settings.plan_cache_size,
                 operation_limits(settings),
             )
+            app.state.traffic = traffic
             yield
             app.state.gateway = None
+            app.state.traffic = None
         if edge.redis is not None:
             await edge.redis.aclose()
             edge.redis = None
@@ -107,4 +107,5 @@ def create_app(settings: RouterSettings) -> Starlette:
     app.state.settings = settings
     app.state.edge = edge
     app.state.gateway = None
+    app.state.traffic = None
     return app

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from router.errors import RequestError
+from router.executor.traffic import TrafficFetcher
 from router.gateway import Gateway
 from router.planner import print_plan_compact
 from router.server.graphiql import GRAPHIQL_HTML
@@ -81,8 +82,14 @@ async def graphql(request: Request) -> Response:
 
 
 async def health(request: Request) -> Response:
-    ready = getattr(request.app.state, "gateway", None) is not None
-    return _json({"status": "UP" if ready else "STARTING"}, 200 if ready else 503, "application/json")
+    """UP once started, with each subgraph's breaker state; the router stays UP while breakers are open."""
+    if getattr(request.app.state, "gateway", None) is None:
+        return _json({"status": "STARTING"}, 503, "application/json")
+    body: dict[str, Any] = {"status": "UP"}
+    traffic: TrafficFetcher | None = getattr(request.app.state, "traffic", None)
+    if traffic is not None:
+        body["subgraphs"] = {name: {"breaker": state} for name, state in traffic.breaker_states().items()}
+    return _json(body, 200, "application/json")
 
 
 async def metrics(request: Request) -> Response:

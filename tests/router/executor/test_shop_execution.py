@@ -219,8 +219,13 @@ async def test_an_operation_the_planner_cannot_plan_answers_query_planning_faile
 
 
 class _NeverCalled:
-    async def fetch(self, service: str, url: str, body: Any, headers: Any) -> dict[str, Any]:
+    async def fetch(
+        self, service: str, url: str, body: Any, headers: Any, *, operation_kind: str
+    ) -> dict[str, Any]:
         raise AssertionError("no subgraph may be called")
+
+    def max_representations(self, service: str) -> None:
+        return None
 
 
 async def test_condition_nodes_follow_the_variables(shop_gateway: Gateway) -> None:

@@ -9,8 +9,13 @@ from tests.router.supergraphs.shop import SHOP
 
 
 class _NoFetcher:
-    async def fetch(self, service: str, url: str, body: object, headers: object) -> dict[str, object]:
+    async def fetch(
+        self, service: str, url: str, body: object, headers: object, *, operation_kind: str
+    ) -> dict[str, object]:
         raise AssertionError("preparing an operation never calls a subgraph")
+
+    def max_representations(self, service: str) -> None:
+        return None
 
 
 @pytest.fixture(scope="module")

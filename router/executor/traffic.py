@@ -1,0 +1,193 @@
+"""Traffic shaping per subgraph (Apollo Router's `traffic_shaping`): its own timeout, connection pool,
+circuit breaker and retries, from `TrafficShaping.for_subgraph(name)`.
+
+Each subgraph gets an aiohttp session of its own rather than a semaphore over one shared pool: the
+connector's `limit` is exactly "connections to this subgraph" (keep-alive pool and concurrency cap in
+one), a subgraph that hangs can hold only its own connections, never another's, and aiohttp's total
+timeout covers the wait for a pooled connection, so a saturated pool fails by timeout instead of
+queueing without bound. Retries use tenacity (full-jitter exponential backoff); the breaker is
+`router.executor.breaker`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+import aiohttp
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+from tenacity import wait_random_exponential as full_jitter
+
+from router.config import TrafficSettings, TrafficShaping
+from router.executor.breaker import BreakerState, CircuitBreaker
+from router.executor.fetcher import FailureReason, HttpFetcher, SubgraphFetchError
+from router.metrics import BREAKER_STATES, RouterMetrics
+
+logger = logging.getLogger(__name__)
+
+Clock = Callable[[], float]
+Sleep = Callable[[float], Awaitable[None]]
+
+
+@dataclass(slots=True)
+class _Subgraph:
+    """One subgraph's settings, session and breaker (None when disabled)."""
+
+    settings: TrafficSettings
+    session: aiohttp.ClientSession
+    http: HttpFetcher
+    breaker: CircuitBreaker | None
+
+
+def _worth_retrying(error: BaseException) -> bool:
+    """Failures of the subgraph itself; an open breaker means: do not call it now."""
+    return isinstance(error, SubgraphFetchError) and error.reason != "breaker_open"
+
+
+class TrafficFetcher:
+    """A `SubgraphFetcher` that shapes the traffic to each subgraph; an async context manager owning
+    one session per subgraph. Subgraphs not named up front get theirs on first use (a reloaded
+    supergraph may add some)."""
+
+    def __init__(
+        self,
+        shaping: TrafficShaping,
+        metrics: RouterMetrics,
+        subgraphs: Iterable[str] = (),
+        *,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self._shaping = shaping
+        self._metrics = metrics
+        self._names = tuple(subgraphs)
+        self._clock = clock
+        self._sleep = sleep
+        self._subgraphs: dict[str, _Subgraph] = {}
+
+    async def __aenter__(self) -> TrafficFetcher:
+        for name in self._names:
+            self._subgraph(name)
+        unknown = set(self._shaping.subgraphs) - set(self._names) if self._names else set()
+        for name in sorted(unknown):
+            logger.warning("traffic_shaping.subgraphs.%s: no subgraph of that name in the supergraph", name)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        subgraphs, self._subgraphs = self._subgraphs, {}
+        for subgraph in subgraphs.values():
+            await subgraph.session.close()
+
+    def breaker_states(self) -> dict[str, str]:
+        """Each subgraph's breaker state (`closed`, `open`, `half_open`, or `disabled`)."""
+        return {
+            name: subgraph.breaker.state.value if subgraph.breaker is not None else "disabled"
+            for name, subgraph in self._subgraphs.items()
+        }
+
+    def max_representations(self, service: str) -> int:
+        return self._subgraph(service).settings.max_representations
+
+    async def fetch(
+        self,
+        service: str,
+        url: str,
+        body: Mapping[str, Any],
+        headers: Mapping[str, str],
+        *,
+        operation_kind: str,
+    ) -> dict[str, Any]:
+        """Send the request under `service`'s policy; only queries are retried."""
+        subgraph = self._subgraph(service)
+        retry = subgraph.settings.retry
+        if operation_kind != "query" or retry.attempts == 0:
+            return await self._attempt(service, subgraph, url, body, headers, operation_kind)
+
+        def count_retry(state: RetryCallState) -> None:  # noqa: ARG001  (only counted)
+            self._metrics.subgraph_retries.labels(service).inc()
+
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(retry.attempts + 1),
+            wait=full_jitter(multiplier=retry.backoff_seconds, max=retry.max_backoff_seconds),
+            retry=retry_if_exception(_worth_retrying),
+            before_sleep=count_retry,
+            sleep=self._sleep,
+            reraise=True,
+        )
+        result: dict[str, Any] = await retrying(
+            self._attempt, service, subgraph, url, body, headers, operation_kind
+        )
+        return result
+
+    async def _attempt(
+        self,
+        service: str,
+        subgraph: _Subgraph,
+        url: str,
+        body: Mapping[str, Any],
+        headers: Mapping[str, str],
+        operation_kind: str,
+    ) -> dict[str, Any]:
+        breaker = subgraph.breaker
+        permit = breaker.admit() if breaker is not None else None
+        if breaker is not None and permit is None:
+            self._count_error(service, "breaker_open")
+            raise SubgraphFetchError(service, "breaker_open", "circuit breaker open")
+        try:
+            response = await subgraph.http.fetch(service, url, body, headers, operation_kind=operation_kind)
+        except SubgraphFetchError as error:
+            self._count_error(service, error.reason)
+            if breaker is not None and permit is not None:
+                breaker.record(permit, success=False)
+            raise
+        except BaseException:
+            if breaker is not None and permit is not None:
+                breaker.abandon(permit)
+            raise
+        if breaker is not None and permit is not None:
+            breaker.record(permit, success=True)
+        return response
+
+    def _count_error(self, service: str, reason: FailureReason) -> None:
+        self._metrics.subgraph_errors.labels(service, reason).inc()
+
+    def _subgraph(self, name: str) -> _Subgraph:
+        subgraph = self._subgraphs.get(name)
+        if subgraph is None:
+            subgraph = self._subgraphs[name] = self._open(name)
+        return subgraph
+
+    def _open(self, name: str) -> _Subgraph:
+        settings = self._shaping.for_subgraph(name)
+        session = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=settings.timeout_seconds),
+            connector=aiohttp.TCPConnector(limit=settings.pool_size),
+        )
+        breaker = None
+        if settings.breaker.enabled:
+            breaker = CircuitBreaker(
+                settings.breaker.failure_threshold,
+                settings.breaker.reset_seconds,
+                clock=self._clock,
+                on_change=lambda state: self._breaker_changed(name, state),
+            )
+            self._metrics.breaker_state.labels(name).set(BREAKER_STATES[BreakerState.CLOSED])
+        return _Subgraph(settings, session, HttpFetcher(session), breaker)
+
+    def _breaker_changed(self, name: str, state: BreakerState) -> None:
+        self._metrics.breaker_state.labels(name).set(BREAKER_STATES[state])
+        log = logger.info if state is BreakerState.CLOSED else logger.warning
+        log("circuit breaker of subgraph %r is now %s", name, state.value)
