@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -15,11 +16,12 @@ from starlette.routing import Route
 from router.auth import TokenGate
 from router.config import CorsSettings, RouterSettings
 from router.edge.client_address import TrustedProxies
-from router.executor import HttpFetcher
+from router.executor import HttpFetcher, SubgraphFetcher
 from router.gateway import Gateway
 from router.limits import OperationLimits
 from router.metrics import RouterMetrics
 from router.server.pipeline import Edge
+from router.server.reload import hot_reload, supergraph_digest
 from router.server.routes import graphql, health, metrics
 from router.supergraph import Supergraph, parse_supergraph
 
@@ -37,6 +39,18 @@ def operation_limits(settings: RouterSettings) -> OperationLimits:
         max_root_fields=limits.max_root_fields,
         max_tokens=limits.max_tokens,
         max_operation_characters=limits.max_operation_characters,
+    )
+
+
+def build_gateway(supergraph: Supergraph, fetcher: SubgraphFetcher, settings: RouterSettings) -> Gateway:
+    """The gateway serving `supergraph`, at startup and on each reload: a fresh planner and plan cache,
+    the subgraph URLs of this supergraph (as overridden by settings), and the shared fetcher."""
+    return Gateway(
+        supergraph,
+        fetcher,
+        subgraph_urls(supergraph, settings),
+        settings.plan_cache_size,
+        operation_limits(settings),
     )
 
 
@@ -60,7 +74,8 @@ def create_app(settings: RouterSettings) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        supergraph = parse_supergraph(settings.supergraph.read_text(encoding="utf-8"))
+        source = settings.supergraph.read_bytes()
+        supergraph = parse_supergraph(source.decode("utf-8"))
         traffic = settings.traffic_shaping.all
         timeout = aiohttp.ClientTimeout(total=traffic.timeout_seconds)
         connector = aiohttp.TCPConnector(limit=traffic.pool_size)
@@ -76,14 +91,12 @@ def create_app(settings: RouterSettings) -> Starlette:
                     issuer=settings.jwt_issuer,
                     audience=settings.jwt_audience,
                 )
-            app.state.gateway = Gateway(
-                supergraph,
-                HttpFetcher(session),
-                subgraph_urls(supergraph, settings),
-                settings.plan_cache_size,
-                operation_limits(settings),
-            )
-            yield
+            fetcher = HttpFetcher(session)
+            app.state.gateway = build_gateway(supergraph, fetcher, settings)
+            app.state.supergraph_sha256 = supergraph_digest(source)
+            rebuild = functools.partial(build_gateway, fetcher=fetcher, settings=settings)
+            async with hot_reload(app, settings, edge.metrics, rebuild):
+                yield
             app.state.gateway = None
         if edge.redis is not None:
             await edge.redis.aclose()
@@ -101,4 +114,6 @@ def create_app(settings: RouterSettings) -> Starlette:
     app.state.settings = settings
     app.state.edge = edge
     app.state.gateway = None
+    app.state.supergraph_sha256 = None
+    app.state.reloader = None
     return app

@@ -16,6 +16,7 @@ from router.gateway import Gateway
 from router.planner import print_plan_compact
 from router.server.graphiql import GRAPHIQL_HTML
 from router.server.pipeline import Answer, Edge, admit, answer_all
+from router.server.reload import short_digest
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ async def graphql(request: Request) -> Response:
     """GraphQL over HTTP. Client errors answer 4xx without calling any subgraph."""
     if request.method == "GET" and _wants_html(request):
         return HTMLResponse(GRAPHIQL_HTML)
+    # Read once: a supergraph reload swaps app.state.gateway, and this request finishes on this one.
     gateway: Gateway | None = request.app.state.gateway
     edge: Edge = request.app.state.edge
     media_type = _media_type(request)
@@ -81,8 +83,13 @@ async def graphql(request: Request) -> Response:
 
 
 async def health(request: Request) -> Response:
-    ready = getattr(request.app.state, "gateway", None) is not None
-    return _json({"status": "UP" if ready else "STARTING"}, 200 if ready else 503, "application/json")
+    """`{"status": "UP", "supergraph_sha256": "<its first 12 hex digits>"}` once serving."""
+    state = request.app.state
+    if getattr(state, "gateway", None) is None:
+        return _json({"status": "STARTING"}, 503, "application/json")
+    digest: str | None = getattr(state, "supergraph_sha256", None)
+    body = {"status": "UP", "supergraph_sha256": short_digest(digest) if digest else None}
+    return _json(body, 200, "application/json")
 
 
 async def metrics(request: Request) -> Response:
