@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,11 +17,13 @@ from router.auth import TokenGate
 from router.config import CorsSettings, RouterSettings
 from router.edge.client_address import TrustedProxies
 from router.edge.persisted import PersistedQueries
+from router.executor import SubgraphFetcher
 from router.executor.traffic import TrafficFetcher
 from router.gateway import Gateway
 from router.limits import OperationLimits
 from router.metrics import RouterMetrics
 from router.server.pipeline import Edge
+from router.server.reload import hot_reload, supergraph_digest
 from router.server.routes import graphql, health, metrics
 from router.supergraph import Supergraph, parse_supergraph
 
@@ -38,6 +41,18 @@ def operation_limits(settings: RouterSettings) -> OperationLimits:
         max_root_fields=limits.max_root_fields,
         max_tokens=limits.max_tokens,
         max_operation_characters=limits.max_operation_characters,
+    )
+
+
+def build_gateway(supergraph: Supergraph, fetcher: SubgraphFetcher, settings: RouterSettings) -> Gateway:
+    """The gateway serving `supergraph`, at startup and on each reload: a fresh planner and plan cache,
+    the subgraph URLs of this supergraph (as overridden by settings), and the shared fetcher."""
+    return Gateway(
+        supergraph,
+        fetcher,
+        subgraph_urls(supergraph, settings),
+        settings.plan_cache_size,
+        operation_limits(settings),
     )
 
 
@@ -66,7 +81,8 @@ def create_app(settings: RouterSettings) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        supergraph = parse_supergraph(settings.supergraph.read_text(encoding="utf-8"))
+        source = settings.supergraph.read_bytes()
+        supergraph = parse_supergraph(source.decode("utf-8"))
         if settings.redis_url is not None:
             edge.redis = Redis.from_url(
                 settings.redis_url.get_secret_value(), socket_timeout=0.5, socket_connect_timeout=0.5
@@ -80,15 +96,13 @@ def create_app(settings: RouterSettings) -> Starlette:
                     issuer=settings.jwt_issuer,
                     audience=settings.jwt_audience,
                 )
-            app.state.gateway = Gateway(
-                supergraph,
-                traffic,
-                subgraph_urls(supergraph, settings),
-                settings.plan_cache_size,
-                operation_limits(settings),
-            )
             app.state.traffic = traffic
-            yield
+            app.state.gateway = build_gateway(supergraph, traffic, settings)
+            app.state.supergraph_sha256 = supergraph_digest(source)
+            # A reloaded supergraph keeps the traffic fetcher: its pools, breakers and batch limits.
+            rebuild = functools.partial(build_gateway, fetcher=traffic, settings=settings)
+            async with hot_reload(app, settings, edge.metrics, rebuild):
+                yield
             app.state.gateway = None
             app.state.traffic = None
         if edge.redis is not None:
@@ -108,4 +122,6 @@ def create_app(settings: RouterSettings) -> Starlette:
     app.state.edge = edge
     app.state.gateway = None
     app.state.traffic = None
+    app.state.supergraph_sha256 = None
+    app.state.reloader = None
     return app

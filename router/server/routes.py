@@ -17,6 +17,7 @@ from router.gateway import Gateway
 from router.planner import print_plan_compact
 from router.server.graphiql import GRAPHIQL_HTML
 from router.server.pipeline import Answer, Edge, admit, answer_all
+from router.server.reload import short_digest
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ async def graphql(request: Request) -> Response:
     """GraphQL over HTTP. Client errors answer 4xx without calling any subgraph."""
     if request.method == "GET" and _wants_html(request):
         return HTMLResponse(GRAPHIQL_HTML)
+    # Read once: a supergraph reload swaps app.state.gateway, and this request finishes on this one.
     gateway: Gateway | None = request.app.state.gateway
     edge: Edge = request.app.state.edge
     media_type = _media_type(request)
@@ -82,11 +84,14 @@ async def graphql(request: Request) -> Response:
 
 
 async def health(request: Request) -> Response:
-    """UP once started, with each subgraph's breaker state; the router stays UP while breakers are open."""
-    if getattr(request.app.state, "gateway", None) is None:
+    """UP once started, with the supergraph served (first 12 hex digits of its sha256) and each
+    subgraph's breaker state; the router stays UP while breakers are open."""
+    state = request.app.state
+    if getattr(state, "gateway", None) is None:
         return _json({"status": "STARTING"}, 503, "application/json")
-    body: dict[str, Any] = {"status": "UP"}
-    traffic: TrafficFetcher | None = getattr(request.app.state, "traffic", None)
+    digest: str | None = getattr(state, "supergraph_sha256", None)
+    body: dict[str, Any] = {"status": "UP", "supergraph_sha256": short_digest(digest) if digest else None}
+    traffic: TrafficFetcher | None = getattr(state, "traffic", None)
     if traffic is not None:
         body["subgraphs"] = {name: {"breaker": state} for name, state in traffic.breaker_states().items()}
     return _json(body, 200, "application/json")

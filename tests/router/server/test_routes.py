@@ -86,9 +86,14 @@ async def test_health_is_up_once_started(client: httpx.AsyncClient) -> None:
     response = await client.get("/health")
     assert response.status_code == 200
     closed = {"breaker": "closed"}
-    assert response.json() == {
-        "status": "UP",
-        "subgraphs": {"accounts": closed, "inventory": closed, "products": closed, "reviews": closed},
+    body = response.json()
+    assert body["status"] == "UP"
+    assert len(body["supergraph_sha256"]) == 12
+    assert body["subgraphs"] == {
+        "accounts": closed,
+        "inventory": closed,
+        "products": closed,
+        "reviews": closed,
     }
 
 
