@@ -9,6 +9,7 @@ rules.
 from __future__ import annotations
 
 from strawberry.federation.schema_directives import Cost, ListSize
+from strawberry.types.unset import UNSET
 
 from subgraphs.common.pagination import DEFAULT_PAGE_SIZE
 
@@ -32,13 +33,18 @@ def connection_size() -> ListSize:
 def page_size() -> ListSize:
     """A plain list paged by `first`, a default page when it is omitted."""
     return ListSize(
-        slicing_arguments=["first"], assumed_size=DEFAULT_PAGE_SIZE, require_one_slicing_argument=False
+        slicing_arguments=["first"],
+        sized_fields=UNSET,  # left out of the SDL
+        assumed_size=DEFAULT_PAGE_SIZE,
+        require_one_slicing_argument=False,
     )
 
 
 def assumed_size(size: int) -> ListSize:
     """A list without paging whose length is bounded in practice (order lines, a category's children)."""
-    return ListSize(assumed_size=size, require_one_slicing_argument=False)
+    return ListSize(
+        slicing_arguments=UNSET, sized_fields=UNSET, assumed_size=size, require_one_slicing_argument=False
+    )
 
 
 def count_cost() -> Cost:
