@@ -9,6 +9,8 @@ RouterError
  |    +-- InvalidVariables    VALIDATION_INVALID_TYPE_VARIABLE (variables that do not fit their types)
  |    +-- LimitExceeded       MAX_DEPTH_LIMIT, MAX_ALIASES_LIMIT, MAX_ROOT_FIELDS_LIMIT, MAX_TOKENS_LIMIT,
  |    |                       MAX_OPERATION_CHARACTERS_LIMIT, BATCH_LIMIT_EXCEEDED (router/limits.py)
+ |    +-- CostEstimatedTooExpensive COST_ESTIMATED_TOO_EXPENSIVE (router/demand/: over the caller's budget)
+ |    +-- CostEstimationFailed COST_QUERY_PARSE_FAILURE (router/demand/: a `@listSize` rule broken)
  |    +-- PayloadTooLarge     INVALID_GRAPHQL_REQUEST (HTTP 413: the body is over the size limit)
  |    +-- UnsupportedMediaType INVALID_CONTENT_TYPE_HEADER (HTTP 415: a POST that is not JSON)
  |    +-- CsrfRequired        CSRF_REQUIRED (a request a browser could send cross-site without a preflight)

@@ -100,7 +100,7 @@ class Gateway:
         try:
             document = parse(query, max_tokens=self.limits.max_tokens)
         except GraphQLError as error:
-            if "Document contains more than" in error.message:
+            if "Document contains more than" in error.message:  # graphql-core 3.3 prefixes "Syntax Error: "
                 raise LimitExceeded(
                     "MAX_TOKENS_LIMIT",
                     f"The operation has more than {self.limits.max_tokens} tokens, the limit.",

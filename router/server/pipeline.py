@@ -19,6 +19,7 @@ from starlette.requests import Request
 
 from router.auth import TokenGate
 from router.config import RouterSettings
+from router.demand import enforce_budget, record_actual_cost
 from router.edge.body import read_body
 from router.edge.client_address import TrustedProxies
 from router.edge.csrf import check_csrf, check_post_content_type
@@ -67,6 +68,7 @@ class Answer:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     prepared: PreparedOperation | None = None
+    estimated_cost: int | None = None
 
 
 def peer_address(request: Request) -> str:
@@ -110,11 +112,17 @@ async def answer(gateway: Gateway, edge: Edge, admitted: Admitted, item: GraphQL
         prepared = _prepare(gateway, admitted, item)
         await resolution.register()  # an APQ registration is kept only for a document that prepares
         variables = gateway.coerce_variables(prepared, item.variables)
+        demand = edge.settings.demand_control
+        operation = prepared.plan.operation
+        estimated_cost = enforce_budget(
+            demand, edge.metrics, gateway.supergraph, operation, variables, admitted.caller.subject
+        )
     except RequestError as error:
         edge.metrics.rejections.labels(error.code).inc()
         return _refused(error)
     body = await gateway.run(prepared, item, variables, admitted.forwarded)
-    return Answer(body, 400 if "data" not in body else 200, prepared=prepared)
+    record_actual_cost(demand, edge.metrics, gateway.supergraph, operation, variables, body.get("data"))
+    return Answer(body, 400 if "data" not in body else 200, prepared=prepared, estimated_cost=estimated_cost)
 
 
 def _prepare(gateway: Gateway, admitted: Admitted, item: GraphQLRequest) -> PreparedOperation:

@@ -1,4 +1,4 @@
-"""Resolve the names under which a supergraph imports the join, link and inaccessible specs.
+"""Resolve the names under which a supergraph imports the join, link, inaccessible and cost specs.
 
 A supergraph may rename a feature (`@link(url: ".../join/v0.3", as: "j")`) or import a directive under
 another name, so directive names are looked up through this table rather than hard-coded.
@@ -19,7 +19,11 @@ _LINK_FEATURES = ("link", "core")
 
 @dataclass(frozen=True, slots=True)
 class SpecNames:
-    """Names of the directives and types the supergraph uses for federation machinery."""
+    """Names of the directives and types the supergraph uses for federation machinery.
+
+    `cost` and `list_size` are the names of the cost spec's `@cost` and `@listSize` (demand control),
+    None when the supergraph does not link that spec.
+    """
 
     join_prefix: str
     join_version: tuple[int, int]
@@ -27,6 +31,8 @@ class SpecNames:
     inaccessible: str
     machinery_prefixes: tuple[str, ...]
     machinery_directives: frozenset[str]
+    cost: str | None = None
+    list_size: str | None = None
 
     def join(self, name: str) -> str:
         """The directive or type name of `join__<name>` as this supergraph spells it."""
@@ -67,6 +73,8 @@ def resolve_spec_names(document: DocumentNode) -> SpecNames:
     join_prefix: str | None = None
     join_version = (0, 0)
     inaccessible = "inaccessible"
+    cost: str | None = None
+    list_size: str | None = None
     prefixes: list[str] = []
     directives: set[str] = set()
     for schema_node in schema_nodes:
@@ -85,6 +93,10 @@ def resolve_spec_names(document: DocumentNode) -> SpecNames:
                 join_prefix, join_version = local, version
             elif feature == "inaccessible":
                 inaccessible = imported.get("inaccessible", local)
+            elif feature == "cost":
+                # The feature's own directive is named like it; the others are namespaced unless imported.
+                cost = imported.get("cost", local)
+                list_size = imported.get("listSize", f"{local}__listSize")
     if join_prefix is None:
         raise SupergraphError("not a supergraph: no @link to the join spec")
     return SpecNames(
@@ -94,4 +106,6 @@ def resolve_spec_names(document: DocumentNode) -> SpecNames:
         inaccessible=inaccessible,
         machinery_prefixes=tuple(dict.fromkeys([*prefixes, "link", "core", "join"])),
         machinery_directives=frozenset(directives),
+        cost=cost,
+        list_size=list_size,
     )

@@ -68,12 +68,27 @@ class FieldJoin:
 
 
 @dataclass(frozen=True, slots=True)
+class ListSize:
+    """What `@listSize` says of a list field (or of the lists inside what it returns), for demand control.
+
+    The size is the largest slicing argument given (e.g. `first`), else `assumed_size`; `sized_fields` are
+    the lists of the returned type that have that size (a connection's `edges`).
+    """
+
+    assumed_size: int | None = None
+    slicing_arguments: tuple[str, ...] = ()
+    sized_fields: tuple[str, ...] = ()
+    require_one_slicing_argument: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class FieldDef:
     """A field of an object or interface type, with its per-subgraph join information.
 
     `joins` is empty when the field is defined, unchanged, in every subgraph that defines its type.
     `unresolvable` marks a field composition declared with a graph-less `@join__field` (no subgraph
     resolves it on this type directly, e.g. a field contributed by an `@interfaceObject`).
+    `weight`, `list_size` and `argument_weights` are its `@cost`/`@listSize` declarations (demand control).
     """
 
     name: str
@@ -81,6 +96,9 @@ class FieldDef:
     type_ref: str
     joins: tuple[FieldJoin, ...] = ()
     unresolvable: bool = False
+    weight: int | None = None
+    list_size: ListSize | None = None
+    argument_weights: Mapping[str, int] = field(default_factory=dict)
 
     def join_for(self, graph: str) -> FieldJoin | None:
         return next((join for join in self.joins if join.graph == graph), None)
@@ -88,7 +106,10 @@ class FieldDef:
 
 @dataclass(frozen=True, slots=True)
 class TypeDef:
-    """A named type of the supergraph with the subgraphs that define it."""
+    """A named type of the supergraph with the subgraphs that define it.
+
+    `weight` is the type's `@cost`, and `input_field_weights` those of an input type's fields.
+    """
 
     name: str
     kind: TypeKind
@@ -97,6 +118,8 @@ class TypeDef:
     implements: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     union_members: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     owner: str | None = None
+    weight: int | None = None
+    input_field_weights: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def graphs(self) -> tuple[str, ...]:

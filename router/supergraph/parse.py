@@ -1,4 +1,5 @@
-"""Turn supergraph SDL into a `Supergraph`: read the join directives into per-subgraph data."""
+"""Turn supergraph SDL into a `Supergraph`: read the join directives into per-subgraph data, and the cost
+directives (`@cost`, `@listSize`) into weights and list sizes for demand control."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from graphql import (
 from graphql.utilities import type_from_ast, value_from_ast_untyped
 
 from router.errors import SupergraphError
+from router.supergraph import cost_directives
 from router.supergraph.api_schema import build_api_schema
 from router.supergraph.links import SpecNames, resolve_spec_names
 from router.supergraph.model import FieldDef, FieldJoin, Graph, Supergraph, TypeDef, TypeJoin, TypeKind
@@ -115,10 +117,13 @@ class _Reader:
             members.setdefault(self.graph_name(args["graph"]), []).append(str(args["member"]))
         owners = _applications(directives, self.names.join("owner"))
         fields: dict[str, FieldDef] = {}
+        input_field_weights: dict[str, int] = {}
         for node in nodes:
             for field_node in getattr(node, "fields", None) or ():
                 if isinstance(field_node, FieldDefinitionNode):
-                    fields[field_node.name.value] = self._read_field(field_node)
+                    fields[field_node.name.value] = self._read_field(name, field_node)
+            if isinstance(node, InputObjectTypeDefinitionNode | InputObjectTypeExtensionNode):
+                input_field_weights.update(cost_directives.input_weights(node.fields, self.names, name))
         return TypeDef(
             name=name,
             kind=_KINDS[type(nodes[0])],
@@ -127,6 +132,8 @@ class _Reader:
             implements={graph: tuple(names) for graph, names in implements.items()},
             union_members={graph: tuple(names) for graph, names in members.items()},
             owner=self.graph_name(owners[0]["graph"]) if owners else None,
+            weight=cost_directives.weight(directives, self.names, name),
+            input_field_weights=input_field_weights,
         )
 
     def _type_join(self, args: dict[str, Any]) -> TypeJoin:
@@ -138,7 +145,7 @@ class _Reader:
             is_interface_object=bool(args.get("isInterfaceObject", False)),
         )
 
-    def _read_field(self, node: FieldDefinitionNode) -> FieldDef:
+    def _read_field(self, type_name: str, node: FieldDefinitionNode) -> FieldDef:
         joins = tuple(
             FieldJoin(
                 graph=self.graph_name(args["graph"]),
@@ -156,6 +163,7 @@ class _Reader:
         has_graphless_join = any(
             args.get("graph") is None for args in _applications(node.directives, self.names.join("field"))
         )
+        coordinate = f"{type_name}.{node.name.value}"
         type_ref = type_from_ast(self.schema, node.type)
         if type_ref is None:
             raise SupergraphError(f"field {node.name.value} has an unknown type")
@@ -165,6 +173,9 @@ class _Reader:
             type_ref=str(type_ref),
             joins=joins,
             unresolvable=has_graphless_join and not joins,
+            weight=cost_directives.weight(node.directives, self.names, coordinate),
+            list_size=cost_directives.list_size(node.directives, self.names, coordinate),
+            argument_weights=cost_directives.input_weights(node.arguments, self.names, coordinate),
         )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import strawberry
 
+from subgraphs.common.costs import connection_size
 from subgraphs.common.ids import parse_id
 from subgraphs.orders import service
 from subgraphs.orders.enums import OrderStatus
@@ -23,7 +24,10 @@ class Query:
         record = await info.context.loaders.orders.load(parse_id(id))
         return Order.from_record(record) if record and service.can_see(info.context.caller, record) else None
 
-    @strawberry.field(description="Admins: every order, newest first, filtered (at most 100 a page).")
+    @strawberry.field(
+        description="Admins: every order, newest first, filtered (at most 100 a page).",
+        directives=[connection_size()],
+    )
     async def orders(
         self,
         info: OrdersInfo,

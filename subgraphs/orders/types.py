@@ -11,6 +11,7 @@ from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 from strawberry.types import Info
 
+from subgraphs.common.costs import assumed_size, connection_size
 from subgraphs.common.graphql_types import PageInfo
 from subgraphs.common.ids import try_parse_id
 from subgraphs.orders import service
@@ -99,13 +100,15 @@ class OrderStatusChange:
 class Order:
     id: strawberry.ID
     number: str = strawberry.field(description="The human-readable order number, such as GC-100001.")
-    items: list[OrderItem]
+    items: list[OrderItem] = strawberry.field(directives=[assumed_size(10)])
     subtotal: Decimal
     total: Decimal = strawberry.field(description="What was charged: the subtotal (no shipping or tax yet).")
     currency: str = strawberry.field(description="ISO 4217 code of every amount of the order.")
     status: OrderStatus
     payment: Payment
-    history: list[OrderStatusChange] = strawberry.field(description="Every status change, oldest first.")
+    history: list[OrderStatusChange] = strawberry.field(
+        description="Every status change, oldest first.", directives=[assumed_size(5)]
+    )
     created_at: datetime
     updated_at: datetime
     customer_id: strawberry.Private[str]
@@ -181,7 +184,10 @@ class User:
     def resolve_reference(cls, id: strawberry.ID) -> User:
         return cls(id=id)
 
-    @strawberry.field(description="The user's orders, newest first: for the user and admins.")
+    @strawberry.field(
+        description="The user's orders, newest first: for the user and admins.",
+        directives=[connection_size()],
+    )
     async def orders(
         self,
         info: OrdersInfo,

@@ -6,11 +6,15 @@ from decimal import Decimal
 
 import strawberry
 
+from subgraphs.common.costs import search_cost
+
 
 @strawberry.input(description="Which products a listing shows; every condition must hold.")
 class ProductFilter:
     search: str | None = strawberry.field(
-        default=None, description="Words to find in name, SKU and description; tolerant of misspellings."
+        default=None,
+        description="Words to find in name, SKU and description; tolerant of misspellings.",
+        directives=[search_cost()],
     )
     category_id: strawberry.ID | None = None
     category_slug: str | None = None

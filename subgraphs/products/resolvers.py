@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 
 import strawberry
 
+from subgraphs.common.costs import assumed_size, connection_size, page_size
 from subgraphs.common.errors import BadUserInputError
 from subgraphs.common.ids import parse_id
 from subgraphs.common.inputs import given_fields
@@ -114,7 +115,10 @@ class Query:
             record = await service.product_by_sku(session=session, caller=info.context.caller, sku=sku)
         return Product.from_record(record) if record is not None else None
 
-    @strawberry.field(description="Products, filtered, sorted and paginated by cursor (at most 100 a page).")
+    @strawberry.field(
+        description="Products, filtered, sorted and paginated by cursor (at most 100 a page).",
+        directives=[connection_size()],
+    )
     async def products(
         self,
         info: ProductsInfo,
@@ -137,12 +141,15 @@ class Query:
         record = tree.get(parse_id(id)) if id is not None else tree.by_slug(str(slug))
         return Category.from_record(record) if record is not None else None
 
-    @strawberry.field(description="Every category, parents before children; or only the roots.")
+    @strawberry.field(
+        description="Every category, parents before children; or only the roots.",
+        directives=[assumed_size(50)],
+    )
     async def categories(self, info: ProductsInfo, roots_only: bool = False) -> list[Category]:
         tree = await info.context.category_tree()
         return [Category.from_record(record) for record in (tree.roots() if roots_only else tree.all())]
 
-    @strawberry.field(description="Admins: a product's stock ledger, newest first.")
+    @strawberry.field(description="Admins: a product's stock ledger, newest first.", directives=[page_size()])
     async def stock_movements(
         self, info: ProductsInfo, product_id: strawberry.ID, first: int | None = None
     ) -> list[StockMovement]:

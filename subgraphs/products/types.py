@@ -11,6 +11,7 @@ import strawberry
 from strawberry.types import Info
 
 from subgraphs.common.auth import Role, require_role
+from subgraphs.common.costs import assumed_size, connection_size, count_cost
 from subgraphs.common.graphql_types import PageInfo
 from subgraphs.common.ids import try_parse_id
 from subgraphs.products import service
@@ -135,17 +136,22 @@ class Category:
         record = (await info.context.category_tree()).get(self.parent_id)
         return Category.from_record(record) if record is not None else None
 
-    @strawberry.field
+    @strawberry.field(directives=[assumed_size(10)])
     async def children(self, info: ProductsInfo) -> list[Category]:
         tree = await info.context.category_tree()
         return [Category.from_record(child) for child in tree.children(self.category_id)]
 
-    @strawberry.field(description="The breadcrumb: from the root down to this category.")
+    @strawberry.field(
+        description="The breadcrumb: from the root down to this category.", directives=[assumed_size(5)]
+    )
     async def path(self, info: ProductsInfo) -> list[Category]:
         tree = await info.context.category_tree()
         return [Category.from_record(node) for node in tree.ancestors_and_self(self.category_id)]
 
-    @strawberry.field(description="Products of this category (and, by default, of its descendants).")
+    @strawberry.field(
+        description="Products of this category (and, by default, of its descendants).",
+        directives=[connection_size()],
+    )
     async def products(
         self,
         info: ProductsInfo,
@@ -175,7 +181,7 @@ class ProductConnection:
     def nodes(self) -> list[Product]:
         return [edge.node for edge in self.edges]
 
-    @strawberry.field(description="How many products match, over all pages.")
+    @strawberry.field(description="How many products match, over all pages.", directives=[count_cost()])
     async def total_count(self, info: ProductsInfo) -> int:
         async with info.context.db.use() as session:
             return await service.count_products(

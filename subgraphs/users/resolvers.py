@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import strawberry
 
+from subgraphs.common.costs import connection_size
 from subgraphs.common.graphql_types import PageInfo
 from subgraphs.common.ids import parse_id
 from subgraphs.common.inputs import given_fields
@@ -39,7 +40,10 @@ class Query:
         record = await info.context.loaders.users.load(user_id)
         return User.from_record(record) if record is not None else None
 
-    @strawberry.field(description="Admins: accounts, newest first, searchable by email or name.")
+    @strawberry.field(
+        description="Admins: accounts, newest first, searchable by email or name.",
+        directives=[connection_size()],
+    )
     async def users(
         self,
         info: UsersInfo,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import strawberry
 from strawberry.types import Info
 
+from subgraphs.common.costs import count_cost
 from subgraphs.common.graphql_types import PageInfo
 from subgraphs.common.ids import try_parse_id
 from subgraphs.users import service
@@ -113,7 +114,7 @@ class UserConnection:
     def nodes(self) -> list[User]:
         return [edge.node for edge in self.edges]
 
-    @strawberry.field(description="How many accounts match, over all pages.")
+    @strawberry.field(description="How many accounts match, over all pages.", directives=[count_cost()])
     async def total_count(self, info: UsersInfo) -> int:
         async with info.context.db.use() as session:
             return await service.count_users(session=session, caller=info.context.caller, search=self.search)

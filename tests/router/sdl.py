@@ -38,8 +38,11 @@ def graph_enum(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9]", "_", name).upper()
 
 
-def supergraph_sdl(graphs: dict[str, str], types: str, *, join_version: str = "v0.3") -> str:
-    """A complete supergraph document: `graphs` maps subgraph names to URLs; `types` is the type SDL."""
+def supergraph_sdl(
+    graphs: dict[str, str], types: str, *, join_version: str = "v0.3", links: tuple[str, ...] = ()
+) -> str:
+    """A complete supergraph document: `graphs` maps subgraph names to URLs; `types` is the type SDL;
+    `links` are more `@link(...)` applications for the schema (e.g. the cost spec)."""
     roots = ["  query: Query"]
     if re.search(r"\btype Mutation\b", types):
         roots.append("  mutation: Mutation")
@@ -51,6 +54,9 @@ def supergraph_sdl(graphs: dict[str, str], types: str, *, join_version: str = "v
         '  @link(url: "https://specs.apollo.dev/link/v1.0")\n'
         f'  @link(url: "https://specs.apollo.dev/join/{join_version}", for: EXECUTION)\n'
         '  @link(url: "https://specs.apollo.dev/inaccessible/v0.2", for: SECURITY)\n'
-        "{\n" + "\n".join(roots) + "\n}\n"
+        + "".join(f"  {link}\n" for link in links)
+        + "{\n"
+        + "\n".join(roots)
+        + "\n}\n"
     )
     return f"{header}{_DIRECTIVES}\nenum join__Graph {{\n{values}\n}}\n\n{types}"

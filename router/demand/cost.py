@@ -1,0 +1,367 @@
+"""The cost of an operation, estimated before it runs and measured on its response (demand control).
+
+The rules are Apollo Router's static estimation, after IBM's GraphQL cost directive specification:
+
+- an object, interface or union costs 1, a scalar or enum 0, unless `@cost(weight:)` on the field, or
+  else on its type, says otherwise; a field costs its weight plus the cost of its selections;
+- a list costs its size times the cost of one item. The size is, in order: what the parent's `@listSize`
+  gives the list through `sizedFields` (a connection's `edges` sized by the connection's `first`), the
+  largest of the field's own `slicingArguments` given as literals, variables or defaults, its
+  `assumedSize`, and else the router's `default_list_size`;
+- every root field of a mutation costs 10 more (Apollo charges 10 once per mutation operation: each root
+  field here, as each is a write of its own);
+- an argument costs its `@cost` (or its type's), an input object 1 plus its fields, a list per item;
+- `__typename`, `__schema` and `__type` cost nothing: the router answers them without a subgraph.
+
+Apollo estimates over the fetches of the query plan; this estimates over the client's normalized
+operation (fragments inlined, `@skip`/`@include` applied with the variables), which bounds the same
+work without depending on how the planner splits it. The measure applies the same rules to the response,
+counting the lists' real lengths and nothing for a null. Both are pure: no I/O, no state.
+
+Written here rather than taken from a library: no maintained Python package implements the cost spec
+over a federated supergraph's own directives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    DirectiveNode,
+    GraphQLArgument,
+    GraphQLField,
+    GraphQLInputObjectType,
+    GraphQLInputType,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNamedType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    GraphQLUnionType,
+    Undefined,
+    VariableNode,
+    get_named_type,
+    is_composite_type,
+)
+from graphql.execution import VariableValues
+from graphql.utilities import coerce_input_literal, coerce_input_value
+
+from router.errors import RequestError
+from router.planner.operation import Operation
+from router.planner.selection import Field, Selection
+from router.supergraph import FieldDef, Supergraph
+from router.supergraph.model import ListSize
+
+MUTATION_FIELD_COST = 10
+ROUTER_ANSWERED_FIELDS = frozenset({"__typename", "__schema", "__type"})
+
+_Composite = GraphQLObjectType | GraphQLInterfaceType
+
+
+class CostEstimationFailed(RequestError):
+    """The operation breaks a `@listSize` rule, so its cost cannot be estimated (Apollo's code)."""
+
+    code = "COST_QUERY_PARSE_FAILURE"
+
+
+def estimate_cost(
+    supergraph: Supergraph, operation: Operation, variables: Mapping[str, Any], default_list_size: int
+) -> int:
+    """The operation's estimated cost with these (coerced) variables.
+
+    Raises `CostEstimationFailed` when a field requires exactly one slicing argument and gets another number.
+    """
+    rules = _rules(supergraph, variables)
+    root = supergraph.api_schema.get_type(operation.root_type)
+    if not isinstance(root, GraphQLObjectType):
+        return 0
+    estimator = _Estimator(rules, default_list_size)
+    return estimator.selections(operation.selections, root, {}, _root_field_cost(operation))
+
+
+def actual_cost(supergraph: Supergraph, operation: Operation, variables: Mapping[str, Any], data: Any) -> int:
+    """The cost of the response `data` by the same rules, with the lists' real lengths."""
+    root = supergraph.api_schema.get_type(operation.root_type)
+    if not isinstance(root, GraphQLObjectType) or not isinstance(data, dict):
+        return 0
+    return _Measure(_rules(supergraph, variables)).object(
+        root, data, operation.selections, _root_field_cost(operation)
+    )
+
+
+def _rules(supergraph: Supergraph, variables: Mapping[str, Any]) -> _Rules:
+    coerced = dict(variables)
+    return _Rules(supergraph, coerced, VariableValues(sources={}, coerced=coerced))
+
+
+def _root_field_cost(operation: Operation) -> int:
+    return MUTATION_FIELD_COST if operation.kind == "mutation" else 0
+
+
+def included(directives: tuple[DirectiveNode, ...], variables: Mapping[str, Any]) -> bool:
+    """Whether `@skip`/`@include` keep a selection (constant ones were applied when normalizing)."""
+    for directive in directives:
+        name = directive.name.value
+        if name not in ("skip", "include"):
+            continue
+        argument = next((arg for arg in directive.arguments or () if arg.name.value == "if"), None)
+        if argument is None:
+            continue
+        value = argument.value
+        condition = (
+            variables.get(value.name.value)
+            if isinstance(value, VariableNode)
+            else getattr(value, "value", None)
+        )
+        if bool(condition) != (name == "include"):
+            return False
+    return True
+
+
+def _default_of(argument: GraphQLArgument) -> Any:
+    """An argument's default as a Python value; `Undefined` when it has none."""
+    default = argument.default
+    if default is None:
+        return argument.default_value
+    if default.literal is not None:
+        return coerce_input_literal(default.literal, argument.type)
+    return coerce_input_value(default.value, argument.type)
+
+
+def _unwrap_non_null(type_: Any) -> Any:
+    return type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """What both the estimate and the measure need: weights, argument costs and list sizes."""
+
+    supergraph: Supergraph
+    variables: dict[str, Any]
+    variable_values: VariableValues
+
+    @property
+    def schema(self) -> GraphQLSchema:
+        return self.supergraph.api_schema
+
+    def declared(self, parent: str, field: str) -> FieldDef | None:
+        type_def = self.supergraph.types.get(parent)
+        return type_def.fields.get(field) if type_def is not None else None
+
+    def type_weight(self, named: GraphQLNamedType) -> int | None:
+        type_def = self.supergraph.types.get(named.name)
+        return type_def.weight if type_def is not None else None
+
+    def weight(self, declared: FieldDef | None, named: GraphQLNamedType) -> int:
+        """The cost of one value of a field: its `@cost`, else its type's, else 1 for composites."""
+        if declared is not None and declared.weight is not None:
+            return declared.weight
+        type_weight = self.type_weight(named)
+        if type_weight is not None:
+            return type_weight
+        return 1 if is_composite_type(named) else 0
+
+    def argument_values(self, field: Field, definition: GraphQLField) -> dict[str, Any]:
+        """The arguments given to the field, coerced; an unset variable counts as not given."""
+        values: dict[str, Any] = {}
+        for argument in field.arguments:
+            argument_definition = definition.args.get(argument.name.value)
+            if argument_definition is None:
+                continue
+            value = coerce_input_literal(argument.value, argument_definition.type, self.variable_values)
+            if value is not Undefined:
+                values[argument.name.value] = value
+        return values
+
+    def arguments_cost(
+        self, definition: GraphQLField, declared: FieldDef | None, values: dict[str, Any]
+    ) -> int:
+        weights = declared.argument_weights if declared is not None else {}
+        return sum(
+            self.input_cost(value, definition.args[name].type, weights.get(name))
+            for name, value in values.items()
+        )
+
+    def input_cost(self, value: Any, type_: GraphQLInputType, declared: int | None) -> int:
+        """An argument's (or input field's) cost: its `@cost` or its type's, 1 for an input object."""
+        if value is None:
+            return 0
+        type_ = _unwrap_non_null(type_)
+        if isinstance(type_, GraphQLList):
+            items = value if isinstance(value, list) else [value]
+            return sum(self.input_cost(item, type_.of_type, declared) for item in items)
+        type_weight = self.type_weight(get_named_type(type_))
+        own = declared if declared is not None else type_weight
+        if not isinstance(type_, GraphQLInputObjectType) or not isinstance(value, Mapping):
+            return own or 0
+        type_def = self.supergraph.types.get(type_.name)
+        field_weights = type_def.input_field_weights if type_def is not None else {}
+        return (1 if own is None else own) + sum(
+            self.input_cost(item, type_.fields[name].type, field_weights.get(name))
+            for name, item in value.items()
+            if name in type_.fields
+        )
+
+    def expected_size(
+        self, list_size: ListSize, definition: GraphQLField, values: dict[str, Any], coordinate: str
+    ) -> int | None:
+        """The size `@listSize` gives: the largest slicing argument given (or defaulted), else assumedSize."""
+        sizes: list[int] = []
+        for path in list_size.slicing_arguments:
+            name, *inner = path.split(".")
+            value = values.get(name, Undefined)
+            if value is Undefined and name in definition.args:
+                value = _default_of(definition.args[name])
+            for key in inner:
+                value = value.get(key, Undefined) if isinstance(value, Mapping) else Undefined
+            if isinstance(value, int) and not isinstance(value, bool):
+                sizes.append(max(value, 0))
+        if list_size.slicing_arguments and list_size.require_one_slicing_argument and len(sizes) != 1:
+            raise CostEstimationFailed(
+                f"{coordinate} needs exactly one of its slicing arguments "
+                f"({', '.join(list_size.slicing_arguments)}); {len(sizes)} given."
+            )
+        return max(sizes) if sizes else list_size.assumed_size
+
+
+@dataclass(frozen=True, slots=True)
+class _Estimator:
+    rules: _Rules
+    default_list_size: int
+
+    def selections(
+        self,
+        selections: tuple[Selection, ...],
+        parent: GraphQLNamedType,
+        sized: Mapping[str, int],
+        field_base: int = 0,
+    ) -> int:
+        """The cost of a selection set on `parent`; `sized` holds the sizes the parent's `@listSize` gives."""
+        total = 0
+        for selection in selections:
+            if not included(selection.directives, self.rules.variables):
+                continue
+            if isinstance(selection, Field):
+                if selection.name not in ROUTER_ANSWERED_FIELDS and isinstance(parent, _Composite):
+                    total += field_base + self.field(selection, parent, sized)
+                continue
+            condition = (
+                self.rules.schema.get_type(selection.type_condition) if selection.type_condition else parent
+            )
+            total += self.selections(selection.selections, condition or parent, sized, field_base)
+        return total
+
+    def field(self, field: Field, parent: _Composite, sized: Mapping[str, int]) -> int:
+        definition = parent.fields.get(field.name)
+        if definition is None:
+            return 0
+        declared = self.rules.declared(parent.name, field.name)
+        values = self.rules.argument_values(field, definition)
+        list_size = declared.list_size if declared is not None else None
+        size = (
+            self.rules.expected_size(list_size, definition, values, f"{parent.name}.{field.name}")
+            if list_size is not None
+            else None
+        )
+        count = 1
+        if isinstance(_unwrap_non_null(definition.type), GraphQLList):
+            count = sized.get(field.name, size if size is not None else self.default_list_size)
+        named = get_named_type(definition.type)
+        children_sized = (
+            dict.fromkeys(list_size.sized_fields, size) if list_size is not None and size is not None else {}
+        )
+        item_cost = self.rules.weight(declared, named) + self.selections(
+            field.selections, named, children_sized
+        )
+        return count * item_cost + self.rules.arguments_cost(definition, declared, values)
+
+
+@dataclass(frozen=True, slots=True)
+class _Measure:
+    rules: _Rules
+
+    def object(
+        self,
+        parent: GraphQLNamedType,
+        value: dict[str, Any],
+        selections: tuple[Selection, ...],
+        field_base: int = 0,
+    ) -> int:
+        """The cost of one object of the response: each response key once, however many fields ask it."""
+        grouped: dict[str, tuple[_Composite, list[Field]]] = {}
+        typename = parent.name if isinstance(parent, GraphQLObjectType) else value.get("__typename")
+        self._collect(parent, typename, selections, grouped)
+        total = 0
+        for key, (declared_on, fields) in grouped.items():
+            name = fields[0].name
+            definition = declared_on.fields.get(name)
+            if key not in value or name in ROUTER_ANSWERED_FIELDS or definition is None:
+                continue
+            declared = self.rules.declared(declared_on.name, name)
+            children = tuple(child for field in fields for child in field.selections)
+            values = self.rules.argument_values(fields[0], definition)
+            total += (
+                field_base
+                + self.value(definition.type, value[key], children, declared)
+                + self.rules.arguments_cost(definition, declared, values)
+            )
+        return total
+
+    def value(
+        self,
+        type_: GraphQLOutputType,
+        value: Any,
+        selections: tuple[Selection, ...],
+        declared: FieldDef | None,
+    ) -> int:
+        if value is None:
+            return 0
+        type_ = _unwrap_non_null(type_)
+        if isinstance(type_, GraphQLList):
+            items = value if isinstance(value, list) else []
+            return sum(self.value(type_.of_type, item, selections, declared) for item in items)
+        named = get_named_type(type_)
+        weight = self.rules.weight(declared, named)
+        if not is_composite_type(named) or not isinstance(value, dict):
+            return weight
+        typename = value.get("__typename")
+        runtime = self.rules.schema.get_type(typename) if isinstance(typename, str) else None
+        return weight + self.object(
+            runtime if isinstance(runtime, GraphQLObjectType) else named, value, selections
+        )
+
+    def _collect(
+        self,
+        parent: GraphQLNamedType,
+        typename: str | None,
+        selections: tuple[Selection, ...],
+        into: dict[str, tuple[_Composite, list[Field]]],
+    ) -> None:
+        for selection in selections:
+            if not included(selection.directives, self.rules.variables):
+                continue
+            if isinstance(selection, Field):
+                if isinstance(parent, _Composite):  # on a union only `__typename`, which costs nothing
+                    into.setdefault(selection.response_key, (parent, []))[1].append(selection)
+                continue
+            condition = (
+                self.rules.schema.get_type(selection.type_condition) if selection.type_condition else parent
+            )
+            if condition is not None and self._may_apply(condition, typename):
+                self._collect(condition, typename, selection.selections, into)
+
+    def _may_apply(self, condition: GraphQLNamedType, typename: str | None) -> bool:
+        """Whether a fragment on `condition` applies to an object of `typename` (when unknown, it may: only
+        the keys present in the response are counted)."""
+        if typename is None or condition.name == typename:
+            return True
+        runtime = self.rules.schema.get_type(typename)
+        return (
+            isinstance(condition, GraphQLInterfaceType | GraphQLUnionType)
+            and isinstance(runtime, GraphQLObjectType)
+            and self.rules.schema.is_sub_type(condition, runtime)
+        )
