@@ -15,6 +15,7 @@ from starlette.routing import Route
 from router.auth import TokenGate
 from router.config import CorsSettings, RouterSettings
 from router.edge.client_address import TrustedProxies
+from router.edge.rate_limit import build_rate_limiter
 from router.executor import HttpFetcher
 from router.gateway import Gateway
 from router.limits import OperationLimits
@@ -68,6 +69,7 @@ def create_app(settings: RouterSettings) -> Starlette:
             edge.redis = Redis.from_url(
                 settings.redis_url.get_secret_value(), socket_timeout=0.5, socket_connect_timeout=0.5
             )
+        edge.rate_limiter = build_rate_limiter(settings, edge.metrics, edge.redis)
         async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
             if settings.jwt_jwks_url is not None:
                 edge.token_gate = TokenGate(

@@ -23,6 +23,7 @@ from router.edge.body import read_body
 from router.edge.client_address import TrustedProxies
 from router.edge.csrf import check_csrf, check_post_content_type
 from router.edge.envelope import Envelope, from_body, from_query_parameters
+from router.edge.rate_limit import RateLimiter
 from router.errors import BadRequest, MethodNotAllowed, RequestError
 from router.gateway import Gateway, GraphQLRequest, PreparedOperation
 from router.metrics import RouterMetrics
@@ -37,6 +38,7 @@ class Edge:
     trusted_proxies: TrustedProxies
     token_gate: TokenGate | None = None
     redis: Redis | None = None
+    rate_limiter: RateLimiter | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +85,8 @@ async def admit(request: Request, edge: Edge) -> Admitted:
     )
     subject = await edge.token_gate.subject(request.headers.get("authorization")) if edge.token_gate else None
     caller = Caller(address, subject)
+    if edge.rate_limiter is not None:
+        await edge.rate_limiter.admit(caller.address, caller.subject)
     if request.method == "GET":
         envelope = from_query_parameters(request.query_params)
     else:
