@@ -151,6 +151,7 @@ class Stack:
             jwt_jwks_url=self._jwks_url(ports),
             jwt_issuer=self.settings.jwt_issuer,
             jwt_audience=self.settings.jwt_audience,
+            redis_url=SecretStr(self.redis_url),  # rate limits shared by every router replica
         )
 
     def rest_settings(self, ports: Ports) -> RestSettings:
