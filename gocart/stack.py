@@ -154,6 +154,7 @@ class Stack:
             jwt_audience=self.settings.jwt_audience,
             # A frontend's dev server on this machine (any port) may call the router from a browser.
             cors=CorsSettings(allow_origin_regex=DEV_ORIGINS),
+            redis_url=SecretStr(self.redis_url),  # rate limits shared by every router replica
         )
 
     def rest_settings(self, ports: Ports) -> RestSettings:

@@ -121,8 +121,21 @@ class Unauthenticated(RequestError):
 
 
 class RateLimited(RequestError):
+    """A bucket of the edge's rate limiter is empty: `Retry-After` and `extensions.retryAfterSeconds` (as
+    the subgraphs' RATE_LIMITED has) say when the same request would pass."""
+
     code = "RATE_LIMITED"
     status_code = 429
+
+    def __init__(self, message: str, retry_after_seconds: int) -> None:
+        super().__init__(message, headers={"retry-after": str(retry_after_seconds)})
+        self.retry_after_seconds = retry_after_seconds
+
+    def to_errors(self) -> list[dict[str, Any]]:
+        errors = super().to_errors()
+        for error in errors:
+            error["extensions"]["retryAfterSeconds"] = self.retry_after_seconds
+        return errors
 
 
 class QueryPlanningFailed(RequestError):

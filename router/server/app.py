@@ -17,6 +17,7 @@ from router.auth import TokenGate
 from router.config import CorsSettings, RouterSettings
 from router.edge.client_address import TrustedProxies
 from router.edge.persisted import PersistedQueries
+from router.edge.rate_limit import build_rate_limiter
 from router.executor import SubgraphFetcher
 from router.executor.traffic import TrafficFetcher
 from router.gateway import Gateway
@@ -87,6 +88,7 @@ def create_app(settings: RouterSettings) -> Starlette:
             edge.redis = Redis.from_url(
                 settings.redis_url.get_secret_value(), socket_timeout=0.5, socket_connect_timeout=0.5
             )
+        edge.rate_limiter = build_rate_limiter(settings, edge.metrics, edge.redis)
         traffic = TrafficFetcher(settings.traffic_shaping, edge.metrics, supergraph.graphs)
         async with aiohttp.ClientSession() as session, traffic:
             if settings.jwt_jwks_url is not None:

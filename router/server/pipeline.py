@@ -25,6 +25,7 @@ from router.edge.client_address import TrustedProxies
 from router.edge.csrf import check_csrf, check_post_content_type
 from router.edge.envelope import Envelope, from_body, from_query_parameters
 from router.edge.persisted import PersistedQueries
+from router.edge.rate_limit import RateLimiter
 from router.errors import BadRequest, MethodNotAllowed, RequestError
 from router.gateway import Gateway, GraphQLRequest, PreparedOperation
 from router.metrics import RouterMetrics
@@ -40,6 +41,7 @@ class Edge:
     persisted_queries: PersistedQueries
     token_gate: TokenGate | None = None
     redis: Redis | None = None
+    rate_limiter: RateLimiter | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,8 @@ async def admit(request: Request, edge: Edge) -> Admitted:
     )
     subject = await edge.token_gate.subject(request.headers.get("authorization")) if edge.token_gate else None
     caller = Caller(address, subject)
+    if edge.rate_limiter is not None:
+        await edge.rate_limiter.admit(caller.address, caller.subject)
     if request.method == "GET":
         envelope = from_query_parameters(request.query_params)
     else:
@@ -117,6 +121,11 @@ async def answer(gateway: Gateway, edge: Edge, admitted: Admitted, item: GraphQL
         estimated_cost = enforce_budget(
             demand, edge.metrics, gateway.supergraph, operation, variables, admitted.caller.subject
         )
+        if edge.rate_limiter is not None and estimated_cost is not None:
+            # With `rate_limit.cost_weighted`, an expensive operation takes more tokens than the one
+            # `admit` took; otherwise this charges nothing.
+            caller = admitted.caller
+            await edge.rate_limiter.charge_cost(caller.address, caller.subject, estimated_cost)
     except RequestError as error:
         edge.metrics.rejections.labels(error.code).inc()
         return _refused(error)

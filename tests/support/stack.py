@@ -14,7 +14,7 @@ from pydantic import SecretStr
 from gocart.compose import SUPERGRAPH
 from gocart.processes import Supervisor, base_url, router_process, subgraph_process
 from gocart.servers import free_port
-from router.config import RouterSettings
+from router.config import RateLimitSettings, RouterSettings
 from subgraphs.common.settings import SubgraphSettings
 from subgraphs.common.signing import SigningKey
 from subgraphs.orders.config import OrdersSettings
@@ -28,6 +28,13 @@ HOST = "127.0.0.1"
 ISSUER, AUDIENCE = "gocart-users", "gocart"
 # Tests sign in many times from 127.0.0.1; the per-address limit is tested in-process, not here.
 GENEROUS = 1_000_000
+# Every e2e and REST test reaches the router from 127.0.0.1: rate limits are tested in tests/router/edge.
+GENEROUS_RATE_LIMIT = RateLimitSettings(
+    per_address_burst=GENEROUS,
+    per_address_per_second=GENEROUS,
+    per_subject_burst=GENEROUS,
+    per_subject_per_second=GENEROUS,
+)
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,9 @@ def running_stack(*, database_url: str, redis_url: str, namespace: str, key: Sig
         jwt_jwks_url=jwks_url,
         jwt_issuer=ISSUER,
         jwt_audience=AUDIENCE,
+        redis_url=SecretStr(redis_url),
+        redis_namespace=namespace,
+        rate_limit=GENEROUS_RATE_LIMIT,
     )
     urls["router"] = base_url(router)
     specs = [subgraph_process(name, settings) for name, settings in subgraphs.items()]
