@@ -14,7 +14,7 @@ from starlette.routing import Route
 
 from router.auth import TokenGate
 from router.config import CorsSettings, RouterSettings
-from router.edge.client_address import TrustedProxies
+from router.edge.client_address import client_address_middleware
 from router.executor import HttpFetcher
 from router.gateway import Gateway
 from router.limits import OperationLimits
@@ -56,7 +56,7 @@ def cors_middleware(cors: CorsSettings) -> Middleware:
 
 def create_app(settings: RouterSettings) -> Starlette:
     """Build the app; the supergraph is read and the connection pool opened when the app starts."""
-    edge = Edge(settings, RouterMetrics(), TrustedProxies(settings.trusted_proxies))
+    edge = Edge(settings, RouterMetrics())
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -95,7 +95,10 @@ def create_app(settings: RouterSettings) -> Starlette:
             Route("/health", health, methods=["GET"]),
             Route("/metrics", metrics, methods=["GET"]),
         ],
-        middleware=[cors_middleware(settings.cors)],
+        middleware=[
+            *client_address_middleware(settings.trusted_proxies, settings.trusted_proxy_secret),
+            cors_middleware(settings.cors),
+        ],
         lifespan=lifespan,
     )
     app.state.settings = settings
