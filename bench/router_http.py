@@ -33,7 +33,7 @@ QUERY = "{ topProducts { name inStock shippingEstimate reviews { body author { u
 def _serve_subgraph(name: str, port: int) -> None:
     from tests.router.executor.shop_subgraphs import shop_apps
 
-    uvicorn.run(shop_apps()[name], host="127.0.0.1", port=port, log_level="warning")
+    uvicorn.run(shop_apps()[name], host="127.0.0.1", port=port, log_level="warning", proxy_headers=False)
 
 
 async def _wait_until_up(url: str) -> None:

@@ -18,6 +18,7 @@ from types import FrameType
 from typing import Any, Protocol
 
 from pydantic import BaseModel, SecretStr
+from pydantic_core import to_jsonable_python
 from pydantic_settings import BaseSettings
 
 from rest_compat.config import RestSettings
@@ -43,7 +44,7 @@ def settings_env(settings: BaseSettings) -> dict[str, str]:
         elif isinstance(value, BaseModel):
             value = value.model_dump_json()
         elif isinstance(value, dict | list | tuple):
-            value = json.dumps(value)
+            value = json.dumps(to_jsonable_python(value))  # networks, paths... as their text
         env[f"{prefix}{name}".upper()] = str(value)
     return env
 

@@ -52,12 +52,22 @@ def free_port(host: str, preferred: int, *, taken: Sequence[int] = ()) -> int:
     return port
 
 
+def server_config(service: Service) -> uvicorn.Config:
+    """Uvicorn's configuration of one service. Uvicorn would otherwise take the client address from
+    `X-Forwarded-For` of any loopback peer; each app resolves it from its own trusted proxies instead."""
+    return uvicorn.Config(
+        service.app,
+        host=service.host,
+        port=service.port,
+        log_config=None,
+        lifespan="on",
+        proxy_headers=False,
+    )
+
+
 async def run_services(services: Sequence[Service]) -> None:
     """Serve every service until a stop signal, then shut them all down gracefully."""
-    servers = [
-        _QuietServer(uvicorn.Config(s.app, host=s.host, port=s.port, log_config=None, lifespan="on"))
-        for s in services
-    ]
+    servers = [_QuietServer(server_config(s)) for s in services]
     loop = asyncio.get_running_loop()
 
     def stop() -> None:

@@ -67,6 +67,9 @@ class Stack:
         )
         self.signing_key = SigningKey.load_or_create(settings.data_dir / "keys")
         self.dev_password = read_or_create_secret(settings.data_dir / "dev-password")
+        # Every process listens and connects on one host, so the router and the subgraphs cannot tell
+        # our REST layer and router from any local client by address: they trust the hop by this secret.
+        self.proxy_secret = SecretStr(read_or_create_secret(settings.data_dir / "proxy-secret"))
 
     @property
     def admin_credentials(self) -> tuple[str, str]:
@@ -89,6 +92,7 @@ class Stack:
             "migrate_on_startup": False,
             "log_level": self.settings.log_level,
             "log_json": self.settings.log_json,
+            "trusted_proxy_secret": self.proxy_secret,  # the router's hop
         }
 
     def users_settings(self, ports: Ports | None = None) -> UsersSettings:
@@ -99,7 +103,6 @@ class Stack:
             jwt_key_id=self.signing_key.kid,
             bootstrap_admin_email=email,
             bootstrap_admin_password=SecretStr(password),
-            trust_forwarded_for=True,  # the dev stack's users subgraph is reached through our router
         )
 
     def products_settings(self, ports: Ports | None = None) -> ProductsSettings:
@@ -155,6 +158,8 @@ class Stack:
             # A frontend's dev server on this machine (any port) may call the router from a browser.
             cors=CorsSettings(allow_origin_regex=DEV_ORIGINS),
             redis_url=SecretStr(self.redis_url),  # rate limits shared by every router replica
+            trusted_proxy_secret=self.proxy_secret,  # the REST layer's hop
+            subgraph_proxy_secret=self.proxy_secret,
         )
 
     def rest_settings(self, ports: Ports) -> RestSettings:
@@ -162,6 +167,7 @@ class Stack:
             host=self.settings.host,
             port=ports.rest,
             router_url=f"http://{self.settings.host}:{ports.router}/graphql",
+            router_proxy_secret=self.proxy_secret,
         )
 
     def describe_database(self) -> str:

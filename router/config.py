@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -202,9 +202,17 @@ class RouterSettings(BaseSettings):
         default=None, description="Redis shared by every replica (rate limits, APQ); in-process without."
     )
     redis_namespace: str = Field(default="gocart-router", description="Prefix of every Redis key.")
-    trusted_proxies: tuple[str, ...] = Field(
+    trusted_proxies: tuple[IPvAnyNetwork, ...] = Field(
         default=(),
         description="Addresses or CIDR networks of proxies whose X-Forwarded-For is believed.",
+    )
+    trusted_proxy_secret: SecretStr | None = Field(
+        default=None,
+        description="A request carrying it in x-gocart-proxy-secret is from a trusted proxy (REST layer).",
+    )
+    subgraph_proxy_secret: SecretStr | None = Field(
+        default=None,
+        description="Sent to subgraphs in x-gocart-proxy-secret, so that they believe the router's hop.",
     )
     limits: LimitsSettings = LimitsSettings()
     demand_control: DemandControlSettings = DemandControlSettings()

@@ -10,7 +10,14 @@ from rest_compat.config import RestSettings
 
 def main() -> None:
     settings = RestSettings()
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        # The app resolves client addresses itself, from its own trusted-proxies list.
+        proxy_headers=False,
+    )
 
 
 if __name__ == "__main__":

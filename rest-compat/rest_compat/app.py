@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from rest_compat.api.routes import orders, products, users
 from rest_compat.client import RouterClient
@@ -38,7 +39,10 @@ def create_app(settings: RestSettings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         timeout = aiohttp.ClientTimeout(total=settings.router_timeout_seconds)
         async with aiohttp.ClientSession(timeout=timeout) as session:
-            app.state.router = RouterClient(session, settings.router_url)
+            secret = settings.router_proxy_secret
+            app.state.router = RouterClient(
+                session, settings.router_url, proxy_secret=secret.get_secret_value() if secret else None
+            )
             yield
 
     app = FastAPI(
@@ -75,4 +79,8 @@ def create_app(settings: RestSettings) -> FastAPI:
 
     for module in (products, users, orders):
         app.include_router(module.router)
+    if settings.trusted_proxies:
+        # Behind trusted proxies, `request.client` is the right-most untrusted X-Forwarded-For hop.
+        trusted = [str(network) for network in settings.trusted_proxies]
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted)
     return app

@@ -35,10 +35,35 @@ GRAPHQL_PAGE = 100
 Connection = Callable[[dict[str, Any]], dict[str, Any]]
 
 
+PROXY_SECRET_HEADER = "x-gocart-proxy-secret"  # noqa: S105  (a header name, not a secret)
+
+
 class RouterClient:
-    def __init__(self, session: aiohttp.ClientSession, url: str) -> None:
+    """Runs operations against the router on behalf of one REST client (`on_behalf_of`).
+
+    As a proxy does, it tells the router who its client is (`X-Forwarded-For`), with the proxy secret
+    that makes the router believe it: each REST client then has its own rate-limit and sign-in buckets.
+    Only the address the REST layer resolved is passed on, never a hop its client wrote.
+    """
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        url: str,
+        *,
+        proxy_secret: str | None = None,
+        client_address: str | None = None,
+    ) -> None:
         self._session = session
         self._url = url
+        self._proxy_secret = proxy_secret
+        self._client_address = client_address
+
+    def on_behalf_of(self, client_address: str | None) -> RouterClient:
+        """This client (same connection pool), passing `client_address` on to the router."""
+        return RouterClient(
+            self._session, self._url, proxy_secret=self._proxy_secret, client_address=client_address
+        )
 
     async def run(
         self, op: Operation, variables: dict[str, Any] | None = None, *, authorization: str | None = None
@@ -48,6 +73,10 @@ class RouterClient:
         headers = {"content-type": "application/json"}
         if authorization:
             headers["authorization"] = authorization
+        if self._client_address:
+            headers["x-forwarded-for"] = self._client_address
+        if self._proxy_secret:
+            headers[PROXY_SECRET_HEADER] = self._proxy_secret
         try:
             async with self._session.post(self._url, data=body, headers=headers) as response:
                 payload = orjson.loads(await response.read())

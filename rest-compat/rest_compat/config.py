@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, IPvAnyNetwork, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -13,3 +13,13 @@ class RestSettings(BaseSettings):
     port: int = 4010
     router_url: str = Field(default="http://127.0.0.1:4000/graphql", description="Gocart's GraphQL router.")
     router_timeout_seconds: float = Field(default=10.0, gt=0)
+    trusted_proxies: tuple[IPvAnyNetwork, ...] = Field(
+        default=(),
+        description="Addresses or CIDR networks of proxies in front of the REST layer whose X-Forwarded-For "
+        "is believed.",
+    )
+    router_proxy_secret: SecretStr | None = Field(
+        default=None,
+        description="Sent to the router in x-gocart-proxy-secret, so that it believes the client address "
+        "the REST layer passes on (the router's TRUSTED_PROXY_SECRET).",
+    )

@@ -1,42 +1,87 @@
-"""The client's address: the socket peer, unless that peer is a trusted proxy.
+"""The client's address: the socket peer, unless that peer is a trusted proxy; then the right-most
+`X-Forwarded-For` hop that is not itself a trusted proxy. What an untrusted client writes in the header
+is never believed, so it cannot choose its own address (nor its own rate-limit or sign-in bucket).
 
-Behind trusted proxies, `X-Forwarded-For` is read from the right (the hop our peer appended) and the
-first address that is not itself a trusted proxy is the client. Anything a client writes to the left of
-that is ignored, so an untrusted client cannot choose its own address (and its own rate-limit bucket).
+Proxies are trusted by address with uvicorn's `ProxyHeadersMiddleware`, a well-kept implementation
+(CIDR networks, IPv6, `host:port` hops, several `X-Forwarded-For` lines read as one list) that the
+subgraphs and the REST layer use too. It rewrites the ASGI scope's `client`, so the pipeline reads
+`request.client` and nothing else. It also believes a trusted proxy's `X-Forwarded-Proto`.
+
+Uvicorn trusts only addresses. When every process runs on one host (`gocart dev`, the e2e stack), the
+REST layer connects from 127.0.0.1 like any local client, so trusting it by address would let every
+local client choose its address again. `ProxySecretHop` (ours, for that reason) trusts a hop by the
+shared secret it sends in `x-gocart-proxy-secret` instead: the right-most hop becomes the peer, and trust
+by address carries on from there. The secret header is removed from every request, so nothing behind the
+router sees it.
 """
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Sequence
+
+from pydantic import SecretStr
+from starlette.middleware import Middleware
+from starlette.types import ASGIApp, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
+PROXY_SECRET_HEADER = "x-gocart-proxy-secret"  # noqa: S105  (a header name, not a secret)
+_SECRET = PROXY_SECRET_HEADER.encode()
+_FORWARDED_FOR = b"x-forwarded-for"
 
-class TrustedProxies:
-    def __init__(self, entries: Iterable[str]) -> None:
-        self.networks: tuple[Network, ...] = tuple(
-            ipaddress.ip_network(entry, strict=False) for entry in entries
-        )
 
-    def trusts(self, address: str) -> bool:
-        if not _is_address(address):
-            return False
-        parsed = ipaddress.ip_address(address)
-        return any(parsed in network for network in self.networks)
+def client_address_middleware(
+    trusted_proxies: Sequence[Network], proxy_secret: SecretStr | None
+) -> list[Middleware]:
+    """The middleware (outermost first) that makes `request.client` the client's address."""
+    middleware = []
+    if proxy_secret is not None:
+        middleware.append(Middleware(ProxySecretHop, secret=proxy_secret))
+    if trusted_proxies:
+        trusted = [str(network) for network in trusted_proxies]
+        middleware.append(Middleware(ProxyHeadersMiddleware, trusted_hosts=trusted))
+    return middleware
 
-    def client_address(self, peer: str, forwarded_for: str | None) -> str:
-        """The address of the client behind `peer`, given the `X-Forwarded-For` header it sent."""
-        if not self.networks or not self.trusts(peer) or not forwarded_for:
-            return peer
-        nearest = peer
-        for hop in reversed([hop.strip() for hop in forwarded_for.split(",")]):
-            if not _is_address(hop):
-                return nearest  # a trusted hop passed on garbage: stop at the last address we can vouch for
-            if not self.trusts(hop):
-                return hop
-            nearest = hop
-        return nearest
+
+class ProxySecretHop:
+    """A request carrying the secret comes from a trusted proxy, whatever its socket address."""
+
+    def __init__(self, app: ASGIApp, *, secret: SecretStr) -> None:
+        self.app = app
+        self._secret = secret.get_secret_value().encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        presented = [value for name, value in scope["headers"] if name == _SECRET]
+        if not presented:
+            await self.app(scope, receive, send)
+            return
+        scope = dict(scope)
+        headers = [(name, value) for name, value in scope["headers"] if name != _SECRET]
+        if len(presented) == 1 and hmac.compare_digest(presented[0], self._secret):
+            headers = _take_nearest_hop(scope, headers)
+        scope["headers"] = headers
+        await self.app(scope, receive, send)
+
+
+def _take_nearest_hop(scope: Scope, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """Make the right-most `X-Forwarded-For` hop the peer; the headers with that hop removed."""
+    lines = [value.decode("latin-1") for name, value in headers if name == _FORWARDED_FOR]
+    others = [(name, value) for name, value in headers if name != _FORWARDED_FOR]
+    if not lines:
+        return headers
+    *farther, nearest = [hop.strip() for hop in ", ".join(lines).split(",")]
+    if not _is_address(nearest):
+        return others  # a trusted proxy that names no address: its own address is all we know
+    scope["client"] = (nearest, 0)
+    if farther:
+        others.append((_FORWARDED_FOR, ", ".join(farther).encode("latin-1")))
+    return others
 
 
 def _is_address(text: str) -> bool:

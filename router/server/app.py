@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from router.auth import TokenGate
 from router.config import CorsSettings, RouterSettings
-from router.edge.client_address import TrustedProxies
+from router.edge.client_address import client_address_middleware
 from router.edge.persisted import PersistedQueries
 from router.edge.rate_limit import build_rate_limiter
 from router.executor import SubgraphFetcher
@@ -78,7 +78,7 @@ def create_app(settings: RouterSettings) -> Starlette:
     """
     router_metrics = RouterMetrics()
     persisted_queries = PersistedQueries.from_settings(settings, router_metrics)  # reads the manifest
-    edge = Edge(settings, router_metrics, TrustedProxies(settings.trusted_proxies), persisted_queries)
+    edge = Edge(settings, router_metrics, persisted_queries)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -117,7 +117,10 @@ def create_app(settings: RouterSettings) -> Starlette:
             Route("/health", health, methods=["GET"]),
             Route("/metrics", metrics, methods=["GET"]),
         ],
-        middleware=[cors_middleware(settings.cors)],
+        middleware=[
+            *client_address_middleware(settings.trusted_proxies, settings.trusted_proxy_secret),
+            cors_middleware(settings.cors),
+        ],
         lifespan=lifespan,
     )
     app.state.settings = settings

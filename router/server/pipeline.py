@@ -21,7 +21,7 @@ from router.auth import TokenGate
 from router.config import RouterSettings
 from router.demand import enforce_budget, record_actual_cost
 from router.edge.body import read_body
-from router.edge.client_address import TrustedProxies
+from router.edge.client_address import PROXY_SECRET_HEADER
 from router.edge.csrf import check_csrf, check_post_content_type
 from router.edge.envelope import Envelope, from_body, from_query_parameters
 from router.edge.persisted import PersistedQueries
@@ -37,7 +37,6 @@ class Edge:
 
     settings: RouterSettings
     metrics: RouterMetrics
-    trusted_proxies: TrustedProxies
     persisted_queries: PersistedQueries
     token_gate: TokenGate | None = None
     redis: Redis | None = None
@@ -73,7 +72,9 @@ class Answer:
     estimated_cost: int | None = None
 
 
-def peer_address(request: Request) -> str:
+def client_address(request: Request) -> str:
+    """The client's address: the ASGI scope's `client`, already resolved behind trusted proxies
+    (router/edge/client_address.py)."""
     return request.client.host if request.client else "unknown"
 
 
@@ -84,9 +85,7 @@ async def admit(request: Request, edge: Edge) -> Admitted:
         check_csrf(request.headers, settings.csrf.required_headers)
     if request.method == "POST":
         check_post_content_type(request.headers)
-    address = edge.trusted_proxies.client_address(
-        peer_address(request), request.headers.get("x-forwarded-for")
-    )
+    address = client_address(request)
     subject = await edge.token_gate.subject(request.headers.get("authorization")) if edge.token_gate else None
     caller = Caller(address, subject)
     if edge.rate_limiter is not None:
@@ -101,6 +100,8 @@ async def admit(request: Request, edge: Edge) -> Admitted:
     }
     # Subgraphs that trust the router take the last hop: the client address as the router resolved it.
     forwarded["x-forwarded-for"] = address
+    if settings.subgraph_proxy_secret is not None:
+        forwarded[PROXY_SECRET_HEADER] = settings.subgraph_proxy_secret.get_secret_value()
     return Admitted(request.method, caller, envelope, forwarded)
 
 

@@ -22,6 +22,7 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.schema import BaseSchema
 
 from subgraphs.common.auth import Caller
+from subgraphs.common.client_address import resolve_client_addresses
 from subgraphs.common.context import AppResources, SubgraphContext, verifier_from_settings
 from subgraphs.common.db import create_engine, create_session_factory
 from subgraphs.common.logging import RequestContextMiddleware, request_id_from
@@ -105,6 +106,7 @@ def create_subgraph_app(
     app.state.metrics = metrics
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(RequestContextMiddleware)
+    resolve_client_addresses(app, settings)
     app.include_router(
         GraphQLRouter(schema, path="/graphql", context_getter=get_context, graphql_ide="graphiql")
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, IPvAnyNetwork, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -43,6 +43,14 @@ class SubgraphSettings(BaseSettings):
     jwt_jwks_file: Path | None = Field(default=None, description="A file holding that JWKS document.")
     jwt_jwks_url: str | None = Field(default=None, description="Where the users subgraph serves its JWKS.")
     jwt_jwks_cache_seconds: int = Field(default=300, ge=1)
+    trusted_proxies: tuple[IPvAnyNetwork, ...] = Field(
+        default=(),
+        description="Addresses or CIDR networks (the router's) whose X-Forwarded-For is believed.",
+    )
+    trusted_proxy_secret: SecretStr | None = Field(
+        default=None,
+        description="A request carrying it in x-gocart-proxy-secret is from a trusted proxy (the router).",
+    )
     log_level: str = "INFO"
     log_json: bool = True
 

@@ -24,10 +24,6 @@ class UsersSettings(SubgraphSettings):
     login_max_failures_per_account: int = Field(default=5, ge=1)
     login_max_failures_per_address: int = Field(default=50, ge=1)
     login_failure_window_seconds: int = Field(default=900, ge=1)
-    trust_forwarded_for: bool = Field(
-        default=False,
-        description="Take the client address from X-Forwarded-For (only behind a trusted router).",
-    )
     bootstrap_admin_email: str | None = Field(
         default=None, description="An admin created on start-up if missing."
     )

@@ -28,10 +28,7 @@ class UsersContext(SubgraphContext):
         self.loaders = UserLoaders(self.db, self.caches)
 
 
-def client_address(request: Request, *, trust_forwarded_for: bool) -> str | None:
-    """Who is calling, for throttling. Behind a trusted router, the last X-Forwarded-For hop: the one
-    the router added from the connection it saw (earlier hops are the client's own word)."""
-    forwarded = request.headers.get("x-forwarded-for")
-    if trust_forwarded_for and forwarded:
-        return forwarded.split(",")[-1].strip() or None
+def client_address(request: Request) -> str | None:
+    """Who is calling, for throttling: the peer, or behind the router (a trusted proxy) the client it
+    saw, as subgraphs/common/client_address.py resolved it. Never a hop the caller wrote itself."""
     return request.client.host if request.client else None

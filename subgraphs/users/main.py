@@ -79,7 +79,7 @@ def create_app(settings: UsersSettings) -> FastAPI:
         return UsersContext(
             **base_context_kwargs(resources, request),
             security=security_for(resources),
-            client_address=client_address(request, trust_forwarded_for=settings.trust_forwarded_for),
+            client_address=client_address(request),
         )
 
     @asynccontextmanager

@@ -19,7 +19,8 @@ from tests.support.stack import Stack
 
 @pytest.fixture(scope="session")
 async def rest_app_client(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(RestSettings(router_url=f"{stack.urls['router']}/graphql"))
+    settings = RestSettings(router_url=stack.graphql_url(), router_proxy_secret=stack.proxy_secret)
+    app = create_app(settings)
     async with LifespanManager(app) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://rest") as client:

@@ -26,7 +26,10 @@ class _TestServer(uvicorn.Server):
 async def serve(app: FastAPI) -> AsyncIterator[str]:
     """The app's base URL while it serves; it is shut down gracefully afterwards."""
     port = free_port("127.0.0.1", 46000)
-    server = _TestServer(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on"))
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_config=None, lifespan="on", proxy_headers=False
+    )
+    server = _TestServer(config)
     task = asyncio.create_task(server.serve())
     while not server.started:
         if task.done():
@@ -72,7 +75,12 @@ class ThreadServer:
 
     def start(self) -> None:
         config = uvicorn.Config(
-            self._factory(), host="127.0.0.1", port=self.port, log_level="warning", lifespan=self._lifespan
+            self._factory(),
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            lifespan=self._lifespan,
+            proxy_headers=False,  # as every server we run: apps resolve client addresses themselves
         )
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, name=f"server-{self.port}", daemon=True)

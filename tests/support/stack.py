@@ -1,8 +1,12 @@
 """The whole supergraph as real processes: the three subgraphs and the router, each its own uvicorn
-server on its own port, talking real HTTP, on a given PostgreSQL database and Redis namespace."""
+server on its own port, talking real HTTP, on a given PostgreSQL database and Redis namespace.
+
+As in `gocart dev`, everything runs on 127.0.0.1, so the router believes the REST layer's hop, and the
+subgraphs the router's, by a proxy secret (fresh for each stack), never by address."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -41,6 +45,7 @@ GENEROUS_RATE_LIMIT = RateLimitSettings(
 class Stack:
     supervisor: Supervisor
     urls: dict[str, str]
+    proxy_secret: SecretStr  # what the REST layer sends the router
 
     def graphql_url(self, service: str = "router") -> str:
         return f"{self.urls[service]}/graphql"
@@ -51,6 +56,7 @@ def running_stack(*, database_url: str, redis_url: str, namespace: str, key: Sig
     ports: dict[str, int] = {}
     for name in ("users", "products", "orders", "router"):
         ports[name] = free_port(HOST, 47000, taken=list(ports.values()))
+    proxy_secret = SecretStr(secrets.token_urlsafe(32))
     common: dict[str, Any] = {
         "host": HOST,
         "database_url": SecretStr(database_url),
@@ -59,6 +65,7 @@ def running_stack(*, database_url: str, redis_url: str, namespace: str, key: Sig
         "jwt_issuer": ISSUER,
         "jwt_audience": AUDIENCE,
         "log_level": "WARNING",
+        "trusted_proxy_secret": proxy_secret,
     }
     jwks_url = f"http://{HOST}:{ports['users']}{JWKS_PATH}"
     subgraphs: dict[str, SubgraphSettings] = {
@@ -68,7 +75,6 @@ def running_stack(*, database_url: str, redis_url: str, namespace: str, key: Sig
             jwt_private_key=SecretStr(key.private_pem()),
             bootstrap_admin_email=BOOTSTRAP_ADMIN[0],
             bootstrap_admin_password=SecretStr(BOOTSTRAP_ADMIN[1]),
-            trust_forwarded_for=True,
             login_max_failures_per_address=GENEROUS,
         ),
         "products": ProductsSettings(**common, port=ports["products"], jwt_jwks_url=jwks_url),
@@ -94,6 +100,8 @@ def running_stack(*, database_url: str, redis_url: str, namespace: str, key: Sig
         redis_url=SecretStr(redis_url),
         redis_namespace=namespace,
         rate_limit=GENEROUS_RATE_LIMIT,
+        trusted_proxy_secret=proxy_secret,
+        subgraph_proxy_secret=proxy_secret,
     )
     urls["router"] = base_url(router)
     specs = [subgraph_process(name, settings) for name, settings in subgraphs.items()]
@@ -102,6 +110,6 @@ def running_stack(*, database_url: str, redis_url: str, namespace: str, key: Sig
     supervisor.start()
     try:
         supervisor.wait_until_ready()
-        yield Stack(supervisor, urls)
+        yield Stack(supervisor, urls, proxy_secret)
     finally:
         supervisor.stop()

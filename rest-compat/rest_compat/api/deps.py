@@ -16,8 +16,9 @@ bearer = HTTPBearer(auto_error=False, description="An access token from POST /us
 
 
 def get_router(request: Request) -> RouterClient:
+    """The router client, on behalf of this request's client (its address resolved by the app)."""
     client: RouterClient = request.app.state.router
-    return client
+    return client.on_behalf_of(request.client.host if request.client else None)
 
 
 def get_authorization(
