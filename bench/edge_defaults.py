@@ -1,11 +1,15 @@
 """What the router's safe defaults cost: throughput with every edge protection on (as `gocart dev` and
-docker-compose start it: limits, demand control, rate limiting in Redis, CSRF, CORS, APQ, breakers)
-against the same router with all of them off, on the shop stub subgraphs, in one run; and the router CPU
-spent refusing a 1000-alias bomb.
+docker-compose start it: limits, demand control, rate limiting in Redis, CSRF, APQ, breakers, retries,
+batch splitting, hot reload)
+against the same router with all of them off, in one run; and the router CPU spent refusing a
+1000-alias bomb.
 
-Each subgraph and each router run in their own process. The two routers are loaded in turns (on, off,
-on, off...) so drift on the machine hits both alike; the rate limits of the "on" router are raised so
-that every request is checked against Redis but none is refused. Prints figures; nothing is asserted.
+The routers sit in front of stub subgraphs (bench/stub_subgraph.py) that first record the shop test
+subgraphs' answers during the warm-up, then replay them doing nothing else, so the figures are the
+routers' own cost. Each subgraph, stub and router runs in its own process. The two routers are loaded in
+turns (on, off, on, off...) so drift on the machine hits both alike; the rate limits of the "on" router
+are raised so that every request is checked against Redis but none is refused. Prints figures; nothing
+is asserted.
 
     python bench/edge_defaults.py [--requests 3000] [--concurrency 20] [--rounds 3] [--redis-url URL]
 """
@@ -20,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +36,17 @@ sys.path.insert(0, str(ROOT))
 
 from gocart.processes import router_process, settings_env  # noqa: E402
 from router.config import (  # noqa: E402
+    BreakerSettings,
     CsrfSettings,
     DemandControlSettings,
+    HotReloadSettings,
     LimitsSettings,
     PersistedQueriesSettings,
     RateLimitSettings,
+    RetrySettings,
     RouterSettings,
+    TrafficSettings,
+    TrafficShaping,
 )
 from router.gateway import Gateway  # noqa: E402
 from router.supergraph import parse_supergraph  # noqa: E402
@@ -80,6 +90,14 @@ def unprotected(base: RouterSettings) -> RouterSettings:
             "rate_limit": RateLimitSettings(enabled=False),
             "csrf": CsrfSettings(enabled=False),
             "persisted_queries": PersistedQueriesSettings(apq_enabled=False),
+            "traffic_shaping": TrafficShaping(
+                all=TrafficSettings(
+                    max_representations=UNBOUNDED,
+                    breaker=BreakerSettings(enabled=False),
+                    retry=RetrySettings(attempts=0),
+                )
+            ),
+            "hot_reload": HotReloadSettings(enabled=False),
         }
     )
 
@@ -161,11 +179,28 @@ def main() -> None:
     subgraphs = [context.Process(target=_serve_subgraph, args=item, daemon=True) for item in ports.items()]
     for process in subgraphs:
         process.start()
+    upstreams = {name: f"http://127.0.0.1:{port}/graphql" for name, port in ports.items()}
+    stub_ports = {name: free_port() for name in ports}
+    stubs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "bench" / "stub_subgraph.py"),
+                "--port",
+                str(port),
+                "--upstream",
+                upstreams[name],
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for name, port in stub_ports.items()
+    ]
     routers: dict[str, subprocess.Popen[bytes]] = {}
     with tempfile.TemporaryDirectory() as directory:
         supergraph = Path(directory) / "supergraph.graphql"
         supergraph.write_text(SHOP, encoding="utf-8")
-        urls = {name: f"http://127.0.0.1:{port}/graphql" for name, port in ports.items()}
+        urls = {name: f"http://127.0.0.1:{port}/graphql" for name, port in stub_ports.items()}
         base = RouterSettings(supergraph=supergraph, subgraph_urls=urls)
         variants = {
             "defaults on": protected(base.model_copy(update={"port": free_port()}), args.redis_url),
@@ -178,11 +213,16 @@ def main() -> None:
                 routers[label] = subprocess.Popen(
                     spec.argv, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
                 )
-            for url in (*urls.values(), *(f"http://127.0.0.1:{s.port}/health" for s in variants.values())):
+            health = [f"http://127.0.0.1:{s.port}/health" for s in variants.values()]
+            for url in (*upstreams.values(), *urls.values(), *health):
                 asyncio.run(_wait_until_up(url))
             figures: dict[str, list[float]] = {label: [] for label in variants}
-            for settings in variants.values():  # warm-up
+            for settings in variants.values():  # warm-up, while the stubs record
                 asyncio.run(_load(f"http://127.0.0.1:{settings.port}/graphql", 200, args.concurrency))
+            for port in stub_ports.values():
+                urllib.request.urlopen(
+                    urllib.request.Request(f"http://127.0.0.1:{port}/__mode", data=b"replay"), timeout=5
+                ).close()
             for _ in range(args.rounds):
                 for label, settings in variants.items():
                     endpoint = f"http://127.0.0.1:{settings.port}/graphql"
@@ -191,6 +231,8 @@ def main() -> None:
             for router in routers.values():
                 router.terminate()
                 router.wait(timeout=10)
+            for stub in stubs:
+                stub.terminate()
             for process in subgraphs:
                 process.terminate()
     on, off = (statistics.median(figures[label]) for label in variants)
@@ -198,6 +240,10 @@ def main() -> None:
     for label in variants:
         print(f"  {label:<12} {statistics.median(figures[label]):8,.0f} req/s   {figures[label]}")
     print(f"  defaults on / all off: {on / off:.3f} ({(1 - on / off) * 100:+.1f}% cost)")
+    pairs = [first / second for first, second in zip(*figures.values(), strict=True)]
+    print(
+        f"  round by round: {', '.join(f'{ratio:.3f}' for ratio in pairs)} (median {statistics.median(pairs):.3f})"
+    )
     print(f"1000-alias bomb refused in {alias_bomb_refusal_microseconds():,.0f} µs of router CPU, no fetch")
 
 

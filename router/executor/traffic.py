@@ -110,26 +110,39 @@ class TrafficFetcher:
         *,
         operation_kind: str,
     ) -> dict[str, Any]:
-        """Send the request under `service`'s policy; only queries are retried."""
+        """Send the request under `service`'s policy; only queries are retried.
+
+        The first try goes straight to the subgraph: tenacity's retry loop is only built once it has
+        failed in a way worth retrying, so the common case pays nothing for it."""
         subgraph = self._subgraph(service)
         retry = subgraph.settings.retry
+        attempt = (service, subgraph, url, body, headers, operation_kind)
         if operation_kind != "query" or retry.attempts == 0:
-            return await self._attempt(service, subgraph, url, body, headers, operation_kind)
+            return await self._attempt(*attempt)
+        try:
+            return await self._attempt(*attempt)
+        except SubgraphFetchError as error:
+            if not _worth_retrying(error):
+                raise
 
         def count_retry(state: RetryCallState) -> None:  # noqa: ARG001  (only counted)
             self._metrics.subgraph_retries.labels(service).inc()
 
+        # The wait before retry n is full jitter over backoff * 2^(n-1), capped: the first here, the
+        # others by tenacity, whose attempt k is retry k + 1.
+        backoff = full_jitter(multiplier=retry.backoff_seconds, max=retry.max_backoff_seconds)
+        later_backoff = full_jitter(multiplier=2 * retry.backoff_seconds, max=retry.max_backoff_seconds)
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(retry.attempts + 1),
-            wait=full_jitter(multiplier=retry.backoff_seconds, max=retry.max_backoff_seconds),
+            stop=stop_after_attempt(retry.attempts),
+            wait=later_backoff,
             retry=retry_if_exception(_worth_retrying),
             before_sleep=count_retry,
             sleep=self._sleep,
             reraise=True,
         )
-        result: dict[str, Any] = await retrying(
-            self._attempt, service, subgraph, url, body, headers, operation_kind
-        )
+        self._metrics.subgraph_retries.labels(service).inc()
+        await self._sleep(backoff(RetryCallState(retrying, None, (), {})))  # a fresh state: attempt 1
+        result: dict[str, Any] = await retrying(self._attempt, *attempt)
         return result
 
     async def _attempt(

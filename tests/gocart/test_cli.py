@@ -100,9 +100,13 @@ def dev_stack(database_url: str, services: ServiceUrls) -> Iterator[DevStack]:
         try:
             yield DevStack(process, ports, "".join(lines))
         finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
+            if process.poll() is None:  # stopped as a user would, so that it stops its services too
+                process.send_signal(signal.SIGINT)
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
 
 
 def post_graphql(port: int, query: str) -> dict[str, object]:

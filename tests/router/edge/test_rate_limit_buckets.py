@@ -4,6 +4,7 @@ passed in (`now`), never slept."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 
 import pytest
@@ -116,3 +117,22 @@ def test_idle_in_process_keys_are_swept() -> None:
     local.take([Bucket("address:10.0.0.2", 3, 0.01)], now=T0)  # full again only after 100 s
     local.take([], now=T0 + 11)
     assert len(local) == 1
+
+
+async def test_concurrent_checks_go_to_redis_together_each_decided_alone(
+    shared_buckets: RedisBuckets,
+) -> None:
+    other = Bucket("address:10.0.0.2", burst=1, per_second=1.0)
+    checks = [shared_buckets.take([ADDRESS, SUBJECT], now=T0) for _ in range(4)]
+    checks.append(shared_buckets.take([other], now=T0))
+    decisions = await asyncio.gather(*checks)
+    assert [decision.allowed for decision in decisions] == [True, True, True, False, True]
+    assert decisions[3].limiting_key == ADDRESS.key
+    assert shared_buckets.calls == 1
+
+
+async def test_a_refused_check_in_a_batch_takes_nothing(shared_buckets: RedisBuckets) -> None:
+    await shared_buckets.take([ADDRESS], now=T0)  # two tokens left
+    heavy, light = shared_buckets.take([ADDRESS], 3, now=T0), shared_buckets.take([ADDRESS], 2, now=T0)
+    refused, allowed = await asyncio.gather(heavy, light)
+    assert (refused.allowed, allowed.allowed) == (False, True)
