@@ -241,9 +241,8 @@ def main() -> None:
         print(f"  {label:<12} {statistics.median(figures[label]):8,.0f} req/s   {figures[label]}")
     print(f"  defaults on / all off: {on / off:.3f} ({(1 - on / off) * 100:+.1f}% cost)")
     pairs = [first / second for first, second in zip(*figures.values(), strict=True)]
-    print(
-        f"  round by round: {', '.join(f'{ratio:.3f}' for ratio in pairs)} (median {statistics.median(pairs):.3f})"
-    )
+    rounds = ", ".join(f"{ratio:.3f}" for ratio in pairs)
+    print(f"  round by round: {rounds} (median {statistics.median(pairs):.3f})")
     print(f"1000-alias bomb refused in {alias_bomb_refusal_microseconds():,.0f} µs of router CPU, no fetch")
 
 
