@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import multiprocessing
 import statistics
 import subprocess
 import sys
@@ -29,11 +28,11 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-import uvicorn
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.shop_processes import start_shop_subgraphs, wait_until_up  # noqa: E402
 from gocart.processes import router_process, settings_env  # noqa: E402
 from router.config import (  # noqa: E402
     BreakerSettings,
@@ -55,12 +54,6 @@ from tests.router.supergraphs.shop import SHOP  # noqa: E402
 
 QUERY = "{ topProducts { name inStock shippingEstimate reviews { body author { username name } } } }"
 UNBOUNDED = 10**9
-
-
-def _serve_subgraph(name: str, port: int) -> None:
-    from tests.router.executor.shop_subgraphs import shop_apps
-
-    uvicorn.run(shop_apps()[name], host="127.0.0.1", port=port, log_level="warning")
 
 
 def protected(base: RouterSettings, redis_url: str) -> RouterSettings:
@@ -100,19 +93,6 @@ def unprotected(base: RouterSettings) -> RouterSettings:
             "hot_reload": HotReloadSettings(enabled=False),
         }
     )
-
-
-async def _wait_until_up(url: str) -> None:
-    async with aiohttp.ClientSession() as session:
-        for _ in range(400):
-            try:
-                async with session.get(url) as response:
-                    if response.status < 500:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.05)
-    raise RuntimeError(f"{url} did not come up")
 
 
 async def _load(url: str, requests: int, concurrency: int) -> float:
@@ -175,10 +155,7 @@ def main() -> None:
     args = parser.parse_args()
 
     ports = {name: free_port() for name in ("accounts", "products", "inventory", "reviews")}
-    context = multiprocessing.get_context("spawn")
-    subgraphs = [context.Process(target=_serve_subgraph, args=item, daemon=True) for item in ports.items()]
-    for process in subgraphs:
-        process.start()
+    subgraphs = start_shop_subgraphs(ports)
     upstreams = {name: f"http://127.0.0.1:{port}/graphql" for name, port in ports.items()}
     stub_ports = {name: free_port() for name in ports}
     stubs = [
@@ -215,7 +192,7 @@ def main() -> None:
                 )
             health = [f"http://127.0.0.1:{s.port}/health" for s in variants.values()]
             for url in (*upstreams.values(), *urls.values(), *health):
-                asyncio.run(_wait_until_up(url))
+                asyncio.run(wait_until_up(url))
             figures: dict[str, list[float]] = {label: [] for label in variants}
             for settings in variants.values():  # warm-up, while the stubs record
                 asyncio.run(_load(f"http://127.0.0.1:{settings.port}/graphql", 200, args.concurrency))

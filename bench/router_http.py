@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import multiprocessing
 import os
 import statistics
 import subprocess
@@ -19,34 +18,15 @@ import time
 from pathlib import Path
 
 import aiohttp
-import uvicorn
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.shop_processes import start_shop_subgraphs, wait_until_up  # noqa: E402
 from tests.router.servers import free_port  # noqa: E402
 from tests.router.supergraphs.shop import SHOP  # noqa: E402
 
 QUERY = "{ topProducts { name inStock shippingEstimate reviews { body author { username name } } } }"
-
-
-def _serve_subgraph(name: str, port: int) -> None:
-    from tests.router.executor.shop_subgraphs import shop_apps
-
-    uvicorn.run(shop_apps()[name], host="127.0.0.1", port=port, log_level="warning", proxy_headers=False)
-
-
-async def _wait_until_up(url: str) -> None:
-    async with aiohttp.ClientSession() as session:
-        for _ in range(200):
-            try:
-                async with session.get(url) as response:
-                    if response.status < 500:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.05)
-    raise RuntimeError(f"{url} did not come up")
 
 
 async def _load(url: str, requests: int, concurrency: int) -> list[float]:
@@ -70,10 +50,7 @@ def main() -> None:
     requests = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     concurrency = int(sys.argv[2]) if len(sys.argv) > 2 else 20
     ports = {name: free_port() for name in ("accounts", "products", "inventory", "reviews")}
-    context = multiprocessing.get_context("spawn")
-    subgraphs = [context.Process(target=_serve_subgraph, args=item, daemon=True) for item in ports.items()]
-    for process in subgraphs:
-        process.start()
+    subgraphs = start_shop_subgraphs(ports)
     router_port = free_port()
     with tempfile.TemporaryDirectory() as directory:
         supergraph = Path(directory) / "supergraph.graphql"
@@ -94,7 +71,7 @@ def main() -> None:
         )
         try:
             for url in (*urls.values(), f"http://127.0.0.1:{router_port}/health"):
-                asyncio.run(_wait_until_up(url))
+                asyncio.run(wait_until_up(url))
             endpoint = f"http://127.0.0.1:{router_port}/graphql"
             asyncio.run(_load(endpoint, 50, 5))
             start = time.perf_counter()

@@ -9,13 +9,11 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
 from router.config import RouterSettings
 from subgraphs.common.auth import Role
 from subgraphs.common.signing import SigningKey
 from tests.router.edge.conftest import TYPENAME, RunningRouter, StartRouter
-from tests.support.servers import serve
 
 SLOW = 0.001  # a token back every 1000 s: nothing refills during a test
 ISSUER, AUDIENCE = "gocart-users", "gocart"
@@ -28,23 +26,6 @@ async def limited(
     settings = router_settings(per_address_burst=3, per_address_per_second=SLOW)
     async with start_router(settings) as router:
         yield router
-
-
-@pytest.fixture
-async def issuer_url(key: SigningKey) -> AsyncIterator[str]:
-    issuer = FastAPI()
-
-    @issuer.get("/jwks.json")
-    async def jwks() -> dict[str, object]:
-        return {"keys": [key.public_jwk()]}
-
-    async with serve(issuer) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def key() -> SigningKey:
-    return SigningKey.generate()
 
 
 async def post_many(client: httpx.AsyncClient, count: int, **options: Any) -> list[httpx.Response]:
@@ -88,13 +69,15 @@ async def test_a_signed_in_subject_is_limited_across_addresses(
     start_router: StartRouter,
     router_settings: Callable[..., RouterSettings],
     issuer_url: str,
-    key: SigningKey,
+    signing_key: SigningKey,
 ) -> None:
     limits = router_settings(per_subject_burst=2, per_subject_per_second=SLOW)
     settings = limits.model_copy(
         update={"jwt_jwks_url": f"{issuer_url}/jwks.json", "jwt_issuer": ISSUER, "jwt_audience": AUDIENCE}
     )
-    token = key.mint(subject="ada", role=Role.CUSTOMER, issuer=ISSUER, audience=AUDIENCE, ttl_seconds=600)
+    token = signing_key.mint(
+        subject="ada", role=Role.CUSTOMER, issuer=ISSUER, audience=AUDIENCE, ttl_seconds=600
+    )
     signed_in = {"authorization": f"Bearer {token}"}
     async with (
         start_router(settings) as router,

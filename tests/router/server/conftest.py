@@ -12,6 +12,7 @@ from asgi_lifespan import LifespanManager
 from router.config import RouterSettings
 from router.server import create_app
 from tests.router.executor.shop_subgraphs import shop_apps
+from tests.router.server.counting import CountingApp
 from tests.router.servers import serving
 from tests.router.supergraphs.shop import SHOP
 
@@ -26,6 +27,18 @@ def supergraph_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def subgraph_urls() -> Iterator[dict[str, str]]:
     with serving(shop_apps()) as urls:
+        yield urls
+
+
+@pytest.fixture(scope="module")
+def counted() -> dict[str, CountingApp]:
+    """The shop subgraphs, each counting the requests it is sent."""
+    return {name: CountingApp(app) for name, app in shop_apps().items()}
+
+
+@pytest.fixture(scope="module")
+def counted_urls(counted: dict[str, CountingApp]) -> Iterator[dict[str, str]]:
+    with serving(dict(counted)) as urls:
         yield urls
 
 

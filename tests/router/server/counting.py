@@ -23,6 +23,11 @@ class CountingApp:
         await self.app(scope, receive, send)
 
 
+def subgraph_calls(counted: dict[str, CountingApp]) -> int:
+    """All the requests the counted subgraphs were sent."""
+    return sum(app.calls for app in counted.values())
+
+
 async def _no_data(_request: Request) -> JSONResponse:
     return JSONResponse({"data": None, "errors": [{"message": "this subgraph answers nothing"}]})
 

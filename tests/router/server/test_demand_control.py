@@ -4,7 +4,7 @@ the larger budget; the estimated and actual costs are recorded in metrics and on
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -12,7 +12,6 @@ from typing import Any
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
-from fastapi import FastAPI
 
 from router.config import DemandControlSettings, RouterSettings
 from router.edge.envelope import Envelope
@@ -21,30 +20,12 @@ from router.server import create_app
 from router.server.pipeline import Admitted, Caller, answer
 from subgraphs.common.auth import Role
 from subgraphs.common.signing import SigningKey
-from tests.router.executor.shop_subgraphs import shop_apps
-from tests.router.server.counting import CountingApp
-from tests.router.servers import serving
-from tests.support.servers import serve
+from tests.router.server.counting import CountingApp, subgraph_calls
 
 ISSUER, AUDIENCE = "gocart-users", "gocart"
 TOP_PRODUCTS = {"query": "{ topProducts { name } }"}
 """A list without `@listSize` in the shop supergraph: it costs `default_list_size` (4 here)."""
 TOP_PRODUCTS_COST = 4
-
-
-@pytest.fixture(scope="module")
-def counted() -> dict[str, CountingApp]:
-    return {name: CountingApp(app) for name, app in shop_apps().items()}
-
-
-@pytest.fixture(scope="module")
-def counted_urls(counted: dict[str, CountingApp]) -> Iterator[dict[str, str]]:
-    with serving(dict(counted)) as urls:
-        yield urls
-
-
-def subgraph_calls(counted: dict[str, CountingApp]) -> int:
-    return sum(app.calls for app in counted.values())
 
 
 def demand(**changes: Any) -> DemandControlSettings:
@@ -136,31 +117,14 @@ async def test_the_answer_carries_the_estimate(settings_for: Any) -> None:
     assert answered.estimated_cost == TOP_PRODUCTS_COST
 
 
-@pytest.fixture(scope="module")
-def key() -> SigningKey:
-    return SigningKey.generate()
-
-
-@pytest.fixture
-async def issuer_url(key: SigningKey) -> AsyncIterator[str]:
-    issuer = FastAPI()
-
-    @issuer.get("/jwks.json")
-    async def jwks() -> dict[str, object]:
-        return {"keys": [key.public_jwk()]}
-
-    async with serve(issuer) as url:
-        yield url
-
-
 async def test_a_signed_in_caller_has_the_larger_budget(
-    settings_for: Any, issuer_url: str, key: SigningKey
+    settings_for: Any, issuer_url: str, signing_key: SigningKey
 ) -> None:
     budgets = demand(max_cost_anonymous=TOP_PRODUCTS_COST - 1, max_cost_authenticated=TOP_PRODUCTS_COST)
     settings = settings_for(
         budgets, jwt_jwks_url=f"{issuer_url}/jwks.json", jwt_issuer=ISSUER, jwt_audience=AUDIENCE
     )
-    token = key.mint(subject="u1", role=Role.CUSTOMER, issuer=ISSUER, audience=AUDIENCE)
+    token = signing_key.mint(subject="u1", role=Role.CUSTOMER, issuer=ISSUER, audience=AUDIENCE)
     async with router(settings) as client:
         anonymous = await client.post("/graphql", json=TOP_PRODUCTS)
         signed_in = await client.post(

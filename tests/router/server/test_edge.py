@@ -3,7 +3,7 @@ subgraph call; CSRF prevention, content types, CORS preflights and batching."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +13,7 @@ from asgi_lifespan import LifespanManager
 
 from router.config import CorsSettings, LimitsSettings, RouterSettings
 from router.server import create_app
-from tests.router.executor.shop_subgraphs import shop_apps
-from tests.router.servers import serving
+from tests.router.server.counting import CountingApp, subgraph_calls
 
 LIMITS = LimitsSettings(
     max_request_bytes=1_000,
@@ -26,30 +25,6 @@ LIMITS = LimitsSettings(
     max_batch_size=3,
 )
 ORIGIN = "https://shop.example"
-
-
-class CountingApp:
-    """An ASGI app that counts the HTTP requests it passes on."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self.requests = 0
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http":
-            self.requests += 1
-        await self.app(scope, receive, send)
-
-
-@pytest.fixture(scope="module")
-def counted() -> dict[str, CountingApp]:
-    return {name: CountingApp(app) for name, app in shop_apps().items()}
-
-
-@pytest.fixture(scope="module")
-def counted_urls(counted: dict[str, CountingApp]) -> Iterator[dict[str, str]]:
-    with serving(dict(counted)) as urls:
-        yield urls
 
 
 @pytest.fixture(scope="module")
@@ -64,10 +39,6 @@ async def edge(supergraph_file: Path, counted_urls: dict[str, str]) -> AsyncIter
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://router") as http:
             yield http
-
-
-def subgraph_calls(counted: dict[str, CountingApp]) -> int:
-    return sum(app.requests for app in counted.values())
 
 
 async def refused_code(
