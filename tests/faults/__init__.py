@@ -1,0 +1,1 @@
+"""Fault injection: real Redis, PostgreSQL and service processes stopped, restarted and killed."""
