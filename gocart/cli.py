@@ -153,7 +153,7 @@ def banner(
             f"  Redis       {stack.describe_redis()}",
             f"  Demo data   {demo_data}",
             "",
-            f"  GraphQL (router)   {router}/graphql   <- start here; GraphiQL opens in a browser",
+            f"  GraphQL (router)   {router}/graphql   <- start here: open it in a browser for GraphiQL",
             f"  REST (legacy)      {rest}/docs   (Swagger UI; OpenAPI at {rest}/openapi.json)",
             f"  Users subgraph     {users}/graphql   (JWKS at {users}{JWKS_PATH})",
             f"  Products subgraph  {products}/graphql",
@@ -225,6 +225,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_migrate(_args: argparse.Namespace) -> int:
     migrate(Stack(StackSettings()))
     print(f"Migrations applied: {', '.join(SUBGRAPHS)}")
+    return 0
+
+
+def cmd_assets(_args: argparse.Namespace) -> int:
+    from gocart.assets import vendor  # only this command needs it
+
+    vendor()
     return 0
 
 
@@ -307,6 +314,11 @@ def build_parser() -> argparse.ArgumentParser:
     composition = commands.add_parser("compose", help="export the SDL and compose schema/supergraph.graphql")
     composition.add_argument("--out", default=str(SCHEMA_DIR))
     composition.set_defaults(handler=cmd_compose)
+
+    assets = commands.add_parser(
+        "assets", help="vendor GraphiQL, Swagger UI and ReDoc from the npm registry (pinned, verified)"
+    )
+    assets.set_defaults(handler=cmd_assets)
     return parser
 
 

@@ -157,6 +157,7 @@ class Stack:
             jwt_audience=self.settings.jwt_audience,
             # A frontend's dev server on this machine (any port) may call the router from a browser.
             cors=CorsSettings(allow_origin_regex=DEV_ORIGINS),
+            expose_query_plan=True,  # GraphiQL's query-plan panel: development only
             redis_url=SecretStr(self.redis_url),  # rate limits shared by every router replica
             trusted_proxy_secret=self.proxy_secret,  # the REST layer's hop
             subgraph_proxy_secret=self.proxy_secret,

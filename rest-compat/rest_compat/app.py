@@ -20,6 +20,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from rest_compat.api.routes import orders, products, users
 from rest_compat.client import RouterClient
 from rest_compat.config import RestSettings
+from rest_compat.docs_pages import add_docs_pages
 from rest_compat.errors import ApiError
 
 DESCRIPTION = """
@@ -51,9 +52,10 @@ def create_app(settings: RestSettings) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # served from packaged assets below, not a CDN
         redoc_url=None,
     )
+    add_docs_pages(app, openapi_url="/openapi.json", title=app.title)
 
     @app.exception_handler(ApiError)
     async def api_error(_: Request, error: ApiError) -> JSONResponse:

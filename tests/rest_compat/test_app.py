@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import httpx
+import pytest
 from asgi_lifespan import LifespanManager
 
 from rest_compat.app import create_app, openapi_document
@@ -44,3 +46,14 @@ async def test_a_router_that_cannot_be_reached_is_503_with_a_json_error() -> Non
         response = await client.get("/products")
     assert response.status_code == 503
     assert response.json()["error"] == "The GraphQL router is unavailable."
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+async def test_the_docs_pages_load_only_from_the_rest_layer(rest: httpx.AsyncClient, page: str) -> None:
+    html = await rest.get(page)
+    assert "https://" not in html.text
+    assert "default-src 'self'" in html.headers["content-security-policy"]
+    assets = re.findall(r'(?:src|href)="(/docs-assets/[^"]+)"', html.text)
+    assert assets
+    for asset in assets:
+        assert (await rest.get(asset)).status_code == 200

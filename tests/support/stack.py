@@ -17,7 +17,6 @@ from pydantic import SecretStr
 
 from gocart.compose import SUPERGRAPH
 from gocart.processes import Supervisor, base_url, router_process, subgraph_process
-from gocart.servers import free_port
 from router.config import RateLimitSettings, RouterSettings
 from subgraphs.common.settings import SubgraphSettings
 from subgraphs.common.signing import SigningKey
@@ -26,6 +25,7 @@ from subgraphs.products.config import ProductsSettings
 from subgraphs.users.config import UsersSettings
 from subgraphs.users.main import JWKS_PATH
 from tests.subgraphs.users.builders import BOOTSTRAP_ADMIN
+from tests.support.servers import unused_port
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
@@ -55,7 +55,10 @@ class Stack:
 def running_stack(*, database_url: str, redis_url: str, namespace: str, key: SigningKey) -> Iterator[Stack]:
     ports: dict[str, int] = {}
     for name in ("users", "products", "orders", "router"):
-        ports[name] = free_port(HOST, 47000, taken=list(ports.values()))
+        # Ports the system picks, so stacks of test sessions running side by side do not collide.
+        while (port := unused_port()) in ports.values():
+            pass
+        ports[name] = port
     proxy_secret = SecretStr(secrets.token_urlsafe(32))
     common: dict[str, Any] = {
         "host": HOST,
@@ -97,6 +100,7 @@ def running_stack(*, database_url: str, redis_url: str, namespace: str, key: Sig
         jwt_jwks_url=jwks_url,
         jwt_issuer=ISSUER,
         jwt_audience=AUDIENCE,
+        expose_query_plan=True,  # GraphiQL's query-plan panel, as in gocart dev
         redis_url=SecretStr(redis_url),
         redis_namespace=namespace,
         rate_limit=GENEROUS_RATE_LIMIT,
