@@ -208,7 +208,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
                 orders = f"demo orders NOT placed ({error})"
         print(banner(stack, ports, added, orders, router), flush=True)
 
-    return run_supervised(specs, cwd=ROOT, on_ready=on_ready)
+    return run_supervised(specs, cwd=ROOT, on_ready=on_ready, policy=settings.restart)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

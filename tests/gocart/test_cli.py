@@ -3,28 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
 from gocart.servers import free_port, port_is_free
+from tests.support.dev_stack import DevStack, gocart_env, running_dev_stack
 from tests.support.services import ServiceUrls, embedded_data_dir
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def gocart_env(data_dir: Path, **settings: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("GOCART_")}
-    return {**env, "GOCART_DATA_DIR": str(data_dir), **settings}
 
 
 def run_gocart(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -53,13 +46,6 @@ def test_seed_on_the_embedded_default_adds_demo_data_once() -> None:
     assert key_mode & 0o077 == 0
 
 
-@dataclass(frozen=True)
-class DevStack:
-    process: subprocess.Popen[str]
-    ports: dict[str, int]
-    output: str
-
-
 @pytest.fixture
 def dev_stack(database_url: str, services: ServiceUrls) -> Iterator[DevStack]:
     ports: dict[str, int] = {}
@@ -71,42 +57,13 @@ def dev_stack(database_url: str, services: ServiceUrls) -> Iterator[DevStack]:
         ("rest", 45400),
     ):
         ports[name] = free_port("127.0.0.1", base, taken=list(ports.values()))
-    with embedded_data_dir() as data:
-        env = gocart_env(
-            data,
-            GOCART_DATABASE_URL=database_url,
-            GOCART_REDIS_URL=services.redis_url,
-            **{f"GOCART_{name.upper()}_PORT": str(port) for name, port in ports.items()},
-        )
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gocart.cli", "dev"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        lines: list[str] = []
-        assert process.stdout is not None
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            line = process.stdout.readline()
-            if not line and process.poll() is not None:
-                break
-            lines.append(line)
-            if "Gocart is running" in line:
-                lines.extend(process.stdout.readline() for _ in range(24))
-                break
-        try:
-            yield DevStack(process, ports, "".join(lines))
-        finally:
-            if process.poll() is None:  # stopped as a user would, so that it stops its services too
-                process.send_signal(signal.SIGINT)
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+    with (
+        embedded_data_dir() as data,
+        running_dev_stack(
+            data, ports, GOCART_DATABASE_URL=database_url, GOCART_REDIS_URL=services.redis_url
+        ) as stack,
+    ):
+        yield stack
 
 
 def post_graphql(port: int, query: str) -> dict[str, object]:

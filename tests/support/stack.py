@@ -2,7 +2,11 @@
 server on its own port, talking real HTTP, on a given PostgreSQL database and Redis namespace.
 
 As in `gocart dev`, everything runs on 127.0.0.1, so the router believes the REST layer's hop, and the
-subgraphs the router's, by a proxy secret (fresh for each stack), never by address."""
+subgraphs the router's, by a proxy secret (fresh for each stack), never by address.
+
+Unlike `gocart dev`, the stack is not supervised (nothing runs `Supervisor.wait`): a service that crashes
+in a test stays down, so the crash shows in the tests, and outage tests decide when a stopped service
+returns (`stop_service`, `restart_service`)."""
 
 from __future__ import annotations
 
