@@ -11,6 +11,8 @@ from pathlib import Path
 from pydantic import Field, IPvAnyNetwork, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+DEFAULT_MAX_REPRESENTATIONS = 100  # the router's `traffic_shaping.all.max_representations`
+
 
 class SubgraphSettings(BaseSettings):
     """What every subgraph needs to run: where its data lives and how callers are authenticated."""
@@ -34,6 +36,11 @@ class SubgraphSettings(BaseSettings):
     cache_ttl_seconds: int = Field(default=300, ge=1)
     graphql_document_cache_size: int = Field(
         default=1024, ge=0, description="Parsed and validated documents kept per process; 0 disables."
+    )
+    max_representations: int = Field(
+        default=DEFAULT_MAX_REPRESENTATIONS,
+        ge=1,
+        description="Most representations one `_entities` call may carry; keep it at least the router's.",
     )
     jwt_issuer: str = "gocart-users"
     jwt_audience: str = "gocart"

@@ -79,7 +79,10 @@ def create_app(settings: OrdersSettings) -> FastAPI:
     return create_subgraph_app(
         name="orders",
         settings=settings,
-        schema=create_schema(document_cache_size=settings.graphql_document_cache_size),
+        schema=create_schema(
+            document_cache_size=settings.graphql_document_cache_size,
+            max_representations=settings.max_representations,
+        ),
         context_factory=context_factory,
         migrations=MIGRATIONS,
         lifespan=orders_resources,

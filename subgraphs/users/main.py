@@ -98,7 +98,10 @@ def create_app(settings: UsersSettings) -> FastAPI:
     app = create_subgraph_app(
         name="users",
         settings=settings,
-        schema=create_schema(document_cache_size=settings.graphql_document_cache_size),
+        schema=create_schema(
+            document_cache_size=settings.graphql_document_cache_size,
+            max_representations=settings.max_representations,
+        ),
         context_factory=context_factory,
         migrations=MIGRATIONS,
         lifespan=bootstrap_admin,
