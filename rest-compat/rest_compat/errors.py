@@ -1,11 +1,13 @@
 """Errors as legacy clients get them: the documented status code and a JSON body `{"error": "..."}`.
 
 GraphQL errors from the router are mapped by `extensions.code`; a router that cannot be reached is 503,
-and one that answers nonsense is 502. A client's mistake is never a 500.
+and one that answers nonsense is 502. A client's mistake is never a 500. A 503 (and a 429 that knows
+when) tells the client when to come back in `Retry-After`.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -34,6 +36,15 @@ class ApiError(Exception):
 
     def body(self) -> dict[str, Any]:
         return {"error": self.message, **self.details}
+
+    def headers(self, *, unavailable_retry_after_seconds: int) -> dict[str, str]:
+        """`Retry-After` (whole seconds): the `retryAfterSeconds` GraphQL gave, else for a 503 the default."""
+        hint = self.details.get("retryAfterSeconds")
+        if isinstance(hint, int | float) and not isinstance(hint, bool) and hint >= 0:
+            return {"Retry-After": str(math.ceil(hint))}
+        if self.status == 503:
+            return {"Retry-After": str(unavailable_retry_after_seconds)}
+        return {}
 
 
 def from_graphql_errors(errors: Sequence[dict[str, Any]]) -> ApiError:

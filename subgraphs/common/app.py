@@ -17,7 +17,6 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from redis.exceptions import RedisError
 from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.schema import BaseSchema
 
@@ -70,6 +69,8 @@ def create_subgraph_app(
             pool_size=settings.db_pool_size,
             application_name=f"gocart-{name}",
             server_settings=server_settings,
+            connect_timeout_seconds=settings.db_connect_timeout_seconds,
+            pool_timeout_seconds=settings.db_pool_timeout_seconds,
         )
         redis = create_redis(settings.require_redis_url())
         resources = AppResources(
@@ -127,8 +128,9 @@ def create_subgraph_app(
         try:
             async with resources.engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
-        except (SQLAlchemyError, OSError) as error:
-            checks["database"] = f"unreachable: {type(error).__name__}"
+        except Exception as error:  # whatever fails the check, the subgraph cannot serve: not ready
+            checks["database"] = "unavailable"
+            log.warning("ready.database_unavailable", error=f"{type(error).__name__}: {error}")
         try:
             await resources.redis.ping()
         except (RedisError, OSError) as error:

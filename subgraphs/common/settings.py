@@ -29,6 +29,12 @@ class SubgraphSettings(BaseSettings):
     )
     data_dir: Path = Field(default=Path(".gocart"), description="Where embedded servers and dev keys live.")
     db_pool_size: int = 10
+    db_connect_timeout_seconds: float = Field(
+        default=5.0, gt=0, description="How long opening a database connection may take before UNAVAILABLE."
+    )
+    db_pool_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="How long a request waits for a free pooled connection."
+    )
     migrate_on_startup: bool = True
     cache_namespace: str = Field(
         default="gocart", description="Prefix of every Redis key, so several stacks can share one Redis."

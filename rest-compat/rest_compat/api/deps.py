@@ -35,7 +35,16 @@ ANY_ROUTE: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "The access token is missing where needed, or invalid."},
     422: {"model": ErrorBody, "description": "The request is invalid."},
     502: {"model": ErrorBody, "description": "The GraphQL router answered something unexpected."},
-    503: {"model": ErrorBody, "description": "The GraphQL router is unavailable."},
+    503: {
+        "model": ErrorBody,
+        "description": "The GraphQL router, or a service or database behind it, is unavailable.",
+        "headers": {
+            "Retry-After": {
+                "description": "Seconds to wait before retrying.",
+                "schema": {"type": "integer", "minimum": 0},
+            }
+        },
+    },
 }
 Authorization = Annotated[str | None, Depends(get_authorization)]
 
