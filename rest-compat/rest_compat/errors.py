@@ -21,6 +21,10 @@ STATUS_BY_CODE = {
     "OUT_OF_STOCK": 409,
     "RATE_LIMITED": 429,
     "UNAVAILABLE": 503,
+    # A subgraph behind the router could not be reached, timed out or has its breaker open: a dependency
+    # that is down, so "come back later" rather than a bad gateway.
+    "SUBREQUEST_HTTP_ERROR": 503,
+    "SERVICE_UNAVAILABLE": 503,
 }
 DETAIL_KEYS = ("field", "items", "retryAfterSeconds")
 

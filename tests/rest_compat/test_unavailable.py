@@ -94,3 +94,16 @@ async def test_errors_that_retrying_cannot_fix_carry_no_retry_after() -> None:
 
     assert response.status_code == 404
     assert "retry-after" not in response.headers
+
+
+async def test_a_subgraph_the_router_cannot_reach_is_503_with_retry_after() -> None:
+    down = {
+        "message": "HTTP fetch failed from 'products': the subgraph could not be reached",
+        "path": ["products"],
+        "extensions": {"code": "SUBREQUEST_HTTP_ERROR", "serviceName": "products"},
+    }
+    async with rest_in_front_of(answering(down), unavailable_retry_after_seconds=4) as rest:
+        response = await rest.get("/products")
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "4"
+    assert response.json()["code"] == "SUBREQUEST_HTTP_ERROR"
