@@ -78,7 +78,7 @@ def create_subgraph_app(
             engine=engine,
             sessions=create_session_factory(engine),
             redis=redis,
-            verifier=verifier_from_settings(settings, redis),
+            verifier=verifier_from_settings(settings, redis, unknown_revocations=metrics.unknown_revocations),
         )
         app.state.resources = resources
         metrics.count_sql(engine)

@@ -3,8 +3,10 @@
 Tokens are JWTs signed with an asymmetric key (EdDSA or RS256) named by `kid`, published by the users
 subgraph as a JWKS. The algorithm is taken from the trusted key, never from the token, so `alg: none` and
 algorithm confusion are refused. A token also names its session (`sid`); logging out revokes the session
-and the token in Redis, which every verifier checks. Role checks live in the services (`require_role`),
-so every way into an operation is covered.
+and the token in Redis, which every verifier checks (`revocations.py`). When Redis cannot say whether a
+token is revoked, the roles in `fail_closed_roles` (admin by default) are refused with UNAVAILABLE and the
+others accepted (docs/permissions.md, "Revoked sessions"). Role checks live in the services
+(`require_role`), so every way into an operation is covered.
 """
 
 from __future__ import annotations
@@ -19,13 +21,16 @@ from typing import Any, Protocol
 import aiohttp
 import jwt
 import structlog
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from prometheus_client import Counter
 
-from subgraphs.common.errors import ForbiddenError, UnauthenticatedError
+from subgraphs.common.errors import ForbiddenError, UnauthenticatedError, UnavailableError
+from subgraphs.common.revocations import RevocationList, RevocationState
 
 ALLOWED_ALGORITHMS = frozenset({"EdDSA", "RS256"})
 REQUIRED_CLAIMS = ("exp", "iat", "sub", "iss", "aud")
+# What a caller refused because revocations cannot be read is told to wait (the users subgraph checks
+# Redis every few seconds and rebuilds the set as soon as it answers again).
+REVOCATIONS_RETRY_AFTER_SECONDS = 5
 
 log = structlog.get_logger(__name__)
 
@@ -61,9 +66,14 @@ ANONYMOUS = Principal()
 
 @dataclass(frozen=True, slots=True)
 class RejectedCredential:
-    """A credential that was presented but failed verification; any role check then says why."""
+    """A credential that was presented but failed verification; any role check then says why.
+
+    `unavailable`: the credential may be good, but it could not be checked (revocations unreadable);
+    role checks answer UNAVAILABLE, which the caller may retry, instead of UNAUTHENTICATED.
+    """
 
     reason: str
+    unavailable: bool = False
 
 
 Caller = Principal | RejectedCredential
@@ -80,6 +90,8 @@ def require_role(caller: Caller, *roles: Role) -> Principal:
 def require_signed_in(caller: Caller) -> Principal:
     """The caller, if a valid token names one; UNAUTHENTICATED otherwise."""
     if isinstance(caller, RejectedCredential):
+        if caller.unavailable:
+            raise UnavailableError(caller.reason, retryAfterSeconds=REVOCATIONS_RETRY_AFTER_SECONDS)
         raise UnauthenticatedError(caller.reason)
     if not caller.is_authenticated:
         raise UnauthenticatedError("Sign in to do this.")
@@ -179,49 +191,15 @@ class RemoteKeySet:
             await self._session.close()
 
 
-# ---------------------------------------------------------------- revocation
-
-
-class RevocationList:
-    """Revoked tokens and sessions, in Redis until the tokens would have expired anyway.
-
-    Shared by every subgraph (the key prefix has no subgraph name). If Redis is unreachable, tokens are
-    accepted and the outage logged: access tokens live minutes, and locking everyone out is worse.
-    """
-
-    def __init__(self, redis: Redis, *, namespace: str) -> None:
-        self._redis = redis
-        self._prefix = f"{namespace}:auth:revoked"
-
-    def _token_key(self, token_id: str) -> str:
-        return f"{self._prefix}:jti:{token_id}"
-
-    def _session_key(self, session_id: str) -> str:
-        return f"{self._prefix}:sid:{session_id}"
-
-    async def is_revoked(self, principal: Principal) -> bool:
-        keys = [self._token_key(principal.token_id)] if principal.token_id else []
-        keys += [self._session_key(principal.session_id)] if principal.session_id else []
-        if not keys:
-            return False
-        try:
-            return any(value is not None for value in await self._redis.mget(keys))
-        except RedisError as error:
-            log.warning("revocation.check_failed", error=str(error))
-            return False
-
-    async def revoke_token(self, token_id: str, *, ttl_seconds: int) -> None:
-        await self._redis.set(self._token_key(token_id), b"1", ex=max(ttl_seconds, 1))
-
-    async def revoke_session(self, session_id: str, *, ttl_seconds: int) -> None:
-        await self._redis.set(self._session_key(session_id), b"1", ex=max(ttl_seconds, 1))
-
-
 # ---------------------------------------------------------------- verification
 
 
 class TokenVerifier:
-    """Turns an `Authorization` header into a caller: signature, expiry, issuer, audience, revocation."""
+    """Turns an `Authorization` header into a caller: signature, expiry, issuer, audience, revocation.
+
+    `unknown_revocations` counts the tokens checked while revocations could not be read, by role and
+    decision (`refused` for `fail_closed_roles`, `accepted` otherwise).
+    """
 
     def __init__(
         self,
@@ -230,12 +208,17 @@ class TokenVerifier:
         issuer: str,
         audience: str,
         revocations: RevocationList | None = None,
+        fail_closed_roles: frozenset[Role] = frozenset({Role.ADMIN}),
+        unknown_revocations: Counter | None = None,
         leeway_seconds: int = 30,
     ) -> None:
         self._keys = keys
         self._issuer = issuer
         self._audience = audience
         self._revocations = revocations
+        self._fail_closed_roles = fail_closed_roles
+        self._unknown_revocations = unknown_revocations
+        self._revocations_unknown = False
         self._leeway = leeway_seconds
 
     async def caller_from_header(self, authorization: str | None) -> Caller:
@@ -249,9 +232,12 @@ class TokenVerifier:
             return await self.verify(token.strip())
         except UnauthenticatedError as error:
             return RejectedCredential(error.message)
+        except UnavailableError as error:
+            return RejectedCredential(error.message, unavailable=True)
 
     async def verify(self, token: str) -> Principal:
-        """The principal a token names; UNAUTHENTICATED for any fault, with a reason that leaks nothing."""
+        """The principal a token names; UNAUTHENTICATED for any fault, with a reason that leaks nothing;
+        UNAVAILABLE for a fail-closed role whose revocation cannot be checked."""
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as error:
@@ -284,9 +270,40 @@ class TokenVerifier:
             session_id=claims.get("sid"),
             expires_at=int(claims["exp"]),
         )
-        if self._revocations is not None and await self._revocations.is_revoked(principal):
-            raise UnauthenticatedError("The access token has been revoked.")
+        if self._revocations is not None:
+            await self._check_revocation(self._revocations, principal)
         return principal
+
+    async def _check_revocation(self, revocations: RevocationList, principal: Principal) -> None:
+        state = await revocations.state(token_id=principal.token_id, session_id=principal.session_id)
+        if state is RevocationState.REVOKED:
+            raise UnauthenticatedError("The access token has been revoked.")
+        self._note_revocations_readable(state is not RevocationState.UNKNOWN)
+        if state is RevocationState.NOT_REVOKED:
+            return
+        refused = principal.role in self._fail_closed_roles
+        if self._unknown_revocations is not None:
+            self._unknown_revocations.labels(
+                role=str(principal.role), decision="refused" if refused else "accepted"
+            ).inc()
+        if refused:
+            raise UnavailableError(
+                "Sign-in checks are unavailable right now; try again shortly.",
+                retryAfterSeconds=REVOCATIONS_RETRY_AFTER_SECONDS,
+            )
+
+    def _note_revocations_readable(self, readable: bool) -> None:
+        """Log when revocations become unreadable and readable again (once each, not per request)."""
+        if readable == self._revocations_unknown:
+            self._revocations_unknown = not readable
+            if readable:
+                log.info("revocation.readable_again")
+            else:
+                log.warning(
+                    "revocation.unknown",
+                    refused_roles=sorted(str(role) for role in self._fail_closed_roles),
+                    detail="Redis is unreachable or its revoked-session set is not rebuilt yet",
+                )
 
     async def aclose(self) -> None:
         await self._keys.aclose()

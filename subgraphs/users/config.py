@@ -24,6 +24,15 @@ class UsersSettings(SubgraphSettings):
     login_max_failures_per_account: int = Field(default=5, ge=1)
     login_max_failures_per_address: int = Field(default=50, ge=1)
     login_failure_window_seconds: int = Field(default=900, ge=1)
+    revocation_sync_interval_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="How often the revoked-session set in Redis is checked (and rebuilt when Redis came "
+        "back empty or a write failed).",
+    )
+    revocation_full_rebuild_seconds: float = Field(
+        default=300.0, gt=0, description="The set is rebuilt from PostgreSQL at least this often anyway."
+    )
     bootstrap_admin_email: str | None = Field(
         default=None, description="An admin created on start-up if missing."
     )

@@ -6,6 +6,8 @@ every other subgraph and the router read (cached) to verify them.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -13,18 +15,20 @@ from pathlib import Path
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from prometheus_client import Counter
 from pydantic import SecretStr
 
 from subgraphs.common.app import base_context_kwargs, create_subgraph_app
-from subgraphs.common.auth import RevocationList
 from subgraphs.common.context import AppResources
 from subgraphs.common.migrations import MigrationSource
+from subgraphs.common.revocations import RevocationList
 from subgraphs.common.signing import SigningKey
 from subgraphs.users import service
 from subgraphs.users.config import UsersSettings
 from subgraphs.users.context import UsersContext, client_address
 from subgraphs.users.models import SCHEMA
 from subgraphs.users.passwords import Passwords
+from subgraphs.users.revocations import SessionRevocations
 from subgraphs.users.schema import create_schema
 from subgraphs.users.throttle import LoginThrottle
 from subgraphs.users.tokens import AccessTokenIssuer
@@ -60,7 +64,7 @@ def create_app(settings: UsersSettings) -> FastAPI:
         ttl_seconds=settings.access_token_ttl_seconds,
     )
 
-    def security_for(resources: AppResources) -> service.Security:
+    def security_for(resources: AppResources, revocations: SessionRevocations) -> service.Security:
         return service.Security(
             passwords=passwords,
             tokens=tokens,
@@ -71,19 +75,24 @@ def create_app(settings: UsersSettings) -> FastAPI:
                 per_address=settings.login_max_failures_per_address,
                 window_seconds=settings.login_failure_window_seconds,
             ),
-            revocations=RevocationList(resources.redis, namespace=settings.cache_namespace),
+            revocations=revocations,
             refresh_ttl_seconds=settings.refresh_token_ttl_seconds,
         )
 
     def context_factory(resources: AppResources, request: Request) -> UsersContext:
         return UsersContext(
             **base_context_kwargs(resources, request),
-            security=security_for(resources),
+            security=security_for(resources, request.app.state.session_revocations),
             client_address=client_address(request),
         )
 
     @asynccontextmanager
-    async def bootstrap_admin(_app: FastAPI, resources: AppResources) -> AsyncIterator[None]:
+    async def start_users(app: FastAPI, resources: AppResources) -> AsyncIterator[None]:
+        await bootstrap_admin(resources)
+        async with publishing_revocations(app, resources):
+            yield
+
+    async def bootstrap_admin(resources: AppResources) -> None:
         """Create the admin named by settings when it is missing, before serving."""
         email, password = settings.bootstrap_admin_email, settings.bootstrap_admin_password
         if email is not None and password is not None:
@@ -93,7 +102,29 @@ def create_app(settings: UsersSettings) -> FastAPI:
                 )
             if created is not None:
                 log.info("users.bootstrap_admin_created", email=created.email)
-        yield
+
+    @asynccontextmanager
+    async def publishing_revocations(app: FastAPI, resources: AppResources) -> AsyncIterator[None]:
+        """Rebuild the revoked-session set in Redis before serving, then keep it complete meanwhile."""
+        revocations = SessionRevocations(
+            RevocationList(resources.redis, namespace=settings.cache_namespace),
+            sessions=resources.sessions,
+            access_token_ttl_seconds=settings.access_token_ttl_seconds,
+            full_rebuild_seconds=settings.revocation_full_rebuild_seconds,
+            rebuilds=rebuilds,
+        )
+        app.state.session_revocations = revocations
+        await revocations.rebuild()
+        task = asyncio.create_task(
+            revocations.run(interval_seconds=settings.revocation_sync_interval_seconds),
+            name="users-revocation-sync",
+        )
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     app = create_subgraph_app(
         name="users",
@@ -104,7 +135,13 @@ def create_app(settings: UsersSettings) -> FastAPI:
         ),
         context_factory=context_factory,
         migrations=MIGRATIONS,
-        lifespan=bootstrap_admin,
+        lifespan=start_users,
+    )
+    rebuilds = Counter(
+        "gocart_revocation_rebuilds",
+        "Rebuilds of the revoked-session set in Redis from PostgreSQL, by outcome (ok, failed).",
+        ["outcome"],
+        registry=app.state.metrics.registry,
     )
     jwks = key.jwks()
 

@@ -15,10 +15,10 @@ from redis.asyncio import Redis
 
 from gocart.embedded import EmbeddedServers, start_redis
 from router.edge.rate_limit import Bucket, RedisBuckets
-from subgraphs.common.auth import Principal, RevocationList, Role
 from subgraphs.common.errors import RateLimitedError
 from subgraphs.common.loaders import EntityCache
 from subgraphs.common.redis import create_redis
+from subgraphs.common.revocations import RevocationList, RevocationState
 from subgraphs.users.throttle import LoginThrottle
 from tests.support.services import embedded_data_dir
 
@@ -63,13 +63,16 @@ async def test_the_entity_cache_works_on_the_embedded_redis(embedded_redis: Redi
 
 async def test_revocation_works_on_the_embedded_redis(embedded_redis: Redis) -> None:
     revocations = RevocationList(embedded_redis, namespace="t")
-    principal = Principal(
-        subject="u", role=Role.CUSTOMER, token_id=uuid.uuid4().hex, session_id=uuid.uuid4().hex
+    session_id = uuid.uuid4().hex
+    attempt = await revocations.begin_rebuild()
+    await revocations.finish_rebuild(attempt, sessions={uuid.uuid4().hex: 60})
+
+    await revocations.revoke_session(session_id, ttl_seconds=60)
+
+    assert (
+        await revocations.state(token_id=uuid.uuid4().hex, session_id=session_id) is RevocationState.REVOKED
     )
-
-    await revocations.revoke_session(str(principal.session_id), ttl_seconds=60)
-
-    assert await revocations.is_revoked(principal)
+    assert await embedded_redis.ttl(revocations.rebuilt_key) == -1  # the marker does not expire
 
 
 async def test_the_routers_rate_limit_script_works_on_the_embedded_redis(embedded_redis: Redis) -> None:

@@ -29,6 +29,7 @@ from tests.conftest import AUDIENCE, ISSUER
 from tests.subgraphs.products.builders import Catalog
 from tests.subgraphs.users.builders import BOOTSTRAP_ADMIN
 from tests.support.graphql import GraphQLClient
+from tests.support.redis_keys import forget_namespace
 from tests.support.servers import ThreadServer
 from tests.support.services import ServiceUrls
 
@@ -86,9 +87,7 @@ async def clean_products(products_app: FastAPI, redis: Redis, cache_namespace: s
     resources: AppResources = products_app.state.resources
     async with resources.engine.begin() as connection:
         await connection.execute(text(f"TRUNCATE {TABLES} CASCADE"))
-    keys = [key async for key in redis.scan_iter(match=f"{cache_namespace}:*")]
-    if keys:
-        await redis.delete(*keys)
+    await forget_namespace(redis, cache_namespace)
 
 
 @pytest.fixture
@@ -135,9 +134,7 @@ async def clean_users(users_app: FastAPI, redis: Redis, cache_namespace: str) ->
             text("DELETE FROM users.users WHERE email <> :email"), {"email": BOOTSTRAP_ADMIN[0]}
         )
         await connection.execute(text("UPDATE users.users SET role = 'admin', deleted_at = NULL"))
-    keys = [key async for key in redis.scan_iter(match=f"{cache_namespace}:*")]
-    if keys:
-        await redis.delete(*keys)
+    await forget_namespace(redis, cache_namespace)
 
 
 @pytest.fixture(scope="session")
@@ -215,6 +212,4 @@ async def clean_orders(orders_engine: AsyncEngine, redis: Redis, cache_namespace
     """No orders and no products, and an empty cache."""
     async with orders_engine.begin() as connection:
         await connection.execute(text(f"TRUNCATE {ORDER_TABLES}, {TABLES} CASCADE"))
-    keys = [key async for key in redis.scan_iter(match=f"{cache_namespace}:*")]
-    if keys:
-        await redis.delete(*keys)
+    await forget_namespace(redis, cache_namespace)
