@@ -14,6 +14,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import SecretStr
+from redis.asyncio import Redis
 
 from subgraphs.common.app import base_context_kwargs, create_subgraph_app
 from subgraphs.common.auth import RevocationList
@@ -26,7 +27,7 @@ from subgraphs.users.context import UsersContext, client_address
 from subgraphs.users.models import SCHEMA
 from subgraphs.users.passwords import Passwords
 from subgraphs.users.schema import create_schema
-from subgraphs.users.throttle import LoginThrottle
+from subgraphs.users.throttle import LoginThrottle, LoginThrottleMetrics, RedisCounters, ThrottleRules
 from subgraphs.users.tokens import AccessTokenIssuer
 
 MIGRATIONS = MigrationSource(script_location=Path(__file__).parent / "migrations", schema=SCHEMA)
@@ -48,6 +49,25 @@ def signing_key_from_settings(settings: UsersSettings) -> SigningKey:
     return SigningKey.from_pem(pem, settings.jwt_key_id)
 
 
+def login_throttle_from_settings(
+    settings: UsersSettings, redis: Redis, metrics: LoginThrottleMetrics
+) -> LoginThrottle:
+    """The sign-in throttle: counts in Redis, in process while Redis is unreachable."""
+    rules = ThrottleRules(
+        failures_before_delay=settings.login_failures_before_delay,
+        first_delay_seconds=settings.login_first_delay_seconds,
+        max_delay_seconds=settings.login_max_delay_seconds,
+        max_failures_per_address=settings.login_max_failures_per_address,
+        window_seconds=settings.login_failure_window_seconds,
+    )
+    return LoginThrottle(
+        rules,
+        shared=RedisCounters(redis, rules, namespace=settings.cache_namespace),
+        metrics=metrics,
+        redis_retry_seconds=settings.login_redis_retry_seconds,
+    )
+
+
 def create_app(settings: UsersSettings) -> FastAPI:
     key = signing_key_from_settings(settings)
     if settings.jwt_jwks is None and settings.jwt_jwks_file is None and settings.jwt_jwks_url is None:
@@ -60,17 +80,11 @@ def create_app(settings: UsersSettings) -> FastAPI:
         ttl_seconds=settings.access_token_ttl_seconds,
     )
 
-    def security_for(resources: AppResources) -> service.Security:
+    def security_for(resources: AppResources, throttle: LoginThrottle) -> service.Security:
         return service.Security(
             passwords=passwords,
             tokens=tokens,
-            throttle=LoginThrottle(
-                resources.redis,
-                namespace=settings.cache_namespace,
-                per_account=settings.login_max_failures_per_account,
-                per_address=settings.login_max_failures_per_address,
-                window_seconds=settings.login_failure_window_seconds,
-            ),
+            throttle=throttle,
             revocations=RevocationList(resources.redis, namespace=settings.cache_namespace),
             refresh_ttl_seconds=settings.refresh_token_ttl_seconds,
         )
@@ -78,13 +92,15 @@ def create_app(settings: UsersSettings) -> FastAPI:
     def context_factory(resources: AppResources, request: Request) -> UsersContext:
         return UsersContext(
             **base_context_kwargs(resources, request),
-            security=security_for(resources),
+            security=security_for(resources, request.app.state.login_throttle),
             client_address=client_address(request),
         )
 
     @asynccontextmanager
-    async def bootstrap_admin(_app: FastAPI, resources: AppResources) -> AsyncIterator[None]:
-        """Create the admin named by settings when it is missing, before serving."""
+    async def users_lifespan(app: FastAPI, resources: AppResources) -> AsyncIterator[None]:
+        """One sign-in throttle for the app's life; the admin named by settings created when it is
+        missing, before serving."""
+        app.state.login_throttle = login_throttle_from_settings(settings, resources.redis, throttle_metrics)
         email, password = settings.bootstrap_admin_email, settings.bootstrap_admin_password
         if email is not None and password is not None:
             async with resources.sessions() as session:
@@ -101,8 +117,9 @@ def create_app(settings: UsersSettings) -> FastAPI:
         schema=create_schema(document_cache_size=settings.graphql_document_cache_size),
         context_factory=context_factory,
         migrations=MIGRATIONS,
-        lifespan=bootstrap_admin,
+        lifespan=users_lifespan,
     )
+    throttle_metrics = LoginThrottleMetrics(app.state.metrics.registry)
     jwks = key.jwks()
 
     @app.get(JWKS_PATH, include_in_schema=False)
