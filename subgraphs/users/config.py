@@ -21,9 +21,22 @@ class UsersSettings(SubgraphSettings):
     refresh_token_ttl_seconds: int = Field(default=30 * 24 * 3600, ge=60)
     password_time_cost: int = Field(default=2, ge=1, description="Argon2id iterations (OWASP: 2).")
     password_memory_kib: int = Field(default=19456, ge=8, description="Argon2id memory (OWASP: 19 MiB).")
-    login_max_failures_per_account: int = Field(default=5, ge=1)
-    login_max_failures_per_address: int = Field(default=50, ge=1)
-    login_failure_window_seconds: int = Field(default=900, ge=1)
+    login_failures_before_delay: int = Field(
+        default=5, ge=1, description="Failed sign-ins on one account from one address answered at once."
+    )
+    login_first_delay_seconds: float = Field(
+        default=1.0, gt=0, description="The wait after the next failure; it doubles with each further one."
+    )
+    login_max_delay_seconds: float = Field(default=900.0, gt=0, description="The longest such wait.")
+    login_max_failures_per_address: int = Field(
+        default=50, ge=1, description="Failed sign-ins from one address per window, whatever the accounts."
+    )
+    login_failure_window_seconds: int = Field(
+        default=900, ge=1, description="The address window; how long a pair's failures outlive its wait."
+    )
+    login_redis_retry_seconds: float = Field(
+        default=5.0, ge=0, description="While Redis is unreachable, how often a sign-in asks it again."
+    )
     revocation_sync_interval_seconds: float = Field(
         default=5.0,
         gt=0,

@@ -17,6 +17,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from prometheus_client import Counter
 from pydantic import SecretStr
+from redis.asyncio import Redis
 
 from subgraphs.common.app import base_context_kwargs, create_subgraph_app
 from subgraphs.common.context import AppResources
@@ -30,7 +31,7 @@ from subgraphs.users.models import SCHEMA
 from subgraphs.users.passwords import Passwords
 from subgraphs.users.revocations import SessionRevocations
 from subgraphs.users.schema import create_schema
-from subgraphs.users.throttle import LoginThrottle
+from subgraphs.users.throttle import LoginThrottle, LoginThrottleMetrics, RedisCounters, ThrottleRules
 from subgraphs.users.tokens import AccessTokenIssuer
 
 MIGRATIONS = MigrationSource(script_location=Path(__file__).parent / "migrations", schema=SCHEMA)
@@ -52,6 +53,25 @@ def signing_key_from_settings(settings: UsersSettings) -> SigningKey:
     return SigningKey.from_pem(pem, settings.jwt_key_id)
 
 
+def login_throttle_from_settings(
+    settings: UsersSettings, redis: Redis, metrics: LoginThrottleMetrics
+) -> LoginThrottle:
+    """The sign-in throttle: counts in Redis, in process while Redis is unreachable."""
+    rules = ThrottleRules(
+        failures_before_delay=settings.login_failures_before_delay,
+        first_delay_seconds=settings.login_first_delay_seconds,
+        max_delay_seconds=settings.login_max_delay_seconds,
+        max_failures_per_address=settings.login_max_failures_per_address,
+        window_seconds=settings.login_failure_window_seconds,
+    )
+    return LoginThrottle(
+        rules,
+        shared=RedisCounters(redis, rules, namespace=settings.cache_namespace),
+        metrics=metrics,
+        redis_retry_seconds=settings.login_redis_retry_seconds,
+    )
+
+
 def create_app(settings: UsersSettings) -> FastAPI:
     key = signing_key_from_settings(settings)
     if settings.jwt_jwks is None and settings.jwt_jwks_file is None and settings.jwt_jwks_url is None:
@@ -64,17 +84,11 @@ def create_app(settings: UsersSettings) -> FastAPI:
         ttl_seconds=settings.access_token_ttl_seconds,
     )
 
-    def security_for(resources: AppResources, revocations: SessionRevocations) -> service.Security:
+    def security_for(throttle: LoginThrottle, revocations: SessionRevocations) -> service.Security:
         return service.Security(
             passwords=passwords,
             tokens=tokens,
-            throttle=LoginThrottle(
-                resources.redis,
-                namespace=settings.cache_namespace,
-                per_account=settings.login_max_failures_per_account,
-                per_address=settings.login_max_failures_per_address,
-                window_seconds=settings.login_failure_window_seconds,
-            ),
+            throttle=throttle,
             revocations=revocations,
             refresh_ttl_seconds=settings.refresh_token_ttl_seconds,
         )
@@ -82,12 +96,15 @@ def create_app(settings: UsersSettings) -> FastAPI:
     def context_factory(resources: AppResources, request: Request) -> UsersContext:
         return UsersContext(
             **base_context_kwargs(resources, request),
-            security=security_for(resources, request.app.state.session_revocations),
+            security=security_for(request.app.state.login_throttle, request.app.state.session_revocations),
             client_address=client_address(request),
         )
 
     @asynccontextmanager
     async def start_users(app: FastAPI, resources: AppResources) -> AsyncIterator[None]:
+        """One sign-in throttle for the app's life (its in-process counts outlive requests), the admin
+        named by settings, and the revoked-session set rebuilt, all before serving."""
+        app.state.login_throttle = login_throttle_from_settings(settings, resources.redis, throttle_metrics)
         await bootstrap_admin(resources)
         async with publishing_revocations(app, resources):
             yield
@@ -143,6 +160,7 @@ def create_app(settings: UsersSettings) -> FastAPI:
         ["outcome"],
         registry=app.state.metrics.registry,
     )
+    throttle_metrics = LoginThrottleMetrics(app.state.metrics.registry)
     jwks = key.jwks()
 
     @app.get(JWKS_PATH, include_in_schema=False)

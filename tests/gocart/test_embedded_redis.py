@@ -19,7 +19,7 @@ from subgraphs.common.errors import RateLimitedError
 from subgraphs.common.loaders import EntityCache
 from subgraphs.common.redis import create_redis
 from subgraphs.common.revocations import RevocationList, RevocationState
-from subgraphs.users.throttle import LoginThrottle
+from subgraphs.users.throttle import LoginThrottle, RedisCounters, ThrottleRules
 from tests.support.services import embedded_data_dir
 
 
@@ -37,7 +37,10 @@ async def embedded_redis() -> AsyncIterator[Redis]:
 
 
 async def test_login_throttling_works_on_the_embedded_redis(embedded_redis: Redis) -> None:
-    throttle = LoginThrottle(embedded_redis, namespace="t", per_account=2, per_address=100, window_seconds=60)
+    rules = ThrottleRules(failures_before_delay=2, first_delay_seconds=60, max_failures_per_address=100)
+    throttle = LoginThrottle(
+        rules, shared=RedisCounters(embedded_redis, rules, namespace=f"t-{uuid.uuid4()}")
+    )
     await throttle.attempt(email="a@example.com", address="10.0.0.1")
     await throttle.record_success(email="a@example.com", address="10.0.0.1")
     await throttle.attempt(email="a@example.com", address="10.0.0.1")
@@ -45,6 +48,7 @@ async def test_login_throttling_works_on_the_embedded_redis(embedded_redis: Redi
 
     with pytest.raises(RateLimitedError):
         await throttle.attempt(email="a@example.com", address="10.0.0.1")
+    assert not throttle.degraded
 
 
 async def test_the_entity_cache_works_on_the_embedded_redis(embedded_redis: Redis) -> None:
