@@ -2,7 +2,10 @@
 (401, UNAUTHENTICATED) before any subgraph is called. Tokens are verified against the users subgraph's
 JWKS, fetched over HTTP and cached; the algorithm comes from the trusted key, never from the token.
 
-The router does not know roles or revocations: subgraphs check both on every request. A request with
+The router also holds every token to the token policy: its role must be one the router accepts (by
+default the users subgraph's `customer` and `admin`; service tokens are for calls between subgraphs and
+never come through the router), and it may live (`exp - iat`) no longer than the configured maximum.
+What each role may do, and revocations, are the subgraphs' to check on every request. A request with
 no token passes, as an anonymous caller. The router talks to the users subgraph only over HTTP (it
 imports no subgraph code), so this small verifier is its own.
 """
@@ -18,6 +21,8 @@ import jwt
 from router.errors import Unauthenticated
 
 ALLOWED_ALGORITHMS = frozenset({"EdDSA", "RS256"})
+ACCEPTED_ROLES = ("customer", "admin")
+DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 900 + 60  # the access tokens' 15 minutes, and a minute for clocks
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +37,12 @@ class TokenGate:
         audience: str,
         ttl_seconds: float = 300,
         min_refresh_seconds: float = 10,
+        accepted_roles: tuple[str, ...] = ACCEPTED_ROLES,
+        max_lifetime_seconds: int = DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
     ) -> None:
         self._session = session
+        self._accepted_roles = frozenset(accepted_roles)
+        self._max_lifetime = max_lifetime_seconds
         self._url = jwks_url
         self._issuer = issuer
         self._audience = audience
@@ -73,12 +82,16 @@ class TokenGate:
                 issuer=self._issuer,
                 audience=self._audience,
                 leeway=30,
-                options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+                options={"require": ["exp", "iat", "sub", "iss", "aud", "role"]},
             )
         except jwt.ExpiredSignatureError as error:
             raise Unauthenticated("The access token has expired.") from error
         except jwt.PyJWTError as error:
             raise Unauthenticated("The access token is invalid.") from error
+        if not isinstance(claims["role"], str) or claims["role"] not in self._accepted_roles:
+            raise Unauthenticated("The access token carries a role the router does not accept.")
+        if int(claims["exp"]) - int(claims["iat"]) > self._max_lifetime:
+            raise Unauthenticated("The access token lives longer than the router accepts.")
         return str(claims["sub"])
 
     async def _key(self, kid: str) -> jwt.PyJWK | None:

@@ -5,6 +5,12 @@ subgraph as a JWKS. The algorithm is taken from the trusted key, never from the 
 algorithm confusion are refused. A token also names its session (`sid`); logging out revokes the session
 and the token in Redis, which every verifier checks. Role checks live in the services (`require_role`),
 so every way into an operation is covered.
+
+Two sets of keys are trusted, each for its own roles: the users subgraph's keys sign people's tokens
+(`customer`, `admin`), and each service's own key (the orders subgraph's) signs its service tokens
+(`service`) and nothing else, so a service that is broken into cannot mint an admin token. A token with
+a role its key may not grant, with an unknown role, or living longer (`exp - iat`) than the configured
+maximum is refused.
 """
 
 from __future__ import annotations
@@ -25,7 +31,9 @@ from redis.exceptions import RedisError
 from subgraphs.common.errors import ForbiddenError, UnauthenticatedError
 
 ALLOWED_ALGORITHMS = frozenset({"EdDSA", "RS256"})
-REQUIRED_CLAIMS = ("exp", "iat", "sub", "iss", "aud")
+REQUIRED_CLAIMS = ("exp", "iat", "sub", "iss", "aud", "role")
+# The users subgraph's access tokens live 15 minutes; a minute more for the clocks of its issuer.
+DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 900 + 60
 
 log = structlog.get_logger(__name__)
 
@@ -36,6 +44,10 @@ class Role(StrEnum):
     CUSTOMER = "customer"
     ADMIN = "admin"
     SERVICE = "service"
+
+
+PERSON_ROLES = frozenset({Role.CUSTOMER, Role.ADMIN})  # what the users subgraph's keys may grant
+SERVICE_ROLES = frozenset({Role.SERVICE})  # what a service's own key may grant
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,12 +243,16 @@ class TokenVerifier:
         audience: str,
         revocations: RevocationList | None = None,
         leeway_seconds: int = 30,
+        service_keys: KeySource | None = None,
+        max_lifetime_seconds: int = DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
     ) -> None:
         self._keys = keys
+        self._service_keys = service_keys or KeySet.empty()
         self._issuer = issuer
         self._audience = audience
         self._revocations = revocations
         self._leeway = leeway_seconds
+        self._max_lifetime = max_lifetime_seconds
 
     async def caller_from_header(self, authorization: str | None) -> Caller:
         """Anonymous without a header; a principal for a good token; a rejection with a reason otherwise."""
@@ -256,7 +272,7 @@ class TokenVerifier:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as error:
             raise UnauthenticatedError("The access token is malformed.") from error
-        key = await self._keys.get(str(header.get("kid", "")))
+        key, grantable = await self._trusted_key(str(header.get("kid", "")))
         if key is None or header.get("alg") != key.algorithm_name:
             raise UnauthenticatedError("The access token is not signed by a trusted key.")
         try:
@@ -274,9 +290,13 @@ class TokenVerifier:
         except jwt.PyJWTError as error:
             raise UnauthenticatedError("The access token is invalid.") from error
         try:
-            role = Role(claims.get("role", Role.CUSTOMER))
+            role = Role(claims["role"])
         except ValueError as error:
             raise UnauthenticatedError("The access token carries an unknown role.") from error
+        if role not in grantable:
+            raise UnauthenticatedError("The access token carries a role its key may not grant.")
+        if int(claims["exp"]) - int(claims["iat"]) > self._max_lifetime:
+            raise UnauthenticatedError("The access token lives longer than this service accepts.")
         principal = Principal(
             subject=str(claims["sub"]),
             role=role,
@@ -288,5 +308,14 @@ class TokenVerifier:
             raise UnauthenticatedError("The access token has been revoked.")
         return principal
 
+    async def _trusted_key(self, kid: str) -> tuple[jwt.PyJWK | None, frozenset[Role]]:
+        """The key a `kid` names and the roles it may grant. Service keys come first: they are fixed
+        (no fetch), so a service token never makes the users subgraph's JWKS be fetched again."""
+        service_key = await self._service_keys.get(kid)
+        if service_key is not None:
+            return service_key, SERVICE_ROLES
+        return await self._keys.get(kid), PERSON_ROLES
+
     async def aclose(self) -> None:
         await self._keys.aclose()
+        await self._service_keys.aclose()
