@@ -12,6 +12,7 @@ imports no subgraph code), so this small verifier is its own.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 
@@ -51,6 +52,7 @@ class TokenGate:
         self._keys: dict[str, jwt.PyJWK] = {}
         self._fetched_at = float("-inf")
         self._attempted_at = float("-inf")
+        self._fetching = asyncio.Lock()
 
     async def refusal(self, authorization: str | None) -> str | None:
         """Why the request's credential is refused, or None when there is none or it is good."""
@@ -95,12 +97,24 @@ class TokenGate:
         return str(claims["sub"])
 
     async def _key(self, kid: str) -> jwt.PyJWK | None:
+        """The key named `kid`; one JWKS fetch at a time, which requests arriving meanwhile wait for."""
+        if self._fetching.locked():
+            # A fetch is in flight: a known key serves meanwhile, an unknown one waits for the fetch.
+            if kid in self._keys:
+                return self._keys[kid]
+            async with self._fetching:
+                pass
+        elif self._wants_refresh(kid):
+            async with self._fetching:
+                if self._wants_refresh(kid):  # not fetched while this request waited
+                    await self._refresh()
+        return self._keys.get(kid)
+
+    def _wants_refresh(self, kid: str) -> bool:
         now = time.monotonic()
         stale = now - self._fetched_at > self._ttl
         pause = self._min_refresh if self._keys else 1.0
-        if (stale or kid not in self._keys) and now - self._attempted_at > pause:
-            await self._refresh()
-        return self._keys.get(kid)
+        return (stale or kid not in self._keys) and now - self._attempted_at > pause
 
     async def _refresh(self) -> None:
         self._attempted_at = time.monotonic()

@@ -15,6 +15,7 @@ maximum is refused.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Mapping
@@ -153,7 +154,9 @@ class RemoteKeySet:
 
     Keys are refetched when the cache is older than `ttl_seconds`, or when a token names an unknown `kid`
     (a rotated key) but at most once per `min_refresh_seconds`, so forged kids cannot flood the issuer.
-    When the issuer is unreachable, the keys already known keep working.
+    One fetch at a time: requests that arrive while it is in flight wait for it, so the first requests
+    after a start (or a rotation) are not refused for keys that are on their way. When the issuer is
+    unreachable, the keys already known keep working.
     """
 
     def __init__(self, url: str, *, ttl_seconds: float = 300, min_refresh_seconds: float = 10) -> None:
@@ -164,15 +167,27 @@ class RemoteKeySet:
         self._fetched_at = float("-inf")
         self._attempted_at = float("-inf")
         self._session: aiohttp.ClientSession | None = None
+        self._fetching = asyncio.Lock()
 
     async def get(self, kid: str) -> jwt.PyJWK | None:
+        if self._fetching.locked():
+            # A fetch is in flight: a known key serves meanwhile, an unknown one waits for the fetch.
+            if kid in self._keys:
+                return self._keys[kid]
+            async with self._fetching:
+                pass
+        elif self._wants_refresh(kid):
+            async with self._fetching:
+                if self._wants_refresh(kid):  # not fetched while this request waited
+                    await self._refresh()
+        return self._keys.get(kid)
+
+    def _wants_refresh(self, kid: str) -> bool:
         now = time.monotonic()
         stale = now - self._fetched_at > self._ttl
         # Until a first fetch succeeds (the issuer may start after us), retry every second.
         pause = self._min_refresh if self._keys else 1.0
-        if (stale or kid not in self._keys) and now - self._attempted_at > pause:
-            await self._refresh()
-        return self._keys.get(kid)
+        return (stale or kid not in self._keys) and now - self._attempted_at > pause
 
     async def _refresh(self) -> None:
         self._attempted_at = time.monotonic()

@@ -4,6 +4,7 @@ tokens to the token policy (an accepted role, a bounded lifetime) and follows a 
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -118,11 +119,13 @@ class RotatingIssuer:
     def __init__(self) -> None:
         self.previous, self.current, self.next = (SigningKey.generate() for _ in range(3))
         self.fetches = 0
+        self.answer_delay = 0.0  # keeps a fetch in flight while other requests arrive
         self.app = FastAPI()
 
         @self.app.get("/jwks.json")
         async def jwks() -> dict[str, object]:
             self.fetches += 1
+            await asyncio.sleep(self.answer_delay)
             return {"keys": [key.public_jwk() for key in (self.current, self.next, self.previous)]}
 
 
@@ -223,4 +226,17 @@ async def test_tokens_of_the_previous_current_and_next_keys_pass_with_one_fetch(
     async with gate_for() as router:
         outcomes = [await status_and_code(router, token) for token in tokens]
     assert outcomes == [(200, None)] * 3
+    assert issuer.fetches == 1
+
+
+async def test_requests_arriving_during_the_first_fetch_wait_for_it(
+    gate_for: Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]],
+    rotating_issuer: tuple[RotatingIssuer, str],
+) -> None:
+    issuer = rotating_issuer[0]
+    issuer.answer_delay = 0.3
+    token = issuer.current.mint(subject="u1", role=Role.CUSTOMER, issuer=ISSUER, audience=AUDIENCE)
+    async with gate_for() as router:
+        outcomes = await asyncio.gather(*(status_and_code(router, token) for _ in range(5)))
+    assert outcomes == [(200, None)] * 5
     assert issuer.fetches == 1
