@@ -51,6 +51,8 @@ class KeyMaterial:
                 raise ValueError("The published JWKS must be an object with a list of `keys`.")
             usable = parse_jwks(document)
             for entry in document.get("keys", []):
+                if not isinstance(entry, dict):
+                    continue
                 if PRIVATE_MEMBERS & set(entry):
                     raise ValueError("The published JWKS holds a private key; it must hold public keys only.")
                 if entry.get("kid") in usable and entry.get("kid") != signing_key.kid:
