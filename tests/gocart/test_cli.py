@@ -43,7 +43,7 @@ def test_seed_on_the_embedded_default_adds_demo_data_once() -> None:
         env = gocart_env(data)
         first = run_gocart("seed", env=env)
         second = run_gocart("seed", env=env)
-        key_mode = (data / "keys" / "signing-key.pem").stat().st_mode
+        key_mode = (data / "keys" / "users" / "signing-key.pem").stat().st_mode
 
     assert first.returncode == 0, first.stderr[-3000:]
     assert "Demo data: 50 products added" in first.stdout
