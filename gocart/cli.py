@@ -22,6 +22,7 @@ from strawberry.schema import BaseSchema
 
 from gocart import demo
 from gocart.compose import SUPERGRAPH, CompositionError, SubgraphSource, accepted_hints, compose
+from gocart.embedded import EmbeddedServerMissing
 from gocart.processes import base_url, rest_process, router_process, run_supervised, subgraph_process
 from gocart.servers import Service, run_services
 from gocart.settings import StackSettings
@@ -328,6 +329,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.handler(args)
     except KeyboardInterrupt:
         code = 130
+    except EmbeddedServerMissing as missing:
+        print(f"gocart: {missing}", file=sys.stderr)
+        code = 1
     return code
 
 
