@@ -7,10 +7,17 @@ and the token in Redis, which every verifier checks (`revocations.py`). When Red
 token is revoked, the roles in `fail_closed_roles` (admin by default) are refused with UNAVAILABLE and the
 others accepted (docs/permissions.md, "Revoked sessions"). Role checks live in the services
 (`require_role`), so every way into an operation is covered.
+
+Two sets of keys are trusted, each for its own roles: the users subgraph's keys sign people's tokens
+(`customer`, `admin`), and each service's own key (the orders subgraph's) signs its service tokens
+(`service`) and nothing else, so a service that is broken into cannot mint an admin token. A token with
+a role its key may not grant, with an unknown role, or living longer (`exp - iat`) than the configured
+maximum is refused.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Mapping
@@ -27,7 +34,9 @@ from subgraphs.common.errors import ForbiddenError, UnauthenticatedError, Unavai
 from subgraphs.common.revocations import RevocationList, RevocationState
 
 ALLOWED_ALGORITHMS = frozenset({"EdDSA", "RS256"})
-REQUIRED_CLAIMS = ("exp", "iat", "sub", "iss", "aud")
+REQUIRED_CLAIMS = ("exp", "iat", "sub", "iss", "aud", "role")
+# The users subgraph's access tokens live 15 minutes; a minute more for the clocks of its issuer.
+DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 900 + 60
 # What a caller refused because revocations cannot be read is told to wait (the users subgraph checks
 # Redis every few seconds and rebuilds the set as soon as it answers again).
 REVOCATIONS_RETRY_AFTER_SECONDS = 5
@@ -41,6 +50,10 @@ class Role(StrEnum):
     CUSTOMER = "customer"
     ADMIN = "admin"
     SERVICE = "service"
+
+
+PERSON_ROLES = frozenset({Role.CUSTOMER, Role.ADMIN})  # what the users subgraph's keys may grant
+SERVICE_ROLES = frozenset({Role.SERVICE})  # what a service's own key may grant
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +166,9 @@ class RemoteKeySet:
 
     Keys are refetched when the cache is older than `ttl_seconds`, or when a token names an unknown `kid`
     (a rotated key) but at most once per `min_refresh_seconds`, so forged kids cannot flood the issuer.
-    When the issuer is unreachable, the keys already known keep working.
+    One fetch at a time: requests that arrive while it is in flight wait for it, so the first requests
+    after a start (or a rotation) are not refused for keys that are on their way. When the issuer is
+    unreachable, the keys already known keep working.
     """
 
     def __init__(self, url: str, *, ttl_seconds: float = 300, min_refresh_seconds: float = 10) -> None:
@@ -164,15 +179,27 @@ class RemoteKeySet:
         self._fetched_at = float("-inf")
         self._attempted_at = float("-inf")
         self._session: aiohttp.ClientSession | None = None
+        self._fetching = asyncio.Lock()
 
     async def get(self, kid: str) -> jwt.PyJWK | None:
+        if self._fetching.locked():
+            # A fetch is in flight: a known key serves meanwhile, an unknown one waits for the fetch.
+            if kid in self._keys:
+                return self._keys[kid]
+            async with self._fetching:
+                pass
+        elif self._wants_refresh(kid):
+            async with self._fetching:
+                if self._wants_refresh(kid):  # not fetched while this request waited
+                    await self._refresh()
+        return self._keys.get(kid)
+
+    def _wants_refresh(self, kid: str) -> bool:
         now = time.monotonic()
         stale = now - self._fetched_at > self._ttl
         # Until a first fetch succeeds (the issuer may start after us), retry every second.
         pause = self._min_refresh if self._keys else 1.0
-        if (stale or kid not in self._keys) and now - self._attempted_at > pause:
-            await self._refresh()
-        return self._keys.get(kid)
+        return (stale or kid not in self._keys) and now - self._attempted_at > pause
 
     async def _refresh(self) -> None:
         self._attempted_at = time.monotonic()
@@ -211,8 +238,11 @@ class TokenVerifier:
         fail_closed_roles: frozenset[Role] = frozenset({Role.ADMIN}),
         unknown_revocations: Counter | None = None,
         leeway_seconds: int = 30,
+        service_keys: KeySource | None = None,
+        max_lifetime_seconds: int = DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
     ) -> None:
         self._keys = keys
+        self._service_keys = service_keys or KeySet.empty()
         self._issuer = issuer
         self._audience = audience
         self._revocations = revocations
@@ -220,6 +250,7 @@ class TokenVerifier:
         self._unknown_revocations = unknown_revocations
         self._revocations_unknown = False
         self._leeway = leeway_seconds
+        self._max_lifetime = max_lifetime_seconds
 
     async def caller_from_header(self, authorization: str | None) -> Caller:
         """Anonymous without a header; a principal for a good token; a rejection with a reason otherwise."""
@@ -242,7 +273,7 @@ class TokenVerifier:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as error:
             raise UnauthenticatedError("The access token is malformed.") from error
-        key = await self._keys.get(str(header.get("kid", "")))
+        key, grantable = await self._trusted_key(str(header.get("kid", "")))
         if key is None or header.get("alg") != key.algorithm_name:
             raise UnauthenticatedError("The access token is not signed by a trusted key.")
         try:
@@ -260,9 +291,13 @@ class TokenVerifier:
         except jwt.PyJWTError as error:
             raise UnauthenticatedError("The access token is invalid.") from error
         try:
-            role = Role(claims.get("role", Role.CUSTOMER))
+            role = Role(claims["role"])
         except ValueError as error:
             raise UnauthenticatedError("The access token carries an unknown role.") from error
+        if role not in grantable:
+            raise UnauthenticatedError("The access token carries a role its key may not grant.")
+        if int(claims["exp"]) - int(claims["iat"]) > self._max_lifetime:
+            raise UnauthenticatedError("The access token lives longer than this service accepts.")
         principal = Principal(
             subject=str(claims["sub"]),
             role=role,
@@ -305,5 +340,14 @@ class TokenVerifier:
                     detail="Redis is unreachable or its revoked-session set is not rebuilt yet",
                 )
 
+    async def _trusted_key(self, kid: str) -> tuple[jwt.PyJWK | None, frozenset[Role]]:
+        """The key a `kid` names and the roles it may grant. Service keys come first: they are fixed
+        (no fetch), so a service token never makes the users subgraph's JWKS be fetched again."""
+        service_key = await self._service_keys.get(kid)
+        if service_key is not None:
+            return service_key, SERVICE_ROLES
+        return await self._keys.get(kid), PERSON_ROLES
+
     async def aclose(self) -> None:
         await self._keys.aclose()
+        await self._service_keys.aclose()

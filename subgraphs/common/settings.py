@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import Field, IPvAnyNetwork, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from subgraphs.common.auth import Role
+from subgraphs.common.auth import DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, Role
 
 DEFAULT_MAX_REPRESENTATIONS = 100  # the router's `traffic_shaping.all.max_representations`
 
@@ -62,6 +62,15 @@ class SubgraphSettings(BaseSettings):
         default=(Role.ADMIN,),
         description="Roles refused with UNAVAILABLE while revocations cannot be read (Redis down or not "
         "rebuilt yet); the other roles are accepted meanwhile (docs/permissions.md).",
+    )
+    jwt_service_jwks: SecretStr | None = Field(
+        default=None, description="A JWKS of the services' own keys: trusted for the `service` role only."
+    )
+    jwt_service_jwks_file: Path | None = Field(default=None, description="A file holding that JWKS.")
+    jwt_max_token_lifetime_seconds: int = Field(
+        default=DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+        ge=60,
+        description="Tokens whose `exp - iat` is longer are refused, whoever signed them.",
     )
     trusted_proxies: tuple[IPvAnyNetwork, ...] = Field(
         default=(),

@@ -1,7 +1,8 @@
 """`create_app(settings)`: the users subgraph as an ASGI app, with its JWKS and the bootstrap admin.
 
-The users subgraph signs access tokens; its public keys are served at `/.well-known/jwks.json`, which
-every other subgraph and the router read (cached) to verify them.
+The users subgraph signs access tokens; its public keys (the signing key, the previous and the next one)
+are served at `/.well-known/jwks.json`, which every other subgraph and the router read (cached) to
+verify them.
 """
 
 from __future__ import annotations
@@ -16,17 +17,16 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from prometheus_client import Counter
-from pydantic import SecretStr
 from redis.asyncio import Redis
 
 from subgraphs.common.app import base_context_kwargs, create_subgraph_app
 from subgraphs.common.context import AppResources
 from subgraphs.common.migrations import MigrationSource
 from subgraphs.common.revocations import RevocationList
-from subgraphs.common.signing import SigningKey
 from subgraphs.users import service
 from subgraphs.users.config import UsersSettings
 from subgraphs.users.context import UsersContext, client_address
+from subgraphs.users.keys import UsersKeys
 from subgraphs.users.models import SCHEMA
 from subgraphs.users.passwords import Passwords
 from subgraphs.users.revocations import SessionRevocations
@@ -38,19 +38,6 @@ MIGRATIONS = MigrationSource(script_location=Path(__file__).parent / "migrations
 JWKS_PATH = "/.well-known/jwks.json"
 
 log = structlog.get_logger(__name__)
-
-
-def signing_key_from_settings(settings: UsersSettings) -> SigningKey:
-    """The key that signs access tokens: from settings only (the CLI puts the dev key there)."""
-    if settings.jwt_private_key is not None:
-        pem = settings.jwt_private_key.get_secret_value().encode()
-    elif settings.jwt_private_key_file is not None:
-        pem = settings.jwt_private_key_file.read_bytes()
-    else:
-        raise ValueError(
-            "Set GOCART_USERS_JWT_PRIVATE_KEY or GOCART_USERS_JWT_PRIVATE_KEY_FILE: no signing key."
-        )
-    return SigningKey.from_pem(pem, settings.jwt_key_id)
 
 
 def login_throttle_from_settings(
@@ -73,12 +60,16 @@ def login_throttle_from_settings(
 
 
 def create_app(settings: UsersSettings) -> FastAPI:
-    key = signing_key_from_settings(settings)
-    if settings.jwt_jwks is None and settings.jwt_jwks_file is None and settings.jwt_jwks_url is None:
-        settings = settings.model_copy(update={"jwt_jwks": SecretStr(key.jwks())})  # verify our own tokens
+    if settings.access_token_ttl_seconds > settings.jwt_max_token_lifetime_seconds:
+        raise ValueError(
+            "GOCART_USERS_ACCESS_TOKEN_TTL_SECONDS exceeds JWT_MAX_TOKEN_LIFETIME_SECONDS: "
+            "the tokens it issues would be refused."
+        )
+    keys = UsersKeys.from_settings(settings)
+    own_keys = settings.jwt_jwks is None and settings.jwt_jwks_file is None and settings.jwt_jwks_url is None
     passwords = Passwords(time_cost=settings.password_time_cost, memory_kib=settings.password_memory_kib)
     tokens = AccessTokenIssuer(
-        key,
+        keys.signing_key,
         issuer=settings.jwt_issuer,
         audience=settings.jwt_audience,
         ttl_seconds=settings.access_token_ttl_seconds,
@@ -153,6 +144,7 @@ def create_app(settings: UsersSettings) -> FastAPI:
         context_factory=context_factory,
         migrations=MIGRATIONS,
         lifespan=start_users,
+        key_source=keys if own_keys else None,  # verify our own tokens, through a rotation too
     )
     rebuilds = Counter(
         "gocart_revocation_rebuilds",
@@ -161,12 +153,9 @@ def create_app(settings: UsersSettings) -> FastAPI:
         registry=app.state.metrics.registry,
     )
     throttle_metrics = LoginThrottleMetrics(app.state.metrics.registry)
-    jwks = key.jwks()
 
     @app.get(JWKS_PATH, include_in_schema=False)
     async def serve_jwks() -> JSONResponse:
-        return JSONResponse(
-            content=__import__("json").loads(jwks), headers={"Cache-Control": "public, max-age=300"}
-        )
+        return JSONResponse(content=dict(keys.jwks()), headers={"Cache-Control": "public, max-age=300"})
 
     return app

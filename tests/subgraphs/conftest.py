@@ -38,13 +38,19 @@ TABLES = "products.stock_movements, products.stock_reservation_lines, products.s
 
 @pytest.fixture(scope="session")
 def products_settings(
-    database_url: str, redis: Redis, cache_namespace: str, signing_key: SigningKey, services: Any
+    database_url: str,
+    redis: Redis,
+    cache_namespace: str,
+    signing_key: SigningKey,
+    service_key: SigningKey,
+    services: Any,
 ) -> ProductsSettings:
     return ProductsSettings(
         database_url=SecretStr(database_url),
         redis_url=SecretStr(services.redis_url),
         cache_namespace=cache_namespace,
         jwt_jwks=SecretStr(signing_key.jwks()),
+        jwt_service_jwks=SecretStr(service_key.jwks()),
         jwt_issuer=ISSUER,
         jwt_audience=AUDIENCE,
         log_json=False,
@@ -100,13 +106,18 @@ def catalog(gql: GraphQLClient, tokens: Any) -> Catalog:
 
 @pytest.fixture(scope="session")
 def users_settings(
-    database_url: str, services: ServiceUrls, cache_namespace: str, signing_key: SigningKey
+    database_url: str,
+    services: ServiceUrls,
+    cache_namespace: str,
+    signing_key: SigningKey,
+    service_key: SigningKey,
 ) -> UsersSettings:
     return UsersSettings(
         database_url=SecretStr(database_url),
         redis_url=SecretStr(services.redis_url),
         cache_namespace=cache_namespace,
         jwt_private_key=SecretStr(signing_key.private_pem()),
+        jwt_service_jwks=SecretStr(service_key.jwks()),
         jwt_issuer=ISSUER,
         jwt_audience=AUDIENCE,
         login_failures_before_delay=3,
@@ -161,7 +172,7 @@ def products_server(products_settings: ProductsSettings) -> Iterator[ThreadServe
 
 @pytest.fixture(scope="session")
 def make_orders_settings(
-    database_url: str, services: Any, cache_namespace: str, signing_key: SigningKey
+    database_url: str, services: Any, cache_namespace: str, signing_key: SigningKey, service_key: SigningKey
 ) -> Callable[..., OrdersSettings]:
     def make(products_url: str, **overrides: Any) -> OrdersSettings:
         values: dict[str, Any] = {
@@ -169,6 +180,7 @@ def make_orders_settings(
             "redis_url": SecretStr(services.redis_url),
             "cache_namespace": cache_namespace,
             "jwt_jwks": SecretStr(signing_key.jwks()),
+            "jwt_service_jwks": SecretStr(service_key.jwks()),
             "jwt_issuer": ISSUER,
             "jwt_audience": AUDIENCE,
             "log_json": False,
@@ -178,8 +190,7 @@ def make_orders_settings(
             "products_retry_backoff_seconds": 0.01,
             "breaker_failure_threshold": 3,
             "breaker_reset_seconds": 3600.0,
-            "service_signing_key_pem": SecretStr(signing_key.private_pem()),
-            "service_signing_kid": signing_key.kid,
+            "service_signing_key_pem": SecretStr(service_key.private_pem()),
             # Tests settle stock tasks themselves, so what is pending is never a race.
             "stock_task_interval_seconds": 0,
             **overrides,
