@@ -188,6 +188,8 @@ class Stack:
             port=ports.rest,
             router_url=f"http://{self.settings.host}:{ports.router}/graphql",
             router_proxy_secret=self.proxy_secret,
+            log_level=self.settings.log_level,
+            log_json=self.settings.log_json,
         )
 
     def describe_database(self) -> str:
