@@ -204,10 +204,10 @@ def cmd_dev(args: argparse.Namespace) -> int:
         if not args.no_seed:
             router_url = f"{base_url(router)}/graphql"
             try:
-                paid = demo.place_demo_orders(
+                statuses = demo.place_demo_orders(
                     router_url, password=stack.dev_password, admin=stack.admin_credentials
                 )
-                orders = f"{paid} paid demo orders"
+                orders = demo.describe_demo_orders(statuses)
             except (OSError, RuntimeError) as error:
                 orders = f"demo orders NOT placed ({error})"
         print(banner(stack, ports, added, orders, router), flush=True)

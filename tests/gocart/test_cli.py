@@ -92,6 +92,7 @@ def test_dev_serves_every_service_through_the_router_and_stops_on_sigint(dev_sta
 
     assert f"http://127.0.0.1:{dev_stack.ports['router']}/graphql" in dev_stack.output
     assert "admin@gocart.local / " in dev_stack.output
+    assert "5 demo orders: 3 paid, 1 shipped, 1 payment failed" in dev_stack.output
     data = through_router["data"]
     assert isinstance(data, dict)
     seeded = {"books", "clothing", "electronics", "home-kitchen", "sports-outdoors"}
