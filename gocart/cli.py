@@ -1,7 +1,7 @@
 """The `gocart` command: `dev`, `serve`, `migrate`, `seed`, `token`, `keys rotate`, `export-schema`.
 
 gocart dev                      run the local stack (embedded PostgreSQL and Redis unless URLs are set)
-gocart serve users|products     run one subgraph from its settings (GOCART_USERS_*, ...): gocart-users, ...
+gocart serve users|products     run one subgraph from its own settings (GOCART_USERS_*, ...), as in containers
 gocart migrate                  bring every subgraph's schema up to date
 gocart seed                     add the demo data where missing
 gocart token                    mint a development access token (signed with the local dev key)
@@ -16,39 +16,32 @@ import asyncio
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
-
-from strawberry.schema import BaseSchema
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from gocart import demo
 from gocart.compose import SUPERGRAPH, CompositionError, SubgraphSource, accepted_hints, compose
 from gocart.embedded import EmbeddedServerMissing
 from gocart.keys import KeyFolder, RotationTooSoon
-from gocart.processes import base_url, rest_process, router_process, run_supervised, subgraph_process
-from gocart.serve import add_address_arguments, serve
 from gocart.settings import StackSettings
 from gocart.stack import DEV_MAX_TOKEN_LIFETIME_SECONDS, DEV_TOKEN_HOURS, Ports, Stack
-from rest_compat.app import openapi_document
-from router.config import RouterSettings
-from router.protections import describe_protections
 from subgraphs.common.auth import Role
-from subgraphs.common.db import create_engine
-from subgraphs.common.logging import configure_logging
-from subgraphs.common.migrations import MigrationSource, upgrade
-from subgraphs.common.redis import create_redis
-from subgraphs.common.sdl import export_sdl
 from subgraphs.common.settings import SubgraphSettings
-from subgraphs.orders.main import MIGRATIONS as ORDERS_MIGRATIONS
-from subgraphs.orders.schema import create_schema as create_orders_schema
-from subgraphs.products import seed as products_seed
-from subgraphs.products.caches import ProductCaches
-from subgraphs.products.main import MIGRATIONS as PRODUCTS_MIGRATIONS
-from subgraphs.products.schema import create_schema as create_products_schema
-from subgraphs.users import seed as users_seed
-from subgraphs.users.main import JWKS_PATH
-from subgraphs.users.main import MIGRATIONS as USERS_MIGRATIONS
-from subgraphs.users.passwords import Passwords
-from subgraphs.users.schema import create_schema as create_users_schema
+from subgraphs.orders.config import OrdersSettings
+from subgraphs.products.config import ProductsSettings
+from subgraphs.users.config import UsersSettings
+
+# Only what every command needs is imported here, so that `gocart --help` and `gocart token` answer at
+# once: each command imports the web frameworks, the database and the subgraphs' code it uses itself
+# (tests/gocart/test_cli_imports.py keeps it so).
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+    from strawberry.schema import BaseSchema
+
+    from router.config import RouterSettings
+    from subgraphs.common.migrations import MigrationSource
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_DIR = ROOT / "schema"
@@ -57,15 +50,34 @@ OPENAPI = ROOT / "docs" / "openapi.json"
 
 @dataclass(frozen=True)
 class Subgraph:
-    """What the CLI knows of a subgraph: how to migrate and describe it (gocart.serve serves it)."""
+    """What the CLI knows of a subgraph: how to migrate, serve and describe it. Its code
+    (`subgraphs.NAME.main` and `.schema`) is imported when a command first asks for it."""
 
     name: str
-    migrations: MigrationSource
-    create_schema: Callable[[], BaseSchema]
+    settings_from_env: Callable[[], SubgraphSettings]
     default_port: int
+
+    def _module(self, module: str) -> ModuleType:
+        return import_module(f"subgraphs.{self.name}.{module}")
+
+    @property
+    def migrations(self) -> MigrationSource:
+        migrations: MigrationSource = self._module("main").MIGRATIONS
+        return migrations
+
+    def create_app(self, settings: SubgraphSettings) -> FastAPI:
+        """The subgraph's app, from its own settings (`settings_from_env`'s class)."""
+        app: FastAPI = self._module("main").create_app(settings)
+        return app
+
+    def create_schema(self) -> BaseSchema:
+        schema: BaseSchema = self._module("schema").create_schema()
+        return schema
 
     def source(self, host: str = "127.0.0.1") -> SubgraphSource:
         """The subgraph as composition sees it: its SDL from the code and its default URL."""
+        from subgraphs.common.sdl import export_sdl
+
         return SubgraphSource(
             self.name, f"http://{host}:{self.default_port}/graphql", export_sdl(self.create_schema())
         )
@@ -74,14 +86,16 @@ class Subgraph:
 SUBGRAPHS = {
     subgraph.name: subgraph
     for subgraph in (
-        Subgraph("users", USERS_MIGRATIONS, create_users_schema, 4002),
-        Subgraph("products", PRODUCTS_MIGRATIONS, create_products_schema, 4001),
-        Subgraph("orders", ORDERS_MIGRATIONS, create_orders_schema, 4003),
+        Subgraph("users", UsersSettings, 4002),
+        Subgraph("products", ProductsSettings, 4001),
+        Subgraph("orders", OrdersSettings, 4003),
     )
 }
 
 
 def migrate(stack: Stack) -> None:
+    from subgraphs.common.migrations import upgrade
+
     for subgraph in SUBGRAPHS.values():
         upgrade(stack.database_url, subgraph.migrations)
 
@@ -93,6 +107,13 @@ class SeedResult:
 
 
 async def seed(stack: Stack) -> SeedResult:
+    from subgraphs.common.db import create_engine
+    from subgraphs.common.redis import create_redis
+    from subgraphs.products import seed as products_seed
+    from subgraphs.products.caches import ProductCaches
+    from subgraphs.users import seed as users_seed
+    from subgraphs.users.passwords import Passwords
+
     products_settings, users_settings = stack.products_settings(), stack.users_settings()
     engine = create_engine(stack.database_url, pool_size=1, application_name="gocart-seed")
     redis = create_redis(stack.redis_url)
@@ -113,6 +134,10 @@ async def seed(stack: Stack) -> SeedResult:
 def banner(
     stack: Stack, ports: Ports, added: SeedResult | None, demo_orders: str, router_settings: RouterSettings
 ) -> str:
+    from router.protections import describe_protections
+    from subgraphs.users import seed as users_seed
+    from subgraphs.users.main import JWKS_PATH
+
     host = stack.settings.host
     users, products = f"http://{host}:{ports.users}", f"http://{host}:{ports.products}"
     router, orders = f"http://{host}:{ports.router}", f"http://{host}:{ports.orders}"
@@ -153,6 +178,9 @@ def banner(
 
 
 def cmd_dev(args: argparse.Namespace) -> int:
+    from gocart.processes import base_url, rest_process, router_process, run_supervised, subgraph_process
+    from subgraphs.common.logging import configure_logging
+
     settings = StackSettings()
     configure_logging(level=settings.log_level, json=settings.log_json)
     print("Starting Gocart...", flush=True)
@@ -177,10 +205,10 @@ def cmd_dev(args: argparse.Namespace) -> int:
         if not args.no_seed:
             router_url = f"{base_url(router)}/graphql"
             try:
-                paid = demo.place_demo_orders(
+                statuses = demo.place_demo_orders(
                     router_url, password=stack.dev_password, admin=stack.admin_credentials
                 )
-                orders = f"{paid} paid demo orders"
+                orders = demo.describe_demo_orders(statuses)
             except (OSError, RuntimeError) as error:
                 orders = f"demo orders NOT placed ({error})"
         print(banner(stack, ports, added, orders, router), flush=True)
@@ -190,6 +218,8 @@ def cmd_dev(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """The same as `gocart-users`, `gocart-products` or `gocart-orders`."""
+    from gocart.serve import serve
+
     return serve(args.subgraph, host=args.host, port=args.port)
 
 
@@ -241,6 +271,9 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
 
 
 def cmd_export_schema(args: argparse.Namespace) -> int:
+    from rest_compat.app import openapi_document
+    from subgraphs.common.sdl import export_sdl
+
     target = Path(args.out)
     target.mkdir(parents=True, exist_ok=True)
     for subgraph in SUBGRAPHS.values():
@@ -286,7 +319,8 @@ def build_parser() -> argparse.ArgumentParser:
         "serve", help="run one subgraph from its own settings (as gocart-users, gocart-products, ...)"
     )
     serve.add_argument("subgraph", choices=sorted(SUBGRAPHS))
-    add_address_arguments(serve)
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
     serve.set_defaults(handler=cmd_serve)
 
     commands.add_parser("migrate", help="apply database migrations").set_defaults(handler=cmd_migrate)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,6 @@ from pydantic import SecretStr
 from gocart.compose import SUPERGRAPH
 from gocart.embedded import EmbeddedServers, start_postgres, start_redis
 from gocart.keys import KeyFolder
-from gocart.servers import free_port
 from gocart.settings import StackSettings
 from rest_compat.config import RestSettings
 from router.config import CorsSettings, RouterSettings
@@ -22,7 +22,6 @@ from subgraphs.common.signing import SigningKey
 from subgraphs.orders.config import OrdersSettings
 from subgraphs.products.config import ProductsSettings
 from subgraphs.users.config import UsersSettings
-from subgraphs.users.main import JWKS_PATH
 
 DEV_TOKEN_HOURS = 12
 # Every verifier of the dev stack accepts tokens this long-lived, so the admin token `gocart dev` prints
@@ -59,22 +58,25 @@ class Stack:
         self.embedded = EmbeddedServers()
         self.database_embedded = settings.database_url is None
         self.redis_embedded = settings.redis_url is None
-        self.database_url = (
-            settings.database_url.get_secret_value()
-            if settings.database_url
-            else start_postgres(settings.data_dir, self.embedded)
-        )
-        self.redis_url = (
-            settings.redis_url.get_secret_value()
-            if settings.redis_url
-            else start_redis(settings.data_dir, self.embedded)
-        )
         # Absolute: the services run in the repository's folder, whatever folder `gocart` runs in.
         self.keys = KeyFolder.open((settings.data_dir / "keys").resolve())
         self.dev_password = read_or_create_secret(settings.data_dir / "dev-password")
         # Every process listens and connects on one host, so the router and the subgraphs cannot tell
         # our REST layer and router from any local client by address: they trust the hop by this secret.
         self.proxy_secret = SecretStr(read_or_create_secret(settings.data_dir / "proxy-secret"))
+
+    # The embedded servers start when a command first needs them (`gocart token` never does).
+    @cached_property
+    def database_url(self) -> str:
+        if self.settings.database_url:
+            return self.settings.database_url.get_secret_value()
+        return start_postgres(self.settings.data_dir, self.embedded)
+
+    @cached_property
+    def redis_url(self) -> str:
+        if self.settings.redis_url:
+            return self.settings.redis_url.get_secret_value()
+        return start_redis(self.settings.data_dir, self.embedded)
 
     @property
     def signing_key(self) -> SigningKey:
@@ -124,6 +126,8 @@ class Stack:
 
     def free_ports(self) -> Ports:
         """The configured ports, each moved to the next free one if taken (so a second stack starts too)."""
+        from gocart.servers import free_port  # beside uvicorn, which only `gocart dev` needs
+
         taken: list[int] = []
         preferred = (
             self.settings.users_port,
@@ -156,6 +160,8 @@ class Stack:
         )
 
     def _jwks_url(self, ports: Ports) -> str:
+        from subgraphs.users.main import JWKS_PATH  # the users app: only commands that run it need it
+
         return f"http://{self.settings.host}:{ports.users}{JWKS_PATH}"
 
     def router_settings(self, ports: Ports, subgraph_urls: dict[str, str]) -> RouterSettings:
@@ -182,6 +188,8 @@ class Stack:
             port=ports.rest,
             router_url=f"http://{self.settings.host}:{ports.router}/graphql",
             router_proxy_secret=self.proxy_secret,
+            log_level=self.settings.log_level,
+            log_json=self.settings.log_json,
         )
 
     def describe_database(self) -> str:

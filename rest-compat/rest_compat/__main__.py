@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import uvicorn
 
+from rest_compat.access_log import configure_logging
 from rest_compat.app import create_app
 from rest_compat.config import RestSettings
 
 
 def main() -> None:
     settings = RestSettings()
+    configure_logging(level=settings.log_level, json=settings.log_json)
     uvicorn.run(
         create_app(settings),
         host=settings.host,
         port=settings.port,
-        log_level="warning",
+        log_config=None,  # uvicorn's own lines go through `configure_logging`'s handler too
         # The app resolves client addresses itself, from its own trusted-proxies list.
         proxy_headers=False,
     )

@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from rest_compat.access_log import AccessLog
 from rest_compat.api.methods import AnswerOptions, allow_header
 from rest_compat.api.routes import orders, products, users
 from rest_compat.client import RouterClient
@@ -89,4 +90,5 @@ def create_app(settings: RestSettings) -> FastAPI:
         # Behind trusted proxies, `request.client` is the right-most untrusted X-Forwarded-For hop.
         trusted = [str(network) for network in settings.trusted_proxies]
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted)
+    app.add_middleware(AccessLog)  # added last: the outermost, so it sees every answer
     return app

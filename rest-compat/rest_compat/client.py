@@ -11,6 +11,7 @@ from typing import Any
 import aiohttp
 import orjson
 
+from rest_compat.access_log import REQUEST_ID_HEADER
 from rest_compat.errors import ApiError, from_graphql_errors
 
 OPERATIONS_DIR = Path(__file__).parent / "operations"
@@ -43,7 +44,8 @@ class RouterClient:
 
     As a proxy does, it tells the router who its client is (`X-Forwarded-For`), with the proxy secret
     that makes the router believe it: each REST client then has its own rate-limit and sign-in buckets.
-    Only the address the REST layer resolved is passed on, never a hop its client wrote.
+    Only the address the REST layer resolved is passed on, never a hop its client wrote. The request's
+    id goes along (`x-request-id`), so the router's and the subgraphs' lines of the request carry it too.
     """
 
     def __init__(
@@ -53,16 +55,22 @@ class RouterClient:
         *,
         proxy_secret: str | None = None,
         client_address: str | None = None,
+        request_id: str | None = None,
     ) -> None:
         self._session = session
         self._url = url
         self._proxy_secret = proxy_secret
         self._client_address = client_address
+        self._request_id = request_id
 
-    def on_behalf_of(self, client_address: str | None) -> RouterClient:
-        """This client (same connection pool), passing `client_address` on to the router."""
+    def on_behalf_of(self, client_address: str | None, *, request_id: str | None = None) -> RouterClient:
+        """This client (same connection pool), passing `client_address` and `request_id` on to the router."""
         return RouterClient(
-            self._session, self._url, proxy_secret=self._proxy_secret, client_address=client_address
+            self._session,
+            self._url,
+            proxy_secret=self._proxy_secret,
+            client_address=client_address,
+            request_id=request_id,
         )
 
     async def run(
@@ -77,6 +85,8 @@ class RouterClient:
             headers["x-forwarded-for"] = self._client_address
         if self._proxy_secret:
             headers[PROXY_SECRET_HEADER] = self._proxy_secret
+        if self._request_id:
+            headers[REQUEST_ID_HEADER] = self._request_id
         try:
             async with self._session.post(self._url, data=body, headers=headers) as response:
                 payload = orjson.loads(await response.read())

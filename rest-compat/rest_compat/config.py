@@ -24,6 +24,8 @@ class RestSettings(BaseSettings):
         description="Addresses or CIDR networks of proxies in front of the REST layer whose X-Forwarded-For "
         "is believed.",
     )
+    log_level: str = "INFO"
+    log_json: bool = Field(default=True, description="JSON lines; console lines for people when false.")
     router_proxy_secret: SecretStr | None = Field(
         default=None,
         description="Sent to the router in x-gocart-proxy-secret, so that it believes the client address "

@@ -1,17 +1,19 @@
 """Structured JSON logs, each line carrying the request id of the request that wrote it.
 
 The request id comes from the `x-request-id` header (so one id follows a request through the router and
-every subgraph) or is made here; it is echoed back in the response header.
+every subgraph) or is made here; it is echoed back in the response header. The console renderer (for
+people, `log_json` off) colours its lines only on a terminal, so a log file or pipe gets plain text.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sys
 import time
 import uuid
-from typing import Any
+from typing import Any, TextIO
 
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -21,15 +23,25 @@ PROBE_PATHS = frozenset({"/health", "/ready"})  # polled by supervisors: logged 
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
+def wants_colour(stream: TextIO) -> bool:
+    """Colour codes for a terminal only, unless NO_COLOR (https://no-color.org) is set."""
+    return stream.isatty() and not os.environ.get("NO_COLOR")
+
+
 def configure_logging(*, level: str = "INFO", json: bool = True) -> None:
     """Route structlog and the standard library's loggers through one JSON (or console) renderer."""
+    stream = sys.stdout
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
-    renderer: Any = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer()
+    renderer: Any = (
+        structlog.processors.JSONRenderer()
+        if json
+        else structlog.dev.ConsoleRenderer(colors=wants_colour(stream))
+    )
     structlog.configure(
         # Filter first, so a disabled level (the access log under WARNING) costs no processing.
         processors=[
@@ -41,7 +53,7 @@ def configure_logging(*, level: str = "INFO", json: bool = True) -> None:
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
     )
-    handler = logging.StreamHandler(sys.stdout)
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=shared,

@@ -25,7 +25,10 @@ class Query:
         return Order.from_record(record) if record and service.can_see(info.context.caller, record) else None
 
     @strawberry.field(
-        description="Admins: every order, newest first, filtered (at most 100 a page).",
+        description=(
+            "Admins: every order, newest first, filtered (at most 100 a page); null, with the error, for "
+            "anyone else."
+        ),
         directives=[connection_size()],
     )
     async def orders(
@@ -34,7 +37,7 @@ class Query:
         filter: OrderFilter | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> OrderConnection:
+    ) -> OrderConnection | None:  # nullable: a refusal nulls this field only, not the whole answer
         where = filter or OrderFilter()
         search = OrderSearch(
             customer_id=str(where.customer_id) if where.customer_id is not None else None,

@@ -185,7 +185,9 @@ class User:
         return cls(id=id)
 
     @strawberry.field(
-        description="The user's orders, newest first: for the user and admins.",
+        description=(
+            "The user's orders, newest first: for the user and admins; null, with the error, for others."
+        ),
         directives=[connection_size()],
     )
     async def orders(
@@ -194,7 +196,7 @@ class User:
         first: int | None = None,
         after: str | None = None,
         status: OrderStatus | None = None,
-    ) -> OrderConnection:
+    ) -> OrderConnection | None:  # nullable: a refusal nulls this field only, not its parents
         async with info.context.db.use() as session:
             page = await service.customer_orders(
                 session=session,

@@ -149,10 +149,13 @@ class Query:
         tree = await info.context.category_tree()
         return [Category.from_record(record) for record in (tree.roots() if roots_only else tree.all())]
 
-    @strawberry.field(description="Admins: a product's stock ledger, newest first.", directives=[page_size()])
+    @strawberry.field(
+        description="Admins: a product's stock ledger, newest first; null, with the error, for anyone else.",
+        directives=[page_size()],
+    )
     async def stock_movements(
         self, info: ProductsInfo, product_id: strawberry.ID, first: int | None = None
-    ) -> list[StockMovement]:
+    ) -> list[StockMovement] | None:  # nullable: a refusal nulls this field only, not the whole answer
         async with info.context.db.use() as session:
             records = await service.stock_movements(
                 session=session,

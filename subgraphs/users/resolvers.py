@@ -41,7 +41,10 @@ class Query:
         return User.from_record(record) if record is not None else None
 
     @strawberry.field(
-        description="Admins: accounts, newest first, searchable by email or name.",
+        description=(
+            "Admins: accounts, newest first, searchable by email or name; null, with the error, for "
+            "anyone else."
+        ),
         directives=[connection_size()],
     )
     async def users(
@@ -50,7 +53,7 @@ class Query:
         filter: UserFilter | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> UserConnection:
+    ) -> UserConnection | None:  # nullable: a refusal nulls this field only, not the whole answer
         where = filter or UserFilter()
         search = UserSearch(
             text=(where.search or "").strip() or None, role=where.role, include_deleted=where.include_deleted

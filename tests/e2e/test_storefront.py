@@ -151,6 +151,26 @@ async def test_forbidden_and_unauthenticated_attempts_are_refused(
     assert forged.codes == ["UNAUTHENTICATED"]
 
 
+async def test_a_refused_field_is_null_alone_and_the_rest_of_the_data_arrives(
+    router: GraphQLClient, shop: Storefront
+) -> None:
+    customer = await shop.customer()
+    query = "{ products(first: 1) { totalCount } orders(first: 1) { nodes { id } } users(first: 1) { totalCount } }"
+
+    anonymous = await router.execute(query)
+    as_customer = await router.execute(query, token=customer.access_token)
+
+    assert anonymous.data is not None, anonymous.errors
+    assert anonymous.data["products"]["totalCount"] >= 0
+    assert (anonymous.data["orders"], anonymous.data["users"]) == (None, None)
+    assert sorted((error["path"][0], error["extensions"]["code"]) for error in anonymous.errors) == [
+        ("orders", "UNAUTHENTICATED"),
+        ("users", "UNAUTHENTICATED"),
+    ]
+    assert as_customer.data["products"]["totalCount"] >= 0
+    assert sorted(as_customer.codes) == ["FORBIDDEN", "FORBIDDEN"]
+
+
 async def test_a_stopped_subgraph_gives_partial_data_and_a_clear_error(
     router: GraphQLClient, shop: Storefront, stack: Stack
 ) -> None:

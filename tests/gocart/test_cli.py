@@ -100,7 +100,8 @@ def test_dev_serves_every_service_through_the_router_and_stops_on_sigint(dev_sta
     assert users_ready == {"status": "ready", "database": "ok", "redis": "ok"}
     assert len(legacy_products) == 5
     assert f"{rest_url}/docs" in dev_stack.output
-    assert "paid demo orders" in dev_stack.output  # orders reserved stock with its own service key
+    # orders reserved stock with its own service key; one order is shipped, one card is declined
+    assert "5 demo orders: 3 paid, 1 shipped, 1 payment failed" in dev_stack.output
     assert code == 0
     assert all(port_is_free("127.0.0.1", port) for port in dev_stack.ports.values())
 

@@ -18,7 +18,14 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from graphql import build_schema
+from graphql import (
+    GraphQLField,
+    GraphQLObjectType,
+    GraphQLSchema,
+    build_schema,
+    get_named_type,
+    is_non_null_type,
+)
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -522,3 +529,39 @@ def test_the_table_lists_every_root_field(subgraph: str) -> None:
         assert root is not None
         fields = {f"{root.name}.{name}" for name in root.fields if not name.startswith("_")}
         assert fields <= listed, f"missing from docs/permissions.md: {sorted(fields - listed)}"
+
+
+def refused_fields(subgraph: str) -> list[str]:
+    """Each query-side field (`Type.field`, `Type.field.subfield`) the table refuses to some role,
+    whatever its arguments."""
+    return [
+        row.operation
+        for row in ROWS
+        if row.subgraph == subgraph
+        and not row.operation.startswith("Mutation.")
+        and "(" not in row.operation
+        and {"no", "own"} & set(row.rules.values())
+    ]
+
+
+def field_at(schema: GraphQLSchema, path: str) -> GraphQLField:
+    """The field that `Type.field.subfield` names, following each field to its type."""
+    type_name, *field_names = path.split(".")
+    parent = schema.get_type(type_name)
+    field: GraphQLField | None = None
+    for name in field_names:
+        assert isinstance(parent, GraphQLObjectType), path
+        field = parent.fields[name]
+        parent = get_named_type(field.type)
+    assert field is not None, path
+    return field
+
+
+@pytest.mark.parametrize("subgraph", SUBGRAPHS)
+def test_every_field_refused_to_some_role_is_nullable(subgraph: str) -> None:
+    """So that a refusal nulls that field alone (docs/api.md, "Nullability"), not the caller's other data."""
+    schema = build_schema((ROOT / "schema" / f"{subgraph}.graphql").read_text(), assume_valid_sdl=True)
+    refused = refused_fields(subgraph)
+    non_null = [path for path in refused if is_non_null_type(field_at(schema, path).type)]
+    assert refused
+    assert non_null == []

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from rest_compat.access_log import request_id_of
 from rest_compat.client import RouterClient
 from rest_compat.errors import ApiError
 from rest_compat.models import ErrorBody
@@ -21,9 +22,11 @@ bearer = HTTPBearer(auto_error=False, description="An access token from POST /us
 
 
 def get_router(request: Request) -> RouterClient:
-    """The router client, on behalf of this request's client (its address resolved by the app)."""
+    """The router client, on behalf of this request's client (its address resolved by the app), with
+    this request's id."""
     client: RouterClient = request.app.state.router
-    return client.on_behalf_of(request.client.host if request.client else None)
+    address = request.client.host if request.client else None
+    return client.on_behalf_of(address, request_id=request_id_of(request.scope))
 
 
 def get_authorization(
