@@ -1,10 +1,11 @@
-"""The `gocart` command: `dev`, `serve`, `migrate`, `seed`, `token`, `export-schema`.
+"""The `gocart` command: `dev`, `serve`, `migrate`, `seed`, `token`, `keys rotate`, `export-schema`.
 
 gocart dev                      run the local stack (embedded PostgreSQL and Redis unless URLs are set)
 gocart serve users|products     run one subgraph from its own settings (GOCART_USERS_*, ...), as in containers
 gocart migrate [--check]        bring every subgraph's schema up to date (or check that it is)
 gocart seed                     add the demo data where missing
 gocart token                    mint a development access token (signed with the local dev key)
+gocart keys rotate              sign with the next key; keep the current one published as the previous
 gocart export-schema            write each subgraph's SDL to schema/
 """
 
@@ -22,11 +23,12 @@ from strawberry.schema import BaseSchema
 
 from gocart import demo
 from gocart.compose import SUPERGRAPH, CompositionError, SubgraphSource, accepted_hints, compose
+from gocart.keys import KeyFolder, RotationTooSoon
 from gocart.migration_check import wait_until_migrated
 from gocart.processes import base_url, rest_process, router_process, run_supervised, subgraph_process
 from gocart.servers import Service, run_services
 from gocart.settings import StackSettings
-from gocart.stack import DEV_TOKEN_HOURS, Ports, Stack
+from gocart.stack import DEV_MAX_TOKEN_LIFETIME_SECONDS, DEV_TOKEN_HOURS, Ports, Stack
 from rest_compat.app import openapi_document
 from router.config import RouterSettings
 from router.protections import describe_protections
@@ -263,6 +265,25 @@ def cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_keys_rotate(args: argparse.Namespace) -> int:
+    """Rotate the users subgraph's keys in the key folder (docs/operations.md, "Rotating the signing key")."""
+    folder = KeyFolder.open((StackSettings().data_dir / "keys").resolve())
+    try:
+        rotation = folder.rotate(min_interval_seconds=args.min_interval, force=args.force)
+    except RotationTooSoon as refusal:
+        print(f"Not rotated: {refusal}", file=sys.stderr)
+        return 1
+    print(f"Now signing with {rotation.current} (next: {rotation.next}).")
+    print(f"{rotation.previous} stays published: the tokens it signed verify until they expire.")
+    if rotation.retired is not None:
+        print(f"{rotation.retired} is no longer published: tokens it signed are refused.")
+    print(
+        f"The users subgraph reads {folder.users} again within GOCART_USERS_JWT_KEY_RELOAD_SECONDS "
+        "(10 s by default); nothing needs restarting."
+    )
+    return 0
+
+
 def cmd_export_schema(args: argparse.Namespace) -> int:
     target = Path(args.out)
     target.mkdir(parents=True, exist_ok=True)
@@ -338,8 +359,32 @@ def build_parser() -> argparse.ArgumentParser:
     token = commands.add_parser("token", help="mint a development access token")
     token.add_argument("--role", choices=[str(r) for r in Role], default=str(Role.ADMIN))
     token.add_argument("--subject", default="dev-admin")
-    token.add_argument("--hours", type=int, default=DEV_TOKEN_HOURS)
+    token.add_argument(
+        "--hours",
+        type=int,
+        choices=range(1, DEV_TOKEN_HOURS + 1),
+        default=DEV_TOKEN_HOURS,
+        metavar=f"1..{DEV_TOKEN_HOURS}",
+        help="the dev stack refuses longer-lived tokens",
+    )
     token.set_defaults(handler=cmd_token)
+
+    keys = commands.add_parser("keys", help="the local key folder").add_subparsers(
+        dest="action", required=True
+    )
+    rotate = keys.add_parser("rotate", help="sign with the next key; keep the current one as the previous")
+    rotate.add_argument(
+        "--min-interval",
+        type=int,
+        default=DEV_MAX_TOKEN_LIFETIME_SECONDS,
+        metavar="SECONDS",
+        help="refuse to rotate sooner after the last rotation: the longest token lifetime the verifiers "
+        f"accept (default {DEV_MAX_TOKEN_LIFETIME_SECONDS}, the dev stack's)",
+    )
+    rotate.add_argument(
+        "--force", action="store_true", help="rotate anyway; tokens of the dropped key are refused"
+    )
+    rotate.set_defaults(handler=cmd_keys_rotate)
 
     export = commands.add_parser("export-schema", help="write each subgraph's SDL to schema/")
     export.add_argument("--out", default=str(SCHEMA_DIR))

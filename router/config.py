@@ -21,6 +21,7 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
+from router.auth import ACCEPTED_ROLES, DEFAULT_MAX_TOKEN_LIFETIME_SECONDS
 from router.errors import RouterError
 
 
@@ -198,6 +199,14 @@ class RouterSettings(BaseSettings):
     )
     jwt_issuer: str = "gocart-users"
     jwt_audience: str = "gocart"
+    jwt_accepted_roles: tuple[str, ...] = Field(
+        default=ACCEPTED_ROLES, min_length=1, description="Roles a token may carry here; others are refused."
+    )
+    jwt_max_token_lifetime_seconds: int = Field(
+        default=DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+        ge=60,
+        description="Tokens whose `exp - iat` is longer are refused.",
+    )
     redis_url: SecretStr | None = Field(
         default=None, description="Redis shared by every replica (rate limits, APQ); in-process without."
     )

@@ -99,6 +99,8 @@ def create_app(settings: RouterSettings) -> Starlette:
                     jwks_url=settings.jwt_jwks_url,
                     issuer=settings.jwt_issuer,
                     audience=settings.jwt_audience,
+                    accepted_roles=settings.jwt_accepted_roles,
+                    max_lifetime_seconds=settings.jwt_max_token_lifetime_seconds,
                 )
             app.state.traffic = traffic
             app.state.gateway = build_gateway(supergraph, traffic, settings)

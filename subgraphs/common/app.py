@@ -20,7 +20,7 @@ from sqlalchemy import text
 from strawberry.fastapi import GraphQLRouter
 from strawberry.schema import BaseSchema
 
-from subgraphs.common.auth import Caller
+from subgraphs.common.auth import Caller, KeySource
 from subgraphs.common.client_address import resolve_client_addresses
 from subgraphs.common.context import AppResources, SubgraphContext, verifier_from_settings
 from subgraphs.common.db import create_engine, create_session_factory
@@ -56,8 +56,11 @@ def create_subgraph_app(
     migrations: MigrationSource | None = None,
     server_settings: Mapping[str, str] | None = None,
     lifespan: LifespanHook | None = None,
+    key_source: KeySource | None = None,
 ) -> FastAPI:
-    """A FastAPI app serving one subgraph's schema with the shared plumbing around it."""
+    """A FastAPI app serving one subgraph's schema with the shared plumbing around it.
+
+    `key_source` replaces the configured JWKS (the users subgraph verifies with its own keys)."""
 
     @asynccontextmanager
     async def shared_lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -78,7 +81,9 @@ def create_subgraph_app(
             engine=engine,
             sessions=create_session_factory(engine),
             redis=redis,
-            verifier=verifier_from_settings(settings, redis),
+            verifier=verifier_from_settings(
+                settings, redis, key_source, unknown_revocations=metrics.unknown_revocations
+            ),
         )
         app.state.resources = resources
         metrics.count_sql(engine)

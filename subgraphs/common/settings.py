@@ -11,6 +11,8 @@ from pathlib import Path
 from pydantic import Field, IPvAnyNetwork, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from subgraphs.common.auth import DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, Role
+
 DEFAULT_MAX_REPRESENTATIONS = 100  # the router's `traffic_shaping.all.max_representations`
 
 
@@ -56,6 +58,20 @@ class SubgraphSettings(BaseSettings):
     jwt_jwks_file: Path | None = Field(default=None, description="A file holding that JWKS document.")
     jwt_jwks_url: str | None = Field(default=None, description="Where the users subgraph serves its JWKS.")
     jwt_jwks_cache_seconds: int = Field(default=300, ge=1)
+    revocation_fail_closed_roles: tuple[Role, ...] = Field(
+        default=(Role.ADMIN,),
+        description="Roles refused with UNAVAILABLE while revocations cannot be read (Redis down or not "
+        "rebuilt yet); the other roles are accepted meanwhile (docs/permissions.md).",
+    )
+    jwt_service_jwks: SecretStr | None = Field(
+        default=None, description="A JWKS of the services' own keys: trusted for the `service` role only."
+    )
+    jwt_service_jwks_file: Path | None = Field(default=None, description="A file holding that JWKS.")
+    jwt_max_token_lifetime_seconds: int = Field(
+        default=DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+        ge=60,
+        description="Tokens whose `exp - iat` is longer are refused, whoever signed them.",
+    )
     trusted_proxies: tuple[IPvAnyNetwork, ...] = Field(
         default=(),
         description="Addresses or CIDR networks (the router's) whose X-Forwarded-For is believed.",

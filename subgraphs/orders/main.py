@@ -55,6 +55,12 @@ def create_products_client(settings: OrdersSettings) -> ProductsClient:
 
 
 def create_app(settings: OrdersSettings) -> FastAPI:
+    if settings.service_token_ttl_seconds > settings.jwt_max_token_lifetime_seconds:
+        raise ValueError(
+            "GOCART_ORDERS_SERVICE_TOKEN_TTL_SECONDS exceeds JWT_MAX_TOKEN_LIFETIME_SECONDS: "
+            "products would refuse its service token."
+        )
+
     @contextlib.asynccontextmanager
     async def orders_resources(app: FastAPI, resources: AppResources) -> AsyncIterator[None]:
         """The products client and, unless turned off, the worker that settles stock tasks."""

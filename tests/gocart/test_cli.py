@@ -36,7 +36,7 @@ def test_seed_on_the_embedded_default_adds_demo_data_once() -> None:
         env = gocart_env(data)
         first = run_gocart("seed", env=env)
         second = run_gocart("seed", env=env)
-        key_mode = (data / "keys" / "signing-key.pem").stat().st_mode
+        key_mode = (data / "keys" / "users" / "signing-key.pem").stat().st_mode
 
     assert first.returncode == 0, first.stderr[-3000:]
     assert "Demo data: 50 products added" in first.stdout
@@ -100,6 +100,7 @@ def test_dev_serves_every_service_through_the_router_and_stops_on_sigint(dev_sta
     assert users_ready == {"status": "ready", "database": "ok", "redis": "ok"}
     assert len(legacy_products) == 5
     assert f"{rest_url}/docs" in dev_stack.output
+    assert "paid demo orders" in dev_stack.output  # orders reserved stock with its own service key
     assert code == 0
     assert all(port_is_free("127.0.0.1", port) for port in dev_stack.ports.values())
 
@@ -118,6 +119,74 @@ def test_dev_router_is_protected_and_open_to_local_frontends(dev_stack: DevStack
     assert preflight.headers["access-control-allow-origin"] == "http://localhost:5173"
     assert "limits     depth 15, aliases 30, root fields 20" in dev_stack.output
     assert "CSRF prevention on" in dev_stack.output
+
+
+def test_the_admin_token_dev_prints_is_accepted_for_its_twelve_hours(dev_stack: DevStack) -> None:
+    import jwt
+
+    token = dev_stack.output.rstrip().splitlines()[-1].strip()
+    claims = jwt.decode(token, options={"verify_signature": False})
+    response = httpx.post(
+        f"http://127.0.0.1:{dev_stack.ports['router']}/graphql",
+        json={"query": "{ users(first: 1) { edges { node { id } } } }"},
+        headers={"authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+
+    assert claims["exp"] - claims["iat"] == 12 * 3600
+    assert response.status_code == 200
+    assert "errors" not in response.json()
+
+
+def no_services(data_dir: Path) -> dict[str, str]:
+    """Settings that start no embedded server (the command never connects to them)."""
+    return gocart_env(
+        data_dir, GOCART_DATABASE_URL="postgresql://unused/x", GOCART_REDIS_URL="redis://unused"
+    )
+
+
+def test_keys_rotate_signs_with_the_next_key(tmp_path: Path) -> None:
+    from gocart.keys import KeyFolder
+
+    folder = KeyFolder.open(tmp_path / "data" / "keys")
+    upcoming, current = folder.next_key().kid, folder.signing_key().kid
+
+    result = run_gocart("keys", "rotate", env=no_services(tmp_path / "data"))
+
+    assert result.returncode == 0, result.stderr
+    assert f"Now signing with {upcoming}" in result.stdout
+    assert f"{current} stays published" in result.stdout
+    assert folder.signing_key().kid == upcoming
+
+
+def test_keys_rotate_again_too_soon_is_refused_unless_forced(tmp_path: Path) -> None:
+    env = no_services(tmp_path / "data")
+    run_gocart("keys", "rotate", env=env)
+
+    again = run_gocart("keys", "rotate", env=env)
+    forced = run_gocart("keys", "rotate", "--force", env=env)
+
+    assert (again.returncode, forced.returncode) == (1, 0)
+    assert "Not rotated" in again.stderr
+    assert "is no longer published" in forced.stdout
+
+
+def test_a_service_token_is_signed_with_the_orders_key(tmp_path: Path) -> None:
+    import jwt
+
+    from gocart.keys import KeyFolder
+
+    result = run_gocart(
+        "token", "--role", "service", "--subject", "orders", env=no_services(tmp_path / "data")
+    )
+
+    header = jwt.get_unverified_header(result.stdout.strip())
+    assert header["kid"] == KeyFolder(tmp_path / "data" / "keys").service_key("orders").kid
+
+
+def test_token_refuses_a_lifetime_the_dev_stack_would_refuse(tmp_path: Path) -> None:
+    result = run_gocart("token", "--hours", "13", env=no_services(tmp_path / "data"))
+    assert result.returncode == 2
 
 
 def test_token_mints_a_token_for_the_role(tmp_path: Path) -> None:

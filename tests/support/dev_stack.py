@@ -102,7 +102,9 @@ def running_dev_stack(data_dir: Path, ports: dict[str, int], **settings: str) ->
     reader.start()
     running = output.wait_for(lambda line: "Gocart is running" in line, timeout=START_TIMEOUT_SECONDS)
     if running is not None:
-        output.wait_for_count(running + 1 + BANNER_LINES, timeout=30)
+        # The banner ends with the admin token, on the line after its heading.
+        heading = output.wait_for(lambda line: "Authorization: Bearer" in line, timeout=30, start=running)
+        output.wait_for_count((heading if heading is not None else running + BANNER_LINES) + 2, timeout=30)
     try:
         yield DevStack(process, ports, data_dir, output.text(), output)
     finally:
