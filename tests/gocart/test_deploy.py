@@ -315,6 +315,37 @@ def test_every_file_a_setting_names_is_mounted_from_a_secret_with_that_key(
                 assert path.name in templates[secret], variable["name"]
 
 
+def secret_volumes_by_workload(manifests: list[Manifest]) -> dict[str, set[str]]:
+    """Which workloads mount each Secret as files."""
+    mounted: dict[str, set[str]] = {}
+    for workload in workloads(manifests):
+        for volume in workload.pod.get("volumes", []):
+            if "secret" in volume:
+                mounted.setdefault(volume["secret"]["secretName"], set()).add(workload.name)
+    return mounted
+
+
+def test_each_private_key_is_mounted_only_where_it_signs(manifests: list[Manifest]) -> None:
+    """The users subgraph's keys sign customers' and admins' tokens, the orders subgraph's key its service
+    tokens only (docs/operations.md, "Service identity"): neither pod holds the other's."""
+    mounted = secret_volumes_by_workload(manifests)
+
+    assert mounted["gocart-users-keys"] == {"users"}
+    assert mounted["gocart-orders-service-key"] == {"orders"}
+    assert mounted["gocart-service-jwks"] == set(SUBGRAPHS)
+
+
+def test_every_subgraph_trusts_the_services_keys_and_the_users_keys(manifests: list[Manifest]) -> None:
+    for workload in deployments(manifests):
+        if workload.name not in SUBGRAPHS:
+            continue
+        prefix = SETTINGS[workload.name][1]
+        names = {variable["name"] for variable in workload.main["env"]}
+        assert f"{prefix}JWT_SERVICE_JWKS_FILE" in names, workload.name
+        users_keys = {f"{prefix}JWT_JWKS_URL", f"{prefix}JWT_PUBLISHED_JWKS_FILE"}
+        assert names & users_keys, workload.name  # users publishes its own; the others fetch it
+
+
 def test_every_config_map_reference_resolves(manifests: list[Manifest]) -> None:
     config_maps = {item["metadata"]["name"]: item["data"] for item in of_kind(manifests, "ConfigMap")}
     for workload in workloads(manifests):
