@@ -1,7 +1,7 @@
 """The `gocart` command: `dev`, `serve`, `migrate`, `seed`, `token`, `keys rotate`, `export-schema`.
 
 gocart dev                      run the local stack (embedded PostgreSQL and Redis unless URLs are set)
-gocart serve users|products     run one subgraph from its own settings (GOCART_USERS_*, ...), as in containers
+gocart serve users|products     run one subgraph from its settings (GOCART_USERS_*, ...): gocart-users, ...
 gocart migrate [--check]        bring every subgraph's schema up to date (or check that it is)
 gocart seed                     add the demo data where missing
 gocart token                    mint a development access token (signed with the local dev key)
@@ -18,15 +18,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from fastapi import FastAPI
 from strawberry.schema import BaseSchema
 
 from gocart import demo
 from gocart.compose import SUPERGRAPH, CompositionError, SubgraphSource, accepted_hints, compose
+from gocart.embedded import EmbeddedServerMissing
 from gocart.keys import KeyFolder, RotationTooSoon
 from gocart.migration_check import wait_until_migrated
 from gocart.processes import base_url, rest_process, router_process, run_supervised, subgraph_process
-from gocart.servers import Service, run_services
+from gocart.serve import add_address_arguments, serve
 from gocart.settings import StackSettings
 from gocart.stack import DEV_MAX_TOKEN_LIFETIME_SECONDS, DEV_TOKEN_HOURS, Ports, Stack
 from rest_compat.app import openapi_document
@@ -39,21 +39,15 @@ from subgraphs.common.migrations import MigrationSource, upgrade
 from subgraphs.common.redis import create_redis
 from subgraphs.common.sdl import export_sdl
 from subgraphs.common.settings import SubgraphSettings
-from subgraphs.orders.config import OrdersSettings
 from subgraphs.orders.main import MIGRATIONS as ORDERS_MIGRATIONS
-from subgraphs.orders.main import create_app as create_orders_app
 from subgraphs.orders.schema import create_schema as create_orders_schema
 from subgraphs.products import seed as products_seed
 from subgraphs.products.caches import ProductCaches
-from subgraphs.products.config import ProductsSettings
 from subgraphs.products.main import MIGRATIONS as PRODUCTS_MIGRATIONS
-from subgraphs.products.main import create_app as create_products_app
 from subgraphs.products.schema import create_schema as create_products_schema
 from subgraphs.users import seed as users_seed
-from subgraphs.users.config import UsersSettings
 from subgraphs.users.main import JWKS_PATH
 from subgraphs.users.main import MIGRATIONS as USERS_MIGRATIONS
-from subgraphs.users.main import create_app as create_users_app
 from subgraphs.users.passwords import Passwords
 from subgraphs.users.schema import create_schema as create_users_schema
 
@@ -64,12 +58,10 @@ OPENAPI = ROOT / "docs" / "openapi.json"
 
 @dataclass(frozen=True)
 class Subgraph:
-    """What the CLI knows of a subgraph: how to migrate, serve and describe it."""
+    """What the CLI knows of a subgraph: how to migrate and describe it (gocart.serve serves it)."""
 
     name: str
     migrations: MigrationSource
-    settings_from_env: Callable[[], SubgraphSettings]
-    create_app: Callable[[SubgraphSettings], FastAPI]
     create_schema: Callable[[], BaseSchema]
     default_port: int
 
@@ -80,29 +72,12 @@ class Subgraph:
         )
 
 
-def _users_app(settings: SubgraphSettings) -> FastAPI:
-    assert isinstance(settings, UsersSettings)
-    return create_users_app(settings)
-
-
-def _products_app(settings: SubgraphSettings) -> FastAPI:
-    assert isinstance(settings, ProductsSettings)
-    return create_products_app(settings)
-
-
-def _orders_app(settings: SubgraphSettings) -> FastAPI:
-    assert isinstance(settings, OrdersSettings)
-    return create_orders_app(settings)
-
-
 SUBGRAPHS = {
     subgraph.name: subgraph
     for subgraph in (
-        Subgraph("users", USERS_MIGRATIONS, UsersSettings, _users_app, create_users_schema, 4002),
-        Subgraph(
-            "products", PRODUCTS_MIGRATIONS, ProductsSettings, _products_app, create_products_schema, 4001
-        ),
-        Subgraph("orders", ORDERS_MIGRATIONS, OrdersSettings, _orders_app, create_orders_schema, 4003),
+        Subgraph("users", USERS_MIGRATIONS, create_users_schema, 4002),
+        Subgraph("products", PRODUCTS_MIGRATIONS, create_products_schema, 4001),
+        Subgraph("orders", ORDERS_MIGRATIONS, create_orders_schema, 4003),
     )
 }
 
@@ -215,14 +190,8 @@ def cmd_dev(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    subgraph = SUBGRAPHS[args.subgraph]
-    settings = subgraph.settings_from_env()
-    configure_logging(level=settings.log_level, json=settings.log_json)
-    service = Service(
-        subgraph.name, subgraph.create_app(settings), args.host or settings.host, args.port or settings.port
-    )
-    asyncio.run(run_services([service]))
-    return 0
+    """The same as `gocart-users`, `gocart-products` or `gocart-orders`."""
+    return serve(args.subgraph, host=args.host, port=args.port)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -333,10 +302,11 @@ def build_parser() -> argparse.ArgumentParser:
     dev.add_argument("--no-seed", action="store_true", help="do not add the demo data")
     dev.set_defaults(handler=cmd_dev)
 
-    serve = commands.add_parser("serve", help="run one subgraph from its own settings")
+    serve = commands.add_parser(
+        "serve", help="run one subgraph from its own settings (as gocart-users, gocart-products, ...)"
+    )
     serve.add_argument("subgraph", choices=sorted(SUBGRAPHS))
-    serve.add_argument("--host")
-    serve.add_argument("--port", type=int)
+    add_address_arguments(serve)
     serve.set_defaults(handler=cmd_serve)
 
     migrations = commands.add_parser("migrate", help="apply database migrations (or check them)")
@@ -407,6 +377,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.handler(args)
     except KeyboardInterrupt:
         code = 130
+    except EmbeddedServerMissing as missing:
+        print(f"gocart: {missing}", file=sys.stderr)
+        code = 1
     return code
 
 

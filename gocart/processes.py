@@ -86,8 +86,8 @@ def base_url(settings: ServedSettings) -> str:
 
 
 def subgraph_process(name: str, settings: SubgraphSettings) -> ProcessSpec:
-    """A subgraph as `gocart serve NAME`, configured through its environment."""
-    argv = python_module("gocart.cli", "serve", name)
+    """A subgraph as its own command (`gocart-users`, ...) runs it, configured through its environment."""
+    argv = python_module("gocart.serve", name)
     return ProcessSpec(name, argv, settings_env(settings), f"{base_url(settings)}/health")
 
 

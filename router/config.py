@@ -9,6 +9,7 @@ by the CLI (or a test builds `RouterSettings` directly) and the result passed to
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -240,6 +241,15 @@ class SettingsInvalid(RouterError):
 def _one_line(error: Mapping[str, Any]) -> str:
     where = ".".join(str(part) for part in error["loc"]) or "(top level)"
     return f"{where}: {error['msg']}"
+
+
+CONFIG_ENV = "GOCART_ROUTER_CONFIG"
+
+
+def config_file_from_environment() -> Path | None:
+    """The YAML file `$GOCART_ROUTER_CONFIG` names, if any (the CLI's `--config` wins over it)."""
+    value = os.environ.get(CONFIG_ENV)
+    return Path(value) if value else None
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> RouterSettings:

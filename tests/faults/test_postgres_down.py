@@ -90,13 +90,18 @@ def postgres_left_running(postgres: OwnPostgres) -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def common_settings(
-    postgres: OwnPostgres, services: ServiceUrls, cache_namespace: str, signing_key: SigningKey
+    postgres: OwnPostgres,
+    services: ServiceUrls,
+    cache_namespace: str,
+    signing_key: SigningKey,
+    service_key: SigningKey,
 ) -> dict[str, Any]:
     return {
         "database_url": SecretStr(postgres.url),
         "redis_url": SecretStr(services.redis_url),
         "cache_namespace": f"{cache_namespace}-postgres-down",
         "jwt_jwks": SecretStr(signing_key.jwks()),
+        "jwt_service_jwks": SecretStr(service_key.jwks()),  # orders' own key, trusted for `service` only
         "jwt_issuer": ISSUER,
         "jwt_audience": AUDIENCE,
         "log_json": False,
@@ -139,15 +144,15 @@ async def users(common_settings: dict[str, Any], signing_key: SigningKey) -> Asy
 
 @pytest.fixture(scope="module")
 async def orders(
-    common_settings: dict[str, Any], products: Served, signing_key: SigningKey
+    common_settings: dict[str, Any], products: Served, service_key: SigningKey
 ) -> AsyncIterator[Served]:
     """Orders with its stock-task worker on, passing often, so that it lives through the outages."""
     settings = OrdersSettings(
         **common_settings,
         products_url=f"{products.url}/graphql",
         products_retries=0,
-        service_signing_key_pem=SecretStr(signing_key.private_pem()),
-        service_signing_kid=signing_key.kid,
+        service_signing_key_pem=SecretStr(service_key.private_pem()),
+        service_signing_kid=service_key.kid,
         breaker_failure_threshold=1000,
         stock_task_interval_seconds=WORKER_INTERVAL_SECONDS,
     )

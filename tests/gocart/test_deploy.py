@@ -21,9 +21,8 @@ from gocart.cli import SUBGRAPHS, build_parser
 from gocart.settings import StackSettings
 from rest_compat.app import create_app as create_rest_app
 from rest_compat.config import RestSettings
-from router.config import RouterSettings, load_settings
+from router.config import CONFIG_ENV, RouterSettings, load_settings
 from router.server.app import create_app as create_router_app
-from router.server.cli import CONFIG_ENV
 from router.supergraph import parse_supergraph
 from subgraphs.orders.config import OrdersSettings
 from subgraphs.products.config import ProductsSettings
@@ -54,9 +53,6 @@ READY_PATH = {
     "router": "/health",  # no /ready: 503 until the supergraph is loaded, then UP whatever subgraphs do
     "rest": "/health",  # no /ready: while the router is down it answers 503 with Retry-After itself
 }
-# The subgraphs' console scripts come with the image (issue 15's Dockerfile work); until pyproject
-# declares them, these names are expected as they are.
-SCRIPTS_ARRIVING_WITH_THE_IMAGE = {"gocart-users", "gocart-products", "gocart-orders"}
 SETTINGS: dict[str, tuple[type[BaseSettings], str]] = {
     "users": (UsersSettings, "GOCART_USERS_"),
     "products": (ProductsSettings, "GOCART_PRODUCTS_"),
@@ -133,7 +129,7 @@ def test_containers_run_the_services_console_scripts(manifests: list[Manifest]) 
     for workload in deployments(manifests):
         command = workload.main["command"]
         assert command == [f"gocart-{workload.name}"], workload.name
-        assert command[0] in scripts | SCRIPTS_ARRIVING_WITH_THE_IMAGE
+        assert command[0] in scripts
 
 
 def test_the_migration_job_runs_gocart_migrate(manifests: list[Manifest]) -> None:
@@ -170,12 +166,30 @@ def test_subgraphs_wait_for_their_migrations_with_their_own_database_credentials
         assert literal[f"{prefix}MIGRATE_ON_STARTUP"] == "false"
 
 
-def test_every_image_is_the_one_gocart_release(manifests: list[Manifest]) -> None:
-    images = {container["image"] for workload in workloads(manifests) for container in workload.containers()}
-    (image,) = images
-    name, _, tag = image.rpartition(":")
-    assert name.endswith("gocart")
+def image_of(container: Manifest) -> tuple[str, str]:
+    name, _, tag = container["image"].rpartition(":")
+    return name, tag
+
+
+def test_every_pod_runs_its_service_s_image_of_one_release(manifests: list[Manifest]) -> None:
+    """One image per service (the Dockerfile's targets): a Deployment's containers, its init container
+    too, run its own; the Job a subgraph's, which has every subgraph's migrations."""
+    tags = set()
+    for workload in workloads(manifests):
+        expected = f"gocart-{workload.name}" if workload.kind == "Deployment" else "gocart-users"
+        for container in workload.containers():
+            name, tag = image_of(container)
+            assert name.rpartition("/")[2] == expected, (workload.name, container["name"])
+            tags.add(tag)
+    (tag,) = tags
     assert tag not in ("", "latest")
+
+
+def test_the_dockerfile_builds_every_image_the_manifests_run(manifests: list[Manifest]) -> None:
+    targets = set(re.findall(r"^FROM \S+ AS (\S+)$", (ROOT / "Dockerfile").read_text(), re.MULTILINE))
+    images = {image_of(c)[0].rpartition("/")[2] for w in workloads(manifests) for c in w.containers()}
+
+    assert {image.removeprefix("gocart-") for image in images} <= targets
 
 
 # ---------------------------------------------------------------- probes and resources
@@ -446,7 +460,7 @@ def test_the_router_config_overrides_every_subgraph_of_the_supergraph(
     supergraph = parse_supergraph((ROOT / "schema" / "supergraph.graphql").read_text())
 
     assert set(settings.subgraph_urls) == set(supergraph.graphs)
-    assert settings.supergraph == Path("/app/schema/supergraph.graphql")
+    assert f"COPY schema/supergraph.graphql {settings.supergraph}\n" in (ROOT / "Dockerfile").read_text()
     assert settings.expose_query_plan is False
 
 

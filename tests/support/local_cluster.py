@@ -6,7 +6,7 @@ volume is written to a folder of its own, so settings that name files find them.
 decides is replaced, and only that: a Service's address (`http://users:4002` becomes a free port on
 127.0.0.1, in environment values and in mounted files alike), where each process listens (its HOST and
 PORT settings), the image's folders (`/app/schema` is this repository's), each mount path (a folder
-under the test's own), and the commands the image provides that this checkout does not install yet.
+under the test's own), and each command, run by this Python from its console script's entry point.
 A test may add settings of its own (a Redis namespace): `extra_env`.
 """
 
@@ -16,6 +16,7 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,9 +26,8 @@ from tests.support.manifests import ROOT, Manifest, Workload, deployments, env_s
 from tests.support.servers import unused_port
 
 IMAGE_FOLDERS = {"/app/schema/": f"{ROOT / 'schema'}/"}
+CONSOLE_SCRIPTS: dict[str, str] = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
 SERVICE_URL = re.compile(r"http://([a-z0-9-]+):(\d+)")
-SUBGRAPH_SCRIPTS = {"gocart-users": "users", "gocart-products": "products", "gocart-orders": "orders"}
-MODULE_SCRIPTS = {"gocart": "gocart.cli", "gocart-router": "router", "gocart-rest": "rest_compat"}
 PREFIXES = {
     "users": "GOCART_USERS_",
     "products": "GOCART_PRODUCTS_",
@@ -38,12 +38,12 @@ PREFIXES = {
 
 
 def python_argv(command: list[str]) -> list[str]:
-    """The container's command with this checkout's Python: a console script as its module (a subgraph's
-    script as `gocart serve NAME`, which its console script runs)."""
+    """The container's command as this checkout's Python runs it: the console script's own entry point
+    (pyproject.toml), whether or not the scripts are installed on this machine's PATH."""
     script, *arguments = command
-    if script in SUBGRAPH_SCRIPTS:
-        return [sys.executable, "-m", "gocart.cli", "serve", SUBGRAPH_SCRIPTS[script], *arguments]
-    return [sys.executable, "-m", MODULE_SCRIPTS[script], *arguments]
+    module, _, function = CONSOLE_SCRIPTS[script].partition(":")
+    run = f"import sys; from {module} import {function}; sys.exit({function}())"
+    return [sys.executable, "-c", run, *arguments]
 
 
 @dataclass
