@@ -1,8 +1,8 @@
 """The `gocart` command: `dev`, `serve`, `migrate`, `seed`, `token`, `keys rotate`, `export-schema`.
 
 gocart dev                      run the local stack (embedded PostgreSQL and Redis unless URLs are set)
-gocart serve users|products     run one subgraph from its own settings (GOCART_USERS_*, ...), as in containers
-gocart migrate                  bring every subgraph's schema up to date
+gocart serve users|products     run one subgraph from its settings (GOCART_USERS_*, ...): gocart-users, ...
+gocart migrate [--check]        bring every subgraph's schema up to date (or check that it is)
 gocart seed                     add the demo data where missing
 gocart token                    mint a development access token (signed with the local dev key)
 gocart keys rotate              sign with the next key; keep the current one published as the previous
@@ -223,9 +223,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(args.subgraph, host=args.host, port=args.port)
 
 
-def cmd_migrate(_args: argparse.Namespace) -> int:
-    migrate(Stack(StackSettings()))
-    print(f"Migrations applied: {', '.join(SUBGRAPHS)}")
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Migrate (or with --check, wait for) the named subgraphs, all by default. A configured
+    GOCART_DATABASE_URL is all it needs (a deployment's Job): no embedded server, key or password."""
+    from gocart.migration_check import wait_until_migrated
+    from subgraphs.common.migrations import upgrade
+
+    settings = StackSettings()
+    database_url = (
+        settings.database_url.get_secret_value() if settings.database_url else Stack(settings).database_url
+    )
+    chosen = {name: SUBGRAPHS[name].migrations for name in args.subgraphs or SUBGRAPHS}
+    if args.check:
+        state = wait_until_migrated(database_url, chosen, wait_seconds=args.wait)
+        print(f"Migrations: {state.describe()}", flush=True)
+        return 0 if state.current else 1
+    for source in chosen.values():
+        upgrade(database_url, source)
+    print(f"Migrations applied: {', '.join(chosen)}")
     return 0
 
 
@@ -305,6 +320,13 @@ def cmd_compose(args: argparse.Namespace) -> int:
     return 0
 
 
+def subgraph_name(name: str) -> str:
+    """A subgraph named on the command line (argparse's `choices` refuses an empty `nargs="*"` list)."""
+    if name not in SUBGRAPHS:
+        raise argparse.ArgumentTypeError(f"{name!r} is no subgraph (choose from {', '.join(SUBGRAPHS)})")
+    return name
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gocart", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -323,7 +345,21 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int)
     serve.set_defaults(handler=cmd_serve)
 
-    commands.add_parser("migrate", help="apply database migrations").set_defaults(handler=cmd_migrate)
+    migrations = commands.add_parser("migrate", help="apply database migrations (or check them)")
+    migrations.add_argument(
+        "subgraphs",
+        nargs="*",
+        type=subgraph_name,
+        metavar="SUBGRAPH",
+        help="users, products, orders (default: all)",
+    )
+    migrations.add_argument(
+        "--check", action="store_true", help="apply nothing: exit 1 unless every schema is up to date"
+    )
+    migrations.add_argument(
+        "--wait", type=float, default=0, metavar="SECONDS", help="with --check: wait this long for them"
+    )
+    migrations.set_defaults(handler=cmd_migrate)
     commands.add_parser("seed", help="add the demo data where missing").set_defaults(handler=cmd_seed)
 
     token = commands.add_parser("token", help="mint a development access token")

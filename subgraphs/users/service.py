@@ -129,21 +129,26 @@ async def register(
 async def ensure_admin(
     *, session: AsyncSession, passwords: Passwords, email: str, password: str
 ) -> UserRecord | None:
-    """The bootstrap admin from settings: created when no live account has the email; None if it exists."""
+    """The bootstrap admin from settings: created when no live account has the email; None if it exists,
+    also when another replica starting at the same moment created it first."""
     normalized = normalize_email(email)
     if await repository.get_live_user_with_hash(session=session, email=normalized) is not None:
         return None
     check_password(password, email=normalized)
-    admin = await repository.insert_user(
-        session=session,
-        values={
-            "email": normalized,
-            "first_name": "Admin",
-            "last_name": "Gocart",
-            "role": UserRole.ADMIN,
-            "password_hash": passwords.hash(password),
-        },
-    )
+    try:
+        admin = await repository.insert_user(
+            session=session,
+            values={
+                "email": normalized,
+                "first_name": "Admin",
+                "last_name": "Gocart",
+                "role": UserRole.ADMIN,
+                "password_hash": passwords.hash(password),
+            },
+        )
+    except ConflictError:
+        await session.rollback()
+        return None
     await session.commit()
     return admin
 
