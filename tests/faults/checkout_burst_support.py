@@ -1,0 +1,236 @@
+"""The checkout burst: the products and orders subgraphs each in a process of its own (as deployed), one
+product with little stock, and many customers placing an order for it at the same moment.
+
+Shared by the fault test (tests/faults/test_checkout_burst.py, which asserts counts) and the benchmark
+(bench/checkout_burst.py, which prints latencies). Customers call the orders subgraph directly, as the
+router would for a `placeOrder` (the router adds no work to a mutation with one fetch).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from pydantic import SecretStr
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from gocart.processes import Supervisor, base_url, subgraph_process
+from gocart.servers import free_port
+from subgraphs.common.auth import Role
+from subgraphs.common.db import async_database_url
+from subgraphs.common.signing import SigningKey
+from subgraphs.orders.config import OrdersSettings
+from subgraphs.orders.payments import SUCCESS_CARD
+from subgraphs.products.config import ProductsSettings
+
+ROOT = Path(__file__).resolve().parents[2]
+HOST = "127.0.0.1"
+ISSUER, AUDIENCE = "gocart-users", "gocart"
+BUYERS = 200
+STOCK = 10
+CLIENT_TIMEOUT_SECONDS = 60  # far beyond any answer: a customer who gives up is not what is measured
+
+CREATE_PRODUCT = """
+mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }
+"""
+PLACE_ORDER = """
+mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id status } }
+"""
+
+
+@dataclass(frozen=True)
+class CheckoutServices:
+    """The two subgraphs as processes, and what a caller needs to reach them."""
+
+    supervisor: Supervisor
+    products_url: str
+    orders_url: str
+    key: SigningKey
+
+    def token(self, role: Role, subject: str) -> str:
+        return self.key.mint(subject=subject, role=role, issuer=ISSUER, audience=AUDIENCE, ttl_seconds=600)
+
+
+@contextmanager
+def checkout_services(
+    *,
+    database_url: str,
+    redis_url: str,
+    namespace: str,
+    orders_settings: Mapping[str, Any] | None = None,
+) -> Iterator[CheckoutServices]:
+    """Products and orders as `gocart serve` processes on free ports, with their defaults unless
+    `orders_settings` says otherwise; stopped on exit."""
+    key = SigningKey.generate()
+    products_port = free_port(HOST, 48000)
+    orders_port = free_port(HOST, 48000, taken=[products_port])
+    common: dict[str, Any] = {
+        "host": HOST,
+        "database_url": SecretStr(database_url),
+        "redis_url": SecretStr(redis_url),
+        "cache_namespace": namespace,
+        "jwt_issuer": ISSUER,
+        "jwt_audience": AUDIENCE,
+        "jwt_jwks": SecretStr(key.jwks()),
+        "log_level": "WARNING",
+    }
+    products = ProductsSettings(**common, port=products_port)
+    orders = OrdersSettings(
+        **common,
+        port=orders_port,
+        products_url=f"{base_url(products)}/graphql",
+        service_signing_key_pem=SecretStr(key.private_pem()),
+        service_signing_kid=key.kid,
+        **dict(orders_settings or {}),
+    )
+    # Products first: both migrate on start-up, one schema each, and orders calls products.
+    supervisor = Supervisor(
+        [subgraph_process("products", products), subgraph_process("orders", orders)], cwd=ROOT
+    )
+    supervisor.start()
+    try:
+        supervisor.wait_until_ready()
+        yield CheckoutServices(
+            supervisor, f"{base_url(products)}/graphql", f"{base_url(orders)}/graphql", key
+        )
+    finally:
+        supervisor.stop()
+
+
+# ---------------------------------------------------------------- the burst
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What one customer was told: PAID, PAYMENT_FAILED, an error code, or `HTTP <status>`."""
+
+    outcome: str
+    seconds: float
+    order_id: str | None
+
+
+async def _post(
+    http: aiohttp.ClientSession, url: str, query: str, variables: Mapping[str, Any], token: str
+) -> tuple[int, dict[str, Any]]:
+    async with http.post(
+        url,
+        json={"query": query, "variables": dict(variables)},
+        headers={"Authorization": f"Bearer {token}"},
+    ) as response:
+        body: dict[str, Any] = await response.json(content_type=None)
+        return response.status, body
+
+
+async def create_product(services: CheckoutServices, *, stock: int) -> str:
+    """A product for sale with `stock` on hand, created by an admin; its id."""
+    variables = {
+        "input": {
+            "sku": f"BURST-{uuid.uuid4().hex[:10]}",
+            "name": "Limited edition",
+            "price": "25.00",
+            "initialStock": stock,
+        }
+    }
+    admin = services.token(Role.ADMIN, "admin-burst")
+    async with aiohttp.ClientSession() as http:
+        _, body = await _post(http, services.products_url, CREATE_PRODUCT, variables, admin)
+    assert not body.get("errors"), body
+    product_id: str = body["data"]["createProduct"]["id"]
+    return product_id
+
+
+async def _place_order(
+    http: aiohttp.ClientSession, services: CheckoutServices, token: str, product_id: str
+) -> Answer:
+    variables = {
+        "input": {
+            "items": [{"productId": product_id, "quantity": 1}],
+            "payment": {"cardNumber": SUCCESS_CARD},
+            "idempotencyKey": str(uuid.uuid4()),
+        }
+    }
+    started = time.perf_counter()
+    status, body = await _post(http, services.orders_url, PLACE_ORDER, variables, token)
+    seconds = time.perf_counter() - started
+    if status >= 500:
+        return Answer(f"HTTP {status}", seconds, None)
+    errors = body.get("errors") or []
+    if errors:
+        code = str((errors[0].get("extensions") or {}).get("code"))
+        return Answer(code, seconds, None)
+    order = body["data"]["placeOrder"]
+    return Answer(str(order["status"]), seconds, str(order["id"]))
+
+
+async def burst(services: CheckoutServices, *, product_id: str, buyers: int = BUYERS) -> list[Answer]:
+    """`buyers` customers (one each) place an order for one unit of the product, all at once."""
+    tokens = [services.token(Role.CUSTOMER, f"burst-buyer-{n}") for n in range(buyers)]
+    connector = aiohttp.TCPConnector(limit=0)  # every customer has a connection of their own
+    timeout = aiohttp.ClientTimeout(total=CLIENT_TIMEOUT_SECONDS)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as http:
+        return list(
+            await asyncio.gather(*(_place_order(http, services, token, product_id) for token in tokens))
+        )
+
+
+def outcome_counts(answers: Sequence[Answer]) -> dict[str, int]:
+    return dict(Counter(answer.outcome for answer in answers))
+
+
+# ---------------------------------------------------------------- what is held afterwards
+
+
+@dataclass(frozen=True)
+class StockState:
+    """The product's counts, and the units products holds or has sold per order, by the order's fate."""
+
+    on_hand: int
+    reserved: int
+    held_for_paid: int  # reserved, for orders that are PAID (their commit is owed)
+    sold_to_paid: int  # committed, for orders that are PAID
+    held_or_sold_otherwise: int  # reserved or committed for an order that is not PAID (or is gone)
+
+
+async def stock_state(database_url: str, product_id: str) -> StockState:
+    """Read straight from both subgraphs' tables (one database, a schema each)."""
+    engine = create_async_engine(async_database_url(database_url))
+    try:
+        async with engine.connect() as connection:
+            counts = (
+                await connection.execute(
+                    text("SELECT stock_on_hand, stock_reserved FROM products.products WHERE id = :id"),
+                    {"id": product_id},
+                )
+            ).one()
+            rows = (
+                await connection.execute(
+                    text(
+                        "SELECT r.status, (o.status = 'paid') AS paid, sum(l.quantity) "
+                        "FROM products.stock_reservations r "
+                        "JOIN products.stock_reservation_lines l ON l.order_id = r.order_id "
+                        "LEFT JOIN orders.orders o ON o.id = r.order_id "
+                        "WHERE l.product_id = :id AND r.status IN ('reserved', 'committed') "
+                        "GROUP BY r.status, (o.status = 'paid')"
+                    ),
+                    {"id": product_id},
+                )
+            ).all()
+    finally:
+        await engine.dispose()
+    units = {(status, bool(paid)): int(quantity) for status, paid, quantity in rows}
+    return StockState(
+        on_hand=int(counts.stock_on_hand),
+        reserved=int(counts.stock_reserved),
+        held_for_paid=units.get(("reserved", True), 0),
+        sold_to_paid=units.get(("committed", True), 0),
+        held_or_sold_otherwise=units.get(("reserved", False), 0) + units.get(("committed", False), 0),
+    )
