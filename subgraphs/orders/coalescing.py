@@ -7,7 +7,7 @@ fetch goes out at once; everyone who asks meanwhile joins one pending batch (ids
 its own keys, from a read no older than its own request. Like a dataloader, but across requests, and
 batched by the time a round trip takes rather than by one event-loop tick.
 
-A failed fetch fails every caller of its batch with the same error. A caller that gives up (is
+A failed fetch fails every caller of its batch with the same error (a copy each). A caller that gives up (is
 cancelled) leaves the batch to the others.
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import copy
 from collections import deque
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -46,7 +47,12 @@ class Coalescer(Generic[K, V]):
         if self._sender is None or self._sender.done():
             # A context of its own: the sender serves many requests, not the one that started it.
             self._sender = asyncio.create_task(self._send_all(), context=contextvars.Context())
-        found = await asyncio.shield(batch.result)
+        try:
+            found = await asyncio.shield(batch.result)
+        except Exception as error:
+            # A copy for each caller: one exception raised in many requests would collect all their
+            # tracebacks.
+            raise copy.copy(error) from None
         return {key: found[key] for key in wanted if key in found}
 
     def _batch_for(self, keys: set[K]) -> _Batch[K, V]:

@@ -81,6 +81,7 @@ async def test_a_failed_fetch_fails_every_caller_of_its_batch() -> None:
 
     assert source.fetches == [["a", "b"]]
     assert [str(result) for result in results] == ["products is down", "products is down"]
+    assert results[0] is not results[1]  # each request raises an error of its own
 
 
 async def test_a_caller_that_gives_up_leaves_the_fetch_to_the_others() -> None:
