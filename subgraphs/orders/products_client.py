@@ -4,13 +4,13 @@ internal stock operations (reserve, release, commit, return), with a service cre
 Every call first takes a slot in the client's bulkhead (`bulkhead.py`): at most so many calls are in
 flight, the others wait in line for a bounded time (stock settlements first, new carts last) or are
 refused at once as UNAVAILABLE (`queue_full`, `queue_timeout`). Each attempt then has a timeout of its
-own, which starts when the call goes out, not while it waits. Concurrent checkouts share one pricing
-call (`coalescing.py`), and a product products just reported short is refused here for a moment
-(`shortage_hints.py`), so a burst for a sold-out product costs products little. The operations used
-here are all idempotent (reads, and stock operations keyed by the order id), so a transient failure
-(timeout, refused connection, 5xx) is retried a bounded number of times with a doubling backoff. A
-circuit breaker stops calling a products service that keeps failing, so checkouts fail fast with
-UNAVAILABLE instead of piling up.
+own, which starts when the call goes out, not while it waits. Checkouts that price while a pricing call
+waits for its slot share that call (`coalescing.py`), and a product products just reported short is
+refused here for a moment (`shortage_hints.py`), so a burst for a sold-out product costs products
+little. The operations used here are all idempotent (reads, and stock operations keyed by the order
+id), so a transient failure (timeout, refused connection, 5xx) is retried a bounded number of times with
+a doubling backoff. A circuit breaker stops calling a products service that keeps failing, so checkouts
+fail fast with UNAVAILABLE instead of piling up.
 
 What a caller sees:
 - a record, when products answered;
@@ -49,7 +49,7 @@ from subgraphs.common.errors import (
 from subgraphs.common.signing import SigningKey
 from subgraphs.orders.breaker import BreakerState, CircuitBreaker
 from subgraphs.orders.bulkhead import Bulkhead, Overloaded, Priority
-from subgraphs.orders.coalescing import Coalescer
+from subgraphs.orders.coalescing import Batch, Coalescer
 from subgraphs.orders.shortage_hints import ShortageHints
 
 log = structlog.get_logger(__name__)
@@ -207,14 +207,16 @@ class ProductsClient:
 
     async def products(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, ProductSnapshot]:
         """Current products by id (unknown ids are left out). Concurrent checkouts share the call:
-        whoever asks while one is under way joins the next (`coalescing.py`)."""
+        whoever asks while one waits for its slot joins it (`coalescing.py`)."""
         return await self._pricing.load(ids)
 
-    async def _fetch_products(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, ProductSnapshot]:
-        representations = [{"__typename": "Product", "id": str(product_id)} for product_id in ids]
-        data = await self._call(
-            "entities", ENTITIES, {"representations": representations}, priority=Priority.PRICE
-        )
+    async def _fetch_products(self, batch: Batch[uuid.UUID]) -> dict[uuid.UUID, ProductSnapshot]:
+        variables: dict[str, Any] = {}
+
+        def seal() -> None:  # the batch takes callers until the call goes out
+            variables["representations"] = [{"__typename": "Product", "id": str(pid)} for pid in batch.seal()]
+
+        data = await self._call("entities", ENTITIES, variables, priority=Priority.PRICE, before_send=seal)
         found: dict[uuid.UUID, ProductSnapshot] = {}
         for entity in data.get("_entities") or []:
             if not entity:
@@ -284,10 +286,11 @@ class ProductsClient:
     ) -> dict[str, Any]:
         """POST one operation, with retries of transient failures; returns `data` or raises.
 
-        `before_send` runs when the first attempt has its slot, just before it goes out; what it raises
-        is raised instead. With `takes_stock` (reserving), a refusal that follows an unanswered attempt
-        is no definite no: that attempt may still arrive and hold stock, so the outcome is reported
-        unknown (UNAVAILABLE, `outcome_unknown`) and the caller owes a release.
+        `before_send` runs when the first attempt has its slot, just before it goes out (it may still
+        fill in `variables`); what it raises is raised instead. With `takes_stock` (reserving), a
+        refusal that follows an unanswered attempt is no definite no: that attempt may still arrive and
+        hold stock, so the outcome is reported unknown (UNAVAILABLE, `outcome_unknown`) and the caller
+        owes a release.
         """
         attempt = 0
         while True:
