@@ -23,7 +23,7 @@ from strawberry.schema import BaseSchema
 from gocart import demo
 from gocart.compose import SUPERGRAPH, CompositionError, SubgraphSource, accepted_hints, compose
 from gocart.processes import base_url, rest_process, router_process, run_supervised, subgraph_process
-from gocart.servers import Service, run_services
+from gocart.servers import Service, event_loop_factory, run_services
 from gocart.settings import StackSettings
 from gocart.stack import DEV_TOKEN_HOURS, Ports, Stack
 from rest_compat.app import openapi_document
@@ -218,7 +218,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     service = Service(
         subgraph.name, subgraph.create_app(settings), args.host or settings.host, args.port or settings.port
     )
-    asyncio.run(run_services([service]))
+    with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+        runner.run(run_services([service]))
     return 0
 
 
