@@ -9,21 +9,25 @@ router would for a `placeOrder` (the router adds no work to a mutation with one 
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import subprocess
 import time
+import urllib.request
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 from pydantic import SecretStr
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from gocart.processes import Supervisor, base_url, subgraph_process
+from gocart.processes import base_url, subgraph_process
 from gocart.servers import free_port
 from subgraphs.common.auth import Role
 from subgraphs.common.db import async_database_url
@@ -37,7 +41,11 @@ HOST = "127.0.0.1"
 ISSUER, AUDIENCE = "gocart-users", "gocart"
 BUYERS = 200
 STOCK = 10
+START_SECONDS = 90
+STOP_SECONDS = 10
 CLIENT_TIMEOUT_SECONDS = 60  # far beyond any answer: a customer who gives up is not what is measured
+
+T = TypeVar("T")
 
 CREATE_PRODUCT = """
 mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }
@@ -51,10 +59,19 @@ mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id status } }
 class CheckoutServices:
     """The two subgraphs as processes, and what a caller needs to reach them."""
 
-    supervisor: Supervisor
+    processes: dict[str, subprocess.Popen[bytes]]
     products_url: str
     orders_url: str
+    products_port: int
     key: SigningKey
+
+    def freeze(self, name: str) -> None:
+        """Stop the process where it stands (SIGSTOP): it keeps its port and accepts connections, but
+        answers nothing, as a process stalled by load or a long pause."""
+        self.processes[name].send_signal(signal.SIGSTOP)
+
+    def thaw(self, name: str) -> None:
+        self.processes[name].send_signal(signal.SIGCONT)
 
     def token(self, role: Role, subject: str) -> str:
         return self.key.mint(subject=subject, role=role, issuer=ISSUER, audience=AUDIENCE, ttl_seconds=600)
@@ -69,7 +86,8 @@ def checkout_services(
     orders_settings: Mapping[str, Any] | None = None,
 ) -> Iterator[CheckoutServices]:
     """Products and orders as `gocart serve` processes on free ports, with their defaults unless
-    `orders_settings` says otherwise; stopped on exit."""
+    `orders_settings` says otherwise; stopped on exit. (Processes of its own rather than a
+    `Supervisor`: a test freezes and thaws them.)"""
     key = SigningKey.generate()
     products_port = free_port(HOST, 48000)
     orders_port = free_port(HOST, 48000, taken=[products_port])
@@ -92,18 +110,42 @@ def checkout_services(
         service_signing_kid=key.kid,
         **dict(orders_settings or {}),
     )
-    # Products first: both migrate on start-up, one schema each, and orders calls products.
-    supervisor = Supervisor(
-        [subgraph_process("products", products), subgraph_process("orders", orders)], cwd=ROOT
-    )
-    supervisor.start()
+    processes: dict[str, subprocess.Popen[bytes]] = {}
     try:
-        supervisor.wait_until_ready()
+        # Products first: both migrate on start-up, one schema each, and orders calls products.
+        for name, settings in (("products", products), ("orders", orders)):
+            spec = subgraph_process(name, settings)
+            processes[name] = subprocess.Popen(spec.argv, cwd=ROOT, env={**os.environ, **spec.env})  # noqa: S603
+            _wait_until_up(spec.health_url, processes[name])
         yield CheckoutServices(
-            supervisor, f"{base_url(products)}/graphql", f"{base_url(orders)}/graphql", key
+            processes, f"{base_url(products)}/graphql", f"{base_url(orders)}/graphql", products_port, key
         )
     finally:
-        supervisor.stop()
+        for process in processes.values():
+            process.send_signal(signal.SIGCONT)  # a frozen process cannot act on SIGTERM
+            process.terminate()
+        for process in processes.values():
+            try:
+                process.wait(timeout=STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_until_up(health_url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + START_SECONDS
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"{health_url}: the process exited (code {process.returncode})")
+        try:
+            with urllib.request.urlopen(health_url, timeout=1) as response:  # noqa: S310  (localhost)
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{health_url} did not answer within {START_SECONDS} s")
+        time.sleep(0.1)
 
 
 # ---------------------------------------------------------------- the burst
@@ -111,11 +153,13 @@ def checkout_services(
 
 @dataclass(frozen=True)
 class Answer:
-    """What one customer was told: PAID, PAYMENT_FAILED, an error code, or `HTTP <status>`."""
+    """What one customer was told: PAID, PAYMENT_FAILED, an error code (and its `reason`, if any), or
+    `HTTP <status>`."""
 
     outcome: str
     seconds: float
     order_id: str | None
+    reason: str | None = None
 
 
 async def _post(
@@ -165,8 +209,8 @@ async def _place_order(
         return Answer(f"HTTP {status}", seconds, None)
     errors = body.get("errors") or []
     if errors:
-        code = str((errors[0].get("extensions") or {}).get("code"))
-        return Answer(code, seconds, None)
+        extensions = errors[0].get("extensions") or {}
+        return Answer(str(extensions.get("code")), seconds, None, extensions.get("reason"))
     order = body["data"]["placeOrder"]
     return Answer(str(order["status"]), seconds, str(order["id"]))
 
@@ -234,3 +278,30 @@ async def stock_state(database_url: str, product_id: str) -> StockState:
         sold_to_paid=units.get(("committed", True), 0),
         held_or_sold_otherwise=units.get(("reserved", False), 0) + units.get(("committed", False), 0),
     )
+
+
+# ---------------------------------------------------------------- connections to a process
+
+
+def connections_to(port: int) -> int:
+    """Established TCP connections to 127.0.0.1:`port`, as the kernel counts them (/proc/net/tcp): also
+    those a stopped process has not accepted yet."""
+    established = "01"
+    count = 0
+    with open("/proc/net/tcp") as table:
+        next(table)
+        for line in table:
+            local, state = line.split()[1], line.split()[3]
+            if state == established and int(local.split(":")[1], 16) == port:
+                count += 1
+    return count
+
+
+async def most_connections_while(port: int, work: Awaitable[T]) -> tuple[T, int]:
+    """Run `work`, sampling the connections to `port` meanwhile; its result and the most seen."""
+    most = 0
+    task = asyncio.ensure_future(work)
+    while not task.done():
+        most = max(most, connections_to(port))
+        await asyncio.wait({task}, timeout=0.01)
+    return task.result(), most

@@ -1,7 +1,9 @@
 """A burst of checkouts for the last units: 200 customers order one unit each of a product with 10 in
 stock, all at once, through the orders subgraph and the products subgraph running as processes of
 their own, with their default settings. Exactly the stock is sold, everyone else hears OUT_OF_STOCK,
-and nothing stays held for a customer who was told no. (Latencies: bench/checkout_burst.py.)"""
+and nothing stays held for a customer who was told no. With products stalled (its process stopped),
+the same burst is refused UNAVAILABLE without piling calls on it, and leaves nothing behind.
+(Latencies: bench/checkout_burst.py.)"""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from subgraphs.common.db import async_database_url
+from subgraphs.orders.config import OrdersSettings
 from tests.faults.checkout_burst_support import (
     BUYERS,
     STOCK,
@@ -23,6 +26,7 @@ from tests.faults.checkout_burst_support import (
     burst,
     checkout_services,
     create_product,
+    most_connections_while,
     outcome_counts,
     stock_state,
 )
@@ -88,3 +92,59 @@ async def test_no_unit_is_held_or_sold_beyond_the_paid_orders(burst_outcome: Bur
 async def test_nothing_is_owed_to_products_but_the_sales_of_paid_orders(burst_outcome: BurstOutcome) -> None:
     # One unit per order: a commit still owed is one task per unit held for a PAID order.
     assert burst_outcome.owed_stock_tasks == burst_outcome.stock.held_for_paid
+
+
+# ---------------------------------------------------------------- products stalled
+
+
+@dataclass(frozen=True)
+class StalledOutcome:
+    answers: list[Answer]
+    most_connections_to_products: int
+    stock: StockState
+    order_statuses: dict[str, int]
+    owed_stock_tasks: int
+
+
+@pytest.fixture(scope="module")
+async def stalled_outcome(services: ServiceUrls, redis: Redis) -> AsyncIterator[StalledOutcome]:
+    """The burst while the products process is stopped (SIGSTOP), then resumed."""
+    namespace = f"gocart-stalled-{uuid.uuid4().hex[:8]}"
+    async with scratch_database(services.database_url) as database_url:
+        with checkout_services(
+            database_url=database_url, redis_url=services.redis_url, namespace=namespace
+        ) as running:
+            product_id = await create_product(running, stock=STOCK)
+            running.freeze("products")
+            try:
+                answers, most = await most_connections_while(
+                    running.products_port, burst(running, product_id=product_id, buyers=BUYERS)
+                )
+            finally:
+                running.thaw("products")
+            stock = await stock_state(database_url, product_id)
+            statuses, owed = await _order_statuses(database_url)
+        yield StalledOutcome(answers, most, stock, statuses, owed)
+    keys = [key async for key in redis.scan_iter(match=f"{namespace}:*")]
+    if keys:
+        await redis.delete(*keys)
+
+
+async def test_with_products_stalled_everyone_is_told_unavailable(stalled_outcome: StalledOutcome) -> None:
+    assert outcome_counts(stalled_outcome.answers) == {"UNAVAILABLE": BUYERS}
+    # Most never reached products: refused while waiting for a slot, or once the circuit opened.
+    refused_unsent = [a for a in stalled_outcome.answers if a.reason in {"queue_timeout", "circuit_open"}]
+    assert len(refused_unsent) > BUYERS // 2
+
+
+async def test_with_products_stalled_no_more_calls_reach_it_than_the_bulkhead_allows(
+    stalled_outcome: StalledOutcome,
+) -> None:
+    limit = OrdersSettings.model_fields["products_max_concurrency"].default
+    assert 0 < stalled_outcome.most_connections_to_products <= limit
+
+
+async def test_with_products_stalled_nothing_is_written_held_or_owed(stalled_outcome: StalledOutcome) -> None:
+    assert stalled_outcome.order_statuses == {}
+    assert stalled_outcome.owed_stock_tasks == 0
+    assert (stalled_outcome.stock.on_hand, stalled_outcome.stock.reserved) == (STOCK, 0)
