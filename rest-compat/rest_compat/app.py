@@ -17,9 +17,11 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from rest_compat.api.methods import AnswerOptions, allow_header
 from rest_compat.api.routes import orders, products, users
 from rest_compat.client import RouterClient
 from rest_compat.config import RestSettings
+from rest_compat.docs_pages import add_docs_pages
 from rest_compat.errors import ApiError
 
 DESCRIPTION = """
@@ -51,13 +53,15 @@ def create_app(settings: RestSettings) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # served from packaged assets below, not a CDN
         redoc_url=None,
     )
+    add_docs_pages(app, openapi_url="/openapi.json", title=app.title)
 
     @app.exception_handler(ApiError)
     async def api_error(_: Request, error: ApiError) -> JSONResponse:
-        return JSONResponse(error.body(), status_code=error.status)
+        headers = error.headers(unavailable_retry_after_seconds=settings.unavailable_retry_after_seconds)
+        return JSONResponse(error.body(), status_code=error.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
@@ -68,10 +72,11 @@ def create_app(settings: RestSettings) -> FastAPI:
         return JSONResponse({"error": "The request is invalid.", "details": problems}, status_code=422)
 
     @app.exception_handler(HTTPException)
-    async def http_error(_: Request, error: HTTPException) -> JSONResponse:
-        return JSONResponse(
-            {"error": str(error.detail)}, status_code=error.status_code, headers=error.headers
-        )
+    async def http_error(request: Request, error: HTTPException) -> JSONResponse:
+        headers = dict(error.headers or {})
+        if error.status_code == 405:
+            headers["Allow"] = allow_header(app.router.routes, request.scope)
+        return JSONResponse({"error": str(error.detail)}, status_code=error.status_code, headers=headers)
 
     @app.get("/health", include_in_schema=False)
     async def health() -> dict[str, str]:
@@ -79,6 +84,7 @@ def create_app(settings: RestSettings) -> FastAPI:
 
     for module in (products, users, orders):
         app.include_router(module.router)
+    app.add_middleware(AnswerOptions)
     if settings.trusted_proxies:
         # Behind trusted proxies, `request.client` is the right-most untrusted X-Forwarded-For hop.
         trusted = [str(network) for network in settings.trusted_proxies]

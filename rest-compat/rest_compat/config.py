@@ -13,6 +13,12 @@ class RestSettings(BaseSettings):
     port: int = 4010
     router_url: str = Field(default="http://127.0.0.1:4000/graphql", description="Gocart's GraphQL router.")
     router_timeout_seconds: float = Field(default=10.0, gt=0)
+    unavailable_retry_after_seconds: int = Field(
+        default=5,
+        ge=0,
+        description="The Retry-After of a 503 (the router or a service behind it is unavailable) when "
+        "the answer gives no retryAfterSeconds of its own.",
+    )
     trusted_proxies: tuple[IPvAnyNetwork, ...] = Field(
         default=(),
         description="Addresses or CIDR networks of proxies in front of the REST layer whose X-Forwarded-For "

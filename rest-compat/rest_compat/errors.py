@@ -1,11 +1,13 @@
 """Errors as legacy clients get them: the documented status code and a JSON body `{"error": "..."}`.
 
 GraphQL errors from the router are mapped by `extensions.code`; a router that cannot be reached is 503,
-and one that answers nonsense is 502. A client's mistake is never a 500.
+and one that answers nonsense is 502. A client's mistake is never a 500. A 503 (and a 429 that knows
+when) tells the client when to come back in `Retry-After`.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,6 +21,10 @@ STATUS_BY_CODE = {
     "OUT_OF_STOCK": 409,
     "RATE_LIMITED": 429,
     "UNAVAILABLE": 503,
+    # A subgraph behind the router could not be reached, timed out or has its breaker open: a dependency
+    # that is down, so "come back later" rather than a bad gateway.
+    "SUBREQUEST_HTTP_ERROR": 503,
+    "SERVICE_UNAVAILABLE": 503,
 }
 DETAIL_KEYS = ("field", "items", "retryAfterSeconds")
 
@@ -34,6 +40,15 @@ class ApiError(Exception):
 
     def body(self) -> dict[str, Any]:
         return {"error": self.message, **self.details}
+
+    def headers(self, *, unavailable_retry_after_seconds: int) -> dict[str, str]:
+        """`Retry-After` (whole seconds): the `retryAfterSeconds` GraphQL gave, else for a 503 the default."""
+        hint = self.details.get("retryAfterSeconds")
+        if isinstance(hint, int | float) and not isinstance(hint, bool) and hint >= 0:
+            return {"Retry-After": str(math.ceil(hint))}
+        if self.status == 503:
+            return {"Retry-After": str(unavailable_retry_after_seconds)}
+        return {}
 
 
 def from_graphql_errors(errors: Sequence[dict[str, Any]]) -> ApiError:

@@ -1,16 +1,32 @@
 """Request and response bodies, with the documented snake_case field names.
 
 Money is a JSON number here, as the legacy API documented it (it is an exact decimal string in
-GraphQL; amounts are converted without binary rounding on the way in).
+GraphQL; amounts are converted without binary rounding on the way in). What a request may hold is
+what the subgraphs accept (`rest_compat.fields`), so the OpenAPI document says exactly that.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import MISSING, BaseModel, ConfigDict, Field
+
+from rest_compat.fields import (
+    NOT_BLANK_PATTERN,
+    CardNumber,
+    Email,
+    ImageUrl,
+    Name,
+    NewPassword,
+    Password,
+    Phone,
+    Price,
+    Quantity,
+    Uuid,
+    text,
+)
 
 PRODUCT_ID = "6a7ab0f0-3a0f-5cf4-8f4e-6a3f2ff0b0c1"
 USER_ID = "0e7b0a59-2f1a-5a6e-9f0b-6a1b2c3d4e5f"
@@ -47,11 +63,13 @@ class ProductIn(BaseModel):
         }
     )
 
-    name: str = Field(min_length=1, max_length=200)
-    description: str = Field(default="", max_length=10_000)
-    price: Decimal = Field(ge=0, le=Decimal("9999999999.99"), decimal_places=2)
-    category: str | None = Field(default=None, description="The category's name.", max_length=100)
-    image_url: str | None = Field(default=None, max_length=2048)
+    name: Annotated[str, text(min_length=1, max_length=200, pattern=NOT_BLANK_PATTERN)]
+    description: Annotated[str, text(max_length=10_000)] = ""
+    price: Price
+    category: Annotated[str, text(max_length=100)] | None = Field(
+        default=None, description="The name of an existing category (case-insensitive); null for none."
+    )
+    image_url: ImageUrl | None = Field(default=None, description="An http(s) URL.")
 
 
 class ProductOut(BaseModel):
@@ -105,11 +123,11 @@ class UserRegistration(BaseModel):
         }
     )
 
-    first_name: str = Field(min_length=1, max_length=100)
-    last_name: str = Field(min_length=1, max_length=100)
-    email: str = Field(min_length=3, max_length=254)
-    phone: str | None = Field(default=None, max_length=30)
-    password: str = Field(min_length=1, max_length=1000, description="Write-only: never returned.")
+    first_name: Name
+    last_name: Name
+    email: Email
+    phone: Phone | None = Field(default=None, description="Empty or null for none.")
+    password: NewPassword
 
 
 class UserUpdate(BaseModel):
@@ -121,10 +139,11 @@ class UserUpdate(BaseModel):
         }
     )
 
-    first_name: str | None = Field(default=None, min_length=1, max_length=100)
-    last_name: str | None = Field(default=None, min_length=1, max_length=100)
-    email: str | None = Field(default=None, min_length=3, max_length=254)
-    phone: str | None = Field(default=None, max_length=30)
+    # Left out means unchanged; only the phone can be cleared (with null or "").
+    first_name: Name | MISSING = MISSING
+    last_name: Name | MISSING = MISSING
+    email: Email | MISSING = MISSING
+    phone: Phone | MISSING | None = MISSING
 
 
 class UserOut(BaseModel):
@@ -172,8 +191,8 @@ class Credentials(BaseModel):
         }
     )
 
-    email: str = Field(min_length=1, max_length=254)
-    password: str = Field(min_length=1, max_length=1000)
+    email: Annotated[str, text(min_length=1, max_length=254)]
+    password: Password
 
 
 class LoginOut(BaseModel):
@@ -197,8 +216,8 @@ STATUS_FROM_GRAPHQL: dict[str, OrderStatus] = {
 
 
 class OrderLineIn(BaseModel):
-    product_id: str = Field(min_length=1, max_length=64)
-    quantity: int = Field(ge=1, le=1000)
+    product_id: Uuid
+    quantity: Quantity
 
 
 class OrderIn(BaseModel):
@@ -206,11 +225,15 @@ class OrderIn(BaseModel):
         json_schema_extra={"examples": [{"items": [{"product_id": PRODUCT_ID, "quantity": 2}]}]}
     )
 
-    items: list[OrderLineIn] = Field(min_length=1, max_length=100)
-    card_number: str = Field(
+    items: list[OrderLineIn] = Field(
+        min_length=1,
+        max_length=100,
+        description="Lines of one product are added up; at most 1000 of one product (422 when more).",
+    )
+    card_number: CardNumber = Field(
         default="4242 4242 4242 4242",
-        max_length=30,
-        description="Simulated payment: 4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined.",
+        description="Simulated payment: 4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined. "
+        "12 to 19 digits, spaces and hyphens ignored; it must also pass the Luhn check (422 when not).",
     )
 
 

@@ -11,7 +11,8 @@ from redis.asyncio import Redis
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from router.auth import TokenGate
 from router.config import CorsSettings, RouterSettings
@@ -23,6 +24,7 @@ from router.executor.traffic import TrafficFetcher
 from router.gateway import Gateway
 from router.limits import OperationLimits
 from router.metrics import RouterMetrics
+from router.server.graphiql import STATIC_DIRECTORY, STATIC_PATH
 from router.server.pipeline import Edge
 from router.server.reload import hot_reload, supergraph_digest
 from router.server.routes import graphql, health, metrics
@@ -97,6 +99,8 @@ def create_app(settings: RouterSettings) -> Starlette:
                     jwks_url=settings.jwt_jwks_url,
                     issuer=settings.jwt_issuer,
                     audience=settings.jwt_audience,
+                    accepted_roles=settings.jwt_accepted_roles,
+                    max_lifetime_seconds=settings.jwt_max_token_lifetime_seconds,
                 )
             app.state.traffic = traffic
             app.state.gateway = build_gateway(supergraph, traffic, settings)
@@ -116,6 +120,7 @@ def create_app(settings: RouterSettings) -> Starlette:
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/health", health, methods=["GET"]),
             Route("/metrics", metrics, methods=["GET"]),
+            Mount(STATIC_PATH, StaticFiles(directory=STATIC_DIRECTORY), name="graphiql-assets"),
         ],
         middleware=[
             *client_address_middleware(settings.trusted_proxies, settings.trusted_proxy_secret),

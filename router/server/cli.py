@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import argparse
 import copy
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import uvicorn
 
-from router.config import RouterSettings, SettingsInvalid, load_settings
+from router.config import (
+    CONFIG_ENV,
+    RouterSettings,
+    SettingsInvalid,
+    config_file_from_environment,
+    load_settings,
+)
 from router.errors import RouterError
 from router.server.app import create_app
 from router.supergraph import parse_supergraph
-
-CONFIG_ENV = "GOCART_ROUTER_CONFIG"
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -34,7 +37,7 @@ def settings_from(args: argparse.Namespace) -> RouterSettings:
     overrides: dict[str, Any] = {
         name: value for name in ("supergraph", "host", "port") if (value := getattr(args, name)) is not None
     }
-    config = args.config or (Path(os.environ[CONFIG_ENV]) if os.environ.get(CONFIG_ENV) else None)
+    config = args.config or config_file_from_environment()
     try:
         return load_settings(config, **overrides)
     except SettingsInvalid as error:

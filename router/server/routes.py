@@ -14,8 +14,8 @@ from starlette.responses import HTMLResponse, Response
 from router.errors import RequestError
 from router.executor.traffic import TrafficFetcher
 from router.gateway import Gateway
-from router.planner import print_plan_compact
-from router.server.graphiql import GRAPHIQL_HTML
+from router.planner import print_plan, print_plan_compact
+from router.server.graphiql import GRAPHIQL_CONTENT_SECURITY_POLICY, graphiql_page
 from router.server.pipeline import Answer, Edge, admit, answer_all
 from router.server.reload import short_digest
 
@@ -50,7 +50,9 @@ def _outcome(answer: Answer) -> str:
 async def graphql(request: Request) -> Response:
     """GraphQL over HTTP. Client errors answer 4xx without calling any subgraph."""
     if request.method == "GET" and _wants_html(request):
-        return HTMLResponse(GRAPHIQL_HTML)
+        plan_view = request.app.state.edge.settings.expose_query_plan
+        page = graphiql_page(endpoint=request.url.path, plan_view=plan_view)
+        return HTMLResponse(page, headers={"content-security-policy": GRAPHIQL_CONTENT_SECURITY_POLICY})
     # Read once: a supergraph reload swaps app.state.gateway, and this request finishes on this one.
     gateway: Gateway | None = request.app.state.gateway
     edge: Edge = request.app.state.edge
@@ -80,6 +82,8 @@ async def graphql(request: Request) -> Response:
         and request.headers.get(PLAN_HEADER) == "true"
     ):
         headers[PLAN_HEADER] = print_plan_compact(single.prepared.plan)
+        extensions = single.body.setdefault("extensions", {})
+        extensions["queryPlan"] = {"text": print_plan(single.prepared.plan)}
     return _json(single.body, single.status, media_type, headers)
 
 

@@ -17,11 +17,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from redis.exceptions import RedisError
 from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.schema import BaseSchema
 
-from subgraphs.common.auth import Caller
+from subgraphs.common.auth import Caller, KeySource
 from subgraphs.common.client_address import resolve_client_addresses
 from subgraphs.common.context import AppResources, SubgraphContext, verifier_from_settings
 from subgraphs.common.db import create_engine, create_session_factory
@@ -57,8 +56,11 @@ def create_subgraph_app(
     migrations: MigrationSource | None = None,
     server_settings: Mapping[str, str] | None = None,
     lifespan: LifespanHook | None = None,
+    key_source: KeySource | None = None,
 ) -> FastAPI:
-    """A FastAPI app serving one subgraph's schema with the shared plumbing around it."""
+    """A FastAPI app serving one subgraph's schema with the shared plumbing around it.
+
+    `key_source` replaces the configured JWKS (the users subgraph verifies with its own keys)."""
 
     @asynccontextmanager
     async def shared_lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -70,6 +72,8 @@ def create_subgraph_app(
             pool_size=settings.db_pool_size,
             application_name=f"gocart-{name}",
             server_settings=server_settings,
+            connect_timeout_seconds=settings.db_connect_timeout_seconds,
+            pool_timeout_seconds=settings.db_pool_timeout_seconds,
         )
         redis = create_redis(settings.require_redis_url())
         resources = AppResources(
@@ -77,7 +81,9 @@ def create_subgraph_app(
             engine=engine,
             sessions=create_session_factory(engine),
             redis=redis,
-            verifier=verifier_from_settings(settings, redis),
+            verifier=verifier_from_settings(
+                settings, redis, key_source, unknown_revocations=metrics.unknown_revocations
+            ),
         )
         app.state.resources = resources
         metrics.count_sql(engine)
@@ -127,8 +133,9 @@ def create_subgraph_app(
         try:
             async with resources.engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
-        except (SQLAlchemyError, OSError) as error:
-            checks["database"] = f"unreachable: {type(error).__name__}"
+        except Exception as error:  # whatever fails the check, the subgraph cannot serve: not ready
+            checks["database"] = "unavailable"
+            log.warning("ready.database_unavailable", error=f"{type(error).__name__}: {error}")
         try:
             await resources.redis.ping()
         except (RedisError, OSError) as error:

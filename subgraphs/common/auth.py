@@ -3,12 +3,21 @@
 Tokens are JWTs signed with an asymmetric key (EdDSA or RS256) named by `kid`, published by the users
 subgraph as a JWKS. The algorithm is taken from the trusted key, never from the token, so `alg: none` and
 algorithm confusion are refused. A token also names its session (`sid`); logging out revokes the session
-and the token in Redis, which every verifier checks. Role checks live in the services (`require_role`),
-so every way into an operation is covered.
+and the token in Redis, which every verifier checks (`revocations.py`). When Redis cannot say whether a
+token is revoked, the roles in `fail_closed_roles` (admin by default) are refused with UNAVAILABLE and the
+others accepted (docs/permissions.md, "Revoked sessions"). Role checks live in the services
+(`require_role`), so every way into an operation is covered.
+
+Two sets of keys are trusted, each for its own roles: the users subgraph's keys sign people's tokens
+(`customer`, `admin`), and each service's own key (the orders subgraph's) signs its service tokens
+(`service`) and nothing else, so a service that is broken into cannot mint an admin token. A token with
+a role its key may not grant, with an unknown role, or living longer (`exp - iat`) than the configured
+maximum is refused.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Mapping
@@ -19,13 +28,18 @@ from typing import Any, Protocol
 import aiohttp
 import jwt
 import structlog
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from prometheus_client import Counter
 
-from subgraphs.common.errors import ForbiddenError, UnauthenticatedError
+from subgraphs.common.errors import ForbiddenError, UnauthenticatedError, UnavailableError
+from subgraphs.common.revocations import RevocationList, RevocationState
 
 ALLOWED_ALGORITHMS = frozenset({"EdDSA", "RS256"})
-REQUIRED_CLAIMS = ("exp", "iat", "sub", "iss", "aud")
+REQUIRED_CLAIMS = ("exp", "iat", "sub", "iss", "aud", "role")
+# The users subgraph's access tokens live 15 minutes; a minute more for the clocks of its issuer.
+DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 900 + 60
+# What a caller refused because revocations cannot be read is told to wait (the users subgraph checks
+# Redis every few seconds and rebuilds the set as soon as it answers again).
+REVOCATIONS_RETRY_AFTER_SECONDS = 5
 
 log = structlog.get_logger(__name__)
 
@@ -36,6 +50,10 @@ class Role(StrEnum):
     CUSTOMER = "customer"
     ADMIN = "admin"
     SERVICE = "service"
+
+
+PERSON_ROLES = frozenset({Role.CUSTOMER, Role.ADMIN})  # what the users subgraph's keys may grant
+SERVICE_ROLES = frozenset({Role.SERVICE})  # what a service's own key may grant
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +79,14 @@ ANONYMOUS = Principal()
 
 @dataclass(frozen=True, slots=True)
 class RejectedCredential:
-    """A credential that was presented but failed verification; any role check then says why."""
+    """A credential that was presented but failed verification; any role check then says why.
+
+    `unavailable`: the credential may be good, but it could not be checked (revocations unreadable);
+    role checks answer UNAVAILABLE, which the caller may retry, instead of UNAUTHENTICATED.
+    """
 
     reason: str
+    unavailable: bool = False
 
 
 Caller = Principal | RejectedCredential
@@ -80,6 +103,8 @@ def require_role(caller: Caller, *roles: Role) -> Principal:
 def require_signed_in(caller: Caller) -> Principal:
     """The caller, if a valid token names one; UNAUTHENTICATED otherwise."""
     if isinstance(caller, RejectedCredential):
+        if caller.unavailable:
+            raise UnavailableError(caller.reason, retryAfterSeconds=REVOCATIONS_RETRY_AFTER_SECONDS)
         raise UnauthenticatedError(caller.reason)
     if not caller.is_authenticated:
         raise UnauthenticatedError("Sign in to do this.")
@@ -141,7 +166,9 @@ class RemoteKeySet:
 
     Keys are refetched when the cache is older than `ttl_seconds`, or when a token names an unknown `kid`
     (a rotated key) but at most once per `min_refresh_seconds`, so forged kids cannot flood the issuer.
-    When the issuer is unreachable, the keys already known keep working.
+    One fetch at a time: requests that arrive while it is in flight wait for it, so the first requests
+    after a start (or a rotation) are not refused for keys that are on their way. When the issuer is
+    unreachable, the keys already known keep working.
     """
 
     def __init__(self, url: str, *, ttl_seconds: float = 300, min_refresh_seconds: float = 10) -> None:
@@ -152,15 +179,27 @@ class RemoteKeySet:
         self._fetched_at = float("-inf")
         self._attempted_at = float("-inf")
         self._session: aiohttp.ClientSession | None = None
+        self._fetching = asyncio.Lock()
 
     async def get(self, kid: str) -> jwt.PyJWK | None:
+        if self._fetching.locked():
+            # A fetch is in flight: a known key serves meanwhile, an unknown one waits for the fetch.
+            if kid in self._keys:
+                return self._keys[kid]
+            async with self._fetching:
+                pass
+        elif self._wants_refresh(kid):
+            async with self._fetching:
+                if self._wants_refresh(kid):  # not fetched while this request waited
+                    await self._refresh()
+        return self._keys.get(kid)
+
+    def _wants_refresh(self, kid: str) -> bool:
         now = time.monotonic()
         stale = now - self._fetched_at > self._ttl
         # Until a first fetch succeeds (the issuer may start after us), retry every second.
         pause = self._min_refresh if self._keys else 1.0
-        if (stale or kid not in self._keys) and now - self._attempted_at > pause:
-            await self._refresh()
-        return self._keys.get(kid)
+        return (stale or kid not in self._keys) and now - self._attempted_at > pause
 
     async def _refresh(self) -> None:
         self._attempted_at = time.monotonic()
@@ -179,49 +218,15 @@ class RemoteKeySet:
             await self._session.close()
 
 
-# ---------------------------------------------------------------- revocation
-
-
-class RevocationList:
-    """Revoked tokens and sessions, in Redis until the tokens would have expired anyway.
-
-    Shared by every subgraph (the key prefix has no subgraph name). If Redis is unreachable, tokens are
-    accepted and the outage logged: access tokens live minutes, and locking everyone out is worse.
-    """
-
-    def __init__(self, redis: Redis, *, namespace: str) -> None:
-        self._redis = redis
-        self._prefix = f"{namespace}:auth:revoked"
-
-    def _token_key(self, token_id: str) -> str:
-        return f"{self._prefix}:jti:{token_id}"
-
-    def _session_key(self, session_id: str) -> str:
-        return f"{self._prefix}:sid:{session_id}"
-
-    async def is_revoked(self, principal: Principal) -> bool:
-        keys = [self._token_key(principal.token_id)] if principal.token_id else []
-        keys += [self._session_key(principal.session_id)] if principal.session_id else []
-        if not keys:
-            return False
-        try:
-            return any(value is not None for value in await self._redis.mget(keys))
-        except RedisError as error:
-            log.warning("revocation.check_failed", error=str(error))
-            return False
-
-    async def revoke_token(self, token_id: str, *, ttl_seconds: int) -> None:
-        await self._redis.set(self._token_key(token_id), b"1", ex=max(ttl_seconds, 1))
-
-    async def revoke_session(self, session_id: str, *, ttl_seconds: int) -> None:
-        await self._redis.set(self._session_key(session_id), b"1", ex=max(ttl_seconds, 1))
-
-
 # ---------------------------------------------------------------- verification
 
 
 class TokenVerifier:
-    """Turns an `Authorization` header into a caller: signature, expiry, issuer, audience, revocation."""
+    """Turns an `Authorization` header into a caller: signature, expiry, issuer, audience, revocation.
+
+    `unknown_revocations` counts the tokens checked while revocations could not be read, by role and
+    decision (`refused` for `fail_closed_roles`, `accepted` otherwise).
+    """
 
     def __init__(
         self,
@@ -230,13 +235,22 @@ class TokenVerifier:
         issuer: str,
         audience: str,
         revocations: RevocationList | None = None,
+        fail_closed_roles: frozenset[Role] = frozenset({Role.ADMIN}),
+        unknown_revocations: Counter | None = None,
         leeway_seconds: int = 30,
+        service_keys: KeySource | None = None,
+        max_lifetime_seconds: int = DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
     ) -> None:
         self._keys = keys
+        self._service_keys = service_keys or KeySet.empty()
         self._issuer = issuer
         self._audience = audience
         self._revocations = revocations
+        self._fail_closed_roles = fail_closed_roles
+        self._unknown_revocations = unknown_revocations
+        self._revocations_unknown = False
         self._leeway = leeway_seconds
+        self._max_lifetime = max_lifetime_seconds
 
     async def caller_from_header(self, authorization: str | None) -> Caller:
         """Anonymous without a header; a principal for a good token; a rejection with a reason otherwise."""
@@ -249,14 +263,17 @@ class TokenVerifier:
             return await self.verify(token.strip())
         except UnauthenticatedError as error:
             return RejectedCredential(error.message)
+        except UnavailableError as error:
+            return RejectedCredential(error.message, unavailable=True)
 
     async def verify(self, token: str) -> Principal:
-        """The principal a token names; UNAUTHENTICATED for any fault, with a reason that leaks nothing."""
+        """The principal a token names; UNAUTHENTICATED for any fault, with a reason that leaks nothing;
+        UNAVAILABLE for a fail-closed role whose revocation cannot be checked."""
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as error:
             raise UnauthenticatedError("The access token is malformed.") from error
-        key = await self._keys.get(str(header.get("kid", "")))
+        key, grantable = await self._trusted_key(str(header.get("kid", "")))
         if key is None or header.get("alg") != key.algorithm_name:
             raise UnauthenticatedError("The access token is not signed by a trusted key.")
         try:
@@ -274,9 +291,13 @@ class TokenVerifier:
         except jwt.PyJWTError as error:
             raise UnauthenticatedError("The access token is invalid.") from error
         try:
-            role = Role(claims.get("role", Role.CUSTOMER))
+            role = Role(claims["role"])
         except ValueError as error:
             raise UnauthenticatedError("The access token carries an unknown role.") from error
+        if role not in grantable:
+            raise UnauthenticatedError("The access token carries a role its key may not grant.")
+        if int(claims["exp"]) - int(claims["iat"]) > self._max_lifetime:
+            raise UnauthenticatedError("The access token lives longer than this service accepts.")
         principal = Principal(
             subject=str(claims["sub"]),
             role=role,
@@ -284,9 +305,49 @@ class TokenVerifier:
             session_id=claims.get("sid"),
             expires_at=int(claims["exp"]),
         )
-        if self._revocations is not None and await self._revocations.is_revoked(principal):
-            raise UnauthenticatedError("The access token has been revoked.")
+        if self._revocations is not None:
+            await self._check_revocation(self._revocations, principal)
         return principal
+
+    async def _check_revocation(self, revocations: RevocationList, principal: Principal) -> None:
+        state = await revocations.state(token_id=principal.token_id, session_id=principal.session_id)
+        if state is RevocationState.REVOKED:
+            raise UnauthenticatedError("The access token has been revoked.")
+        self._note_revocations_readable(state is not RevocationState.UNKNOWN)
+        if state is RevocationState.NOT_REVOKED:
+            return
+        refused = principal.role in self._fail_closed_roles
+        if self._unknown_revocations is not None:
+            self._unknown_revocations.labels(
+                role=str(principal.role), decision="refused" if refused else "accepted"
+            ).inc()
+        if refused:
+            raise UnavailableError(
+                "Sign-in checks are unavailable right now; try again shortly.",
+                retryAfterSeconds=REVOCATIONS_RETRY_AFTER_SECONDS,
+            )
+
+    def _note_revocations_readable(self, readable: bool) -> None:
+        """Log when revocations become unreadable and readable again (once each, not per request)."""
+        if readable == self._revocations_unknown:
+            self._revocations_unknown = not readable
+            if readable:
+                log.info("revocation.readable_again")
+            else:
+                log.warning(
+                    "revocation.unknown",
+                    refused_roles=sorted(str(role) for role in self._fail_closed_roles),
+                    detail="Redis is unreachable or its revoked-session set is not rebuilt yet",
+                )
+
+    async def _trusted_key(self, kid: str) -> tuple[jwt.PyJWK | None, frozenset[Role]]:
+        """The key a `kid` names and the roles it may grant. Service keys come first: they are fixed
+        (no fetch), so a service token never makes the users subgraph's JWKS be fetched again."""
+        service_key = await self._service_keys.get(kid)
+        if service_key is not None:
+            return service_key, SERVICE_ROLES
+        return await self._keys.get(kid), PERSON_ROLES
 
     async def aclose(self) -> None:
         await self._keys.aclose()
+        await self._service_keys.aclose()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from prometheus_client import Counter
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.fastapi import BaseContext
 
-from subgraphs.common.auth import Caller, KeySet, KeySource, RemoteKeySet, RevocationList, TokenVerifier
+from subgraphs.common.auth import Caller, KeySet, KeySource, RemoteKeySet, TokenVerifier
 from subgraphs.common.db import RequestSession, SessionFactory
+from subgraphs.common.revocations import RevocationList
 from subgraphs.common.settings import SubgraphSettings
 
 
@@ -46,11 +48,31 @@ def key_source_from_settings(settings: SubgraphSettings) -> KeySource:
     return KeySet.empty()
 
 
-def verifier_from_settings(settings: SubgraphSettings, redis: Redis) -> TokenVerifier:
-    """A verifier for the configured keys that also honours revocations; with no keys, every token fails."""
+def service_key_source_from_settings(settings: SubgraphSettings) -> KeySource:
+    """The services' own public keys (inline or from a file), trusted for the `service` role only."""
+    if settings.jwt_service_jwks is not None:
+        return KeySet.from_jwks(settings.jwt_service_jwks.get_secret_value())
+    if settings.jwt_service_jwks_file is not None:
+        return KeySet.from_jwks(settings.jwt_service_jwks_file.read_text())
+    return KeySet.empty()
+
+
+def verifier_from_settings(
+    settings: SubgraphSettings,
+    redis: Redis,
+    keys: KeySource | None = None,
+    *,
+    unknown_revocations: Counter | None = None,
+) -> TokenVerifier:
+    """A verifier for the configured keys (or `keys`, the users subgraph's own) that also honours
+    revocations and the token policy; with no keys, every token fails."""
     return TokenVerifier(
-        key_source_from_settings(settings),
+        keys if keys is not None else key_source_from_settings(settings),
         issuer=settings.jwt_issuer,
         audience=settings.jwt_audience,
         revocations=RevocationList(redis, namespace=settings.cache_namespace),
+        fail_closed_roles=frozenset(settings.revocation_fail_closed_roles),
+        unknown_revocations=unknown_revocations,
+        service_keys=service_key_source_from_settings(settings),
+        max_lifetime_seconds=settings.jwt_max_token_lifetime_seconds,
     )

@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime
 from typing import Any
 
+import structlog
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from subgraphs.common.db_outage import DatabaseUnavailableError, is_database_outage
 from subgraphs.common.errors import ConflictError
+
+log = structlog.get_logger(__name__)
 
 SessionFactory = async_sessionmaker[AsyncSession]
 
@@ -32,18 +36,31 @@ def async_database_url(url: str) -> str:
 
 
 def create_engine(
-    url: str, *, pool_size: int, application_name: str, server_settings: Mapping[str, str] | None = None
+    url: str,
+    *,
+    pool_size: int,
+    application_name: str,
+    server_settings: Mapping[str, str] | None = None,
+    connect_timeout_seconds: float = 5.0,
+    pool_timeout_seconds: float = 10.0,
 ) -> AsyncEngine:
     """An asyncpg engine whose connections name the subgraph in `pg_stat_activity`.
 
     `server_settings` are session settings every connection starts with (e.g. a pg_trgm threshold).
+    The timeouts bound how long a request waits for a database that does not answer (asyncpg's own
+    connect timeout is a minute) or for a free pooled connection, before it is told UNAVAILABLE.
+    Pooled connections are pinged before use, so a restarted PostgreSQL is picked up by itself.
     """
     return create_async_engine(
         async_database_url(url),
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=True,
-        connect_args={"server_settings": {"application_name": application_name, **(server_settings or {})}},
+        pool_timeout=pool_timeout_seconds,
+        connect_args={
+            "timeout": connect_timeout_seconds,
+            "server_settings": {"application_name": application_name, **(server_settings or {})},
+        },
     )
 
 
@@ -79,7 +96,9 @@ class RequestSession:
     """The single database session of one request, opened on first use and closed with the request.
 
     GraphQL runs sibling fields concurrently, but a session (one connection) runs one statement at a
-    time, so every use goes through `use()`, which takes the session's lock.
+    time, so every use goes through `use()`, which takes the session's lock. It is also where every
+    resolver's database failures pass: a database that is down becomes `DatabaseUnavailableError`
+    (UNAVAILABLE), for queries, mutations and entity lookups alike.
     """
 
     def __init__(self, factory: SessionFactory) -> None:
@@ -95,6 +114,15 @@ class RequestSession:
                 self._session = self._factory()
             try:
                 yield self._session
+            except Exception as error:
+                if not is_database_outage(error):
+                    await self._session.rollback()
+                    raise
+                # The connection is gone: a rollback could only fail again; the pool discards it.
+                with suppress(Exception):
+                    await self._session.rollback()
+                log.warning("database.unavailable", error=f"{type(error).__name__}: {error}")
+                raise DatabaseUnavailableError() from error
             except BaseException:
                 await self._session.rollback()
                 raise

@@ -12,6 +12,7 @@ client masked, as INTERNAL_SERVER_ERROR (see `graphql.py`). The hierarchy:
     ├── OutOfStockError       OUT_OF_STOCK      not enough available stock for a reservation
     ├── RateLimitedError      RATE_LIMITED      too many attempts; `retryAfterSeconds` says when to retry
     └── UnavailableError      UNAVAILABLE       a dependency is down; the caller may retry later
+        └── DatabaseUnavailableError  (db_outage.py) PostgreSQL cannot serve the request
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 Clients see an `extensions.code` on every error: parse and validation failures as Apollo names them,
 domain errors with their own code, and any unexpected exception masked as INTERNAL_SERVER_ERROR (it is
-logged with its traceback here, not sent).
+logged with its traceback here, not sent). `_entities` checks every representation first (see
+`entities.py`) and refuses calls with more than `max_representations`.
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ from typing import Any
 import strawberry
 import structlog
 from graphql import ExecutionResult as GraphQLExecutionResult
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLUnionType
 from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
-from strawberry.types import ExecutionContext
+from strawberry.federation.schema import FederationAny
+from strawberry.types import ExecutionContext, Info
 
-from subgraphs.common.errors import DomainError
+from subgraphs.common.entities import ARGUMENT, ENTITY_UNION, RepresentationCheck
+from subgraphs.common.errors import BadUserInputError, DomainError
+from subgraphs.common.settings import DEFAULT_MAX_REPRESENTATIONS
 
 log = structlog.get_logger(__name__)
 
@@ -58,7 +62,37 @@ def give_code(error: GraphQLError, *, document_parsed: bool) -> None:
 
 
 class SubgraphSchema(strawberry.federation.Schema):
-    """A Federation 2 schema whose errors all carry a code; only bugs are logged, with their traceback."""
+    """A Federation 2 schema whose errors all carry a code; only bugs are logged, with their traceback.
+
+    `_entities` answers a malformed representation with BAD_USER_INPUT at its own index while the
+    others resolve (through the loaders, batched as before), and refuses a call carrying more than
+    `max_representations` as a whole, before anything is loaded.
+    """
+
+    def __init__(self, *, max_representations: int = DEFAULT_MAX_REPRESENTATIONS, **options: Any) -> None:
+        if max_representations < 1:
+            raise ValueError("max_representations must be at least 1")
+        super().__init__(**options)
+        self.max_representations = max_representations
+        entities = self._schema.type_map.get(ENTITY_UNION)
+        self.representation_check = RepresentationCheck.of_schema(
+            entities if isinstance(entities, GraphQLUnionType) else None, self.schema_converter.type_map
+        )
+
+    def entities_resolver(self, info: Info, representations: list[FederationAny]) -> list[FederationAny]:
+        if len(representations) > self.max_representations:
+            raise BadUserInputError(
+                f"At most {self.max_representations} representations per _entities call"
+                f" ({len(representations)} sent).",
+                field=ARGUMENT,
+                maxRepresentations=self.max_representations,
+            )
+        results: list[Any] = [self.representation_check.check(item) for item in representations]
+        good = [(index, item) for index, item in enumerate(results) if isinstance(item, dict)]
+        resolved = super().entities_resolver(info, [FederationAny(item) for _, item in good])
+        for (index, _), outcome in zip(good, resolved, strict=True):
+            results[index] = outcome
+        return results
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -103,6 +137,7 @@ def build_schema(
     mutation: type | None = None,
     types: Iterable[type] = (),
     document_cache_size: int = 1024,
+    max_representations: int = DEFAULT_MAX_REPRESENTATIONS,
 ) -> SubgraphSchema:
     """A subgraph schema with parsed and validated documents cached (a repeated fetch skips both)."""
     extensions: list[Any] = [RejectNulText]
@@ -111,4 +146,10 @@ def build_schema(
             lambda: ParserCache(maxsize=document_cache_size),
             lambda: ValidationCache(maxsize=document_cache_size),
         ]
-    return SubgraphSchema(query=query, mutation=mutation, types=list(types), extensions=extensions)
+    return SubgraphSchema(
+        query=query,
+        mutation=mutation,
+        types=list(types),
+        extensions=extensions,
+        max_representations=max_representations,
+    )

@@ -12,11 +12,3 @@ def parse_id(value: object, field: str = "id") -> uuid.UUID:
         return uuid.UUID(str(value))
     except ValueError as error:
         raise BadUserInputError(f"{field} is not a valid id.", field=field) from error
-
-
-def try_parse_id(value: object) -> uuid.UUID | None:
-    """The id, or None when it cannot be one (an unknown entity, not an error)."""
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None

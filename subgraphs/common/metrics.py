@@ -30,6 +30,12 @@ class SubgraphMetrics:
         self.sql_statements = Counter(
             "gocart_sql_statements", "SQL statements sent to PostgreSQL.", registry=self.registry
         )
+        self.unknown_revocations = Counter(
+            "gocart_revocation_unknown",
+            "Tokens checked while revocations could not be read, by role and decision (refused, accepted).",
+            ["role", "decision"],
+            registry=self.registry,
+        )
 
     def count_sql(self, engine: AsyncEngine) -> None:
         """Count every statement the engine runs."""

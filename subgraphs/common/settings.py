@@ -11,6 +11,10 @@ from pathlib import Path
 from pydantic import Field, IPvAnyNetwork, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from subgraphs.common.auth import DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, Role
+
+DEFAULT_MAX_REPRESENTATIONS = 100  # the router's `traffic_shaping.all.max_representations`
+
 
 class SubgraphSettings(BaseSettings):
     """What every subgraph needs to run: where its data lives and how callers are authenticated."""
@@ -27,6 +31,12 @@ class SubgraphSettings(BaseSettings):
     )
     data_dir: Path = Field(default=Path(".gocart"), description="Where embedded servers and dev keys live.")
     db_pool_size: int = 10
+    db_connect_timeout_seconds: float = Field(
+        default=5.0, gt=0, description="How long opening a database connection may take before UNAVAILABLE."
+    )
+    db_pool_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="How long a request waits for a free pooled connection."
+    )
     migrate_on_startup: bool = True
     cache_namespace: str = Field(
         default="gocart", description="Prefix of every Redis key, so several stacks can share one Redis."
@@ -34,6 +44,11 @@ class SubgraphSettings(BaseSettings):
     cache_ttl_seconds: int = Field(default=300, ge=1)
     graphql_document_cache_size: int = Field(
         default=1024, ge=0, description="Parsed and validated documents kept per process; 0 disables."
+    )
+    max_representations: int = Field(
+        default=DEFAULT_MAX_REPRESENTATIONS,
+        ge=1,
+        description="Most representations one `_entities` call may carry; keep it at least the router's.",
     )
     jwt_issuer: str = "gocart-users"
     jwt_audience: str = "gocart"
@@ -43,6 +58,20 @@ class SubgraphSettings(BaseSettings):
     jwt_jwks_file: Path | None = Field(default=None, description="A file holding that JWKS document.")
     jwt_jwks_url: str | None = Field(default=None, description="Where the users subgraph serves its JWKS.")
     jwt_jwks_cache_seconds: int = Field(default=300, ge=1)
+    revocation_fail_closed_roles: tuple[Role, ...] = Field(
+        default=(Role.ADMIN,),
+        description="Roles refused with UNAVAILABLE while revocations cannot be read (Redis down or not "
+        "rebuilt yet); the other roles are accepted meanwhile (docs/permissions.md).",
+    )
+    jwt_service_jwks: SecretStr | None = Field(
+        default=None, description="A JWKS of the services' own keys: trusted for the `service` role only."
+    )
+    jwt_service_jwks_file: Path | None = Field(default=None, description="A file holding that JWKS.")
+    jwt_max_token_lifetime_seconds: int = Field(
+        default=DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+        ge=60,
+        description="Tokens whose `exp - iat` is longer are refused, whoever signed them.",
+    )
     trusted_proxies: tuple[IPvAnyNetwork, ...] = Field(
         default=(),
         description="Addresses or CIDR networks (the router's) whose X-Forwarded-For is believed.",

@@ -1,7 +1,8 @@
 """Signing access tokens with an Ed25519 key, and publishing its public half as a JWKS document.
 
-The users subgraph issues tokens with this; the CLI uses it to create the local development key pair
-(once, in the data folder) and to mint tokens for GraphiQL; tests mint tokens with a throwaway key.
+The users subgraph issues tokens with this, and the orders subgraph its service tokens (with its own
+key); the CLI uses it to create and rotate the local key folder (gocart/keys.py) and to mint tokens for
+GraphiQL; tests mint tokens with throwaway keys.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import json
 import time
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import jwt
@@ -48,21 +48,6 @@ class SigningKey:
         if not isinstance(private, Ed25519PrivateKey):
             raise ValueError("The signing key must be an Ed25519 private key in PEM (PKCS#8).")
         return cls(kid=kid or key_id(private), private_key=private)
-
-    @classmethod
-    def load_or_create(cls, folder: Path) -> SigningKey:
-        """The key kept in `folder`, created on first use (owner-only); writes its public `jwks.json` too."""
-        pem_path, kid_path = folder / "signing-key.pem", folder / "signing-key.kid"
-        if pem_path.exists() and kid_path.exists():
-            key = cls.from_pem(pem_path.read_bytes(), kid_path.read_text().strip())
-        else:
-            key = cls.generate()
-            folder.mkdir(parents=True, exist_ok=True)
-            pem_path.touch(mode=0o600)
-            pem_path.write_text(key.private_pem())
-            kid_path.write_text(key.kid)
-        (folder / "jwks.json").write_text(key.jwks())
-        return key
 
     def private_pem(self) -> str:
         """The private key as PKCS#8 PEM, as settings take it (`GOCART_USERS_JWT_PRIVATE_KEY`)."""

@@ -48,9 +48,10 @@ class OrdersSettings(SubgraphSettings):
         default=10.0, gt=0, description="How long an open circuit refuses calls before one trial call."
     )
 
-    # The service credential orders presents to products (role `service`, subject `orders`).
+    # The service credential orders presents to products (role `service`, subject `orders`), signed
+    # with the orders subgraph's own key, which verifiers trust for the `service` role only.
     service_signing_key_pem: SecretStr | None = Field(
-        default=None, description="PEM (PKCS#8) Ed25519 private key that signs the service token."
+        default=None, description="Orders' own PEM (PKCS#8) Ed25519 private key, for the service token."
     )
     service_signing_key_file: Path | None = Field(default=None, description="A file holding that PEM key.")
     service_signing_kid: str | None = Field(

@@ -71,6 +71,12 @@ def create_products_client(
 
 
 def create_app(settings: OrdersSettings) -> FastAPI:
+    if settings.service_token_ttl_seconds > settings.jwt_max_token_lifetime_seconds:
+        raise ValueError(
+            "GOCART_ORDERS_SERVICE_TOKEN_TTL_SECONDS exceeds JWT_MAX_TOKEN_LIFETIME_SECONDS: "
+            "products would refuse its service token."
+        )
+
     @contextlib.asynccontextmanager
     async def orders_resources(app: FastAPI, resources: AppResources) -> AsyncIterator[None]:
         """The products client and, unless turned off, the worker that settles stock tasks."""
@@ -95,7 +101,10 @@ def create_app(settings: OrdersSettings) -> FastAPI:
     return create_subgraph_app(
         name="orders",
         settings=settings,
-        schema=create_schema(document_cache_size=settings.graphql_document_cache_size),
+        schema=create_schema(
+            document_cache_size=settings.graphql_document_cache_size,
+            max_representations=settings.max_representations,
+        ),
         context_factory=context_factory,
         migrations=MIGRATIONS,
         lifespan=orders_resources,

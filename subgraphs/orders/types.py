@@ -13,7 +13,7 @@ from strawberry.types import Info
 
 from subgraphs.common.costs import assumed_size, connection_size
 from subgraphs.common.graphql_types import PageInfo
-from subgraphs.common.ids import try_parse_id
+from subgraphs.common.ids import parse_id
 from subgraphs.orders import service
 from subgraphs.orders.enums import OrderStatus, PaymentFailure, PaymentMethod, PaymentStatus
 from subgraphs.orders.models import OrderItemRecord, OrderRecord, PaymentRecord, StatusChangeRecord
@@ -132,8 +132,8 @@ class Order:
 
     @classmethod
     async def resolve_reference(cls, info: OrdersInfo, id: strawberry.ID) -> Order | None:
-        order_id = try_parse_id(id)
-        record = await info.context.loaders.orders.load(order_id) if order_id else None
+        order_id = parse_id(id)
+        record = await info.context.loaders.orders.load(order_id)
         return cls.from_record(record) if record and service.can_see(info.context.caller, record) else None
 
     @strawberry.field(description="Who placed the order.")

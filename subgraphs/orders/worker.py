@@ -1,5 +1,9 @@
 """The background loop that settles what products is still owed: due stock tasks are retried and
-checkouts interrupted mid-way (left PENDING) are cancelled, so no reservation stays stranded."""
+checkouts interrupted mid-way (left PENDING) are cancelled, so no reservation stays stranded.
+
+A pass that fails does not end the loop: the next pass retries. A database that is down is expected
+(one warning per pass, no traceback); anything else is logged with its traceback.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from datetime import timedelta
 import structlog
 
 from subgraphs.common.context import AppResources
+from subgraphs.common.db_outage import is_database_outage
 from subgraphs.orders import service
 from subgraphs.orders.caches import OrderCaches
 from subgraphs.orders.config import OrdersSettings
@@ -36,5 +41,10 @@ async def settle_forever(
             await settle_once(resources=resources, products=products, settings=settings)
         except asyncio.CancelledError:
             raise
-        except Exception:
-            log.exception("orders.settle_failed")
+        except Exception as error:
+            if is_database_outage(error):
+                log.warning(
+                    "orders.settle_deferred", reason="database unavailable", error=type(error).__name__
+                )
+            else:
+                log.exception("orders.settle_failed")

@@ -20,7 +20,10 @@ def create_app(settings: ProductsSettings) -> FastAPI:
     return create_subgraph_app(
         name="products",
         settings=settings,
-        schema=create_schema(document_cache_size=settings.graphql_document_cache_size),
+        schema=create_schema(
+            document_cache_size=settings.graphql_document_cache_size,
+            max_representations=settings.max_representations,
+        ),
         context_factory=context_factory,
         migrations=MIGRATIONS,
         server_settings={"pg_trgm.word_similarity_threshold": str(settings.fuzzy_match_threshold)},

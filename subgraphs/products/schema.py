@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from subgraphs.common.graphql import SubgraphSchema, build_schema
+from subgraphs.common.settings import DEFAULT_MAX_REPRESENTATIONS
 from subgraphs.products.resolvers import Mutation, Query
 from subgraphs.products.types import Category, Product
 
 
-def create_schema(*, document_cache_size: int = 1024) -> SubgraphSchema:
+def create_schema(
+    *, document_cache_size: int = 1024, max_representations: int = DEFAULT_MAX_REPRESENTATIONS
+) -> SubgraphSchema:
     return build_schema(
-        query=Query, mutation=Mutation, types=[Product, Category], document_cache_size=document_cache_size
+        query=Query,
+        mutation=Mutation,
+        types=[Product, Category],
+        document_cache_size=document_cache_size,
+        max_representations=max_representations,
     )

@@ -13,7 +13,7 @@ from strawberry.types import Info
 from subgraphs.common.auth import Role, require_role
 from subgraphs.common.costs import assumed_size, connection_size, count_cost
 from subgraphs.common.graphql_types import PageInfo
-from subgraphs.common.ids import try_parse_id
+from subgraphs.common.ids import parse_id
 from subgraphs.products import service
 from subgraphs.products.enums import MovementKind, ProductSort, ReservationStatus
 from subgraphs.products.models import CategoryRecord, ProductRecord, ReservationRecord, StockMovementRecord
@@ -91,8 +91,8 @@ class Product:
 
     @classmethod
     async def resolve_reference(cls, info: ProductsInfo, id: strawberry.ID) -> Product | None:
-        product_id = try_parse_id(id)
-        record = await info.context.loaders.products.load(product_id) if product_id else None
+        product_id = parse_id(id)
+        record = await info.context.loaders.products.load(product_id)
         return cls.from_record(record) if record is not None else None
 
     @strawberry.field
@@ -125,8 +125,8 @@ class Category:
 
     @classmethod
     async def resolve_reference(cls, info: ProductsInfo, id: strawberry.ID) -> Category | None:
-        category_id = try_parse_id(id)
-        record = (await info.context.category_tree()).get(category_id) if category_id else None
+        category_id = parse_id(id)
+        record = (await info.context.category_tree()).get(category_id)
         return cls.from_record(record) if record is not None else None
 
     @strawberry.field

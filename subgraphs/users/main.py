@@ -1,11 +1,14 @@
 """`create_app(settings)`: the users subgraph as an ASGI app, with its JWKS and the bootstrap admin.
 
-The users subgraph signs access tokens; its public keys are served at `/.well-known/jwks.json`, which
-every other subgraph and the router read (cached) to verify them.
+The users subgraph signs access tokens; its public keys (the signing key, the previous and the next one)
+are served at `/.well-known/jwks.json`, which every other subgraph and the router read (cached) to
+verify them.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -13,20 +16,22 @@ from pathlib import Path
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from pydantic import SecretStr
+from prometheus_client import Counter
+from redis.asyncio import Redis
 
 from subgraphs.common.app import base_context_kwargs, create_subgraph_app
-from subgraphs.common.auth import RevocationList
 from subgraphs.common.context import AppResources
 from subgraphs.common.migrations import MigrationSource
-from subgraphs.common.signing import SigningKey
+from subgraphs.common.revocations import RevocationList
 from subgraphs.users import service
 from subgraphs.users.config import UsersSettings
 from subgraphs.users.context import UsersContext, client_address
+from subgraphs.users.keys import UsersKeys
 from subgraphs.users.models import SCHEMA
 from subgraphs.users.passwords import Passwords
+from subgraphs.users.revocations import SessionRevocations
 from subgraphs.users.schema import create_schema
-from subgraphs.users.throttle import LoginThrottle
+from subgraphs.users.throttle import LoginThrottle, LoginThrottleMetrics, RedisCounters, ThrottleRules
 from subgraphs.users.tokens import AccessTokenIssuer
 
 MIGRATIONS = MigrationSource(script_location=Path(__file__).parent / "migrations", schema=SCHEMA)
@@ -35,55 +40,67 @@ JWKS_PATH = "/.well-known/jwks.json"
 log = structlog.get_logger(__name__)
 
 
-def signing_key_from_settings(settings: UsersSettings) -> SigningKey:
-    """The key that signs access tokens: from settings only (the CLI puts the dev key there)."""
-    if settings.jwt_private_key is not None:
-        pem = settings.jwt_private_key.get_secret_value().encode()
-    elif settings.jwt_private_key_file is not None:
-        pem = settings.jwt_private_key_file.read_bytes()
-    else:
-        raise ValueError(
-            "Set GOCART_USERS_JWT_PRIVATE_KEY or GOCART_USERS_JWT_PRIVATE_KEY_FILE: no signing key."
-        )
-    return SigningKey.from_pem(pem, settings.jwt_key_id)
+def login_throttle_from_settings(
+    settings: UsersSettings, redis: Redis, metrics: LoginThrottleMetrics
+) -> LoginThrottle:
+    """The sign-in throttle: counts in Redis, in process while Redis is unreachable."""
+    rules = ThrottleRules(
+        failures_before_delay=settings.login_failures_before_delay,
+        first_delay_seconds=settings.login_first_delay_seconds,
+        max_delay_seconds=settings.login_max_delay_seconds,
+        max_failures_per_address=settings.login_max_failures_per_address,
+        window_seconds=settings.login_failure_window_seconds,
+    )
+    return LoginThrottle(
+        rules,
+        shared=RedisCounters(redis, rules, namespace=settings.cache_namespace),
+        metrics=metrics,
+        redis_retry_seconds=settings.login_redis_retry_seconds,
+    )
 
 
 def create_app(settings: UsersSettings) -> FastAPI:
-    key = signing_key_from_settings(settings)
-    if settings.jwt_jwks is None and settings.jwt_jwks_file is None and settings.jwt_jwks_url is None:
-        settings = settings.model_copy(update={"jwt_jwks": SecretStr(key.jwks())})  # verify our own tokens
+    if settings.access_token_ttl_seconds > settings.jwt_max_token_lifetime_seconds:
+        raise ValueError(
+            "GOCART_USERS_ACCESS_TOKEN_TTL_SECONDS exceeds JWT_MAX_TOKEN_LIFETIME_SECONDS: "
+            "the tokens it issues would be refused."
+        )
+    keys = UsersKeys.from_settings(settings)
+    own_keys = settings.jwt_jwks is None and settings.jwt_jwks_file is None and settings.jwt_jwks_url is None
     passwords = Passwords(time_cost=settings.password_time_cost, memory_kib=settings.password_memory_kib)
     tokens = AccessTokenIssuer(
-        key,
+        keys.signing_key,
         issuer=settings.jwt_issuer,
         audience=settings.jwt_audience,
         ttl_seconds=settings.access_token_ttl_seconds,
     )
 
-    def security_for(resources: AppResources) -> service.Security:
+    def security_for(throttle: LoginThrottle, revocations: SessionRevocations) -> service.Security:
         return service.Security(
             passwords=passwords,
             tokens=tokens,
-            throttle=LoginThrottle(
-                resources.redis,
-                namespace=settings.cache_namespace,
-                per_account=settings.login_max_failures_per_account,
-                per_address=settings.login_max_failures_per_address,
-                window_seconds=settings.login_failure_window_seconds,
-            ),
-            revocations=RevocationList(resources.redis, namespace=settings.cache_namespace),
+            throttle=throttle,
+            revocations=revocations,
             refresh_ttl_seconds=settings.refresh_token_ttl_seconds,
         )
 
     def context_factory(resources: AppResources, request: Request) -> UsersContext:
         return UsersContext(
             **base_context_kwargs(resources, request),
-            security=security_for(resources),
+            security=security_for(request.app.state.login_throttle, request.app.state.session_revocations),
             client_address=client_address(request),
         )
 
     @asynccontextmanager
-    async def bootstrap_admin(_app: FastAPI, resources: AppResources) -> AsyncIterator[None]:
+    async def start_users(app: FastAPI, resources: AppResources) -> AsyncIterator[None]:
+        """One sign-in throttle for the app's life (its in-process counts outlive requests), the admin
+        named by settings, and the revoked-session set rebuilt, all before serving."""
+        app.state.login_throttle = login_throttle_from_settings(settings, resources.redis, throttle_metrics)
+        await bootstrap_admin(resources)
+        async with publishing_revocations(app, resources):
+            yield
+
+    async def bootstrap_admin(resources: AppResources) -> None:
         """Create the admin named by settings when it is missing, before serving."""
         email, password = settings.bootstrap_admin_email, settings.bootstrap_admin_password
         if email is not None and password is not None:
@@ -93,22 +110,52 @@ def create_app(settings: UsersSettings) -> FastAPI:
                 )
             if created is not None:
                 log.info("users.bootstrap_admin_created", email=created.email)
-        yield
+
+    @asynccontextmanager
+    async def publishing_revocations(app: FastAPI, resources: AppResources) -> AsyncIterator[None]:
+        """Rebuild the revoked-session set in Redis before serving, then keep it complete meanwhile."""
+        revocations = SessionRevocations(
+            RevocationList(resources.redis, namespace=settings.cache_namespace),
+            sessions=resources.sessions,
+            access_token_ttl_seconds=settings.access_token_ttl_seconds,
+            full_rebuild_seconds=settings.revocation_full_rebuild_seconds,
+            rebuilds=rebuilds,
+        )
+        app.state.session_revocations = revocations
+        await revocations.rebuild()
+        task = asyncio.create_task(
+            revocations.run(interval_seconds=settings.revocation_sync_interval_seconds),
+            name="users-revocation-sync",
+        )
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     app = create_subgraph_app(
         name="users",
         settings=settings,
-        schema=create_schema(document_cache_size=settings.graphql_document_cache_size),
+        schema=create_schema(
+            document_cache_size=settings.graphql_document_cache_size,
+            max_representations=settings.max_representations,
+        ),
         context_factory=context_factory,
         migrations=MIGRATIONS,
-        lifespan=bootstrap_admin,
+        lifespan=start_users,
+        key_source=keys if own_keys else None,  # verify our own tokens, through a rotation too
     )
-    jwks = key.jwks()
+    rebuilds = Counter(
+        "gocart_revocation_rebuilds",
+        "Rebuilds of the revoked-session set in Redis from PostgreSQL, by outcome (ok, failed).",
+        ["outcome"],
+        registry=app.state.metrics.registry,
+    )
+    throttle_metrics = LoginThrottleMetrics(app.state.metrics.registry)
 
     @app.get(JWKS_PATH, include_in_schema=False)
     async def serve_jwks() -> JSONResponse:
-        return JSONResponse(
-            content=__import__("json").loads(jwks), headers={"Cache-Control": "public, max-age=300"}
-        )
+        return JSONResponse(content=dict(keys.jwks()), headers={"Cache-Control": "public, max-age=300"})
 
     return app

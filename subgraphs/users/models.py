@@ -9,7 +9,7 @@ import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, DateTime, Text
+from sqlalchemy import Column, DateTime, Index, Text, text
 from sqlmodel import Field, SQLModel
 
 SCHEMA = "users"
@@ -66,7 +66,15 @@ class RefreshToken(SQLModel, table=True):
     session id (`sid`) in access tokens, so a whole session can be revoked at once."""
 
     __tablename__ = "refresh_tokens"
-    __table_args__ = {"schema": SCHEMA}
+    __table_args__ = (
+        # The revoked-session set in Redis is rebuilt from the recently revoked rows (migration 0002).
+        Index(
+            "ix_refresh_tokens_revoked_at",
+            "revoked_at",
+            postgresql_where=text("revoked_at IS NOT NULL"),
+        ),
+        {"schema": SCHEMA},
+    )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     family_id: uuid.UUID = Field(index=True)

@@ -163,3 +163,15 @@ async def revoke_families(
         .returning(col(RefreshToken.family_id))
     )
     return sorted({family for (family,) in result})
+
+
+async def sessions_revoked_since(*, session: AsyncSession, since: datetime) -> dict[uuid.UUID, datetime]:
+    """Sessions (token families) revoked at or after `since`, each with when: the source of truth the
+    revoked-session set in Redis is rebuilt from. One range scan of the partial index on `revoked_at`."""
+    statement = (
+        select(col(RefreshToken.family_id), func.max(col(RefreshToken.revoked_at)))
+        .where(col(RefreshToken.revoked_at) >= since)
+        .group_by(col(RefreshToken.family_id))
+    )
+    rows = await session.exec(statement)
+    return {family: revoked_at for family, revoked_at in rows if revoked_at is not None}

@@ -14,10 +14,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import structlog
-from redis.exceptions import RedisError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from subgraphs.common.auth import Caller, Principal, RevocationList, require_role, require_signed_in
+from subgraphs.common.auth import Caller, Principal, require_role, require_signed_in
 from subgraphs.common.auth import Role as TokenRole
 from subgraphs.common.errors import (
     BadUserInputError,
@@ -32,6 +31,7 @@ from subgraphs.users.caches import UserCaches
 from subgraphs.users.models import UserRecord, UserRole
 from subgraphs.users.passwords import Passwords, check_password
 from subgraphs.users.repository import UserSearch
+from subgraphs.users.revocations import SessionRevocations
 from subgraphs.users.throttle import LoginThrottle
 from subgraphs.users.tokens import AccessTokenIssuer, IssuedTokens, new_refresh_token, refresh_token_digest
 
@@ -49,7 +49,7 @@ class Security:
     passwords: Passwords
     tokens: AccessTokenIssuer
     throttle: LoginThrottle
-    revocations: RevocationList
+    revocations: SessionRevocations
     refresh_ttl_seconds: int
 
 
@@ -361,11 +361,7 @@ async def logout(
     await session.commit()
     await _end_sessions(security, families)
     if principal is not None and principal.token_id and principal.expires_at:
-        remaining = principal.expires_at - int(datetime.now(UTC).timestamp())
-        try:
-            await security.revocations.revoke_token(principal.token_id, ttl_seconds=remaining)
-        except RedisError as error:
-            log.error("revocation.write_failed", token_id=principal.token_id, error=str(error))
+        await security.revocations.publish_token(principal.token_id, expires_at=principal.expires_at)
 
 
 async def _start_session(
@@ -391,13 +387,7 @@ async def _start_session(
 async def _end_sessions(security: Security, families: list[uuid.UUID]) -> None:
     """Access tokens already issued for these sessions stop working everywhere, not just at expiry.
 
-    Runs after the commit: if Redis fails here, the sessions are still over in PostgreSQL (no refresh),
-    and their access tokens expire within minutes; it is logged, not turned into an error.
+    Runs after the commit, which made the revocation durable; Redis is the fast path, republished from
+    the table when this write fails or Redis loses it (`revocations.py`).
     """
-    for family in families:
-        try:
-            await security.revocations.revoke_session(
-                str(family), ttl_seconds=security.tokens.ttl_seconds + 60
-            )
-        except RedisError as error:
-            log.error("revocation.write_failed", session_id=str(family), error=str(error))
+    await security.revocations.publish_sessions(families)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from subgraphs.common.auth import Role
@@ -31,16 +32,19 @@ def refresh_token_digest(token: str) -> str:
 
 
 class AccessTokenIssuer:
-    """Signs short-lived access tokens naming the user, their role and their session."""
+    """Signs short-lived access tokens naming the user, their role and their session, with the key
+    `signing_key` gives at the time (it changes when the keys are rotated)."""
 
-    def __init__(self, key: SigningKey, *, issuer: str, audience: str, ttl_seconds: int) -> None:
-        self.key = key
+    def __init__(
+        self, signing_key: Callable[[], SigningKey], *, issuer: str, audience: str, ttl_seconds: int
+    ) -> None:
+        self._signing_key = signing_key
         self._issuer = issuer
         self._audience = audience
         self.ttl_seconds = ttl_seconds
 
     def issue(self, user: UserRecord, *, session_id: uuid.UUID) -> str:
-        return self.key.mint(
+        return self._signing_key().mint(
             subject=str(user.id),
             role=Role(user.role.value),
             issuer=self._issuer,

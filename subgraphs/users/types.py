@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from subgraphs.common.costs import count_cost
 from subgraphs.common.graphql_types import PageInfo
-from subgraphs.common.ids import try_parse_id
+from subgraphs.common.ids import parse_id
 from subgraphs.users import service
 from subgraphs.users.enums import UserRole
 from subgraphs.users.models import UserRecord
@@ -62,8 +62,8 @@ class User:
 
     @classmethod
     async def resolve_reference(cls, info: UsersInfo, id: strawberry.ID) -> User | None:
-        user_id = try_parse_id(id)
-        record = await info.context.loaders.users.load(user_id) if user_id else None
+        user_id = parse_id(id)
+        record = await info.context.loaders.users.load(user_id)
         return cls.from_record(record) if record is not None else None
 
     @strawberry.field(description="Only for the account's owner and admins; null for everyone else.")

@@ -67,13 +67,23 @@ async def fifty_orders(stack: Stack) -> AsyncIterator[Session]:
         yield admin
 
 
+async def cold_cost_of(
+    router: GraphQLClient, stack: Stack, admin: Session, first: int, redis: Redis, namespace: str
+) -> dict[str, float]:
+    """The SQL of one page on cold caches: the least of three measures, since the orders subgraph's
+    background worker (its stock-task pass every few seconds) can only add statements to a measure."""
+    measures = []
+    for _ in range(3):
+        await forget_entities(redis, namespace)
+        measures.append(await cost_of(router, stack, admin, first))
+    return {name: min(measure[name] for measure in measures) for name in SUBGRAPHS}
+
+
 async def test_a_page_of_orders_costs_the_same_sql_for_5_as_for_50(
     router: GraphQLClient, stack: Stack, fifty_orders: Session, redis: Redis, cache_namespace: str
 ) -> None:
-    await forget_entities(redis, cache_namespace)
-    five = await cost_of(router, stack, fifty_orders, 5)
-    await forget_entities(redis, cache_namespace)
-    fifty = await cost_of(router, stack, fifty_orders, 50)
+    five = await cold_cost_of(router, stack, fifty_orders, 5, redis, cache_namespace)
+    fifty = await cold_cost_of(router, stack, fifty_orders, 50, redis, cache_namespace)
 
     assert five == fifty
     assert all(count <= 4 for count in fifty.values()), fifty

@@ -88,7 +88,8 @@ def checkout_services(
     """Products and orders as `gocart serve` processes on free ports, with their defaults unless
     `orders_settings` says otherwise; stopped on exit. (Processes of its own rather than a
     `Supervisor`: a test freezes and thaws them.)"""
-    key = SigningKey.generate()
+    key = SigningKey.generate()  # signs the customers' and the admin's tokens, as the users subgraph would
+    service_key = SigningKey.generate()  # the orders subgraph's own, trusted for the service role only
     products_port = free_port(HOST, 48000)
     orders_port = free_port(HOST, 48000, taken=[products_port])
     common: dict[str, Any] = {
@@ -99,6 +100,7 @@ def checkout_services(
         "jwt_issuer": ISSUER,
         "jwt_audience": AUDIENCE,
         "jwt_jwks": SecretStr(key.jwks()),
+        "jwt_service_jwks": SecretStr(service_key.jwks()),
         "log_level": "WARNING",
     }
     products = ProductsSettings(**common, port=products_port)
@@ -106,8 +108,8 @@ def checkout_services(
         **common,
         port=orders_port,
         products_url=f"{base_url(products)}/graphql",
-        service_signing_key_pem=SecretStr(key.private_pem()),
-        service_signing_kid=key.kid,
+        service_signing_key_pem=SecretStr(service_key.private_pem()),
+        service_signing_kid=service_key.kid,
         **dict(orders_settings or {}),
     )
     processes: dict[str, subprocess.Popen[bytes]] = {}

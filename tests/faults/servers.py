@@ -4,6 +4,7 @@ of its own (the same binaries the quick start uses, so these tests run on a fres
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -93,7 +94,8 @@ class OwnPostgres:
     def stop(self) -> None:
         pid = self.server.get_pid()
         if pid is not None:
-            os.kill(pid, signal.SIGINT)  # PostgreSQL's fast shutdown
+            with contextlib.suppress(ProcessLookupError):  # a start that failed leaves a stale pid
+                os.kill(pid, signal.SIGINT)  # PostgreSQL's fast shutdown
         _wait(lambda: not (self.folder / "postmaster.pid").exists(), "PostgreSQL stopping")
 
     def start(self) -> None:

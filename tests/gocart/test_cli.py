@@ -3,28 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
 from gocart.servers import free_port, port_is_free
+from tests.support.dev_stack import DevStack, gocart_env, running_dev_stack
 from tests.support.services import ServiceUrls, embedded_data_dir
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def gocart_env(data_dir: Path, **settings: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("GOCART_")}
-    return {**env, "GOCART_DATA_DIR": str(data_dir), **settings}
 
 
 def run_gocart(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -43,7 +36,7 @@ def test_seed_on_the_embedded_default_adds_demo_data_once() -> None:
         env = gocart_env(data)
         first = run_gocart("seed", env=env)
         second = run_gocart("seed", env=env)
-        key_mode = (data / "keys" / "signing-key.pem").stat().st_mode
+        key_mode = (data / "keys" / "users" / "signing-key.pem").stat().st_mode
 
     assert first.returncode == 0, first.stderr[-3000:]
     assert "Demo data: 50 products added" in first.stdout
@@ -51,13 +44,6 @@ def test_seed_on_the_embedded_default_adds_demo_data_once() -> None:
     assert "Demo data: 0 products added" in second.stdout
     assert "Demo data: 0 customers added" in second.stdout
     assert key_mode & 0o077 == 0
-
-
-@dataclass(frozen=True)
-class DevStack:
-    process: subprocess.Popen[str]
-    ports: dict[str, int]
-    output: str
 
 
 @pytest.fixture
@@ -71,42 +57,13 @@ def dev_stack(database_url: str, services: ServiceUrls) -> Iterator[DevStack]:
         ("rest", 45400),
     ):
         ports[name] = free_port("127.0.0.1", base, taken=list(ports.values()))
-    with embedded_data_dir() as data:
-        env = gocart_env(
-            data,
-            GOCART_DATABASE_URL=database_url,
-            GOCART_REDIS_URL=services.redis_url,
-            **{f"GOCART_{name.upper()}_PORT": str(port) for name, port in ports.items()},
-        )
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gocart.cli", "dev"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        lines: list[str] = []
-        assert process.stdout is not None
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            line = process.stdout.readline()
-            if not line and process.poll() is not None:
-                break
-            lines.append(line)
-            if "Gocart is running" in line:
-                lines.extend(process.stdout.readline() for _ in range(24))
-                break
-        try:
-            yield DevStack(process, ports, "".join(lines))
-        finally:
-            if process.poll() is None:  # stopped as a user would, so that it stops its services too
-                process.send_signal(signal.SIGINT)
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+    with (
+        embedded_data_dir() as data,
+        running_dev_stack(
+            data, ports, GOCART_DATABASE_URL=database_url, GOCART_REDIS_URL=services.redis_url
+        ) as stack,
+    ):
+        yield stack
 
 
 def post_graphql(port: int, query: str) -> dict[str, object]:
@@ -143,6 +100,7 @@ def test_dev_serves_every_service_through_the_router_and_stops_on_sigint(dev_sta
     assert users_ready == {"status": "ready", "database": "ok", "redis": "ok"}
     assert len(legacy_products) == 5
     assert f"{rest_url}/docs" in dev_stack.output
+    assert "paid demo orders" in dev_stack.output  # orders reserved stock with its own service key
     assert code == 0
     assert all(port_is_free("127.0.0.1", port) for port in dev_stack.ports.values())
 
@@ -161,6 +119,74 @@ def test_dev_router_is_protected_and_open_to_local_frontends(dev_stack: DevStack
     assert preflight.headers["access-control-allow-origin"] == "http://localhost:5173"
     assert "limits     depth 15, aliases 30, root fields 20" in dev_stack.output
     assert "CSRF prevention on" in dev_stack.output
+
+
+def test_the_admin_token_dev_prints_is_accepted_for_its_twelve_hours(dev_stack: DevStack) -> None:
+    import jwt
+
+    token = dev_stack.output.rstrip().splitlines()[-1].strip()
+    claims = jwt.decode(token, options={"verify_signature": False})
+    response = httpx.post(
+        f"http://127.0.0.1:{dev_stack.ports['router']}/graphql",
+        json={"query": "{ users(first: 1) { edges { node { id } } } }"},
+        headers={"authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+
+    assert claims["exp"] - claims["iat"] == 12 * 3600
+    assert response.status_code == 200
+    assert "errors" not in response.json()
+
+
+def no_services(data_dir: Path) -> dict[str, str]:
+    """Settings that start no embedded server (the command never connects to them)."""
+    return gocart_env(
+        data_dir, GOCART_DATABASE_URL="postgresql://unused/x", GOCART_REDIS_URL="redis://unused"
+    )
+
+
+def test_keys_rotate_signs_with_the_next_key(tmp_path: Path) -> None:
+    from gocart.keys import KeyFolder
+
+    folder = KeyFolder.open(tmp_path / "data" / "keys")
+    upcoming, current = folder.next_key().kid, folder.signing_key().kid
+
+    result = run_gocart("keys", "rotate", env=no_services(tmp_path / "data"))
+
+    assert result.returncode == 0, result.stderr
+    assert f"Now signing with {upcoming}" in result.stdout
+    assert f"{current} stays published" in result.stdout
+    assert folder.signing_key().kid == upcoming
+
+
+def test_keys_rotate_again_too_soon_is_refused_unless_forced(tmp_path: Path) -> None:
+    env = no_services(tmp_path / "data")
+    run_gocart("keys", "rotate", env=env)
+
+    again = run_gocart("keys", "rotate", env=env)
+    forced = run_gocart("keys", "rotate", "--force", env=env)
+
+    assert (again.returncode, forced.returncode) == (1, 0)
+    assert "Not rotated" in again.stderr
+    assert "is no longer published" in forced.stdout
+
+
+def test_a_service_token_is_signed_with_the_orders_key(tmp_path: Path) -> None:
+    import jwt
+
+    from gocart.keys import KeyFolder
+
+    result = run_gocart(
+        "token", "--role", "service", "--subject", "orders", env=no_services(tmp_path / "data")
+    )
+
+    header = jwt.get_unverified_header(result.stdout.strip())
+    assert header["kid"] == KeyFolder(tmp_path / "data" / "keys").service_key("orders").kid
+
+
+def test_token_refuses_a_lifetime_the_dev_stack_would_refuse(tmp_path: Path) -> None:
+    result = run_gocart("token", "--hours", "13", env=no_services(tmp_path / "data"))
+    assert result.returncode == 2
 
 
 def test_token_mints_a_token_for_the_role(tmp_path: Path) -> None:

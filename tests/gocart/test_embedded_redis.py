@@ -15,11 +15,11 @@ from redis.asyncio import Redis
 
 from gocart.embedded import EmbeddedServers, start_redis
 from router.edge.rate_limit import Bucket, RedisBuckets
-from subgraphs.common.auth import Principal, RevocationList, Role
 from subgraphs.common.errors import RateLimitedError
 from subgraphs.common.loaders import EntityCache
 from subgraphs.common.redis import create_redis
-from subgraphs.users.throttle import LoginThrottle
+from subgraphs.common.revocations import RevocationList, RevocationState
+from subgraphs.users.throttle import LoginThrottle, RedisCounters, ThrottleRules
 from tests.support.services import embedded_data_dir
 
 
@@ -37,7 +37,10 @@ async def embedded_redis() -> AsyncIterator[Redis]:
 
 
 async def test_login_throttling_works_on_the_embedded_redis(embedded_redis: Redis) -> None:
-    throttle = LoginThrottle(embedded_redis, namespace="t", per_account=2, per_address=100, window_seconds=60)
+    rules = ThrottleRules(failures_before_delay=2, first_delay_seconds=60, max_failures_per_address=100)
+    throttle = LoginThrottle(
+        rules, shared=RedisCounters(embedded_redis, rules, namespace=f"t-{uuid.uuid4()}")
+    )
     await throttle.attempt(email="a@example.com", address="10.0.0.1")
     await throttle.record_success(email="a@example.com", address="10.0.0.1")
     await throttle.attempt(email="a@example.com", address="10.0.0.1")
@@ -45,6 +48,7 @@ async def test_login_throttling_works_on_the_embedded_redis(embedded_redis: Redi
 
     with pytest.raises(RateLimitedError):
         await throttle.attempt(email="a@example.com", address="10.0.0.1")
+    assert not throttle.degraded
 
 
 async def test_the_entity_cache_works_on_the_embedded_redis(embedded_redis: Redis) -> None:
@@ -63,13 +67,16 @@ async def test_the_entity_cache_works_on_the_embedded_redis(embedded_redis: Redi
 
 async def test_revocation_works_on_the_embedded_redis(embedded_redis: Redis) -> None:
     revocations = RevocationList(embedded_redis, namespace="t")
-    principal = Principal(
-        subject="u", role=Role.CUSTOMER, token_id=uuid.uuid4().hex, session_id=uuid.uuid4().hex
+    session_id = uuid.uuid4().hex
+    attempt = await revocations.begin_rebuild()
+    await revocations.finish_rebuild(attempt, sessions={uuid.uuid4().hex: 60})
+
+    await revocations.revoke_session(session_id, ttl_seconds=60)
+
+    assert (
+        await revocations.state(token_id=uuid.uuid4().hex, session_id=session_id) is RevocationState.REVOKED
     )
-
-    await revocations.revoke_session(str(principal.session_id), ttl_seconds=60)
-
-    assert await revocations.is_revoked(principal)
+    assert await embedded_redis.ttl(revocations.rebuilt_key) == -1  # the marker does not expire
 
 
 async def test_the_routers_rate_limit_script_works_on_the_embedded_redis(embedded_redis: Redis) -> None:

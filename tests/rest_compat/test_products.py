@@ -88,12 +88,46 @@ async def test_a_bad_body_is_422_with_a_json_error(
     assert response.json()["error"]
 
 
-async def test_an_unknown_category_is_422(rest: httpx.AsyncClient, legacy: Legacy) -> None:
+async def test_an_unknown_category_is_409(rest: httpx.AsyncClient, legacy: Legacy) -> None:
     admin = await legacy.admin()
     response = await rest.post(
         "/products", json={"name": "X", "price": 1, "category": "No such"}, headers=admin.headers
     )
-    assert (response.status_code, response.json()["field"]) == (422, "category")
+    body = response.json()
+    assert (response.status_code, body["code"], body["field"]) == (409, "CONFLICT", "category")
+
+
+async def test_an_unknown_category_from_a_customer_is_403(rest: httpx.AsyncClient, legacy: Legacy) -> None:
+    customer = await legacy.customer()
+    response = await rest.post(
+        "/products", json={"name": "X", "price": 1, "category": "No such"}, headers=customer.headers
+    )
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("price", ["", "cheap", "-0", "1e2"])
+async def test_a_price_string_that_is_no_decimal_in_cents_is_422(
+    rest: httpx.AsyncClient, legacy: Legacy, price: str
+) -> None:
+    admin = await legacy.admin()
+    response = await rest.post("/products", json={"name": "X", "price": price}, headers=admin.headers)
+    assert (response.status_code, response.json()["details"][0]["field"]) == (422, "price")
+
+
+async def test_a_price_may_be_a_decimal_string(rest: httpx.AsyncClient, legacy: Legacy) -> None:
+    admin = await legacy.admin()
+    response = await rest.post("/products", json={"name": "X", "price": "129.99"}, headers=admin.headers)
+    assert (response.status_code, response.json()["price"]) == (201, 129.99)
+
+
+async def test_writing_without_a_token_is_401_whatever_the_id_or_body(rest: httpx.AsyncClient) -> None:
+    unknown = f"/products/{uuid.uuid4()}"
+
+    created = await rest.post("/products", json={"name": "", "price": "cheap", "category": "No such"})
+    replaced = await rest.put(unknown, json={"price": -1})
+    deleted = await rest.delete(unknown)
+
+    assert (created.status_code, replaced.status_code, deleted.status_code) == (401, 401, 401)
 
 
 async def test_updating_or_deleting_an_unknown_product_is_404(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import httpx
+import pytest
 
 from tests.rest_compat.conftest import Legacy
 from tests.subgraphs.users.builders import PASSWORD
@@ -39,11 +40,38 @@ async def test_a_taken_email_is_409(rest: httpx.AsyncClient, legacy: Legacy) -> 
 async def test_a_weak_password_or_missing_field_is_422(rest: httpx.AsyncClient) -> None:
     weak = await rest.post(
         "/users/register",
-        json={"first_name": "A", "last_name": "B", "email": "x@example.com", "password": "short"},
+        json={"first_name": "A", "last_name": "B", "email": "x@example.com", "password": "0000000000"},
     )
     missing = await rest.post("/users/register", json={"email": "y@example.com", "password": PASSWORD})
     assert (weak.status_code, weak.json()["field"]) == (422, "password")
     assert missing.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("password", "x" * 9),
+        ("password", "long enough " * 11),
+        ("email", "ada\u0000@example.com"),
+        ("last_name", None),
+    ],
+    ids=["short password", "password over 128", "NUL in the email", "null last name"],
+)
+async def test_what_the_document_refuses_is_refused_before_any_account_is_made(
+    rest: httpx.AsyncClient, field: str, value: object
+) -> None:
+    registration = {
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "email": f"ada-{uuid.uuid4().hex[:8]}@example.com",
+        "password": PASSWORD,
+        field: value,
+    }
+    response = await rest.post("/users/register", json=registration)
+    assert (response.status_code, [problem["field"] for problem in response.json()["details"]]) == (
+        422,
+        [field],
+    )
 
 
 async def test_login_returns_the_user_and_a_token_and_refuses_a_wrong_password(
@@ -84,6 +112,30 @@ async def test_admins_list_users_and_customers_may_not(rest: httpx.AsyncClient, 
     assert as_admin.status_code == 200
     assert customer.user_id in {user["user_id"] for user in as_admin.json()}
     assert as_customer.status_code == 403
+
+
+async def test_a_null_name_is_refused_and_a_null_phone_clears_it(
+    rest: httpx.AsyncClient, legacy: Legacy
+) -> None:
+    person = await legacy.customer()
+    path = f"/users/{person.user_id}"
+    await rest.put(path, json={"phone": "+44 20 7946 0018"}, headers=person.headers)
+
+    null_name = await rest.put(path, json={"last_name": None}, headers=person.headers)
+    null_phone = await rest.put(path, json={"phone": None}, headers=person.headers)
+
+    assert (null_name.status_code, null_name.json()["details"][0]["field"]) == (422, "last_name")
+    assert (null_phone.status_code, null_phone.json()["phone"]) == (200, None)
+
+
+async def test_a_deleted_account_reads_as_404(rest: httpx.AsyncClient, legacy: Legacy) -> None:
+    person, admin = await legacy.customer(), await legacy.admin()
+    path = f"/users/{person.user_id}"
+
+    deleted = await rest.delete(path, headers=admin.headers)
+    read = await rest.get(path, headers=admin.headers)
+
+    assert (deleted.status_code, read.status_code, read.json()["code"]) == (204, 404, "NOT_FOUND")
 
 
 async def test_delete_is_204_then_the_account_is_gone(rest: httpx.AsyncClient, legacy: Legacy) -> None:

@@ -29,6 +29,7 @@ from tests.conftest import AUDIENCE, ISSUER
 from tests.subgraphs.products.builders import Catalog
 from tests.subgraphs.users.builders import BOOTSTRAP_ADMIN
 from tests.support.graphql import GraphQLClient
+from tests.support.redis_keys import forget_namespace
 from tests.support.servers import ThreadServer
 from tests.support.services import ServiceUrls
 
@@ -37,13 +38,19 @@ TABLES = "products.stock_movements, products.stock_reservation_lines, products.s
 
 @pytest.fixture(scope="session")
 def products_settings(
-    database_url: str, redis: Redis, cache_namespace: str, signing_key: SigningKey, services: Any
+    database_url: str,
+    redis: Redis,
+    cache_namespace: str,
+    signing_key: SigningKey,
+    service_key: SigningKey,
+    services: Any,
 ) -> ProductsSettings:
     return ProductsSettings(
         database_url=SecretStr(database_url),
         redis_url=SecretStr(services.redis_url),
         cache_namespace=cache_namespace,
         jwt_jwks=SecretStr(signing_key.jwks()),
+        jwt_service_jwks=SecretStr(service_key.jwks()),
         jwt_issuer=ISSUER,
         jwt_audience=AUDIENCE,
         log_json=False,
@@ -86,9 +93,7 @@ async def clean_products(products_app: FastAPI, redis: Redis, cache_namespace: s
     resources: AppResources = products_app.state.resources
     async with resources.engine.begin() as connection:
         await connection.execute(text(f"TRUNCATE {TABLES} CASCADE"))
-    keys = [key async for key in redis.scan_iter(match=f"{cache_namespace}:*")]
-    if keys:
-        await redis.delete(*keys)
+    await forget_namespace(redis, cache_namespace)
 
 
 @pytest.fixture
@@ -101,16 +106,22 @@ def catalog(gql: GraphQLClient, tokens: Any) -> Catalog:
 
 @pytest.fixture(scope="session")
 def users_settings(
-    database_url: str, services: ServiceUrls, cache_namespace: str, signing_key: SigningKey
+    database_url: str,
+    services: ServiceUrls,
+    cache_namespace: str,
+    signing_key: SigningKey,
+    service_key: SigningKey,
 ) -> UsersSettings:
     return UsersSettings(
         database_url=SecretStr(database_url),
         redis_url=SecretStr(services.redis_url),
         cache_namespace=cache_namespace,
         jwt_private_key=SecretStr(signing_key.private_pem()),
+        jwt_service_jwks=SecretStr(service_key.jwks()),
         jwt_issuer=ISSUER,
         jwt_audience=AUDIENCE,
-        login_max_failures_per_account=3,
+        login_failures_before_delay=3,
+        login_first_delay_seconds=600,  # a test never outlives a delay: the real clock cannot matter
         login_max_failures_per_address=6,
         bootstrap_admin_email=BOOTSTRAP_ADMIN[0],
         bootstrap_admin_password=SecretStr(BOOTSTRAP_ADMIN[1]),
@@ -135,9 +146,8 @@ async def clean_users(users_app: FastAPI, redis: Redis, cache_namespace: str) ->
             text("DELETE FROM users.users WHERE email <> :email"), {"email": BOOTSTRAP_ADMIN[0]}
         )
         await connection.execute(text("UPDATE users.users SET role = 'admin', deleted_at = NULL"))
-    keys = [key async for key in redis.scan_iter(match=f"{cache_namespace}:*")]
-    if keys:
-        await redis.delete(*keys)
+    await forget_namespace(redis, cache_namespace)
+    users_app.state.login_throttle.local.clear()  # what it counted in process, had Redis been slow
 
 
 @pytest.fixture(scope="session")
@@ -162,7 +172,7 @@ def products_server(products_settings: ProductsSettings) -> Iterator[ThreadServe
 
 @pytest.fixture(scope="session")
 def make_orders_settings(
-    database_url: str, services: Any, cache_namespace: str, signing_key: SigningKey
+    database_url: str, services: Any, cache_namespace: str, signing_key: SigningKey, service_key: SigningKey
 ) -> Callable[..., OrdersSettings]:
     def make(products_url: str, **overrides: Any) -> OrdersSettings:
         values: dict[str, Any] = {
@@ -170,6 +180,7 @@ def make_orders_settings(
             "redis_url": SecretStr(services.redis_url),
             "cache_namespace": cache_namespace,
             "jwt_jwks": SecretStr(signing_key.jwks()),
+            "jwt_service_jwks": SecretStr(service_key.jwks()),
             "jwt_issuer": ISSUER,
             "jwt_audience": AUDIENCE,
             "log_json": False,
@@ -179,8 +190,7 @@ def make_orders_settings(
             "products_retry_backoff_seconds": 0.01,
             "breaker_failure_threshold": 3,
             "breaker_reset_seconds": 3600.0,
-            "service_signing_key_pem": SecretStr(signing_key.private_pem()),
-            "service_signing_kid": signing_key.kid,
+            "service_signing_key_pem": SecretStr(service_key.private_pem()),
             # Tests settle stock tasks themselves, so what is pending is never a race.
             "stock_task_interval_seconds": 0,
             **overrides,
@@ -215,6 +225,4 @@ async def clean_orders(orders_engine: AsyncEngine, redis: Redis, cache_namespace
     """No orders and no products, and an empty cache."""
     async with orders_engine.begin() as connection:
         await connection.execute(text(f"TRUNCATE {ORDER_TABLES}, {TABLES} CASCADE"))
-    keys = [key async for key in redis.scan_iter(match=f"{cache_namespace}:*")]
-    if keys:
-        await redis.delete(*keys)
+    await forget_namespace(redis, cache_namespace)

@@ -2,11 +2,18 @@
 server on its own port, talking real HTTP, on a given PostgreSQL database and Redis namespace.
 
 As in `gocart dev`, everything runs on 127.0.0.1, so the router believes the REST layer's hop, and the
-subgraphs the router's, by a proxy secret (fresh for each stack), never by address."""
+subgraphs the router's, by a proxy secret (fresh for each stack), never by address. Keys come from a
+key folder of the stack's own, as in `gocart dev`: the users subgraph signs with `key` (and reads the
+folder again after a rotation), the orders subgraph with `service_key`, its own.
+
+Unlike `gocart dev`, the stack is not supervised (nothing runs `Supervisor.wait`): a service that crashes
+in a test stays down, so the crash shows in the tests, and outage tests decide when a stopped service
+returns (`stop_service`, `restart_service`)."""
 
 from __future__ import annotations
 
 import secrets
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,8 +23,8 @@ from typing import Any
 from pydantic import SecretStr
 
 from gocart.compose import SUPERGRAPH
+from gocart.keys import KeyFolder
 from gocart.processes import Supervisor, base_url, router_process, subgraph_process
-from gocart.servers import free_port
 from router.config import RateLimitSettings, RouterSettings
 from subgraphs.common.settings import SubgraphSettings
 from subgraphs.common.signing import SigningKey
@@ -26,6 +33,7 @@ from subgraphs.products.config import ProductsSettings
 from subgraphs.users.config import UsersSettings
 from subgraphs.users.main import JWKS_PATH
 from tests.subgraphs.users.builders import BOOTSTRAP_ADMIN
+from tests.support.servers import unused_port
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
@@ -46,16 +54,46 @@ class Stack:
     supervisor: Supervisor
     urls: dict[str, str]
     proxy_secret: SecretStr  # what the REST layer sends the router
+    keys: KeyFolder
 
     def graphql_url(self, service: str = "router") -> str:
         return f"{self.urls[service]}/graphql"
 
 
 @contextmanager
-def running_stack(*, database_url: str, redis_url: str, namespace: str, key: SigningKey) -> Iterator[Stack]:
+def running_stack(
+    *,
+    database_url: str,
+    redis_url: str,
+    namespace: str,
+    key: SigningKey,
+    service_key: SigningKey | None = None,
+    key_reload_seconds: float = 10,
+) -> Iterator[Stack]:
+    with tempfile.TemporaryDirectory(prefix="gocart-keys-") as folder:
+        service_keys = {"orders": service_key} if service_key is not None else None
+        keys = KeyFolder.open(Path(folder), signing_key=key, service_keys=service_keys)
+        with running_stack_on_keys(
+            database_url=database_url,
+            redis_url=redis_url,
+            namespace=namespace,
+            keys=keys,
+            key_reload_seconds=key_reload_seconds,
+        ) as stack:
+            yield stack
+
+
+@contextmanager
+def running_stack_on_keys(
+    *, database_url: str, redis_url: str, namespace: str, keys: KeyFolder, key_reload_seconds: float = 10
+) -> Iterator[Stack]:
+    """The stack on a key folder of the caller's (the users subgraph reads it again when it changes)."""
     ports: dict[str, int] = {}
     for name in ("users", "products", "orders", "router"):
-        ports[name] = free_port(HOST, 47000, taken=list(ports.values()))
+        # Ports the system picks, so stacks of test sessions running side by side do not collide.
+        while (port := unused_port()) in ports.values():
+            pass
+        ports[name] = port
     proxy_secret = SecretStr(secrets.token_urlsafe(32))
     common: dict[str, Any] = {
         "host": HOST,
@@ -66,13 +104,16 @@ def running_stack(*, database_url: str, redis_url: str, namespace: str, key: Sig
         "jwt_audience": AUDIENCE,
         "log_level": "WARNING",
         "trusted_proxy_secret": proxy_secret,
+        "jwt_service_jwks_file": keys.service_jwks_path,
     }
     jwks_url = f"http://{HOST}:{ports['users']}{JWKS_PATH}"
     subgraphs: dict[str, SubgraphSettings] = {
         "users": UsersSettings(
             **common,
             port=ports["users"],
-            jwt_private_key=SecretStr(key.private_pem()),
+            jwt_private_key_file=keys.signing_key_path,
+            jwt_published_jwks_file=keys.published_jwks_path,
+            jwt_key_reload_seconds=key_reload_seconds,
             bootstrap_admin_email=BOOTSTRAP_ADMIN[0],
             bootstrap_admin_password=SecretStr(BOOTSTRAP_ADMIN[1]),
             login_max_failures_per_address=GENEROUS,
@@ -83,7 +124,7 @@ def running_stack(*, database_url: str, redis_url: str, namespace: str, key: Sig
             port=ports["orders"],
             jwt_jwks_url=jwks_url,
             products_url=f"http://{HOST}:{ports['products']}/graphql",
-            service_signing_key_pem=SecretStr(key.private_pem()),
+            service_signing_key_file=keys.service_key_path("orders"),
             products_timeout_seconds=2.0,
             breaker_reset_seconds=1.0,
         ),
@@ -97,6 +138,7 @@ def running_stack(*, database_url: str, redis_url: str, namespace: str, key: Sig
         jwt_jwks_url=jwks_url,
         jwt_issuer=ISSUER,
         jwt_audience=AUDIENCE,
+        expose_query_plan=True,  # GraphiQL's query-plan panel, as in gocart dev
         redis_url=SecretStr(redis_url),
         redis_namespace=namespace,
         rate_limit=GENEROUS_RATE_LIMIT,
@@ -110,6 +152,6 @@ def running_stack(*, database_url: str, redis_url: str, namespace: str, key: Sig
     supervisor.start()
     try:
         supervisor.wait_until_ready()
-        yield Stack(supervisor, urls, proxy_secret)
+        yield Stack(supervisor, urls, proxy_secret, keys)
     finally:
         supervisor.stop()

@@ -1,15 +1,20 @@
-"""Dependencies of the routes: the router client and the caller's credential, passed through."""
+"""Dependencies of the routes: the router client and the caller's credential, passed through.
+
+A route that needs a signed-in caller takes `SignedIn`: without a bearer token it answers 401 before
+anything else (an unknown id, a bad body), as its OpenAPI security requirement says. The router and
+subgraphs still check the token itself. A route where signing in is optional (it shows admins more)
+takes `Authorization` and declares `OPTIONAL_SIGN_IN`.
+"""
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from rest_compat.client import RouterClient
-from rest_compat.errors import not_found
+from rest_compat.errors import ApiError
 from rest_compat.models import ErrorBody
 
 bearer = HTTPBearer(auto_error=False, description="An access token from POST /users/login.")
@@ -28,6 +33,13 @@ def get_authorization(
     return f"Bearer {credentials.credentials}" if credentials else None
 
 
+def require_authorization(authorization: Annotated[str | None, Depends(get_authorization)]) -> str:
+    """The caller's bearer credential; 401 when there is none."""
+    if authorization is None:
+        raise ApiError(401, "Sign in: send Authorization: Bearer <access token>.", code="UNAUTHENTICATED")
+    return authorization
+
+
 Router = Annotated[RouterClient, Depends(get_router)]
 
 ANY_ROUTE: dict[int | str, dict[str, Any]] = {
@@ -35,14 +47,18 @@ ANY_ROUTE: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "The access token is missing where needed, or invalid."},
     422: {"model": ErrorBody, "description": "The request is invalid."},
     502: {"model": ErrorBody, "description": "The GraphQL router answered something unexpected."},
-    503: {"model": ErrorBody, "description": "The GraphQL router is unavailable."},
+    503: {
+        "model": ErrorBody,
+        "description": "The GraphQL router, or a service or database behind it, is unavailable.",
+        "headers": {
+            "Retry-After": {
+                "description": "Seconds to wait before retrying.",
+                "schema": {"type": "integer", "minimum": 0},
+            }
+        },
+    },
 }
 Authorization = Annotated[str | None, Depends(get_authorization)]
-
-
-def resource_id(value: str, what: str) -> str:
-    """A path id: anything that cannot be one of ours names nothing (404, not 422)."""
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        raise not_found(what) from None
+SignedIn = Annotated[str, Depends(require_authorization)]
+# The operation's security: a bearer token, or none (FastAPI lists the bearer scheme; this adds `{}`).
+OPTIONAL_SIGN_IN: dict[str, Any] = {"security": [{}]}

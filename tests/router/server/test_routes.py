@@ -144,3 +144,24 @@ async def test_graphql_before_startup_answers_503_in_json(settings: RouterSettin
         response = await http.post("/graphql", json={"query": "{ me { id } }"})
     assert response.status_code == 503
     assert response.json()["errors"][0]["extensions"] == {"code": "SERVICE_UNAVAILABLE"}
+
+
+async def test_graphiql_loads_only_from_the_router(client: httpx.AsyncClient) -> None:
+    page = await client.get("/graphql", headers={"accept": "text/html"})
+    assert "https://" not in page.text
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    for asset in (
+        "graphiql.min.js",
+        "graphiql.min.css",
+        "react.production.min.js",
+        "react-dom.production.min.js",
+    ):
+        assert f'/graphiql-assets/{asset}"' in page.text
+        assert (await client.get(f"/graphiql-assets/{asset}")).status_code == 200
+
+
+async def test_the_plan_comes_in_the_extensions_when_asked_for(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/graphql", json={"query": "{ me { name } }"}, headers={"x-gocart-query-plan": "true"}
+    )
+    assert response.json()["extensions"]["queryPlan"]["text"].startswith("QueryPlan {\n")

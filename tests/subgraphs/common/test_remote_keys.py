@@ -1,7 +1,9 @@
-"""Keys fetched from an issuer's JWKS URL: cached, refetched on rotation, kept through an outage."""
+"""Keys fetched from an issuer's JWKS URL: cached, refetched on rotation, kept through an outage, and
+fetched once for requests that arrive together."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -23,11 +25,13 @@ class Issuer:
         self.keys = [SigningKey.generate()]
         self.requests = 0
         self.up = True
+        self.answer_delay = 0.0  # keeps a fetch in flight while other requests arrive
         self.app = FastAPI()
 
         @self.app.get("/jwks.json")
         async def jwks() -> dict[str, Any]:
             self.requests += 1
+            await asyncio.sleep(self.answer_delay)
             if not self.up:
                 raise RuntimeError("issuer down")
             return {"keys": [key.public_jwk() for key in self.keys]}
@@ -93,3 +97,31 @@ async def test_unknown_kids_are_refetched_at_most_once_per_pause(issuer: tuple[I
     finally:
         await keys.aclose()
     assert stand_in.requests == 1
+
+
+async def test_requests_arriving_during_the_first_fetch_wait_for_it(
+    issuer: tuple[Issuer, str], verifier: TokenVerifier
+) -> None:
+    stand_in, _ = issuer
+    stand_in.answer_delay = 0.3
+    token = stand_in.token(stand_in.keys[0])
+
+    principals = await asyncio.gather(*(verifier.verify(token) for _ in range(5)))
+
+    assert [principal.subject for principal in principals] == ["u1"] * 5
+    assert stand_in.requests == 1
+
+
+async def test_a_token_of_a_rotated_key_arriving_during_its_fetch_waits_for_it(
+    issuer: tuple[Issuer, str], verifier: TokenVerifier
+) -> None:
+    stand_in, _ = issuer
+    await verifier.verify(stand_in.token(stand_in.keys[0]))
+    rotated = SigningKey.generate()
+    stand_in.keys.append(rotated)
+    stand_in.answer_delay = 0.3
+
+    principals = await asyncio.gather(*(verifier.verify(stand_in.token(rotated)) for _ in range(3)))
+
+    assert [principal.subject for principal in principals] == ["u1"] * 3
+    assert stand_in.requests == 2

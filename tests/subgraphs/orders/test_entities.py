@@ -17,6 +17,7 @@ from tests.conftest import Tokens
 from tests.subgraphs.orders.shop import UPDATE_STATUS, Shop, placed
 from tests.support.counters import count_sql
 from tests.support.graphql import GraphQLClient
+from tests.support.representations import bad_representations, codes_by_index
 
 ENTITIES = """
 query($representations: [_Any!]!) {
@@ -59,11 +60,65 @@ async def test_orders_come_back_in_order_with_null_for_unknown_ids(
     gql: GraphQLClient, shop: Shop, tokens: Tokens
 ) -> None:
     ids = await some_orders(gql, shop, tokens, 2)
-    asked = [ids[1], str(uuid.uuid4()), ids[0], "not-a-uuid"]
+    asked = [ids[1], str(uuid.uuid4()), ids[0]]
 
     entities = (await gql.execute(ENTITIES, representations(asked), token=tokens.admin)).ok()["_entities"]
 
-    assert [entity and entity["id"] for entity in entities] == [ids[1], None, ids[0], None]
+    assert [entity and entity["id"] for entity in entities] == [ids[1], None, ids[0]]
+
+
+async def test_bad_representations_are_bad_user_input_at_their_index_and_the_rest_resolve_as_one_batch(
+    gql: GraphQLClient,
+    shop: Shop,
+    tokens: Tokens,
+    orders_engine: AsyncEngine,
+    redis: Redis,
+    cache_namespace: str,
+    cache_reads: list[int],
+) -> None:
+    ids = await some_orders(gql, shop, tokens, 2)
+    bad = bad_representations("Order", ids[0])
+    asked = [{"__typename": "Order", "id": ids[0]}, *bad.values(), {"__typename": "Order", "id": ids[1]}]
+    cache_reads.clear()
+    keys = [key async for key in redis.scan_iter(match=f"{cache_namespace}:orders:*")]
+    if keys:
+        await redis.delete(*keys)
+
+    with count_sql(orders_engine) as sql:
+        response = await gql.execute(ENTITIES, {"representations": asked}, token=tokens.admin)
+
+    entities = response.data["_entities"]
+    assert [entity and entity["id"] for entity in entities] == [ids[0], *[None] * len(bad), ids[1]]
+    assert codes_by_index(response) == dict.fromkeys(range(1, len(bad) + 1), "BAD_USER_INPUT")
+    assert cache_reads == [2]  # one MGET for the two good ones
+    assert len(sql.selects()) == 3  # orders, their items, their history: as for the good ones alone
+
+
+async def test_a_user_representation_without_its_key_is_bad_user_input(
+    gql: GraphQLClient, tokens: Tokens
+) -> None:
+    asked = [{"__typename": "User"}, {"__typename": "User", "id": "customer-1"}]
+    query = "query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id } } }"
+
+    response = await gql.execute(query, {"r": asked}, token=tokens.admin)
+
+    assert response.data == {"_entities": [None, {"id": "customer-1"}]}
+    assert codes_by_index(response) == {0: "BAD_USER_INPUT"}
+
+
+async def test_more_representations_than_the_cap_are_refused_without_sql(
+    gql: GraphQLClient, tokens: Tokens, orders_engine: AsyncEngine, cache_reads: list[int]
+) -> None:
+    with count_sql(orders_engine) as sql:
+        response = await gql.execute(
+            ENTITIES, representations([str(uuid.uuid4()) for _ in range(101)]), token=tokens.admin
+        )
+
+    assert response.codes == ["BAD_USER_INPUT"]
+    assert response.errors[0]["path"] == ["_entities"]
+    assert response.data is None
+    assert sql.count == 0
+    assert cache_reads == []
 
 
 async def test_many_references_cost_one_mget_and_three_sql_queries(

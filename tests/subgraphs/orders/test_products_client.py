@@ -16,9 +16,16 @@ from subgraphs.orders.products_client import (
 from tests.conftest import AUDIENCE, ISSUER
 
 
-async def test_the_service_token_is_a_service_principal_named_orders(signing_key: SigningKey) -> None:
-    credential = ServiceCredential(signing_key, issuer=ISSUER, audience=AUDIENCE, ttl_seconds=300)
-    verifier = TokenVerifier(KeySet.from_jwks(signing_key.jwks()), issuer=ISSUER, audience=AUDIENCE)
+async def test_the_service_token_is_a_service_principal_named_orders(
+    signing_key: SigningKey, service_key: SigningKey
+) -> None:
+    credential = ServiceCredential(service_key, issuer=ISSUER, audience=AUDIENCE, ttl_seconds=300)
+    verifier = TokenVerifier(
+        KeySet.from_jwks(signing_key.jwks()),
+        service_keys=KeySet.from_jwks(service_key.jwks()),
+        issuer=ISSUER,
+        audience=AUDIENCE,
+    )
 
     principal = await verifier.caller_from_header(credential.header()["Authorization"])
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from tests.conftest import Tokens
 from tests.support.counters import count_sql, redis_calls_since, redis_command_calls
 from tests.support.graphql import GraphQLClient
+from tests.support.representations import bad_representations, codes_by_index
 
 ENTITIES = """
 query($representations: [_Any!]!) {
@@ -42,11 +43,42 @@ def representations(ids: list[str]) -> dict[str, Any]:
 async def test_entities_come_back_in_order_with_null_for_unknown_ids(
     gql: GraphQLClient, hundred_products: list[str]
 ) -> None:
-    asked = [hundred_products[2], str(uuid.uuid4()), hundred_products[0], "not-a-uuid"]
+    asked = [hundred_products[2], str(uuid.uuid4()), hundred_products[0]]
 
     entities = (await gql.execute(ENTITIES, representations(asked))).ok()["_entities"]
 
-    assert [entity and entity["sku"] for entity in entities] == ["BULK-3", None, "BULK-1", None]
+    assert [entity and entity["sku"] for entity in entities] == ["BULK-3", None, "BULK-1"]
+
+
+async def test_bad_representations_are_bad_user_input_at_their_index_and_the_rest_resolve_in_one_query(
+    gql: GraphQLClient, hundred_products: list[str], engine: AsyncEngine
+) -> None:
+    bad = bad_representations("Product", hundred_products[0])
+    asked = [
+        {"__typename": "Product", "id": hundred_products[0]},
+        *bad.values(),
+        {"__typename": "Product", "id": hundred_products[1]},
+    ]
+
+    with count_sql(engine) as sql:
+        response = await gql.execute(ENTITIES, {"representations": asked})
+
+    entities = response.data["_entities"]
+    assert [entity and entity["sku"] for entity in entities] == ["BULK-1", *[None] * len(bad), "BULK-2"]
+    assert codes_by_index(response) == dict.fromkeys(range(1, len(bad) + 1), "BAD_USER_INPUT")
+    assert len(sql.selects()) == 1
+
+
+async def test_more_representations_than_the_cap_are_refused_without_sql(
+    gql: GraphQLClient, hundred_products: list[str], engine: AsyncEngine
+) -> None:
+    with count_sql(engine) as sql:
+        response = await gql.execute(ENTITIES, representations([*hundred_products, hundred_products[0]]))
+
+    assert response.codes == ["BAD_USER_INPUT"]
+    assert response.errors[0]["path"] == ["_entities"]
+    assert response.data is None
+    assert sql.count == 0
 
 
 async def test_a_hundred_references_cost_one_mget_and_one_sql_query(

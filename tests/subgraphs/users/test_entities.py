@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from tests.subgraphs.users.builders import Accounts
 from tests.support.counters import count_sql, redis_calls_since, redis_command_calls
 from tests.support.graphql import GraphQLClient
+from tests.support.representations import bad_representations, codes_by_index
 
 ENTITIES = "query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id firstName } } }"
 RENAME = 'mutation($id: ID!) { updateUser(id: $id, input: {firstName: "Renamed"}) { id } }'
@@ -45,6 +46,36 @@ async def test_an_update_is_visible_on_the_next_read(gql: GraphQLClient, account
     ] == "Renamed"
 
 
-async def test_unknown_or_malformed_ids_resolve_to_null(gql: GraphQLClient) -> None:
-    result = await gql.execute(ENTITIES, representations(["00000000-0000-0000-0000-000000000000", "nope"]))
-    assert result.ok() == {"_entities": [None, None]}
+async def test_unknown_ids_resolve_to_null(gql: GraphQLClient) -> None:
+    result = await gql.execute(ENTITIES, representations(["00000000-0000-0000-0000-000000000000"]))
+    assert result.ok() == {"_entities": [None]}
+
+
+async def test_bad_representations_are_bad_user_input_at_their_index_and_the_rest_resolve_in_one_query(
+    gql: GraphQLClient, accounts: Accounts, users_engine: AsyncEngine
+) -> None:
+    ids = [(await accounts.register(f"person{n}@example.com"))["id"] for n in range(2)]
+    bad = bad_representations("User", ids[0])
+    asked = [{"__typename": "User", "id": ids[0]}, *bad.values(), {"__typename": "User", "id": ids[1]}]
+
+    with count_sql(users_engine) as sql:
+        response = await gql.execute(ENTITIES, {"r": asked})
+
+    entities = response.data["_entities"]
+    assert [entity and entity["id"] for entity in entities] == [ids[0], *[None] * len(bad), ids[1]]
+    assert codes_by_index(response) == dict.fromkeys(range(1, len(bad) + 1), "BAD_USER_INPUT")
+    assert len(sql.selects()) == 1
+
+
+async def test_more_representations_than_the_cap_are_refused_without_sql(
+    gql: GraphQLClient, accounts: Accounts, users_engine: AsyncEngine
+) -> None:
+    user_id = (await accounts.register("person@example.com"))["id"]
+
+    with count_sql(users_engine) as sql:
+        response = await gql.execute(ENTITIES, representations([user_id] * 101))
+
+    assert response.codes == ["BAD_USER_INPUT"]
+    assert response.errors[0]["path"] == ["_entities"]
+    assert response.data is None
+    assert sql.count == 0

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, status
 
-from rest_compat.api.deps import ANY_ROUTE, Authorization, Router, resource_id
+from rest_compat.api.deps import ANY_ROUTE, Router, SignedIn
 from rest_compat.client import RouterClient, operation
 from rest_compat.errors import ApiError, not_found
 from rest_compat.models import ErrorBody, OrderIn, OrderOut
@@ -23,7 +23,7 @@ SIGNED_IN: dict[int | str, dict[str, Any]] = {
 }
 
 
-async def _pages(client: RouterClient, authorization: str | None, wanted: int) -> list[dict[str, Any]]:
+async def _pages(client: RouterClient, authorization: str, wanted: int) -> list[dict[str, Any]]:
     """The first `wanted` orders the caller may see, newest first (every order for an admin)."""
     caller = (await client.run(operation("orders", "Caller"), authorization=authorization))["me"]
     if caller is None:
@@ -43,7 +43,7 @@ async def _pages(client: RouterClient, authorization: str | None, wanted: int) -
 @router.get("", response_model=list[OrderOut], summary="List orders, newest first", responses=SIGNED_IN)
 async def list_orders(
     client: Router,
-    authorization: Authorization,
+    authorization: SignedIn,
     limit: int = Query(default=10, ge=1, le=100),
     offset: int = Query(default=0, ge=0, le=10_000),
 ) -> list[OrderOut]:
@@ -52,16 +52,16 @@ async def list_orders(
 
 
 @router.get(
-    "/{order_id}",
+    "/{order_id:uuid}",
     response_model=OrderOut,
     summary="One order (its customer or an admin)",
     responses={**SIGNED_IN, 404: {"model": ErrorBody}},
 )
-async def get_order(order_id: str, client: Router, authorization: Authorization) -> OrderOut:
+async def get_order(order_id: uuid.UUID, client: Router, authorization: SignedIn) -> OrderOut:
     order = (
         await client.run(
             operation("orders", "GetOrder"),
-            {"id": resource_id(order_id, "order")},
+            {"id": str(order_id)},
             authorization=authorization,
         )
     )["order"]
@@ -77,6 +77,15 @@ async def get_order(order_id: str, client: Router, authorization: Authorization)
     summary="Place an order (customers)",
     responses={
         **SIGNED_IN,
+        201: {
+            "description": "The order.",
+            "links": {
+                "GetOrder": {
+                    "operationId": "get_order_api_v1_orders__order_id__get",
+                    "parameters": {"order_id": "$response.body#/order_id"},
+                }
+            },
+        },
         402: {"model": ErrorBody, "description": "The (simulated) payment was declined."},
         404: {"model": ErrorBody, "description": "A product does not exist or is not for sale."},
         409: {"model": ErrorBody, "description": "Not enough stock."},
@@ -87,7 +96,7 @@ async def get_order(order_id: str, client: Router, authorization: Authorization)
 async def place_order(
     body: OrderIn,
     client: Router,
-    authorization: Authorization,
+    authorization: SignedIn,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> OrderOut:
     order_input = {

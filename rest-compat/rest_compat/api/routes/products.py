@@ -1,4 +1,9 @@
-"""`/products`: the legacy catalogue endpoints, over the products subgraph."""
+"""`/products`: the legacy catalogue endpoints, over the products subgraph.
+
+Writes are for admins. A product's `category` names an existing category. An unknown name is 409: the
+body is valid (the document cannot list the categories), it conflicts with the catalogue as it is, and
+creating the category first resolves it. (Not 404, which would say the product itself is missing.)
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Response, status
 
-from rest_compat.api.deps import ANY_ROUTE, Authorization, Router, resource_id
+from rest_compat.api.deps import ANY_ROUTE, OPTIONAL_SIGN_IN, Authorization, Router, SignedIn
 from rest_compat.client import RouterClient, operation
 from rest_compat.errors import ApiError, not_found
 from rest_compat.models import ErrorBody, ProductIn, ProductOut
@@ -18,17 +23,36 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"model": ErrorBody, "description": "Admins only."},
     422: {"model": ErrorBody, "description": "The body is invalid."},
 }
+NO_SUCH_CATEGORY: dict[int | str, dict[str, Any]] = {
+    409: {"model": ErrorBody, "description": "There is no category of that name (`field: category`)."}
+}
+# What a created product's id leads to (OpenAPI links, which stateful clients and fuzzers follow).
+PRODUCT_LINKS = {
+    name: {"operationId": operation_id, "parameters": {"product_id": "$response.body#/product_id"}}
+    for name, operation_id in (
+        ("GetProduct", "get_product_products__product_id__get"),
+        ("UpdateProduct", "update_product_products__product_id__put"),
+        ("DeleteProduct", "delete_product_products__product_id__delete"),
+    )
+}
 
 
-async def category_id(client: RouterClient, name: str | None) -> str | None:
-    """The id of the category with this name (case-insensitive); 422 when there is none."""
+async def category_id(client: RouterClient, authorization: str, name: str | None) -> str | None:
+    """The id of the category with this name (case-insensitive); 409 when there is none.
+
+    The caller is checked first (401, 403), so that only an admin learns about categories this way.
+    """
     if name is None:
         return None
-    categories = (await client.run(operation("products", "Categories")))["categories"]
-    for category in categories:
+    data = await client.run(operation("products", "ProductWriter"), authorization=authorization)
+    if data["me"] is None:
+        raise ApiError(401, "Sign in to change the catalogue.", code="UNAUTHENTICATED")
+    if data["me"]["role"] != "ADMIN":
+        raise ApiError(403, "Only an admin can change the catalogue.", code="FORBIDDEN")
+    for category in data["categories"]:
         if category["name"].lower() == name.strip().lower():
             return str(category["id"])
-    raise ApiError(422, f"There is no category named '{name}'.", code="BAD_USER_INPUT", field="category")
+    raise ApiError(409, f"There is no category named '{name}'.", code="CONFLICT", field="category")
 
 
 def product_fields(body: ProductIn, category: str | None) -> dict[str, Any]:
@@ -54,10 +78,10 @@ async def list_products(
     response_model=ProductOut,
     status_code=status.HTTP_201_CREATED,
     summary="Create a product (admins)",
-    responses=ERRORS,
+    responses={**ERRORS, **NO_SUCH_CATEGORY, 201: {"description": "The product.", "links": PRODUCT_LINKS}},
 )
-async def create_product(body: ProductIn, client: Router, authorization: Authorization) -> ProductOut:
-    category = await category_id(client, body.category)
+async def create_product(body: ProductIn, client: Router, authorization: SignedIn) -> ProductOut:
+    category = await category_id(client, authorization, body.category)
     product_input = {**product_fields(body, category), "sku": f"P-{uuid.uuid4().hex[:12].upper()}"}
     data = await client.run(
         operation("products", "CreateProduct"), {"input": product_input}, authorization=authorization
@@ -66,13 +90,17 @@ async def create_product(body: ProductIn, client: Router, authorization: Authori
 
 
 @router.get(
-    "/{product_id}", response_model=ProductOut, summary="One product", responses={404: {"model": ErrorBody}}
+    "/{product_id:uuid}",
+    response_model=ProductOut,
+    summary="One product (admins also see those not for sale)",
+    responses={404: {"model": ErrorBody}},
+    openapi_extra=OPTIONAL_SIGN_IN,
 )
-async def get_product(product_id: str, client: Router, authorization: Authorization) -> ProductOut:
+async def get_product(product_id: uuid.UUID, client: Router, authorization: Authorization) -> ProductOut:
     product = (
         await client.run(
             operation("products", "GetProduct"),
-            {"id": resource_id(product_id, "product")},
+            {"id": str(product_id)},
             authorization=authorization,
         )
     )["product"]
@@ -82,16 +110,16 @@ async def get_product(product_id: str, client: Router, authorization: Authorizat
 
 
 @router.put(
-    "/{product_id}",
+    "/{product_id:uuid}",
     response_model=ProductOut,
     summary="Replace a product's details (admins)",
-    responses={**ERRORS, 404: {"model": ErrorBody}},
+    responses={**ERRORS, **NO_SUCH_CATEGORY, 404: {"model": ErrorBody}},
 )
 async def update_product(
-    product_id: str, body: ProductIn, client: Router, authorization: Authorization
+    product_id: uuid.UUID, body: ProductIn, client: Router, authorization: SignedIn
 ) -> ProductOut:
-    pid = resource_id(product_id, "product")
-    category = await category_id(client, body.category)
+    pid = str(product_id)
+    category = await category_id(client, authorization, body.category)
     data = await client.run(
         operation("products", "UpdateProduct"),
         {"id": pid, "input": product_fields(body, category)},
@@ -101,15 +129,15 @@ async def update_product(
 
 
 @router.delete(
-    "/{product_id}",
+    "/{product_id:uuid}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a product (admins)",
     responses={401: ERRORS[401], 403: ERRORS[403], 404: {"model": ErrorBody}},
 )
-async def delete_product(product_id: str, client: Router, authorization: Authorization) -> Response:
+async def delete_product(product_id: uuid.UUID, client: Router, authorization: SignedIn) -> Response:
     await client.run(
         operation("products", "DeleteProduct"),
-        {"id": resource_id(product_id, "product")},
+        {"id": str(product_id)},
         authorization=authorization,
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
