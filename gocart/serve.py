@@ -16,7 +16,7 @@ from functools import partial
 
 from fastapi import FastAPI
 
-from gocart.servers import Service, run_services
+from gocart.servers import Service, event_loop_factory, run_services
 from subgraphs.common.logging import configure_logging
 from subgraphs.common.settings import SubgraphSettings
 
@@ -60,7 +60,8 @@ def serve(name: str, *, host: str | None = None, port: int | None = None) -> int
     settings, build_app = SUBGRAPH_LOADERS[name]()
     configure_logging(level=settings.log_level, json=settings.log_json)
     service = Service(name, build_app(), host or settings.host, port or settings.port)
-    asyncio.run(run_services([service]))
+    with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+        runner.run(run_services([service]))
     return 0
 
 

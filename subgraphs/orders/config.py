@@ -27,6 +27,20 @@ class OrdersSettings(SubgraphSettings):
         default=0.05, ge=0, description="Wait before the first retry; doubled for each further one."
     )
     products_pool_size: int = Field(default=50, ge=1, description="Open connections to products at most.")
+    products_max_concurrency: int = Field(
+        default=8, ge=1, description="Calls to products in flight at once; the others wait in line."
+    )
+    products_max_waiting: int = Field(
+        default=1000, ge=0, description="Calls waiting in line at most; one more is refused (UNAVAILABLE)."
+    )
+    products_max_wait_seconds: float = Field(
+        default=2.0, gt=0, description="Longest wait in line for a call; then it is refused (UNAVAILABLE)."
+    )
+    shortage_hint_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        description="How long products' OUT_OF_STOCK answer refuses further checkouts here; 0 turns it off.",
+    )
     breaker_failure_threshold: int = Field(
         default=5, ge=1, description="Consecutive failed calls that open the circuit to products."
     )

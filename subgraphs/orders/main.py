@@ -12,23 +12,36 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
 
 from subgraphs.common.app import create_subgraph_app
 from subgraphs.common.context import AppResources
 from subgraphs.common.migrations import MigrationSource
 from subgraphs.orders.breaker import CircuitBreaker
+from subgraphs.orders.bulkhead import Bulkhead
+from subgraphs.orders.call_metrics import ProductsCallMetrics
 from subgraphs.orders.config import OrdersSettings
 from subgraphs.orders.context import OrdersResources, context_factory
 from subgraphs.orders.models import SCHEMA
 from subgraphs.orders.payments import PaymentSimulator
 from subgraphs.orders.products_client import ProductsClient, RetryPolicy, ServiceCredential, signing_key_from
 from subgraphs.orders.schema import create_schema
+from subgraphs.orders.shortage_hints import ShortageHints
 from subgraphs.orders.worker import settle_forever
 
 MIGRATIONS = MigrationSource(script_location=Path(__file__).parent / "migrations", schema=SCHEMA)
 
 
-def create_products_client(settings: OrdersSettings) -> ProductsClient:
+def create_products_client(
+    settings: OrdersSettings, registry: CollectorRegistry | None = None
+) -> ProductsClient:
+    """The client of products, its bulkhead and breaker from settings; counted in `registry` if given."""
+    bulkhead = Bulkhead(
+        limit=settings.products_max_concurrency,
+        max_waiting=settings.products_max_waiting,
+        max_wait_seconds=settings.products_max_wait_seconds,
+    )
+    metrics = ProductsCallMetrics(registry, bulkhead) if registry is not None else None
     key = signing_key_from(
         settings.service_signing_key_pem.get_secret_value() if settings.service_signing_key_pem else None,
         settings.service_signing_key_file,
@@ -50,7 +63,10 @@ def create_products_client(settings: OrdersSettings) -> ProductsClient:
         breaker=CircuitBreaker(
             failure_threshold=settings.breaker_failure_threshold, reset_seconds=settings.breaker_reset_seconds
         ),
+        bulkhead=bulkhead,
+        shortages=ShortageHints(ttl_seconds=settings.shortage_hint_seconds),
         pool_size=settings.products_pool_size,
+        **({"on_refused": metrics.count_refusal} if metrics is not None else {}),
     )
 
 
@@ -64,7 +80,7 @@ def create_app(settings: OrdersSettings) -> FastAPI:
     @contextlib.asynccontextmanager
     async def orders_resources(app: FastAPI, resources: AppResources) -> AsyncIterator[None]:
         """The products client and, unless turned off, the worker that settles stock tasks."""
-        products = create_products_client(settings)
+        products = create_products_client(settings, app.state.metrics.registry)
         app.state.orders = OrdersResources(
             products=products, payments=PaymentSimulator(latency_seconds=settings.payment_latency_seconds)
         )

@@ -1,16 +1,25 @@
 """The orders subgraph's client of the products subgraph: prices by the federation protocol, and the
 internal stock operations (reserve, release, commit, return), with a service credential.
 
-Every call has a timeout per attempt. The operations used here are all idempotent (reads, and stock
-operations keyed by the order id), so a transient failure (timeout, refused connection, 5xx) is retried
-a bounded number of times with a doubling backoff. A circuit breaker stops calling a products service
-that keeps failing, so checkouts fail fast with UNAVAILABLE instead of piling up.
+Every call first takes a slot in the client's bulkhead (`bulkhead.py`): at most so many calls are in
+flight, the others wait in line for a bounded time (stock settlements first, new carts last) or are
+refused at once as UNAVAILABLE (`queue_full`, `queue_timeout`). Each attempt then has a timeout of its
+own, which starts when the call goes out, not while it waits. Checkouts that price while a pricing call
+waits for its slot share that call (`coalescing.py`), and a product products just reported short is
+refused here for a moment (`shortage_hints.py`), so a burst for a sold-out product costs products
+little. The operations used here are all idempotent (reads, and stock operations keyed by the order
+id), so a transient failure (timeout, refused connection, 5xx) is retried a bounded number of times with
+a doubling backoff. A circuit breaker stops calling a products service that keeps failing, so checkouts
+fail fast with UNAVAILABLE instead of piling up.
 
 What a caller sees:
 - a record, when products answered;
 - `OutOfStockError`, `NotFoundError`, `ConflictError`: products answered no, definitely (nothing held);
+  `KnownShortage` (OUT_OF_STOCK) when products said so a moment ago;
+- `ProductsNotCalled` (UNAVAILABLE): refused before anything was sent, so nothing happened;
 - `ProductsUnavailable` (UNAVAILABLE): no answer, so the outcome is unknown; the operation may or may not
-  have happened, and repeating it (or undoing it) is safe.
+  have happened, and repeating it (or undoing it) is safe. A reservation refused only after an earlier
+  attempt of it got no answer is also unknown: that attempt may still reach products and hold stock.
 """
 
 from __future__ import annotations
@@ -18,25 +27,35 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import aiohttp
 import structlog
 from pydantic import BaseModel
 
 from subgraphs.common.auth import Role
-from subgraphs.common.errors import ConflictError, NotFoundError, OutOfStockError, UnavailableError
+from subgraphs.common.errors import (
+    ConflictError,
+    DomainError,
+    NotFoundError,
+    OutOfStockError,
+    UnavailableError,
+)
 from subgraphs.common.signing import SigningKey
 from subgraphs.orders.breaker import BreakerState, CircuitBreaker
+from subgraphs.orders.bulkhead import Bulkhead, Overloaded, Priority
+from subgraphs.orders.coalescing import Batch, Coalescer
+from subgraphs.orders.shortage_hints import ShortageHints
 
 log = structlog.get_logger(__name__)
 
 SERVICE_SUBJECT = "orders"
+MAX_PRICED_PER_CALL = 100  # products per `_entities` call (a cart has at most 100 lines)
 TRANSIENT_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 
 ENTITIES = """
@@ -56,8 +75,21 @@ COMMIT = "mutation($orderId: ID!) { commitStock(orderId: $orderId) { orderId sta
 RETURN = "mutation($orderId: ID!) { returnStock(orderId: $orderId) { orderId status } }"
 
 
+UNAVAILABLE_MESSAGE = "The product catalogue is unavailable right now; try again shortly."
+
+
 class ProductsUnavailable(UnavailableError):
-    """Products did not answer (down, slow, failing, or the circuit is open): the outcome is unknown."""
+    """Products did not answer (down, slow, failing, overloaded, or the circuit is open): the outcome
+    is unknown."""
+
+
+class ProductsNotCalled(ProductsUnavailable):
+    """Refused before anything was sent (open circuit, no slot in the bulkhead): products never heard
+    of the operation, so nothing happened there."""
+
+
+class KnownShortage(OutOfStockError):
+    """OUT_OF_STOCK from what products answered a moment ago, without asking it again."""
 
 
 class ProductSnapshot(BaseModel):
@@ -121,8 +153,16 @@ class RetryPolicy:
     backoff_seconds: float
 
 
+def _no_count(reason: str) -> None:  # noqa: ARG001  (the default: nothing counts refusals)
+    return None
+
+
 class ProductsClient:
-    """One pooled HTTP session to products, owned by the app (closed with `close`)."""
+    """One pooled HTTP session to products, owned by the app (closed with `close`).
+
+    `on_refused(reason)` is told of every call refused without being sent (`circuit_open`,
+    `queue_full`, `queue_timeout`), for the metrics.
+    """
 
     def __init__(
         self,
@@ -131,24 +171,34 @@ class ProductsClient:
         credential: ServiceCredential,
         policy: RetryPolicy,
         breaker: CircuitBreaker,
+        bulkhead: Bulkhead,
+        shortages: ShortageHints,
         pool_size: int = 50,
+        on_refused: Callable[[str], None] = _no_count,
     ) -> None:
         self._url = url
         self._credential = credential
         self._policy = policy
         self.breaker = breaker
+        self.bulkhead = bulkhead
         self._pool_size = pool_size
+        self._on_refused = on_refused
         self._session: aiohttp.ClientSession | None = None
+        self._pricing = Coalescer(self._fetch_products, max_keys=MAX_PRICED_PER_CALL)
+        self.shortages = shortages
 
     def _http(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._pool_size),
+                # Never fewer connections than slots: a call in a slot never waits for a connection,
+                # so its timeout measures products alone.
+                connector=aiohttp.TCPConnector(limit=max(self._pool_size, self.bulkhead.limit)),
                 timeout=aiohttp.ClientTimeout(total=self._policy.timeout_seconds),
             )
         return self._session
 
     async def close(self) -> None:
+        await self._pricing.close()
         if self._session is not None:
             await self._session.close()
             self._session = None
@@ -156,9 +206,17 @@ class ProductsClient:
     # ------------------------------------------------------------ operations
 
     async def products(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, ProductSnapshot]:
-        """Current products by id (unknown ids are left out)."""
-        representations = [{"__typename": "Product", "id": str(product_id)} for product_id in ids]
-        data = await self._call("entities", ENTITIES, {"representations": representations})
+        """Current products by id (unknown ids are left out). Concurrent checkouts share the call:
+        whoever asks while one waits for its slot joins it (`coalescing.py`)."""
+        return await self._pricing.load(ids)
+
+    async def _fetch_products(self, batch: Batch[uuid.UUID]) -> dict[uuid.UUID, ProductSnapshot]:
+        variables: dict[str, Any] = {}
+
+        def seal() -> None:  # the batch takes callers until the call goes out
+            variables["representations"] = [{"__typename": "Product", "id": str(pid)} for pid in batch.seal()]
+
+        data = await self._call("entities", ENTITIES, variables, priority=Priority.PRICE, before_send=seal)
         found: dict[uuid.UUID, ProductSnapshot] = {}
         for entity in data.get("_entities") or []:
             if not entity:
@@ -176,14 +234,35 @@ class ProductsClient:
         return found
 
     async def reserve(self, *, order_id: uuid.UUID, lines: Sequence[StockLine]) -> None:
+        """Hold stock for the order. OUT_OF_STOCK without a call when products said so a moment ago
+        (`shortage_hints.py`); checked again when the call's turn in the bulkhead comes."""
         items = [{"productId": str(line.product_id), "quantity": line.quantity} for line in lines]
-        await self._call("reserveStock", RESERVE, {"orderId": str(order_id), "items": items})
+        try:
+            await self._call(
+                "reserveStock",
+                RESERVE,
+                {"orderId": str(order_id), "items": items},
+                priority=Priority.RESERVE,
+                takes_stock=True,
+                before_send=lambda: self.refuse_known_shortages(lines),
+            )
+        except KnownShortage:
+            raise
+        except OutOfStockError as refusal:
+            self.shortages.remember(refusal.extensions.get("items") or [])
+            raise
+
+    def refuse_known_shortages(self, lines: Sequence[StockLine]) -> None:
+        """Raise `KnownShortage` (OUT_OF_STOCK) if products said a moment ago it cannot cover a line."""
+        short = self.shortages.shortages(lines)
+        if short:
+            raise KnownShortage("Not enough stock for some items.", items=short)
 
     async def release(self, *, order_id: uuid.UUID) -> None:
-        await self._call("releaseStock", RELEASE, {"orderId": str(order_id)})
+        await self._call("releaseStock", RELEASE, {"orderId": str(order_id)}, priority=Priority.SETTLE)
 
     async def commit(self, *, order_id: uuid.UUID) -> None:
-        await self._call("commitStock", COMMIT, {"orderId": str(order_id)})
+        await self._call("commitStock", COMMIT, {"orderId": str(order_id)}, priority=Priority.SETTLE)
 
     async def return_stock(self, *, order_id: uuid.UUID) -> None:
         """Give back everything the order took: held stock is released, sold stock goes back on hand.
@@ -191,39 +270,90 @@ class ProductsClient:
         Needs products' `returnStock(orderId)` (see docs/orders.md); until products has it, this is
         UNAVAILABLE and the task waits.
         """
-        await self._call("returnStock", RETURN, {"orderId": str(order_id)})
+        await self._call("returnStock", RETURN, {"orderId": str(order_id)}, priority=Priority.SETTLE)
 
     # ------------------------------------------------------------ transport
 
-    async def _call(self, operation: str, query: str, variables: Mapping[str, Any]) -> dict[str, Any]:
-        """POST one operation, with retries of transient failures; returns `data` or raises."""
+    async def _call(
+        self,
+        operation: str,
+        query: str,
+        variables: Mapping[str, Any],
+        *,
+        priority: Priority,
+        takes_stock: bool = False,
+        before_send: Callable[[], None] | None = None,
+    ) -> dict[str, Any]:
+        """POST one operation, with retries of transient failures; returns `data` or raises.
+
+        `before_send` runs when the first attempt has its slot, just before it goes out (it may still
+        fill in `variables`); what it raises is raised instead. With `takes_stock` (reserving), a
+        refusal that follows an unanswered attempt is no definite no: that attempt may still arrive and
+        hold stock, so the outcome is reported unknown (UNAVAILABLE, `outcome_unknown`) and the caller
+        owes a release.
+        """
         attempt = 0
         while True:
-            if not self.breaker.allow():
-                raise ProductsUnavailable(
-                    "The product catalogue is unavailable right now; try again shortly.",
-                    reason="circuit_open",
-                )
-            try:
-                body = await self._post(query, variables)
-            except _Transient as failure:
-                self.breaker.record_failure()
-                log.warning(
-                    "products.call_failed", operation=operation, attempt=attempt + 1, error=failure.detail
-                )
+            body = await self._attempt(
+                operation, query, variables, priority, attempt, before_send if attempt == 0 else None
+            )
+            if isinstance(body, _Transient):
                 if attempt >= self._policy.retries or self.breaker.state is BreakerState.OPEN:
-                    raise ProductsUnavailable(
-                        "The product catalogue is unavailable right now; try again shortly.",
-                        reason=failure.reason,
-                    ) from None
+                    raise ProductsUnavailable(UNAVAILABLE_MESSAGE, reason=body.reason)
                 await asyncio.sleep(self._policy.backoff_seconds * (2**attempt))
                 attempt += 1
                 continue
-            except BaseException:
-                self.breaker.record_failure()
+            try:
+                return _data_or_raise(operation, body)
+            except DomainError as refusal:
+                if attempt > 0 and takes_stock and not isinstance(refusal, ProductsUnavailable):
+                    log.warning("products.refused_after_lost_attempt", operation=operation, code=refusal.code)
+                    raise ProductsUnavailable(UNAVAILABLE_MESSAGE, reason="outcome_unknown") from None
                 raise
-            self.breaker.record_success()
-            return _data_or_raise(operation, body)
+
+    async def _attempt(
+        self,
+        operation: str,
+        query: str,
+        variables: Mapping[str, Any],
+        priority: Priority,
+        attempt: int,
+        before_send: Callable[[], None] | None,
+    ) -> dict[str, Any] | _Transient:
+        """One attempt in a bulkhead slot: the answer's body, or the transient failure it met.
+
+        An attempt refused before it is sent (open circuit, no slot) raises UNAVAILABLE at once, not
+        retried: `ProductsNotCalled` when it was the first (products never heard of the operation).
+        """
+        if self.breaker.state is BreakerState.OPEN:
+            self._refuse("circuit_open", attempt)
+        try:
+            async with self.bulkhead.slot(priority):
+                if before_send is not None:
+                    before_send()
+                if not self.breaker.allow():  # half-open: only one trial call at a time
+                    self._refuse("circuit_open", attempt)
+                try:
+                    body = await self._post(query, variables)
+                except _Transient as failure:
+                    self.breaker.record_failure()
+                    log.warning(
+                        "products.call_failed", operation=operation, attempt=attempt + 1, error=failure.detail
+                    )
+                    return failure
+                except BaseException:
+                    self.breaker.record_failure()
+                    raise
+        except Overloaded as overload:
+            self._refuse(overload.reason, attempt)
+        self.breaker.record_success()
+        return body
+
+    def _refuse(self, reason: str, attempt: int) -> NoReturn:
+        self._on_refused(reason)
+        if attempt == 0:
+            raise ProductsNotCalled(UNAVAILABLE_MESSAGE, reason=reason)
+        raise ProductsUnavailable(UNAVAILABLE_MESSAGE, reason=reason)
 
     async def _post(self, query: str, variables: Mapping[str, Any]) -> dict[str, Any]:
         headers = {"Content-Type": "application/json", **self._credential.header()}
@@ -270,6 +400,4 @@ def _data_or_raise(operation: str, body: Mapping[str, Any]) -> dict[str, Any]:
     # Anything else (a missing operation, a refused service credential, a bug in products) is not the
     # customer's doing and may be fixed by a deploy: it is an outage as far as orders is concerned.
     log.error("products.call_refused", operation=operation, code=code, message=message)
-    raise ProductsUnavailable(
-        "The product catalogue is unavailable right now; try again shortly.", reason=f"refused:{code}"
-    )
+    raise ProductsUnavailable(UNAVAILABLE_MESSAGE, reason=f"refused:{code}")

@@ -46,7 +46,12 @@ from subgraphs.orders.models import (
     utc_now,
 )
 from subgraphs.orders.payments import PaymentSimulator, parse_card
-from subgraphs.orders.products_client import ProductsClient, ProductsUnavailable, StockLine
+from subgraphs.orders.products_client import (
+    ProductsClient,
+    ProductsNotCalled,
+    ProductsUnavailable,
+    StockLine,
+)
 from subgraphs.orders.repository import OrderKey, OrderSearch
 
 log = structlog.get_logger(__name__)
@@ -271,6 +276,7 @@ async def place_order(
 
     snapshots = await products.products([line.product_id for line in lines])
     items = _price(lines, snapshots)
+    products.refuse_known_shortages(lines)  # products said so a moment ago: OUT_OF_STOCK, nothing written
     currency = snapshots[lines[0].product_id].currency
     subtotal = sum((item.line_total for item in items), Decimal("0.00"))
 
@@ -285,6 +291,14 @@ async def place_order(
         "payment_method": request.payment_method.value,
         "card_last4": card.last4,
     }
+    # Under a burst the wait for a database connection is the longest: once this checkout has one, a
+    # shortage products reported meanwhile still refuses it before anything is written.
+    await session.connection()
+    try:
+        products.refuse_known_shortages(lines)
+    except DomainError:
+        await session.rollback()
+        raise
     for _ in range(INSERT_ATTEMPTS):
         created = await repository.insert_order(
             session=session, order_id=order_id, values=values, items=items, actor=customer_id
@@ -303,19 +317,20 @@ async def place_order(
 
     try:
         await products.reserve(order_id=order_id, lines=lines)
+    except ProductsNotCalled:
+        # Refused before it was sent (overloaded, circuit open): products holds nothing.
+        await _forget_checkout(session, caches, order_id, owe_release=False)
+        raise
     except ProductsUnavailable:
-        # Unknown whether products holds stock for this order: forget the order, owe a release.
-        await repository.delete_order(session=session, order_id=order_id)
-        await repository.put_stock_task(session=session, order_id=order_id, action=StockAction.RELEASE)
-        await session.commit()
-        await caches.forget_orders([order_id])
+        # Unknown whether products holds stock for this order (an attempt got no answer and may still
+        # arrive): forget the order and owe a release, in one transaction, tried at once. Products
+        # records the release even for an order it never saw, so a late attempt is refused there.
+        await _forget_checkout(session, caches, order_id, owe_release=True)
         await _run_task_now(session, products, order_id)
         raise
     except DomainError:
         # A definite no (OUT_OF_STOCK, NOT_FOUND, CONFLICT): products holds nothing for this order.
-        await repository.delete_order(session=session, order_id=order_id)
-        await session.commit()
-        await caches.forget_orders([order_id])
+        await _forget_checkout(session, caches, order_id, owe_release=False)
         raise
 
     outcome = await payments.charge(order_id=order_id, amount=subtotal, currency=currency, card=card)
@@ -366,6 +381,18 @@ async def place_order(
     await session.rollback()
     assert order is not None
     return order
+
+
+async def _forget_checkout(
+    session: AsyncSession, caches: OrderCaches, order_id: uuid.UUID, *, owe_release: bool
+) -> None:
+    """Delete a checkout that did not get its stock; with `owe_release` (products may hold some all the
+    same), a release is owed in the same transaction."""
+    await repository.delete_order(session=session, order_id=order_id)
+    if owe_release:
+        await repository.put_stock_task(session=session, order_id=order_id, action=StockAction.RELEASE)
+    await session.commit()
+    await caches.forget_orders([order_id])
 
 
 def _price(lines: Sequence[StockLine], snapshots: dict[uuid.UUID, Any]) -> list[OrderItemRecord]:

@@ -4,6 +4,8 @@ records; they never commit (the service owns the transaction).
 
 from __future__ import annotations
 
+import functools
+import typing
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -16,9 +18,14 @@ from sqlalchemy import (
     ColumnClause,
     ColumnElement,
     Float,
+    Integer,
     String,
+    Table,
+    Update,
+    bindparam,
     cast,
     func,
+    inspect,
     literal,
     literal_column,
     or_,
@@ -234,6 +241,38 @@ async def update_product(
     return _record(row)
 
 
+_PRODUCTS = typing.cast(Table, inspect(Product).local_table)
+
+
+@functools.cache
+def _change_stock_statement(*, include_deleted: bool, guard_available: bool) -> Update:
+    """The guarded UPDATE of one product's counts, built once per shape: it runs for every reservation
+    and settlement, and a statement built anew each time recomputed its cache key each time."""
+    table = _PRODUCTS
+    on_hand = bindparam("on_hand_delta", type_=Integer)
+    reserved = bindparam("reserved_delta", type_=Integer)
+    conditions = [
+        table.c.id == bindparam("product_id"),
+        *([] if include_deleted else [table.c.deleted_at.is_(None)]),
+        table.c.stock_on_hand + on_hand >= table.c.stock_reserved + reserved,
+        table.c.stock_reserved + reserved >= 0,
+    ]
+    if guard_available:
+        conditions.append(
+            table.c.stock_on_hand - table.c.stock_reserved >= bindparam("require_available", type_=Integer)
+        )
+    return (
+        update(table)
+        .where(*conditions)
+        .values(
+            stock_on_hand=table.c.stock_on_hand + on_hand,
+            stock_reserved=table.c.stock_reserved + reserved,
+            updated_at=bindparam("now"),
+        )
+        .returning(*table.c)
+    )
+
+
 async def change_stock(
     *,
     session: AsyncSession,
@@ -249,27 +288,43 @@ async def change_stock(
     drops below reserved, and `require_available` demands that much available stock first. Only live
     products move, unless `include_deleted` (settling a reservation made before the product left).
     """
-    conditions = [
-        col(Product.id) == product_id,
-        *([] if include_deleted else [col(Product.deleted_at).is_(None)]),
-        col(Product.stock_on_hand) + on_hand_delta >= col(Product.stock_reserved) + reserved_delta,
-        col(Product.stock_reserved) + reserved_delta >= 0,
-    ]
-    if require_available is not None:
-        conditions.append(col(Product.stock_on_hand) - col(Product.stock_reserved) >= require_available)
-    statement = (
-        update(Product)
-        .where(*conditions)
-        .values(
-            stock_on_hand=col(Product.stock_on_hand) + on_hand_delta,
-            stock_reserved=col(Product.stock_reserved) + reserved_delta,
-            updated_at=utc_now(),
-        )
-        .returning(Product)
+    statement = _change_stock_statement(
+        include_deleted=include_deleted, guard_available=require_available is not None
     )
-    result = await session.exec(statement.execution_options(synchronize_session=False))
-    row = result.scalars().first()
-    return _record(row) if row is not None else None
+    parameters: dict[str, Any] = {
+        "product_id": product_id,
+        "on_hand_delta": on_hand_delta,
+        "reserved_delta": reserved_delta,
+        "now": utc_now(),
+    }
+    if require_available is not None:
+        parameters["require_available"] = require_available
+    row = (await session.exec(statement, params=parameters)).mappings().first()
+    return ProductRecord.model_validate(dict(row)) if row is not None else None
+
+
+@dataclass(frozen=True)
+class StockLevel:
+    """What a product has to sell right now, as last committed."""
+
+    available: int
+    for_sale: bool  # live (not deleted) and active
+
+
+async def stock_levels(*, session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, StockLevel]:
+    """Products' available stock by id, in one plain read that takes no lock (unknown ids are left out).
+
+    Reading columns, not rows, keeps the products out of the session, so a guarded UPDATE later in the
+    same transaction returns its own fresh values."""
+    if not ids:
+        return {}
+    statement = select(
+        col(Product.id),
+        col(Product.stock_on_hand) - col(Product.stock_reserved),
+        col(Product.active) & col(Product.deleted_at).is_(None),
+    ).where(col(Product.id).in_(list(ids)))
+    rows = await session.exec(statement)
+    return {row[0]: StockLevel(available=int(row[1]), for_sale=bool(row[2])) for row in rows}
 
 
 async def record_movements(*, session: AsyncSession, movements: Sequence[StockMovement]) -> None:

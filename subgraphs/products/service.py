@@ -530,7 +530,14 @@ async def reserve_stock(
     order_id: uuid.UUID,
     lines: Sequence[tuple[uuid.UUID, int]],
 ) -> ReservationRecord:
-    """Hold stock for an order, all lines or none. Repeating it for the same order returns the first."""
+    """Hold stock for an order, all lines or none. Repeating it for the same order returns the first.
+
+    Cheap under contention: the order's reservation is claimed first (a repeat of the same order waits
+    for it there, not on the products), a plain read then refuses what is short at once (a sold-out
+    product answers without queueing for its row), and the guarded UPDATE of each product row comes
+    last, after the reservation's lines and ledger are written: a hot product's row is locked only for
+    its UPDATE and the commit, never across other round trips.
+    """
     actor = require_role(caller, Role.SERVICE)
     wanted = merge_lines(lines)
     if not await repository.claim_reservation(
@@ -544,35 +551,48 @@ async def reserve_stock(
         if existing.lines != wanted:
             raise ConflictError("This order already holds a different reservation.", orderId=str(order_id))
         return existing
-    shortages: list[dict[str, Any]] = []
-    for line in wanted:
-        product = await repository.change_stock(
+    levels = await repository.stock_levels(session=session, ids=[line.product_id for line in wanted])
+    short = [line for line in wanted if not _enough(levels.get(line.product_id), line.quantity)]
+    if not short:
+        await repository.add_reservation_lines(session=session, order_id=order_id, lines=wanted)
+        await repository.record_movements(
             session=session,
-            product_id=line.product_id,
-            reserved_delta=line.quantity,
-            require_available=line.quantity,
+            movements=[
+                _movement(
+                    line.product_id,
+                    MovementKind.RESERVATION,
+                    actor,
+                    reserved=line.quantity,
+                    order_id=order_id,
+                )
+                for line in wanted
+            ],
         )
-        if product is None or not product.active:
-            shortages.append(await _shortage(session, line))
-    if shortages:
+        for line in wanted:  # in product-id order, so two orders' row locks never deadlock
+            product = await repository.change_stock(
+                session=session,
+                product_id=line.product_id,
+                reserved_delta=line.quantity,
+                require_available=line.quantity,
+            )
+            if product is None or not product.active:
+                short.append(line)  # taken meanwhile: no need to lock the other rows
+                break
+    if short:
+        await session.rollback()
+        shortages = [await _shortage(session, line) for line in short]
         await session.rollback()
         unknown = [s for s in shortages if s["available"] is None]
         if unknown:
             raise NotFoundError("Some products do not exist or are not for sale.", items=unknown)
         raise OutOfStockError("Not enough stock for some items.", items=shortages)
-    await repository.add_reservation_lines(session=session, order_id=order_id, lines=wanted)
-    await repository.record_movements(
-        session=session,
-        movements=[
-            _movement(
-                line.product_id, MovementKind.RESERVATION, actor, reserved=line.quantity, order_id=order_id
-            )
-            for line in wanted
-        ],
-    )
     await session.commit()
     await caches.forget_products([line.product_id for line in wanted])
     return ReservationRecord(order_id=order_id, status=ReservationStatus.RESERVED, lines=wanted)
+
+
+def _enough(level: repository.StockLevel | None, quantity: int) -> bool:
+    return level is not None and level.for_sale and level.available >= quantity
 
 
 async def _shortage(session: AsyncSession, line: ReservationLine) -> dict[str, Any]:
@@ -601,6 +621,43 @@ async def _settle_line(
         raise ConflictError("The stock counts do not allow settling this order.", productId=str(product_id))
 
 
+async def _settle(
+    session: AsyncSession,
+    reservation: ReservationRecord,
+    actor: Principal,
+    *,
+    kind: MovementKind,
+    status: ReservationStatus,
+    on_hand_per_unit: int,
+    reserved_per_unit: int,
+) -> None:
+    """Move a locked reservation to `status`: its ledger and status first, the product rows last, so a
+    hot product's row is locked only for its UPDATE and the commit."""
+    order_id = reservation.order_id
+    await repository.record_movements(
+        session=session,
+        movements=[
+            _movement(
+                line.product_id,
+                kind,
+                actor,
+                on_hand=on_hand_per_unit * line.quantity,
+                reserved=reserved_per_unit * line.quantity,
+                order_id=order_id,
+            )
+            for line in reservation.lines
+        ],
+    )
+    await repository.set_reservation_status(session=session, order_id=order_id, status=status)
+    for line in reservation.lines:  # in product-id order
+        await _settle_line(
+            session,
+            line.product_id,
+            on_hand_delta=on_hand_per_unit * line.quantity,
+            reserved_delta=reserved_per_unit * line.quantity,
+        )
+
+
 async def release_stock(
     *, session: AsyncSession, caches: ProductCaches, caller: Caller, order_id: uuid.UUID
 ) -> ReservationRecord:
@@ -616,19 +673,14 @@ async def release_stock(
             "The order's stock was already sold; use returnStock to give it back.", orderId=str(order_id)
         )
     if reservation.status is ReservationStatus.RESERVED:
-        for line in reservation.lines:
-            await _settle_line(session, line.product_id, reserved_delta=-line.quantity)
-        await repository.record_movements(
-            session=session,
-            movements=[
-                _movement(
-                    line.product_id, MovementKind.RELEASE, actor, reserved=-line.quantity, order_id=order_id
-                )
-                for line in reservation.lines
-            ],
-        )
-        await repository.set_reservation_status(
-            session=session, order_id=order_id, status=ReservationStatus.RELEASED
+        await _settle(
+            session,
+            reservation,
+            actor,
+            kind=MovementKind.RELEASE,
+            status=ReservationStatus.RELEASED,
+            on_hand_per_unit=0,
+            reserved_per_unit=-1,
         )
     await session.commit()
     await caches.forget_products([line.product_id for line in reservation.lines])
@@ -648,17 +700,14 @@ async def return_stock(
     if reservation is None or reservation.status is not ReservationStatus.COMMITTED:
         await session.rollback()
         return await release_stock(session=session, caches=caches, caller=caller, order_id=order_id)
-    for line in reservation.lines:
-        await _settle_line(session, line.product_id, on_hand_delta=line.quantity)
-    await repository.record_movements(
-        session=session,
-        movements=[
-            _movement(line.product_id, MovementKind.RETURN, actor, on_hand=line.quantity, order_id=order_id)
-            for line in reservation.lines
-        ],
-    )
-    await repository.set_reservation_status(
-        session=session, order_id=order_id, status=ReservationStatus.RETURNED
+    await _settle(
+        session,
+        reservation,
+        actor,
+        kind=MovementKind.RETURN,
+        status=ReservationStatus.RETURNED,
+        on_hand_per_unit=1,
+        reserved_per_unit=0,
     )
     await session.commit()
     await caches.forget_products([line.product_id for line in reservation.lines])
@@ -677,26 +726,14 @@ async def commit_stock(
         await session.rollback()
         raise ConflictError("The reservation for this order was released.", orderId=str(order_id))
     if reservation.status is ReservationStatus.RESERVED:
-        for line in reservation.lines:
-            await _settle_line(
-                session, line.product_id, on_hand_delta=-line.quantity, reserved_delta=-line.quantity
-            )
-        await repository.record_movements(
-            session=session,
-            movements=[
-                _movement(
-                    line.product_id,
-                    MovementKind.SALE,
-                    actor,
-                    on_hand=-line.quantity,
-                    reserved=-line.quantity,
-                    order_id=order_id,
-                )
-                for line in reservation.lines
-            ],
-        )
-        await repository.set_reservation_status(
-            session=session, order_id=order_id, status=ReservationStatus.COMMITTED
+        await _settle(
+            session,
+            reservation,
+            actor,
+            kind=MovementKind.SALE,
+            status=ReservationStatus.COMMITTED,
+            on_hand_per_unit=-1,
+            reserved_per_unit=-1,
         )
     await session.commit()
     await caches.forget_products([line.product_id for line in reservation.lines])
