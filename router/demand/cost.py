@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
-    DirectiveNode,
     GraphQLArgument,
     GraphQLField,
     GraphQLInputObjectType,
@@ -43,7 +42,6 @@ from graphql import (
     GraphQLSchema,
     GraphQLUnionType,
     Undefined,
-    VariableNode,
     get_named_type,
     is_composite_type,
 )
@@ -51,7 +49,7 @@ from graphql.execution import VariableValues
 from graphql.utilities import coerce_input_literal, coerce_input_value
 
 from router.errors import RequestError
-from router.planner.operation import Operation
+from router.planner.operation import Operation, included
 from router.planner.selection import Field, Selection
 from router.supergraph import FieldDef, Supergraph
 from router.supergraph.model import ListSize
@@ -100,26 +98,6 @@ def _rules(supergraph: Supergraph, variables: Mapping[str, Any]) -> _Rules:
 
 def _root_field_cost(operation: Operation) -> int:
     return MUTATION_FIELD_COST if operation.kind == "mutation" else 0
-
-
-def included(directives: tuple[DirectiveNode, ...], variables: Mapping[str, Any]) -> bool:
-    """Whether `@skip`/`@include` keep a selection (constant ones were applied when normalizing)."""
-    for directive in directives:
-        name = directive.name.value
-        if name not in ("skip", "include"):
-            continue
-        argument = next((arg for arg in directive.arguments or () if arg.name.value == "if"), None)
-        if argument is None:
-            continue
-        value = argument.value
-        condition = (
-            variables.get(value.name.value)
-            if isinstance(value, VariableNode)
-            else getattr(value, "value", None)
-        )
-        if bool(condition) != (name == "include"):
-            return False
-    return True
 
 
 def _default_of(argument: GraphQLArgument) -> Any:

@@ -24,9 +24,9 @@ from graphql import (
     GraphQLSchema,
     is_abstract_type,
 )
-from graphql.language import VariableNode
 
 from router.executor.paths import ResponsePath
+from router.planner.operation import included
 from router.planner.selection import Field, Selection
 
 Applies = Callable[[str | None, str], bool]
@@ -85,24 +85,6 @@ class Shaper:
         except _NullInNonNull:
             return None
 
-    def _included(self, selection: Selection) -> bool:
-        for directive in selection.directives:
-            name = directive.name.value
-            if name not in ("skip", "include"):
-                continue
-            argument = next((arg for arg in directive.arguments or () if arg.name.value == "if"), None)
-            if argument is None:
-                continue
-            value = argument.value
-            raw = (
-                self.variables.get(value.name.value)
-                if isinstance(value, VariableNode)
-                else getattr(value, "value", None)
-            )
-            if bool(raw) != (name == "include"):
-                return False
-        return True
-
     def _collect(self, object_type: _Composite, selections: tuple[Selection, ...]) -> list[_Collected]:
         """The response keys for objects of `object_type`, memoized per selection set.
 
@@ -143,7 +125,7 @@ class Shaper:
         self, runtime_type: str, selections: tuple[Selection, ...], into: dict[str, list[Field]]
     ) -> None:
         for selection in selections:
-            if not self._included(selection):
+            if not included(selection.directives, self.variables):
                 continue
             if isinstance(selection, Field):
                 into.setdefault(selection.response_key, []).append(selection)

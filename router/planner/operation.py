@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from graphql import (
     BooleanValueNode,
@@ -64,6 +66,27 @@ def conditionals(directives: tuple[DirectiveNode, ...]) -> tuple[Conditional, ..
         if isinstance(value, VariableNode):
             found.append(Conditional(value.name.value, directive.name.value == "include"))
     return tuple(found)
+
+
+def included(directives: tuple[DirectiveNode, ...], variables: Mapping[str, Any]) -> bool:
+    """Whether `@skip`/`@include` keep a selection for these variables (the constant ones were already
+    applied when normalizing); for shaping the response and for estimating its cost alike."""
+    for directive in directives:
+        name = directive.name.value
+        if name not in ("skip", "include"):
+            continue
+        argument = next((arg for arg in directive.arguments or () if arg.name.value == "if"), None)
+        if argument is None:
+            continue
+        value = argument.value
+        condition = (
+            variables.get(value.name.value)
+            if isinstance(value, VariableNode)
+            else getattr(value, "value", None)
+        )
+        if bool(condition) != (name == "include"):
+            return False
+    return True
 
 
 def _constant_verdict(directives: tuple[DirectiveNode, ...]) -> tuple[bool, tuple[DirectiveNode, ...]]:
