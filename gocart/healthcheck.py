@@ -15,6 +15,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib import import_module
 
 PROBE_TIMEOUT_SECONDS = 3.0
 
@@ -35,32 +36,15 @@ def _router() -> Address:
     return Address(settings.host, settings.port)
 
 
-def _rest() -> Address:
-    from rest_compat.config import RestSettings
+def _from_settings(settings_class: str) -> Callable[[], Address]:
+    """The address in a service's settings (`module:Class`), imported only when that service is probed."""
 
-    settings = RestSettings()
-    return Address(settings.host, settings.port)
+    def address() -> Address:
+        module, _, name = settings_class.partition(":")
+        settings = getattr(import_module(module), name)()
+        return Address(settings.host, settings.port)
 
-
-def _users() -> Address:
-    from subgraphs.users.config import UsersSettings
-
-    settings = UsersSettings()
-    return Address(settings.host, settings.port)
-
-
-def _products() -> Address:
-    from subgraphs.products.config import ProductsSettings
-
-    settings = ProductsSettings()
-    return Address(settings.host, settings.port)
-
-
-def _orders() -> Address:
-    from subgraphs.orders.config import OrdersSettings
-
-    settings = OrdersSettings()
-    return Address(settings.host, settings.port)
+    return address
 
 
 @dataclass(frozen=True)
@@ -71,10 +55,10 @@ class Probed:
 
 SERVICES: dict[str, Probed] = {
     "router": Probed(_router, has_ready=False),
-    "rest": Probed(_rest, has_ready=False),
-    "users": Probed(_users, has_ready=True),
-    "products": Probed(_products, has_ready=True),
-    "orders": Probed(_orders, has_ready=True),
+    "rest": Probed(_from_settings("rest_compat.config:RestSettings"), has_ready=False),
+    "users": Probed(_from_settings("subgraphs.users.config:UsersSettings"), has_ready=True),
+    "products": Probed(_from_settings("subgraphs.products.config:ProductsSettings"), has_ready=True),
+    "orders": Probed(_from_settings("subgraphs.orders.config:OrdersSettings"), has_ready=True),
 }
 
 
