@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 from redis.asyncio import Redis
 
-from tests.faults.checkout_burst_support import (
+from testbed.checkout_burst import (
     BUYERS,
     STOCK,
     Answer,
@@ -30,7 +30,7 @@ from tests.faults.checkout_burst_support import (
     outcome_counts,
     stock_state,
 )
-from tests.support.database import scratch_database
+from testbed.database import scratch_database
 
 DEFAULT_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"

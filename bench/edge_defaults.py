@@ -49,8 +49,8 @@ from router.config import (  # noqa: E402
 )
 from router.gateway import Gateway  # noqa: E402
 from router.supergraph import parse_supergraph  # noqa: E402
-from tests.router.servers import free_port  # noqa: E402
-from tests.router.supergraphs.shop import SHOP  # noqa: E402
+from testbed.ports import unused_port  # noqa: E402
+from testbed.shop_supergraph import SHOP  # noqa: E402
 
 QUERY = "{ topProducts { name inStock shippingEstimate reviews { body author { username name } } } }"
 UNBOUNDED = 10**9
@@ -154,10 +154,10 @@ def main() -> None:
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
     args = parser.parse_args()
 
-    ports = {name: free_port() for name in ("accounts", "products", "inventory", "reviews")}
+    ports = {name: unused_port() for name in ("accounts", "products", "inventory", "reviews")}
     subgraphs = start_shop_subgraphs(ports)
     upstreams = {name: f"http://127.0.0.1:{port}/graphql" for name, port in ports.items()}
-    stub_ports = {name: free_port() for name in ports}
+    stub_ports = {name: unused_port() for name in ports}
     stubs = [
         subprocess.Popen(
             [
@@ -180,8 +180,8 @@ def main() -> None:
         urls = {name: f"http://127.0.0.1:{port}/graphql" for name, port in stub_ports.items()}
         base = RouterSettings(supergraph=supergraph, subgraph_urls=urls)
         variants = {
-            "defaults on": protected(base.model_copy(update={"port": free_port()}), args.redis_url),
-            "all off": unprotected(base.model_copy(update={"port": free_port()})),
+            "defaults on": protected(base.model_copy(update={"port": unused_port()}), args.redis_url),
+            "all off": unprotected(base.model_copy(update={"port": unused_port()})),
         }
         try:
             for label, settings in variants.items():

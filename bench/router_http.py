@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.shop_processes import start_shop_subgraphs, wait_until_up  # noqa: E402
-from tests.router.servers import free_port  # noqa: E402
-from tests.router.supergraphs.shop import SHOP  # noqa: E402
+from testbed.ports import unused_port  # noqa: E402
+from testbed.shop_supergraph import SHOP  # noqa: E402
 
 QUERY = "{ topProducts { name inStock shippingEstimate reviews { body author { username name } } } }"
 
@@ -49,9 +49,9 @@ async def _load(url: str, requests: int, concurrency: int) -> list[float]:
 def main() -> None:
     requests = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     concurrency = int(sys.argv[2]) if len(sys.argv) > 2 else 20
-    ports = {name: free_port() for name in ("accounts", "products", "inventory", "reviews")}
+    ports = {name: unused_port() for name in ("accounts", "products", "inventory", "reviews")}
     subgraphs = start_shop_subgraphs(ports)
-    router_port = free_port()
+    router_port = unused_port()
     with tempfile.TemporaryDirectory() as directory:
         supergraph = Path(directory) / "supergraph.graphql"
         supergraph.write_text(SHOP, encoding="utf-8")

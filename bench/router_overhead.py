@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from router.gateway import Gateway, GraphQLRequest
 from router.planner import QueryPlanner
 from router.supergraph import parse_supergraph
-from tests.router.supergraphs.shop import SHOP
+from testbed.shop_supergraph import SHOP
 
 QUERY = "{ topProducts(first: 100) { upc name shippingEstimate reviews { body author { username name } } } }"
 PRODUCTS = 100

@@ -14,7 +14,7 @@ import uvicorn
 
 def serve_shop_subgraph(name: str, port: int) -> None:
     """The target of a spawned process: one shop subgraph on `port` until it is terminated."""
-    from tests.router.executor.shop_subgraphs import shop_apps
+    from testbed.shop_subgraphs import shop_apps
 
     uvicorn.run(shop_apps()[name], host="127.0.0.1", port=port, log_level="warning", proxy_headers=False)
 

@@ -11,7 +11,7 @@ from redis.asyncio import Redis
 from subgraphs.common.auth import Role
 from subgraphs.common.redis import create_redis
 from subgraphs.common.signing import SigningKey
-from tests.support.database import scratch_database
+from testbed.database import scratch_database
 from tests.support.services import ServiceUnavailable, ServiceUrls, embedded_data_dir, provide_services
 from tests.support.stack import Stack, running_stack
 

@@ -17,9 +17,9 @@ import pytest
 
 from gocart.keys import KeyFolder
 from gocart.processes import Supervisor
+from testbed.database import scratch_database
 from tests.e2e.storefront import Storefront
 from tests.subgraphs.users.builders import BOOTSTRAP_ADMIN
-from tests.support.database import scratch_database
 from tests.support.graphql import GraphQLClient
 from tests.support.local_cluster import LocalCluster
 from tests.support.manifests import DEPLOY, ROOT, render, workloads

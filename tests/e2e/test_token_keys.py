@@ -22,9 +22,9 @@ from gocart.keys import Rotation
 from subgraphs.common.auth import Role
 from subgraphs.common.signing import SigningKey
 from subgraphs.users.main import JWKS_PATH
+from testbed.database import scratch_database
 from tests.e2e.storefront import REGISTER, Session, Storefront
 from tests.subgraphs.users.builders import PASSWORD
-from tests.support.database import scratch_database
 from tests.support.graphql import GraphQLClient, GraphQLResponse
 from tests.support.services import ServiceUrls
 from tests.support.stack import AUDIENCE, ISSUER, Stack, running_stack

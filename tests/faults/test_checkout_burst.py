@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from subgraphs.common.db import async_database_url
 from subgraphs.orders.config import OrdersSettings
-from tests.faults.checkout_burst_support import (
+from testbed.checkout_burst import (
     BUYERS,
     STOCK,
     Answer,
@@ -30,7 +30,7 @@ from tests.faults.checkout_burst_support import (
     outcome_counts,
     stock_state,
 )
-from tests.support.database import scratch_database
+from testbed.database import scratch_database
 from tests.support.services import ServiceUrls
 
 

@@ -30,8 +30,8 @@ from subgraphs.common.signing import SigningKey
 from subgraphs.orders.config import OrdersSettings
 from subgraphs.products.config import ProductsSettings
 from subgraphs.users.config import UsersSettings
+from testbed.ports import unused_port
 from tests.support.project import ROOT, console_scripts, modules_of_extras
-from tests.support.servers import unused_port
 from tests.support.services import ServiceUrls
 
 EDGE_LEAVES_OUT = ("subgraphs", "local")  # the router's and the REST layer's images

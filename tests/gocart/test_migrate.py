@@ -18,7 +18,7 @@ from gocart.cli import SUBGRAPHS
 from gocart.migration_check import MigrationState, check_migrations
 from subgraphs.common.db import async_database_url
 from subgraphs.common.migrations import upgrade
-from tests.support.database import scratch_database
+from testbed.database import scratch_database
 from tests.support.services import ServiceUrls
 
 SOURCES = {name: subgraph.migrations for name, subgraph in SUBGRAPHS.items()}

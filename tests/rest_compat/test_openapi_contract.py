@@ -29,8 +29,8 @@ from rest_compat.config import RestSettings
 from subgraphs.common.db import create_engine
 from subgraphs.common.signing import SigningKey
 from subgraphs.products.seed import seed
+from testbed.database import scratch_database
 from tests.subgraphs.users.builders import BOOTSTRAP_ADMIN, PASSWORD
-from tests.support.database import scratch_database
 from tests.support.servers import ThreadServer
 from tests.support.services import ServiceUrls
 from tests.support.stack import Stack, running_stack

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
 
-from tests.support.servers import ThreadServer, unused_port
+from testbed.ports import unused_port
+from tests.support.servers import ThreadServer
 
 free_port = unused_port
 

@@ -116,3 +116,5 @@ def running_dev_stack(data_dir: Path, ports: dict[str, int], **settings: str) ->
                 process.kill()
                 process.wait()
         reader.join(timeout=10)
+        # pytest shows what a test printed only when it fails: then the stack's whole story is there.
+        print(f"---- gocart dev output ({len(output.lines)} lines) ----\n{output.text()[-30000:]}")

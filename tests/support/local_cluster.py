@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gocart.processes import ProcessSpec
+from testbed.ports import unused_port
 from tests.support.manifests import ROOT, Manifest, Workload, deployments, env_sources, of_kind
-from tests.support.servers import unused_port
 
 IMAGE_FOLDERS = {"/app/schema/": f"{ROOT / 'schema'}/"}
 CONSOLE_SCRIPTS: dict[str, str] = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]

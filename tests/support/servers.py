@@ -4,7 +4,6 @@ their own that a test can stop and start again to cause an outage (`ThreadServer
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
@@ -15,6 +14,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from gocart.servers import free_port
+from testbed.ports import unused_port
 
 
 class _TestServer(uvicorn.Server):
@@ -40,13 +40,6 @@ async def serve(app: FastAPI) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await task
-
-
-def unused_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 class ThreadServer:

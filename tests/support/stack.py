@@ -32,8 +32,8 @@ from subgraphs.orders.config import OrdersSettings
 from subgraphs.products.config import ProductsSettings
 from subgraphs.users.config import UsersSettings
 from subgraphs.users.main import JWKS_PATH
+from testbed.ports import unused_port
 from tests.subgraphs.users.builders import BOOTSTRAP_ADMIN
-from tests.support.servers import unused_port
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"

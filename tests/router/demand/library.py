@@ -11,7 +11,7 @@ from graphql import parse, validate
 from router.demand import actual_cost, estimate_cost
 from router.planner.operation import Operation, normalize_operation
 from router.supergraph import Supergraph, parse_supergraph
-from tests.router.sdl import supergraph_sdl
+from testbed.sdl import supergraph_sdl
 
 COST_LINK = '@link(url: "https://specs.apollo.dev/cost/v0.1", import: ["@listSize"])'
 

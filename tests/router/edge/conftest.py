@@ -21,8 +21,8 @@ from router.config import RateLimitSettings, RouterSettings
 from router.edge.rate_limit import RedisBuckets
 from router.server import create_app
 from router.server.pipeline import Edge
+from testbed.shop_supergraph import SHOP
 from tests.router.server.conftest import subgraph_urls, supergraph_file
-from tests.router.supergraphs.shop import SHOP
 from tests.support.services import ServiceUrls
 
 __all__ = ["subgraph_urls", "supergraph_file"]

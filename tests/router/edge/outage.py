@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 from urllib.parse import urlparse
 
-from tests.support.servers import unused_port
+from testbed.ports import unused_port
 
 
 class RedisProxy:

@@ -10,6 +10,8 @@ import pytest
 from router.executor import HttpFetcher
 from router.gateway import Gateway
 from router.supergraph import parse_supergraph
+from testbed.shop_subgraphs import shop_apps
+from testbed.shop_supergraph import SHOP
 from tests.router.executor.distributed_subgraphs import distributed_apps
 from tests.router.executor.media_subgraphs import media_apps
 from tests.router.executor.mismatch_subgraphs import mismatch_apps
@@ -17,7 +19,6 @@ from tests.router.executor.parent_entity_subgraphs import parent_entity_apps
 from tests.router.executor.requires_subgraphs import requires_apps
 from tests.router.executor.scripted_subgraphs import scripted_apps, scripted_supergraph
 from tests.router.executor.shared_root_subgraphs import shared_root_apps
-from tests.router.executor.shop_subgraphs import shop_apps
 from tests.router.servers import serving
 from tests.router.supergraphs.abstract import ABSTRACT
 from tests.router.supergraphs.distributed import DISTRIBUTED
@@ -25,7 +26,6 @@ from tests.router.supergraphs.mismatch import MISMATCH
 from tests.router.supergraphs.parent_entity import PARENT_ENTITY
 from tests.router.supergraphs.requires import REQUIRES
 from tests.router.supergraphs.shareable import SHARED_ROOT
-from tests.router.supergraphs.shop import SHOP
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from tests.router.sdl import supergraph_sdl
+from testbed.sdl import supergraph_sdl
 
 Handler = Callable[[dict[str, Any], Request], tuple[int, bytes]]
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from router.gateway import Gateway, GraphQLRequest
 from router.supergraph import parse_supergraph
-from tests.router.sdl import supergraph_sdl
+from testbed.sdl import supergraph_sdl
 
 
 async def run(

@@ -11,6 +11,7 @@ from graphql import parse, validate
 
 from router.planner import FetchNode, PlanNode, QueryPlanner, print_plan
 from router.supergraph import parse_supergraph
+from testbed.shop_supergraph import SHOP
 from tests.router.operations import RandomOperations
 from tests.router.supergraphs.abstract import ABSTRACT
 from tests.router.supergraphs.complex_keys import COMPLEX_KEYS
@@ -29,7 +30,6 @@ from tests.router.supergraphs.shareable import (
     SHARED_ROOT,
     UNREACHABLE_FROM_ONE_SIDE,
 )
-from tests.router.supergraphs.shop import SHOP
 
 SUPERGRAPHS = {
     "shop": SHOP,

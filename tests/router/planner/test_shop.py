@@ -2,8 +2,8 @@
 
 from textwrap import dedent
 
+from testbed.shop_supergraph import SHOP
 from tests.router.planning import plan_text
-from tests.router.supergraphs.shop import SHOP
 
 
 def test_single_subgraph_query_is_one_fetch() -> None:

@@ -11,10 +11,10 @@ from asgi_lifespan import LifespanManager
 
 from router.config import RouterSettings
 from router.server import create_app
-from tests.router.executor.shop_subgraphs import shop_apps
+from testbed.shop_subgraphs import shop_apps
+from testbed.shop_supergraph import SHOP
 from tests.router.server.counting import CountingApp
 from tests.router.servers import serving
-from tests.router.supergraphs.shop import SHOP
 
 
 @pytest.fixture(scope="session")

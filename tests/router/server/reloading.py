@@ -11,8 +11,8 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 
-from tests.router.sdl import supergraph_sdl
-from tests.router.supergraphs.shop import GRAPHS, TYPES
+from testbed.sdl import supergraph_sdl
+from testbed.shop_supergraph import GRAPHS, TYPES
 
 HIDDEN_BIRTH_DATE = "birthDate: String @join__field(graph: ACCOUNTS) @inaccessible"
 ACCOUNTS_IN_QUERY = "type Query\n  @join__type(graph: ACCOUNTS)\n"

@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from router.config import RouterSettings
 from router.edge.client_address import PROXY_SECRET_HEADER
 from router.server import create_app
-from tests.router.executor.shop_subgraphs import shop_apps
+from testbed.shop_subgraphs import shop_apps
 from tests.router.servers import serving
 
 REST_SECRET = "what the REST layer sends the router"

@@ -9,9 +9,9 @@ import pytest
 from router.planner import QueryPlanner
 from router.server.smoke import SmokeCheckFailed, smoke_check, smoke_operation
 from router.supergraph import Supergraph, parse_supergraph
-from tests.router.sdl import supergraph_sdl
+from testbed.sdl import supergraph_sdl
+from testbed.shop_supergraph import GRAPHS, TYPES
 from tests.router.server.reloading import shop_supergraph
-from tests.router.supergraphs.shop import GRAPHS, TYPES
 
 GOCART_SUPERGRAPH = Path(__file__).resolve().parents[3] / "schema" / "supergraph.graphql"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLObjectType, GraphQLUnionType, print_schema
 
 from router.supergraph import parse_supergraph
-from tests.router.sdl import supergraph_sdl
+from testbed.sdl import supergraph_sdl
+from testbed.shop_supergraph import SHOP
 from tests.router.supergraphs.federation1 import FEDERATION1, RENAMED_JOIN
-from tests.router.supergraphs.shop import SHOP
 
 HIDDEN = supergraph_sdl(
     {"a": "http://a/graphql", "b": "http://b/graphql"},

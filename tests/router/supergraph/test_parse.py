@@ -6,12 +6,12 @@ import pytest
 
 from router.errors import SupergraphError
 from router.supergraph import FieldJoin, Graph, TypeJoin, TypeKind, parse_supergraph
-from tests.router.sdl import supergraph_sdl
+from testbed.sdl import supergraph_sdl
+from testbed.shop_supergraph import SHOP
 from tests.router.supergraphs.abstract import ABSTRACT
 from tests.router.supergraphs.federation1 import FEDERATION1, RENAMED_JOIN
 from tests.router.supergraphs.keys import KEYS
 from tests.router.supergraphs.shareable import SHAREABLE
-from tests.router.supergraphs.shop import SHOP
 
 
 def test_graphs_have_names_enum_values_and_urls() -> None:

@@ -1,6 +1,6 @@
 """Interfaces and unions whose members live in different subgraphs, and an @interfaceObject."""
 
-from tests.router.sdl import supergraph_sdl
+from testbed.sdl import supergraph_sdl
 
 ABSTRACT = supergraph_sdl(
     {"media": "http://media/graphql", "books": "http://books/graphql", "ratings": "http://ratings/graphql"},

@@ -1,6 +1,6 @@
 """Keys that contain lists and nested entities, reached through several hops (a "complex entity call")."""
 
-from tests.router.sdl import supergraph_sdl
+from testbed.sdl import supergraph_sdl
 
 COMPLEX_KEYS = supergraph_sdl(
     {

@@ -1,6 +1,6 @@
 """Abstract types distributed over subgraphs: a Node interface, unions whose members differ per subgraph."""
 
-from tests.router.sdl import supergraph_sdl
+from testbed.sdl import supergraph_sdl
 
 DISTRIBUTED = supergraph_sdl(
     {"a": "http://a/graphql", "b": "http://b/graphql", "c": "http://c/graphql"},

@@ -1,6 +1,6 @@
 """Entities with several keys, composite and nested keys, and keys that are not resolvable."""
 
-from tests.router.sdl import supergraph_sdl
+from testbed.sdl import supergraph_sdl
 
 KEYS = supergraph_sdl(
     {"a": "http://a/graphql", "b": "http://b/graphql", "c": "http://c/graphql", "d": "http://d/graphql"},

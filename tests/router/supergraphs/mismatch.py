@@ -1,6 +1,6 @@
 """Fields typed differently in a subgraph than in the supergraph (`@join__field(type:)`)."""
 
-from tests.router.sdl import supergraph_sdl
+from testbed.sdl import supergraph_sdl
 
 MISMATCH = supergraph_sdl(
     {"a": "http://a/graphql", "b": "http://b/graphql"},

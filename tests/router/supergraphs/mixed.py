@@ -1,6 +1,6 @@
 """@override next to @requires, @requires on interface implementations, @provides on an interface field."""
 
-from tests.router.sdl import supergraph_sdl
+from testbed.sdl import supergraph_sdl
 
 MIXED = supergraph_sdl(
     {"a": "http://a/graphql", "b": "http://b/graphql", "c": "http://c/graphql"},

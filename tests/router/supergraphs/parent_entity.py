@@ -1,6 +1,6 @@
 """Value types whose fields live in different subgraphs: reached again through the parent entity."""
 
-from tests.router.sdl import supergraph_sdl
+from testbed.sdl import supergraph_sdl
 
 PARENT_ENTITY = supergraph_sdl(
     {"a": "http://a/graphql", "b": "http://b/graphql"},

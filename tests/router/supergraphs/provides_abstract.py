@@ -1,6 +1,6 @@
 """@provides on fields returning an interface or a union, over fields external in the providing subgraph."""
 
-from tests.router.sdl import supergraph_sdl
+from testbed.sdl import supergraph_sdl
 
 PROVIDES_ABSTRACT = supergraph_sdl(
     {"a": "http://a/graphql", "b": "http://b/graphql"},

@@ -1,6 +1,6 @@
 """@requires in its harder forms (chains, arguments, fragments) and nested/abstract @provides."""
 
-from tests.router.sdl import supergraph_sdl
+from testbed.sdl import supergraph_sdl
 
 REQUIRES = supergraph_sdl(
     {"a": "http://a/graphql", "b": "http://b/graphql", "c": "http://c/graphql"},

@@ -1,6 +1,6 @@
 """Shareable fields and value types resolvable from several subgraphs; @override and usedOverridden."""
 
-from tests.router.sdl import supergraph_sdl
+from testbed.sdl import supergraph_sdl
 
 SHAREABLE = supergraph_sdl(
     {"a": "http://a/graphql", "b": "http://b/graphql", "c": "http://c/graphql"},

@@ -5,7 +5,7 @@ import pytest
 from router.errors import ValidationFailed
 from router.gateway import Gateway
 from router.supergraph import parse_supergraph
-from tests.router.supergraphs.shop import SHOP
+from testbed.shop_supergraph import SHOP
 
 
 class _NoFetcher:

@@ -16,8 +16,8 @@ from subgraphs.common.redis import create_redis
 from subgraphs.common.revocations import RevocationList
 from subgraphs.common.settings import SubgraphSettings
 from subgraphs.common.signing import SigningKey
+from testbed.ports import unused_port
 from tests.conftest import AUDIENCE, ISSUER
-from tests.support.servers import unused_port
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from redis.exceptions import ResponseError
 
 from subgraphs.common.redis import create_redis
 from subgraphs.common.revocations import RevocationList, RevocationState
-from tests.support.servers import unused_port
+from testbed.ports import unused_port
 
 
 @pytest.fixture

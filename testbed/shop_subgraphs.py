@@ -1,6 +1,6 @@
 """The shop's four subgraphs as small Strawberry federation schemas over in-memory data.
 
-They match `tests/router/supergraphs/shop.py` and are served over real HTTP by the fixtures.
+They match `testbed/shop_supergraph.py` and are served over real HTTP by the fixtures.
 Special inputs trigger failures: user "boom" raises, and product "ghost" is unknown to inventory.
 """
 

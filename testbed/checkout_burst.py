@@ -36,7 +36,7 @@ from subgraphs.orders.config import OrdersSettings
 from subgraphs.orders.payments import SUCCESS_CARD
 from subgraphs.products.config import ProductsSettings
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
 ISSUER, AUDIENCE = "gocart-users", "gocart"
 BUYERS = 200

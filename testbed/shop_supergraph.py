@@ -1,6 +1,6 @@
 """The classic demo supergraph: accounts, products, inventory (@requires) and reviews (@provides)."""
 
-from tests.router.sdl import supergraph_sdl
+from testbed.sdl import supergraph_sdl
 
 GRAPHS = {
     "accounts": "http://accounts.local/graphql",
