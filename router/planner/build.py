@@ -294,7 +294,10 @@ class PlanBuilder:
                     )
             return touched
         pos.target.leaf(TYPENAME)
-        for runtime_type in self.res.possible_types_in(graph, abstract):
+        runtime_types = self.res.possible_types_in(graph, abstract)
+        if not runtime_types:
+            return touched | self._add_without_runtime_types(pos, abstract, selections)
+        for runtime_type in runtime_types:
             runtime_pos = replace(
                 pos,
                 target=pos.target.fragment(runtime_type),
@@ -302,6 +305,25 @@ class PlanBuilder:
             )
             touched |= self._add_selections(runtime_pos, runtime_type, selections)
         pos.target.drop_typename_only_fragments()
+        return touched
+
+    def _add_without_runtime_types(
+        self, pos: Position, abstract: str, selections: tuple[Selection, ...]
+    ) -> set[int]:
+        """Selections on an abstract type the subgraph returns no object type of.
+
+        No per-type fragment can carry them, so each field is planned on the abstract type itself: it is
+        fetched there, reached through the type's key, or planning fails naming it (never dropped).
+        Fragments on other types are left out: no object this subgraph returns can match them.
+        """
+        touched = {pos.group.id}
+        for selection in selections:
+            if isinstance(selection, Field):
+                touched |= self._add_field(pos, abstract, selection)
+            elif selection.type_condition in (None, abstract):
+                touched |= self._add_without_runtime_types(
+                    self._enter_fragment(pos, selection), abstract, selection.selections
+                )
         return touched
 
     def _add_field(self, pos: Position, type_name: str, selection: Field) -> set[int]:
