@@ -15,6 +15,7 @@ from functools import partial
 
 from router.errors import PlanningError
 from router.planner.groups import FetchGroup, GroupSnapshot, SelectionBuilder
+from router.planner.narrowing import field_type_in
 from router.planner.operation import Conditional, Operation, conditionals
 from router.planner.position import Anchor, Position, client_fields_of, list_depth, unclash
 from router.planner.reach import Reach
@@ -362,7 +363,10 @@ class PlanBuilder:
             system=pos.system,
             anchor=pos.anchor.extended(selection.with_selections(()), type_name) if pos.anchor else None,
         )
-        return self._add_selections(child, fdef.type_name, selection.selections)
+        field_type = field_type_in(pos.group.subgraph, fdef)
+        if field_type != fdef.type_name and self.res.is_abstract(fdef.type_name):
+            child.target.leaf(TYPENAME)
+        return self._add_selections(child, field_type, selection.selections)
 
     def _add_remote(self, pos: Position, type_name: str, fdef: FieldDef, selection: Field) -> set[int]:
         routes = self.routes.ranked(pos, type_name, fdef, selection)
