@@ -437,7 +437,11 @@ class PlanBuilder:
             inputs = (*inputs, *self._with_typenames(type_name, self.res.field_set(route.requires)))
         guard = (route.graph, type_name, guard_field)
         if guard in self._in_progress:
-            raise PlanningError(f"cyclic requirements reaching {type_name}.{guard_field} in {route.graph}")
+            raise PlanningError(
+                f"no route reaches {type_name}.{guard_field}: what {route.graph} needs to resolve it"
+                f" (key {route.key!r}{f', requires {route.requires!r}' if route.requires else ''})"
+                f" can only be had through {type_name}.{guard_field} itself"
+            )
         self._in_progress.add(guard)
         try:
             inputs = unclash(pos.client_fields, inputs)
