@@ -61,3 +61,8 @@ def test_fields_beside_an_unreachable_one_plan_normally() -> None:
             }
           },
         }""")
+
+
+def test_the_concrete_type_of_an_interface_object_no_owner_implements_fails_to_plan() -> None:
+    with pytest.raises(PlanningError, match=r"Node\.__typename"):
+        build_plan(INTERFACE_OBJECT_ONLY, "{ b { __typename } }")
