@@ -7,6 +7,7 @@ against `Book`: a fragment `... on Song` under it would make A reject the whole 
 
 from __future__ import annotations
 
+from router.planner.resolution import Resolution
 from router.supergraph.model import FieldDef
 
 
@@ -16,3 +17,17 @@ def field_type_in(graph: str, fdef: FieldDef) -> str:
     if join is None or join.type is None:
         return fdef.type_name
     return join.type.replace("[", "").replace("]", "").replace("!", "").strip()
+
+
+def can_be_in(res: Resolution, graph: str, type_name: str, condition: str) -> bool:
+    """Whether an object `graph` returns at a position typed `type_name` there may match `condition`.
+
+    Members a subgraph does not define for a union or interface (or that a narrowed field type excludes)
+    can never come back from it, so a fragment on them is work that subgraph cannot do.
+    """
+    if not res.type_in_graph(res.type(condition), graph):
+        return False
+    if condition == type_name:
+        return True
+    returned = res.possible_types_in(graph, type_name) if res.is_abstract(type_name) else (type_name,)
+    return any(res.applies(condition, runtime_type) for runtime_type in returned)

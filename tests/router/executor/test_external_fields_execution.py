@@ -66,3 +66,11 @@ async def test_an_operation_only_answerable_from_external_fields_fails_to_plan(
     assert "data" not in result
     assert [error["extensions"]["code"] for error in result["errors"]] == ["QUERY_PLANNING_FAILED"]
     assert "Account.id" in result["errors"][0]["message"]
+
+
+async def test_an_entity_fetch_starts_from_the_subgraph_where_the_key_is_not_external(
+    external_node_gateway: Gateway,
+) -> None:
+    query = '{ node(id: "c1") { ... on Chat { text account { username } } } }'
+    result = await external_node_gateway.execute(GraphQLRequest(query), {})
+    assert result == {"data": {"node": {"text": "hello", "account": {"username": "ann"}}}}

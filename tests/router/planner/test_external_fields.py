@@ -199,6 +199,44 @@ def test_an_extension_key_marked_external_is_still_resolved_by_the_extending_sub
         }""")
 
 
+def test_an_external_key_is_never_the_key_an_entity_fetch_starts_from() -> None:
+    query = """{ node(id: "c1") { ... on Chat { text account { username } } } }"""
+    assert plan_text(EXTERNAL_NODE, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "b") {
+              {
+                node(id: "c1") {
+                  __typename
+                  ... on Chat {
+                    text
+                    __typename
+                    id
+                  }
+                }
+              }
+            },
+            Flatten(path: "node") {
+              Fetch(service: "a") {
+                {
+                  ... on Chat {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Chat {
+                    account {
+                      username
+                    }
+                  }
+                }
+              },
+            },
+          },
+        }""")
+
+
 def test_a_field_only_answerable_from_external_fields_fails_to_plan() -> None:
     with pytest.raises(PlanningError, match=r"Account\.id"):
         build_plan(EXTERNAL_NODE, '{ node(id: "a1") { id } }')

@@ -50,3 +50,37 @@ type Viewer @join__type(graph: A) @join__type(graph: B) {
 }
 """,
 )
+
+NARROWED_IN_ENTITY = supergraph_sdl(
+    {"a": "http://a/graphql", "b": "http://b/graphql", "c": "http://c/graphql"},
+    """
+type Query @join__type(graph: A) @join__type(graph: B) @join__type(graph: C) {
+  movies: [Movie] @join__field(graph: B)
+}
+
+union Media
+  @join__type(graph: A)
+  @join__type(graph: C)
+  @join__unionMember(graph: A, member: "Book")
+  @join__unionMember(graph: A, member: "Song")
+  @join__unionMember(graph: C, member: "Book")
+  @join__unionMember(graph: C, member: "Song")
+  = Book | Song
+
+type Book @join__type(graph: A) @join__type(graph: C) {
+  title: String
+  pages: Int @join__field(graph: A)
+}
+
+type Song @join__type(graph: A) @join__type(graph: C) {
+  title: String
+}
+
+type Movie @join__type(graph: A, key: "id") @join__type(graph: B, key: "id") @join__type(graph: C, key: "id") {
+  id: ID!
+  poster: Media @join__field(graph: A, type: "Book") @join__field(graph: C, type: "Media")
+}
+""",
+)
+"""`Movie.poster` is shareable between `a` (typed `Book`) and `c` (typed `Media`), and reached from `b`
+through an entity fetch: the entity fetch to `a` selects against `Book` too. Only `a` has `Book.pages`."""
