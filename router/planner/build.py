@@ -363,7 +363,7 @@ class PlanBuilder:
             system=pos.system,
             anchor=pos.anchor.extended(selection.with_selections(()), type_name) if pos.anchor else None,
         )
-        field_type = field_type_in(pos.group.subgraph, fdef)
+        field_type = field_type_in(self.res, pos.group.subgraph, fdef)
         if field_type != fdef.type_name and self.res.is_abstract(fdef.type_name):
             child.target.leaf(TYPENAME)
         return self._add_selections(child, field_type, selection.selections)

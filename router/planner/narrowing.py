@@ -11,12 +11,13 @@ from router.planner.resolution import Resolution
 from router.supergraph.model import FieldDef
 
 
-def field_type_in(graph: str, fdef: FieldDef) -> str:
+def field_type_in(res: Resolution, graph: str, fdef: FieldDef) -> str:
     """The named type `fdef` returns in `graph` (the supergraph's unless `@join__field(type:)` says else)."""
     join = fdef.join_for(graph)
     if join is None or join.type is None:
         return fdef.type_name
-    return join.type.replace("[", "").replace("]", "").replace("!", "").strip()
+    named = join.type.replace("[", "").replace("]", "").replace("!", "").strip()
+    return named if named in res.supergraph.types else fdef.type_name
 
 
 def can_be_in(res: Resolution, graph: str, type_name: str, condition: str) -> bool:

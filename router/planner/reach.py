@@ -128,7 +128,7 @@ class Reach:
             if provides
             else provided_below(provided, type_name, fdef.name, self.res)
         )
-        return self.estimate_all(graph, field_type_in(graph, fdef), selection.selections, below)
+        return self.estimate_all(graph, field_type_in(self.res, graph, fdef), selection.selections, below)
 
     def estimate_all(
         self,
