@@ -15,6 +15,7 @@ from functools import partial
 
 from router.errors import PlanningError
 from router.planner.groups import FetchGroup, GroupSnapshot, SelectionBuilder
+from router.planner.narrowing import field_type_in
 from router.planner.operation import Conditional, Operation, conditionals
 from router.planner.position import Anchor, Position, client_fields_of, list_depth, unclash
 from router.planner.reach import Reach
@@ -294,7 +295,10 @@ class PlanBuilder:
                     )
             return touched
         pos.target.leaf(TYPENAME)
-        for runtime_type in self.res.possible_types_in(graph, abstract):
+        runtime_types = self.res.possible_types_in(graph, abstract)
+        if not runtime_types:
+            return touched | self._add_without_runtime_types(pos, abstract, selections)
+        for runtime_type in runtime_types:
             runtime_pos = replace(
                 pos,
                 target=pos.target.fragment(runtime_type),
@@ -302,6 +306,25 @@ class PlanBuilder:
             )
             touched |= self._add_selections(runtime_pos, runtime_type, selections)
         pos.target.drop_typename_only_fragments()
+        return touched
+
+    def _add_without_runtime_types(
+        self, pos: Position, abstract: str, selections: tuple[Selection, ...]
+    ) -> set[int]:
+        """Selections on an abstract type the subgraph returns no object type of.
+
+        No per-type fragment can carry them, so each field is planned on the abstract type itself: it is
+        fetched there, reached through the type's key, or planning fails naming it (never dropped).
+        Fragments on other types are left out: no object this subgraph returns can match them.
+        """
+        touched = {pos.group.id}
+        for selection in selections:
+            if isinstance(selection, Field):
+                touched |= self._add_field(pos, abstract, selection)
+            elif selection.type_condition in (None, abstract):
+                touched |= self._add_without_runtime_types(
+                    self._enter_fragment(pos, selection), abstract, selection.selections
+                )
         return touched
 
     def _add_field(self, pos: Position, type_name: str, selection: Field) -> set[int]:
@@ -340,7 +363,10 @@ class PlanBuilder:
             system=pos.system,
             anchor=pos.anchor.extended(selection.with_selections(()), type_name) if pos.anchor else None,
         )
-        return self._add_selections(child, fdef.type_name, selection.selections)
+        field_type = field_type_in(self.res, pos.group.subgraph, fdef)
+        if field_type != fdef.type_name and self.res.is_abstract(fdef.type_name):
+            child.target.leaf(TYPENAME)
+        return self._add_selections(child, field_type, selection.selections)
 
     def _add_remote(self, pos: Position, type_name: str, fdef: FieldDef, selection: Field) -> set[int]:
         routes = self.routes.ranked(pos, type_name, fdef, selection)
@@ -411,7 +437,11 @@ class PlanBuilder:
             inputs = (*inputs, *self._with_typenames(type_name, self.res.field_set(route.requires)))
         guard = (route.graph, type_name, guard_field)
         if guard in self._in_progress:
-            raise PlanningError(f"cyclic requirements reaching {type_name}.{guard_field} in {route.graph}")
+            raise PlanningError(
+                f"no route reaches {type_name}.{guard_field}: what {route.graph} needs to resolve it"
+                f" (key {route.key!r}{f', requires {route.requires!r}' if route.requires else ''})"
+                f" can only be had through {type_name}.{guard_field} itself"
+            )
         self._in_progress.add(guard)
         try:
             inputs = unclash(pos.client_fields, inputs)

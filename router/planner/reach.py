@@ -6,6 +6,7 @@ These are the planner's questions that need no planning state: they look only at
 
 from __future__ import annotations
 
+from router.planner.narrowing import can_be_in, field_type_in
 from router.planner.resolution import Resolution, provided_below, provided_fields
 from router.planner.selection import Field, InlineFragment, Selection
 from router.supergraph.model import FieldDef
@@ -127,7 +128,7 @@ class Reach:
             if provides
             else provided_below(provided, type_name, fdef.name, self.res)
         )
-        return self.estimate_all(graph, fdef.type_name, selection.selections, below)
+        return self.estimate_all(graph, field_type_in(self.res, graph, fdef), selection.selections, below)
 
     def estimate_all(
         self,
@@ -146,7 +147,7 @@ class Reach:
                 total += self.estimate(graph, on_type, selection, provided)
             else:
                 condition = selection.type_condition or type_name
-                if self.res.type_in_graph(self.res.type(condition), graph):
+                if can_be_in(self.res, graph, type_name, condition):
                     total += self.estimate_all(graph, condition, selection.selections, provided)
                 else:
                     total += 1

@@ -56,6 +56,21 @@ class Resolution:
             self._key_fields[(graph, type_name)] = names
         return names
 
+    def is_extension_key(self, graph: str, type_name: str, field_name: str) -> bool:
+        """A key field of a type extension (`extend type`/`@extends`): `@external` there is only a marker.
+
+        Federation lets a subgraph extending a type mark its key fields `@external` while still resolving
+        them (the representation carries them); any other `@external` field is not resolvable there.
+        """
+        return any(
+            join.extension
+            and any(
+                isinstance(selection, Field) and selection.name == field_name
+                for selection in self.field_set(join.key or "")
+            )
+            for join in self.type(type_name).keys_in(graph)
+        )
+
     def can_resolve(
         self, graph: str, type_name: str, fdef: FieldDef, provided: tuple[Selection, ...] | None
     ) -> bool:
@@ -63,13 +78,15 @@ class Resolution:
         tdef = self.type(type_name)
         if fdef.unresolvable or not self.type_in_graph(tdef, graph):
             return False
-        if fdef.name in self.key_field_names(graph, type_name) or is_provided(
-            provided, type_name, fdef.name, self
-        ):
+        if is_provided(provided, type_name, fdef.name, self):
+            return True
+        join = fdef.join_for(graph)
+        if join is not None and join.external and not self.is_extension_key(graph, type_name, fdef.name):
+            return False
+        if fdef.name in self.key_field_names(graph, type_name):
             return True
         if not fdef.joins:
             return tdef.owner is None or tdef.owner == graph
-        join = fdef.join_for(graph)
         if join is None or join.used_overridden or join.external:
             return False
         return not any(other.overrides == graph for other in fdef.joins)

@@ -115,10 +115,14 @@ class RouteFinder:
             tdef = self.res.type(interface)
             if tdef.is_interface_object_in(graph) or not self.res.resolvable_keys(graph, interface):
                 continue
+            if not self.res.possible_types_in(graph, interface):
+                continue  # it could not name a concrete type either, nor accept `... on` it in `_entities`
             for join in self.res.resolvable_keys(graph, interface):
                 key = self.res.field_set(join.key or "")
                 if self.reach.available(pos.group.subgraph, interface, key, pos.provided):
                     return Route(graph, interface, join.key or "", None, None)
         raise PlanningError(
-            f"no subgraph owns interface {interface} with a key {pos.group.subgraph} can provide"
+            f"no route reaches {interface}.__typename or fields of its implementations from"
+            f" {pos.group.subgraph}: no subgraph implementing interface {interface} has a key"
+            f" {pos.group.subgraph} can provide"
         )

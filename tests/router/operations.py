@@ -46,8 +46,10 @@ class RandomOperations:
         fields = self.rng.sample(list(named.fields.items()), k=min(len(named.fields), self.rng.randint(1, 3)))
         parts = [self.field(name, field, depth, list(named.fields)) for name, field in fields]
         if isinstance(named, GraphQLInterfaceType) and self.schema is not None and self.rng.random() < 0.5:
-            implementation = self.rng.choice(self.schema.get_possible_types(named))
-            parts.append(f"... on {implementation.name} {self.selection(implementation, depth)}")
+            implementations = self.schema.get_possible_types(named)
+            if implementations:
+                implementation = self.rng.choice(implementations)
+                parts.append(f"... on {implementation.name} {self.selection(implementation, depth)}")
         body = " ".join(part for part in parts if part)
         if self.rng.random() < 0.2:
             body = f"... on {named.name} {{ {body} }}"

@@ -1,22 +1,35 @@
 """Properties every plan must have, checked on seeded random operations over every test supergraph.
 
 Each generated operation is valid against the API schema. Planning it must succeed, be deterministic,
-and produce subgraph operations that parse.
+and produce subgraph operations that parse. Where the test subgraphs' own schemas are at hand, every
+fetch must also be valid against the schema of the subgraph it goes to, and supergraphs where some
+fields have no route (`@external` only) may refuse an operation, but only naming the field.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
 import pytest
 from graphql import parse, validate
 
+from router.errors import PlanningError
 from router.planner import FetchNode, PlanNode, QueryPlanner, print_plan
 from router.supergraph import parse_supergraph
 from testbed.shop_supergraph import SHOP
+from tests.router.executor.external_node_subgraphs import external_node_apps
+from tests.router.executor.interface_object_only_subgraphs import interface_object_only_apps
+from tests.router.executor.mismatch_subgraphs import mismatch_apps
+from tests.router.executor.union_members_subgraphs import union_members_apps
 from tests.router.operations import RandomOperations
 from tests.router.supergraphs.abstract import ABSTRACT
 from tests.router.supergraphs.complex_keys import COMPLEX_KEYS
 from tests.router.supergraphs.distributed import DISTRIBUTED
+from tests.router.supergraphs.external_node import EXTENSION_KEY, EXTERNAL_NODE
 from tests.router.supergraphs.federation1 import FEDERATION1
+from tests.router.supergraphs.interface_object_only import INTERFACE_OBJECT_ONLY
 from tests.router.supergraphs.keys import KEYS
 from tests.router.supergraphs.mismatch import MISMATCH
 from tests.router.supergraphs.mixed import MIXED
@@ -30,6 +43,7 @@ from tests.router.supergraphs.shareable import (
     SHARED_ROOT,
     UNREACHABLE_FROM_ONE_SIDE,
 )
+from tests.router.supergraphs.union_members import UNION_MEMBERS
 
 SUPERGRAPHS = {
     "shop": SHOP,
@@ -48,6 +62,8 @@ SUPERGRAPHS = {
     "distributed": DISTRIBUTED,
     "mixed": MIXED,
     "provides_abstract": PROVIDES_ABSTRACT,
+    "union_members": UNION_MEMBERS,
+    "extension_key": EXTENSION_KEY,
 }
 OPERATIONS_PER_SUPERGRAPH = 40
 
@@ -84,3 +100,43 @@ def test_random_operations_plan_deterministically_into_valid_fetches(name: str) 
             parse(fetch.operation)
         planned += 1
     assert planned >= OPERATIONS_PER_SUPERGRAPH // 2
+
+
+SubgraphApps = Callable[[], Mapping[str, Any]]
+WITH_SUBGRAPH_SCHEMAS: dict[str, tuple[str, SubgraphApps, int]] = {
+    "union_members": (UNION_MEMBERS, union_members_apps, OPERATIONS_PER_SUPERGRAPH // 4),
+    "external_node": (EXTERNAL_NODE, external_node_apps, OPERATIONS_PER_SUPERGRAPH // 8),
+    "interface_object_only": (INTERFACE_OBJECT_ONLY, interface_object_only_apps, 1),
+    "mismatch": (MISMATCH, mismatch_apps, OPERATIONS_PER_SUPERGRAPH // 2),
+}
+"""Supergraph, its subgraphs' apps, and how many of the random operations must plan at least (the rest
+may be refused: random selections often touch the fields these supergraphs leave without a route)."""
+_FIELD_COORDINATE = re.compile(r"\b[A-Z]\w*\.\w+\b")
+
+
+@pytest.mark.parametrize("name", list(WITH_SUBGRAPH_SCHEMAS))
+def test_random_operations_plan_into_fetches_each_subgraph_accepts(name: str) -> None:
+    sdl, apps, minimum = WITH_SUBGRAPH_SCHEMAS[name]
+    supergraph = parse_supergraph(sdl)
+    schemas = {graph: app.schema._schema for graph, app in apps().items()}
+    query_type = supergraph.api_schema.query_type
+    assert query_type is not None
+    generator = RandomOperations(seed=sum(map(ord, name)), schema=supergraph.api_schema)
+    planned = 0
+    for _ in range(OPERATIONS_PER_SUPERGRAPH):
+        document = parse(generator.operation(query_type))
+        if validate(supergraph.api_schema, document):
+            continue
+        refusal: str | None = None
+        try:
+            plan = QueryPlanner(supergraph).build(document)
+        except PlanningError as error:
+            refusal = str(error)
+        if refusal is not None:
+            assert _FIELD_COORDINATE.search(refusal), refusal
+            continue
+        for fetch in _fetches(plan.node):
+            errors = validate(schemas[fetch.service_name], parse(fetch.operation))
+            assert not errors, (fetch.service_name, fetch.operation, [e.message for e in errors])
+        planned += 1
+    assert planned >= minimum
