@@ -192,7 +192,7 @@ class PlanBuilder:
                 return self._add_abstract(pos, type_name, selections)
             return self._add_interface_object(pos, type_name, selections)
         if self.res.type(type_name).keys_in(pos.group.subgraph):
-            pos = replace(pos, anchor=Anchor(replace(pos, anchor=None), type_name))
+            pos = replace(pos, anchor=Anchor(replace(pos, anchor=None), type_name, outer=pos.anchor))
         touched = {pos.group.id}
         for selection in selections:
             if isinstance(selection, Field):
@@ -380,22 +380,37 @@ class PlanBuilder:
     ) -> set[int]:
         """Move the field into an entity fetch along `route` (or, without one, a parent entity call)."""
         conditions = pos.conditions + conditionals(selection.directives)
+        entity_anchor: Anchor | None
         if route is not None:
             group, touched = self._jump(pos, type_name, route, fdef.name, conditions)
             target = group.selection.fragment(route.input_type)
             input_type, field = route.input_type, route.field or fdef
+            entity_anchor = None
+            if route.input_type == type_name:
+                at_entity = replace(pos, group=group, target=target, provided=None, anchor=None)
+                entity_anchor = Anchor(at_entity, type_name, outer=pos.anchor)
         else:
             anchor, route = self.routes.anchored(pos, type_name, fdef, selection)
-            if anchor.at_root:
-                group = self._shared_root_group(route.graph, conditions)
-                touched = {group.id}
-                target = self._replay(group.selection, anchor.chain)
-            else:
-                group, touched = self._jump(anchor.pos, anchor.type_name, route, fdef.name, conditions)
-                target = self._replay(group.selection.fragment(anchor.type_name), anchor.chain)
+            group, touched, entity_anchor = self._replay_from(anchor, route, fdef.name, conditions)
+            target = self._replay(entity_anchor.pos.target, anchor.chain)
             input_type, field = type_name, fdef
-        entity_pos = Position(group, target, pos.path, None, pos.conditions, pos.client_fields, pos.system)
+        entity_pos = Position(
+            group, target, pos.path, None, pos.conditions, pos.client_fields, pos.system, entity_anchor
+        )
         return touched | self._add_local(entity_pos, input_type, field, selection)
+
+    def _replay_from(
+        self, anchor: Anchor, route: Route, field_name: str, conditions: tuple[Conditional, ...]
+    ) -> tuple[FetchGroup, set[int], Anchor]:
+        """The fetch a parent entity call goes into, and the anchor standing for the chain replayed there
+        (so that a field further down can leave that fetch through an ancestor again)."""
+        if anchor.at_root:
+            group = self._shared_root_group(route.graph, conditions)
+            start = replace(anchor.pos, group=group, target=group.selection, anchor=None)
+            return group, {group.id}, Anchor(start, anchor.type_name, anchor.chain, at_root=True)
+        group, touched = self._jump(anchor.pos, anchor.type_name, route, field_name, conditions)
+        start = replace(anchor.pos, group=group, target=group.selection.fragment(anchor.type_name))
+        return group, touched, Anchor(start, anchor.type_name, anchor.chain, outer=anchor.outer)
 
     def _jump(
         self,

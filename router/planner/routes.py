@@ -80,11 +80,29 @@ class RouteFinder:
     def anchored(
         self, pos: Position, type_name: str, fdef: FieldDef, selection: Field
     ) -> tuple[Anchor, Route]:
-        """A route from the nearest entity ancestor to a subgraph resolving the whole chain and the field."""
+        """A route from the nearest entity ancestor with a way into a subgraph resolving the whole chain
+        and the field; ancestors further up are tried when the nearest one has none."""
         graph = pos.group.subgraph
-        anchor = pos.anchor
-        if anchor is None or not anchor.chain:
+        if pos.anchor is None or not pos.anchor.chain:
             raise PlanningError(f"no subgraph can resolve {type_name}.{fdef.name} coming from {graph}")
+        for anchor in pos.anchor.nearest_first():
+            found = self._from_anchor(anchor, graph, type_name, fdef, selection)
+            if found is None:
+                continue
+            while anchor.outer is not None and not anchor.outer.chain:
+                # The same object in the fetch this one waits for: leaving from there waits less.
+                same = Anchor(anchor.outer.pos, anchor.type_name, anchor.chain, outer=anchor.outer.outer)
+                earlier = self._from_anchor(same, graph, type_name, fdef, selection)
+                if earlier is None or earlier[0] > found[0]:
+                    break
+                anchor, found = same, earlier
+            return anchor, found[1]
+        raise PlanningError(f"no subgraph can resolve {type_name}.{fdef.name} coming from {graph}")
+
+    def _from_anchor(
+        self, anchor: Anchor, graph: str, type_name: str, fdef: FieldDef, selection: Field
+    ) -> tuple[tuple[int, int, int], Route] | None:
+        """The best route (and its cost) replaying `anchor.chain` from `anchor` elsewhere, if any."""
         candidates: list[tuple[tuple[int, int, int], Route]] = []
         for target in self.res.supergraph.graphs:
             if target == graph or self.res.requires(target, fdef):
@@ -106,8 +124,8 @@ class RouteFinder:
                 cost, route = found
                 candidates.append((cost, Route(route.graph, route.input_type, route.key, None, fdef)))
         if not candidates:
-            raise PlanningError(f"no subgraph can resolve {type_name}.{fdef.name} coming from {graph}")
-        return anchor, min(candidates, key=lambda candidate: candidate[0])[1]
+            return None
+        return min(candidates, key=lambda candidate: candidate[0])
 
     def interface_owner(self, pos: Position, interface: str) -> Route:
         """A route to a subgraph owning the real interface, to learn concrete types of interface objects."""

@@ -13,7 +13,7 @@ from router.supergraph import parse_supergraph
 from tests.router.executor.distributed_subgraphs import distributed_apps
 from tests.router.executor.media_subgraphs import media_apps
 from tests.router.executor.mismatch_subgraphs import mismatch_apps
-from tests.router.executor.parent_entity_subgraphs import parent_entity_apps
+from tests.router.executor.parent_entity_subgraphs import deep_parent_entity_apps, parent_entity_apps
 from tests.router.executor.requires_subgraphs import requires_apps
 from tests.router.executor.scripted_subgraphs import scripted_apps, scripted_supergraph
 from tests.router.executor.shared_root_subgraphs import shared_root_apps
@@ -22,7 +22,7 @@ from tests.router.servers import serving
 from tests.router.supergraphs.abstract import ABSTRACT
 from tests.router.supergraphs.distributed import DISTRIBUTED
 from tests.router.supergraphs.mismatch import MISMATCH
-from tests.router.supergraphs.parent_entity import PARENT_ENTITY
+from tests.router.supergraphs.parent_entity import PARENT_ENTITY, PARENT_ENTITY_DEEP
 from tests.router.supergraphs.requires import REQUIRES
 from tests.router.supergraphs.shareable import SHARED_ROOT
 from tests.router.supergraphs.shop import SHOP
@@ -73,6 +73,12 @@ def mismatch_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
 def parent_entity_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
     with serving(parent_entity_apps()) as urls:
         yield Gateway(parse_supergraph(PARENT_ENTITY), HttpFetcher(http_session), urls)
+
+
+@pytest.fixture(scope="session")
+def deep_parent_entity_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
+    with serving(deep_parent_entity_apps()) as urls:
+        yield Gateway(parse_supergraph(PARENT_ENTITY_DEEP), HttpFetcher(http_session), urls)
 
 
 @pytest.fixture(scope="session")

@@ -33,3 +33,45 @@ type Variant @join__type(graph: A) @join__type(graph: B) {
 }
 """,
 )
+
+# Value types first reached inside an entity fetch (`top` -> `a`) whose other fields live in `b`:
+# `Category` has no key anywhere and the entity `Seller` has none in `b`, so both replay from `Product`.
+PARENT_ENTITY_DEEP = supergraph_sdl(
+    {"top": "http://top/graphql", "a": "http://a/graphql", "b": "http://b/graphql"},
+    """
+type Query @join__type(graph: TOP) @join__type(graph: A) @join__type(graph: B) {
+  products: [Product] @join__field(graph: TOP)
+}
+
+type Product
+  @join__type(graph: TOP, key: "id")
+  @join__type(graph: A, key: "id")
+  @join__type(graph: B, key: "id")
+{
+  id: ID!
+  name: String @join__field(graph: TOP)
+  category: Category @join__field(graph: A) @join__field(graph: B)
+  seller: Seller @join__field(graph: A) @join__field(graph: B)
+}
+
+type Category @join__type(graph: A) @join__type(graph: B) {
+  name: String @join__field(graph: A)
+  details: Details @join__field(graph: B)
+}
+
+type Details @join__type(graph: B) {
+  summary: String
+}
+
+type Seller @join__type(graph: A, key: "id") @join__type(graph: B) {
+  id: ID! @join__field(graph: A)
+  nick: String @join__field(graph: A)
+  address: Address @join__field(graph: A) @join__field(graph: B)
+}
+
+type Address @join__type(graph: A) @join__type(graph: B) {
+  city: String @join__field(graph: A)
+  geo: String @join__field(graph: B)
+}
+""",
+)
