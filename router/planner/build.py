@@ -15,6 +15,7 @@ from functools import partial
 
 from router.errors import PlanningError
 from router.planner.groups import FetchGroup, GroupSnapshot, SelectionBuilder
+from router.planner.inputs import InputKeys, inputs_conflict
 from router.planner.operation import Conditional, Operation, conditionals
 from router.planner.position import Anchor, Position, client_fields_of, list_depth, unclash
 from router.planner.reach import Reach
@@ -34,9 +35,10 @@ class _Checkpoint:
 
     groups: int
     root_groups: int
-    entity_groups: dict[tuple[str, tuple[str, ...], frozenset[int]], FetchGroup]
+    entity_groups: dict[tuple[str, tuple[str, ...], frozenset[int]], tuple[FetchGroup, ...]]
     root_index: int
     states: tuple[GroupSnapshot, ...]
+    input_keys: dict[tuple[tuple[str, ...], str], str]
 
 
 class PlanBuilder:
@@ -50,7 +52,8 @@ class PlanBuilder:
         self.groups: list[FetchGroup] = []
         self.root_groups: list[FetchGroup] = []
         self.root_of: dict[int, int] = {}
-        self._entity_groups: dict[tuple[str, tuple[str, ...], frozenset[int]], FetchGroup] = {}
+        self._entity_groups: dict[tuple[str, tuple[str, ...], frozenset[int]], tuple[FetchGroup, ...]] = {}
+        self._input_keys = InputKeys()
         self._in_progress: set[tuple[str, str, str]] = set()
         self._root_index = 0
         self._single_choice_graphs: frozenset[str] = frozenset()
@@ -362,6 +365,7 @@ class PlanBuilder:
             entity_groups=dict(self._entity_groups),
             root_index=self._root_index,
             states=tuple(group.snapshot() for group in self.groups),
+            input_keys=dict(self._input_keys.owners),
         )
 
     def _rollback(self, checkpoint: _Checkpoint) -> None:
@@ -372,6 +376,7 @@ class PlanBuilder:
         del self.root_groups[checkpoint.root_groups :]
         self._entity_groups = dict(checkpoint.entity_groups)
         self._root_index = checkpoint.root_index
+        self._input_keys.owners = dict(checkpoint.input_keys)
         for state in checkpoint.states:
             state.restore()
 
@@ -429,12 +434,13 @@ class PlanBuilder:
             raise PlanningError(f"cyclic requirements reaching {type_name}.{guard_field} in {route.graph}")
         self._in_progress.add(guard)
         try:
-            inputs = unclash(pos.client_fields, inputs)
+            inputs = self._input_keys.apart(pos.path, unclash(pos.client_fields, inputs))
             touched = self._add_selections(replace(pos, system=True), type_name, inputs)
         finally:
             self._in_progress.discard(guard)
-        group = self._entity_group(route.graph, pos.path, frozenset(touched), conditions)
-        group.inputs.fragment(route.input_type).add_all(inputs)
+        representation = (InlineFragment(route.input_type, (), inputs),)
+        group = self._entity_group(route.graph, pos.path, frozenset(touched), conditions, representation)
+        group.inputs.add_all(representation)
         if route.input_type != type_name:
             group.typename_rewrites.add(route.input_type)
         return group, touched
@@ -468,12 +474,23 @@ class PlanBuilder:
         return tuple(result)
 
     def _entity_group(
-        self, graph: str, path: tuple[str, ...], parents: frozenset[int], conditions: tuple[Conditional, ...]
+        self,
+        graph: str,
+        path: tuple[str, ...],
+        parents: frozenset[int],
+        conditions: tuple[Conditional, ...],
+        representation: tuple[Selection, ...],
     ) -> FetchGroup:
+        """The entity fetch to `graph` at `path` after `parents` whose representations can also carry
+        `representation`; a new one when every such fetch requires a field with other arguments."""
         key = (graph, path, parents)
-        group = self._entity_groups.get(key)
+        existing = self._entity_groups.get(key, ())
+        group = next(
+            (g for g in existing if not inputs_conflict(g.inputs.freeze(), representation)),
+            None,
+        )
         if group is None:
             group = self._new_group(graph, path, is_entity=True, parents=parents)
-            self._entity_groups[key] = group
+            self._entity_groups[key] = (*existing, group)
         group.restrict_conditions(conditions)
         return group

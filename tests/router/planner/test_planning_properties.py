@@ -19,9 +19,9 @@ from tests.router.supergraphs.federation1 import FEDERATION1
 from tests.router.supergraphs.keys import KEYS
 from tests.router.supergraphs.mismatch import MISMATCH
 from tests.router.supergraphs.mixed import MIXED
-from tests.router.supergraphs.parent_entity import PARENT_ENTITY
+from tests.router.supergraphs.parent_entity import PARENT_ENTITY, PARENT_ENTITY_DEEP
 from tests.router.supergraphs.provides_abstract import PROVIDES_ABSTRACT
-from tests.router.supergraphs.requires import REQUIRES
+from tests.router.supergraphs.requires import REQUIRES, REQUIRES_ARGUMENTS
 from tests.router.supergraphs.shareable import (
     PROGRESSIVE_OVERRIDE,
     ROOT_DEAD_END,
@@ -42,8 +42,10 @@ SUPERGRAPHS = {
     "unreachable_from_one_side": UNREACHABLE_FROM_ONE_SIDE,
     "abstract": ABSTRACT,
     "requires": REQUIRES,
+    "requires_arguments": REQUIRES_ARGUMENTS,
     "federation1": FEDERATION1,
     "parent_entity": PARENT_ENTITY,
+    "parent_entity_deep": PARENT_ENTITY_DEEP,
     "mismatch": MISMATCH,
     "distributed": DISTRIBUTED,
     "mixed": MIXED,
