@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from router.errors import PlanningError
+from router.planner.cost import RouteCost
 from router.planner.groups import FetchGroup, GroupSnapshot, SelectionBuilder
 from router.planner.inputs import InputKeys, inputs_conflict
 from router.planner.operation import Conditional, Operation, conditionals
@@ -141,22 +142,24 @@ class PlanBuilder:
                 return [lambda: last]
             ranked = sorted(
                 candidates,
-                key=lambda graph: (
-                    self.reach.estimate(graph, root_type, selection, None),
-                    self.res.graph_order[graph],
+                key=lambda graph: RouteCost(
+                    key_hops=0,
+                    plan=self.reach.cost(graph, root_type, selection, None),
+                    graph_order=self.res.graph_order[graph],
                 ),
             )
             return [partial(self._new_root_group, graph) for graph in ranked]
-        existing = {group.subgraph: group for group in self.root_groups}
-        ranked = sorted(
-            candidates,
-            key=lambda graph: (
-                self.reach.estimate(graph, root_type, selection, None)
-                + (0 if graph in existing or graph in self._single_choice_graphs else 1),
-                self.res.graph_order[graph],
-            ),
-        )
+        existing = {group.subgraph for group in self.root_groups} | self._single_choice_graphs
+        ranked = sorted(candidates, key=lambda graph: self._root_cost(graph, selection, existing))
         return [partial(self._root_group_in, graph) for graph in ranked]
+
+    def _root_cost(self, graph: str, selection: Field, existing: set[str] | frozenset[str]) -> RouteCost:
+        """A root field's cost in `graph`: a subgraph not queried anyway costs one more fetch, run in
+        parallel with the other root fetches (so a `@provides` there can beat a jump from one in use)."""
+        cost = self.reach.cost(graph, self.operation.root_type, selection, None)
+        if graph not in existing:
+            cost = cost.with_fetch(after=False)
+        return RouteCost(key_hops=0, plan=cost, graph_order=self.res.graph_order[graph])
 
     def _root_group_in(self, graph: str) -> FetchGroup:
         """The query's root fetch to `graph`, shared by all root fields planned there."""

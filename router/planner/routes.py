@@ -1,7 +1,8 @@
 """Choosing how to reach a field the current subgraph cannot resolve: which subgraph, through which key.
 
-A route is an `_entities` fetch to another subgraph. Candidates are compared by (key available without
-another hop, estimated further jumps, supergraph order), so the choice is deterministic.
+A route is an `_entities` fetch to another subgraph. Candidates are compared by `RouteCost` (key available
+without another hop, then the estimated `PlanCost` of what the target must do, then supergraph order),
+so the choice is deterministic.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from router.errors import PlanningError
+from router.planner.cost import PlanCost, RouteCost
 from router.planner.position import Anchor, Position
 from router.planner.reach import Reach
 from router.planner.resolution import Resolution
@@ -39,7 +41,7 @@ class RouteFinder:
     def ranked(self, pos: Position, type_name: str, fdef: FieldDef, selection: Field) -> list[Route]:
         """Entity fetches to subgraphs resolving the field here (or via an interface object), best first."""
         graph = pos.group.subgraph
-        candidates: list[tuple[tuple[int, int, int], Route]] = []
+        candidates: list[tuple[RouteCost, Route]] = []
         for target in self.res.supergraph.graphs:
             if target == graph and not self.res.requires(graph, fdef):
                 continue
@@ -57,7 +59,7 @@ class RouteFinder:
 
     def _via_key(
         self, pos: Position, target: str, type_name: str, input_type: str, fdef: FieldDef, selection: Field
-    ) -> tuple[tuple[int, int, int], Route] | None:
+    ) -> tuple[RouteCost, Route] | None:
         keys = self.res.resolvable_keys(target, input_type)
         if not keys:
             return None
@@ -68,13 +70,12 @@ class RouteFinder:
             if self.reach.available(graph, type_name, self.res.field_set(join.key or ""), pos.provided)
         ]
         key = (direct or list(keys))[0]
-        cost = (
-            0 if direct else 1,
-            self.reach.estimate(target, input_type, selection, None),
-            self.res.graph_order[target],
-        )
         requires = self.res.requires(target, fdef)
-        sure = bool(direct) and cost[1] == 0 and requires is None
+        plan = self.reach.cost(target, input_type, selection, None)
+        if requires:
+            plan += PlanCost(fields=len(self.res.field_set(requires)))
+        cost = RouteCost(key_hops=0 if direct else 1, plan=plan, graph_order=self.res.graph_order[target])
+        sure = bool(direct) and plan.fetches == 0 and requires is None
         return cost, Route(target, input_type, key.key or "", requires, fdef, sure)
 
     def anchored(
@@ -101,9 +102,9 @@ class RouteFinder:
 
     def _from_anchor(
         self, anchor: Anchor, graph: str, type_name: str, fdef: FieldDef, selection: Field
-    ) -> tuple[tuple[int, int, int], Route] | None:
+    ) -> tuple[RouteCost, Route] | None:
         """The best route (and its cost) replaying `anchor.chain` from `anchor` elsewhere, if any."""
-        candidates: list[tuple[tuple[int, int, int], Route]] = []
+        candidates: list[tuple[RouteCost, Route]] = []
         for target in self.res.supergraph.graphs:
             if target == graph or self.res.requires(target, fdef):
                 continue
@@ -112,10 +113,10 @@ class RouteFinder:
             ):
                 continue
             if anchor.at_root:
-                cost = (
-                    0,
-                    self.reach.estimate(target, type_name, selection, None),
-                    self.res.graph_order[target],
+                cost = RouteCost(
+                    key_hops=0,
+                    plan=self.reach.cost(target, type_name, selection, None),
+                    graph_order=self.res.graph_order[target],
                 )
                 candidates.append((cost, Route(target, anchor.type_name, "", None, fdef)))
                 continue

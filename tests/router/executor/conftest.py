@@ -14,6 +14,7 @@ from tests.router.executor.distributed_subgraphs import distributed_apps
 from tests.router.executor.media_subgraphs import media_apps
 from tests.router.executor.mismatch_subgraphs import mismatch_apps
 from tests.router.executor.parent_entity_subgraphs import deep_parent_entity_apps, parent_entity_apps
+from tests.router.executor.provides_choice_subgraphs import provides_choice_apps
 from tests.router.executor.requires_arguments_subgraphs import requires_arguments_apps
 from tests.router.executor.requires_subgraphs import requires_apps
 from tests.router.executor.scripted_subgraphs import scripted_apps, scripted_supergraph
@@ -24,6 +25,7 @@ from tests.router.supergraphs.abstract import ABSTRACT
 from tests.router.supergraphs.distributed import DISTRIBUTED
 from tests.router.supergraphs.mismatch import MISMATCH
 from tests.router.supergraphs.parent_entity import PARENT_ENTITY, PARENT_ENTITY_DEEP
+from tests.router.supergraphs.provides_choice import PROVIDES_CHOICE
 from tests.router.supergraphs.requires import REQUIRES, REQUIRES_ARGUMENTS
 from tests.router.supergraphs.shareable import SHARED_ROOT
 from tests.router.supergraphs.shop import SHOP
@@ -92,6 +94,12 @@ def requires_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
 def requires_arguments_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
     with serving(requires_arguments_apps()) as urls:
         yield Gateway(parse_supergraph(REQUIRES_ARGUMENTS), HttpFetcher(http_session), urls)
+
+
+@pytest.fixture(scope="session")
+def provides_choice_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
+    with serving(provides_choice_apps()) as urls:
+        yield Gateway(parse_supergraph(PROVIDES_CHOICE), HttpFetcher(http_session), urls)
 
 
 @pytest.fixture(scope="session")

@@ -70,6 +70,7 @@ def _assert_shape(selection_set: SelectionSetNode, value: Any) -> None:
         "shared_root",
         "requires",
         "requires_arguments",
+        "provides_choice",
         "mismatch",
         "distributed",
     ]
@@ -83,6 +84,7 @@ def gateway(
     shared_root_gateway: Gateway,
     requires_gateway: Gateway,
     requires_arguments_gateway: Gateway,
+    provides_choice_gateway: Gateway,
     mismatch_gateway: Gateway,
     distributed_gateway: Gateway,
 ) -> Gateway:
@@ -94,6 +96,7 @@ def gateway(
         "shared_root": shared_root_gateway,
         "requires": requires_gateway,
         "requires_arguments": requires_arguments_gateway,
+        "provides_choice": provides_choice_gateway,
         "mismatch": mismatch_gateway,
         "distributed": distributed_gateway,
     }

@@ -153,23 +153,6 @@ def test_value_type_field_inside_an_entity_fetch_replays_from_that_entity() -> N
             },
             Parallel {
               Flatten(path: "products.@") {
-                Fetch(service: "a") {
-                  {
-                    ... on Product {
-                      __typename
-                      id
-                    }
-                  } =>
-                  {
-                    ... on Product {
-                      category {
-                        name
-                      }
-                    }
-                  }
-                },
-              },
-              Flatten(path: "products.@") {
                 Fetch(service: "b") {
                   {
                     ... on Product {
@@ -183,6 +166,23 @@ def test_value_type_field_inside_an_entity_fetch_replays_from_that_entity() -> N
                         details {
                           summary
                         }
+                      }
+                    }
+                  }
+                },
+              },
+              Flatten(path: "products.@") {
+                Fetch(service: "a") {
+                  {
+                    ... on Product {
+                      __typename
+                      id
+                    }
+                  } =>
+                  {
+                    ... on Product {
+                      category {
+                        name
                       }
                     }
                   }

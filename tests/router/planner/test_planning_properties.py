@@ -21,6 +21,7 @@ from tests.router.supergraphs.mismatch import MISMATCH
 from tests.router.supergraphs.mixed import MIXED
 from tests.router.supergraphs.parent_entity import PARENT_ENTITY, PARENT_ENTITY_DEEP
 from tests.router.supergraphs.provides_abstract import PROVIDES_ABSTRACT
+from tests.router.supergraphs.provides_choice import PROVIDES_CHOICE
 from tests.router.supergraphs.requires import REQUIRES, REQUIRES_ARGUMENTS
 from tests.router.supergraphs.shareable import (
     PROGRESSIVE_OVERRIDE,
@@ -50,6 +51,7 @@ SUPERGRAPHS = {
     "distributed": DISTRIBUTED,
     "mixed": MIXED,
     "provides_abstract": PROVIDES_ABSTRACT,
+    "provides_choice": PROVIDES_CHOICE,
 }
 OPERATIONS_PER_SUPERGRAPH = 40
 
