@@ -431,7 +431,8 @@ class PlanBuilder:
         """Select the route's inputs at `pos` and return the entity fetch group they feed."""
         inputs: tuple[Selection, ...] = (TYPENAME, *self.res.field_set(route.key))
         if route.requires:
-            inputs = (*inputs, *self._with_typenames(type_name, self.res.field_set(route.requires)))
+            required = _nested_under(route.requires_under, self.res.field_set(route.requires))
+            inputs = (*inputs, *self._with_typenames(type_name, required))
         guard = (route.graph, type_name, guard_field)
         if guard in self._in_progress:
             raise PlanningError(f"cyclic requirements reaching {type_name}.{guard_field} in {route.graph}")
@@ -497,3 +498,15 @@ class PlanBuilder:
             self._entity_groups[key] = (*existing, group)
         group.restrict_conditions(conditions)
         return group
+
+
+def _nested_under(
+    chain: tuple[tuple[Selection, str], ...], selections: tuple[Selection, ...]
+) -> tuple[Selection, ...]:
+    """`selections` wrapped in the fields and fragments of `chain`, outermost first."""
+    for step, _ in reversed(chain):
+        if isinstance(step, Field):
+            selections = (step.with_selections(selections),)
+        else:
+            selections = (InlineFragment(step.type_condition, step.directives, selections),)
+    return selections

@@ -14,7 +14,7 @@ from router.planner.cost import PlanCost, RouteCost
 from router.planner.position import Anchor, Position
 from router.planner.reach import Reach
 from router.planner.resolution import Resolution
-from router.planner.selection import Field
+from router.planner.selection import Field, Selection
 from router.supergraph.model import FieldDef
 
 
@@ -29,6 +29,9 @@ class Route:
     field: FieldDef | None
     sure: bool = False
     """The key is at hand and the target resolves the whole sub-selection: this route cannot fail."""
+    requires_under: tuple[tuple[Selection, str], ...] = ()
+    """For a parent entity call: the chain from `input_type` down to the type `requires` is on, so that
+    the requirements travel nested in the entity's representation."""
 
 
 class RouteFinder:
@@ -106,7 +109,7 @@ class RouteFinder:
         """The best route (and its cost) replaying `anchor.chain` from `anchor` elsewhere, if any."""
         candidates: list[tuple[RouteCost, Route]] = []
         for target in self.res.supergraph.graphs:
-            if target == graph or self.res.requires(target, fdef):
+            if target == graph or (anchor.at_root and self.res.requires(target, fdef)):
                 continue
             if not self.res.can_resolve(target, type_name, fdef, None) or not self.reach.chain_resolvable(
                 target, anchor.chain
@@ -123,7 +126,15 @@ class RouteFinder:
             found = self._via_key(anchor.pos, target, anchor.type_name, anchor.type_name, fdef, selection)
             if found is not None:
                 cost, route = found
-                candidates.append((cost, Route(route.graph, route.input_type, route.key, None, fdef)))
+                replay = Route(
+                    route.graph,
+                    route.input_type,
+                    route.key,
+                    route.requires,
+                    fdef,
+                    requires_under=anchor.chain,
+                )
+                candidates.append((cost, replay))
         if not candidates:
             return None
         return min(candidates, key=lambda candidate: candidate[0])

@@ -106,6 +106,20 @@ SELLERS = {"p1": ("s1", "ann", "Lyon", "45.76,4.84"), "p2": ("s2", "bob", "Nice"
 class ListedProduct:
     id: strawberry.ID
     name: str | None
+    category: strawberry.Private[dict[str, Any] | None] = None
+
+    @strawberry.field
+    def shipping(self) -> str | None:
+        """From the required category: its name from `a`, its details from `b`."""
+        if not self.category:
+            return None
+        return f"{self.category['name']} ({self.category['details']['summary']})"
+
+    @classmethod
+    def resolve_reference(cls, **representation: Any) -> ListedProduct:
+        return ListedProduct(
+            id=strawberry.ID(str(representation["id"])), name=None, category=representation.get("category")
+        )
 
 
 @strawberry.type(name="Query")
@@ -175,19 +189,26 @@ class CategoryDetails:
 @strawberry.type(name="Category")
 class DescribedCategory:
     product_id: strawberry.Private[str]
+    name: strawberry.Private[str | None] = None
 
     @strawberry.field
     def details(self) -> CategoryDetails | None:
         return CategoryDetails(summary=f"All about {CATEGORIES[self.product_id][0]}")
 
+    @strawberry.field
+    def blurb(self) -> str | None:
+        """Needs the name `a` gives, which the router sends in the product's representation."""
+        return None if self.name is None else f"Best of {self.name}"
+
 
 @strawberry.federation.type(keys=["id"], name="Product")
 class LocatedProduct:
     id: strawberry.ID
+    category_name: strawberry.Private[str | None] = None
 
     @strawberry.field
     def category(self) -> DescribedCategory | None:
-        return DescribedCategory(product_id=str(self.id))
+        return DescribedCategory(product_id=str(self.id), name=self.category_name)
 
     @strawberry.field
     def seller(self) -> LocatedSeller | None:
@@ -195,12 +216,13 @@ class LocatedProduct:
 
     @classmethod
     def resolve_reference(cls, **representation: Any) -> LocatedProduct:
-        return LocatedProduct(id=strawberry.ID(str(representation["id"])))
+        category = representation.get("category") or {}
+        return LocatedProduct(id=strawberry.ID(str(representation["id"])), category_name=category.get("name"))
 
 
 def deep_parent_entity_apps() -> dict[str, GraphQL[Any, Any]]:
     return {
-        "top": GraphQL(strawberry.federation.Schema(query=ListingQuery)),
+        "top": GraphQL(strawberry.federation.Schema(query=ListingQuery, types=(ListedProduct,))),
         "a": GraphQL(strawberry.federation.Schema(query=DetailQuery, types=(SoldProduct,))),
         "b": GraphQL(strawberry.federation.Schema(query=DetailQuery, types=(LocatedProduct,))),
     }

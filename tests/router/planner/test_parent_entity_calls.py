@@ -291,3 +291,188 @@ def test_parent_entity_calls_from_one_ancestor_share_a_fetch() -> None:
             },
           },
         }""")
+
+
+def test_requires_of_a_replayed_field_travel_nested_in_the_parent_representation() -> None:
+    query = "{ products { name category { blurb } } }"
+    assert plan_text(PARENT_ENTITY_DEEP, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "top") {
+              {
+                products {
+                  name
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "products.@") {
+              Fetch(service: "a") {
+                {
+                  ... on Product {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Product {
+                    category {
+                      name
+                    }
+                  }
+                }
+              },
+            },
+            Flatten(path: "products.@") {
+              Fetch(service: "b") {
+                {
+                  ... on Product {
+                    __typename
+                    id
+                    category {
+                      name
+                    }
+                  }
+                } =>
+                {
+                  ... on Product {
+                    category {
+                      blurb
+                    }
+                  }
+                }
+              },
+            },
+          },
+        }""")
+
+
+def test_aliased_chain_carries_the_requirement_under_the_client_alias() -> None:
+    query = "{ products { c: category { name b: blurb } } }"
+    assert plan_text(PARENT_ENTITY_DEEP, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "top") {
+              {
+                products {
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "products.@") {
+              Fetch(service: "a") {
+                {
+                  ... on Product {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Product {
+                    c: category {
+                      name
+                    }
+                  }
+                }
+              },
+            },
+            Flatten(path: "products.@") {
+              Fetch(service: "b") {
+                {
+                  ... on Product {
+                    __typename
+                    id
+                    c: category {
+                      name
+                    }
+                  }
+                } =>
+                {
+                  ... on Product {
+                    c: category {
+                      b: blurb
+                    }
+                  }
+                }
+              },
+            },
+          },
+        }""")
+
+
+def test_requirements_that_need_a_parent_entity_call() -> None:
+    query = "{ products { shipping } }"
+    assert plan_text(PARENT_ENTITY_DEEP, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "top") {
+              {
+                products {
+                  __typename
+                  id
+                }
+              }
+            },
+            Parallel {
+              Flatten(path: "products.@") {
+                Fetch(service: "b") {
+                  {
+                    ... on Product {
+                      __typename
+                      id
+                    }
+                  } =>
+                  {
+                    ... on Product {
+                      category {
+                        details {
+                          summary
+                        }
+                      }
+                    }
+                  }
+                },
+              },
+              Flatten(path: "products.@") {
+                Fetch(service: "a") {
+                  {
+                    ... on Product {
+                      __typename
+                      id
+                    }
+                  } =>
+                  {
+                    ... on Product {
+                      category {
+                        name
+                      }
+                    }
+                  }
+                },
+              },
+            },
+            Flatten(path: "products.@") {
+              Fetch(service: "top") {
+                {
+                  ... on Product {
+                    __typename
+                    id
+                    category {
+                      name
+                      details {
+                        summary
+                      }
+                    }
+                  }
+                } =>
+                {
+                  ... on Product {
+                    shipping
+                  }
+                }
+              },
+            },
+          },
+        }""")
