@@ -10,6 +10,7 @@ import pytest
 from graphql import parse, validate
 
 from router.planner import FetchNode, PlanNode, QueryPlanner, print_plan
+from router.planner.selection import Field, InlineFragment, Selection, print_arguments
 from router.supergraph import parse_supergraph
 from tests.router.operations import RandomOperations
 from tests.router.supergraphs.abstract import ABSTRACT
@@ -88,3 +89,51 @@ def test_random_operations_plan_deterministically_into_valid_fetches(name: str) 
             parse(fetch.operation)
         planned += 1
     assert planned >= OPERATIONS_PER_SUPERGRAPH // 2
+
+
+def _clashes(selections: tuple[Selection, ...]) -> list[str]:
+    """Response keys one selection level gives to two different fields (name or arguments), at any depth.
+
+    Fragments are checked on their own: under different type conditions one key may carry other fields.
+    """
+    found: list[str] = []
+    heads: dict[str, str] = {}
+    for selection in selections:
+        if isinstance(selection, InlineFragment):
+            found.extend(_clashes(selection.selections))
+            continue
+        head = selection.name + print_arguments(selection.arguments)
+        if heads.setdefault(selection.response_key, head) != head:
+            found.append(f"{selection.response_key}: {heads[selection.response_key]} / {head}")
+        found.extend(_clashes(selection.selections))
+    return found
+
+
+def _representation_clashes(requires: tuple[Selection, ...]) -> list[str]:
+    """Fields a representation would carry twice under one name, with different arguments."""
+    found: list[str] = []
+    for fragment in requires:
+        heads: dict[str, str] = {}
+        for selection in fragment.selections:
+            if isinstance(selection, Field):
+                head = selection.name + print_arguments(selection.arguments)
+                if heads.setdefault(selection.name, head) != head:
+                    found.append(f"{selection.name}: {heads[selection.name]} / {head}")
+    return found
+
+
+@pytest.mark.parametrize("name", list(SUPERGRAPHS))
+def test_random_operations_never_ask_one_key_for_two_fields(name: str) -> None:
+    """Also for required fields with arguments: each argument set gets its own key and representation."""
+    supergraph = parse_supergraph(SUPERGRAPHS[name])
+    query_type = supergraph.api_schema.query_type
+    assert query_type is not None
+    generator = RandomOperations(seed=sum(map(ord, name)) + 1, schema=supergraph.api_schema)
+    planner = QueryPlanner(supergraph)
+    for _ in range(OPERATIONS_PER_SUPERGRAPH):
+        document = parse(generator.operation(query_type))
+        if validate(supergraph.api_schema, document):
+            continue
+        for fetch in _fetches(planner.build(document).node):
+            assert _clashes(fetch.selections) == [], fetch.operation
+            assert _representation_clashes(fetch.requires) == [], fetch.operation
