@@ -22,7 +22,8 @@ class InputKeys:
         self.owners: dict[tuple[tuple[str, ...], str], str] = {}
 
     def apart(self, path: tuple[str, ...], inputs: tuple[Selection, ...]) -> tuple[Selection, ...]:
-        """The inputs, each field aliased away from a response key another argument set owns at `path`."""
+        """The inputs, each field (at any depth) aliased away from a response key that a field with other
+        arguments owns at its path."""
         result: list[Selection] = []
         for selection in inputs:
             if isinstance(selection, Field) and selection.name != "__typename":
@@ -31,14 +32,17 @@ class InputKeys:
         return tuple(result)
 
     def _claim(self, path: tuple[str, ...], field: Field) -> Field:
+        """The field under a response key it owns at `path`, its sub-selection claimed below that key."""
         head = _head(field)
-        if self.owners.setdefault((path, field.response_key), head) == head:
-            return field
-        index = 0
-        while self.owners.setdefault((path, f"{field.name}__alias_{index}"), head) != head:
-            index += 1
+        key = field.response_key
+        if self.owners.setdefault((path, key), head) != head:
+            index = 0
+            while self.owners.setdefault((path, f"{field.name}__alias_{index}"), head) != head:
+                index += 1
+            key = f"{field.name}__alias_{index}"
+        selections = self.apart((*path, key), field.selections) if field.selections else ()
         return Field(
-            field.name, f"{field.name}__alias_{index}", field.arguments, field.directives, field.selections
+            field.name, None if key == field.name else key, field.arguments, field.directives, selections
         )
 
 

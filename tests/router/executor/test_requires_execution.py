@@ -83,3 +83,15 @@ async def test_required_arguments_next_to_the_client_asking_one_of_them(
             ]
         }
     }
+
+
+async def test_one_nested_field_required_with_two_arguments(requires_arguments_gateway: Gateway) -> None:
+    result = await run(requires_arguments_gateway, '{ items { widthCm widthIn dims { width(unit: "in") } } }')
+    assert result == {
+        "data": {
+            "items": [
+                {"widthCm": 40, "widthIn": 20, "dims": {"width": 20}},
+                {"widthCm": 120, "widthIn": 60, "dims": {"width": 60}},
+            ]
+        }
+    }

@@ -729,3 +729,62 @@ def test_fields_without_requirements_join_the_first_split_fetch() -> None:
             },
           },
         }""")
+
+
+def test_one_nested_field_required_with_two_arguments_next_to_the_client_asking_one() -> None:
+    query = '{ items { widthCm widthIn dims { width(unit: "in") } } }'
+    assert plan_text(REQUIRES_ARGUMENTS, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "a") {
+              {
+                items {
+                  __typename
+                  id
+                  dims {
+                    width__alias_0: width(unit: "cm")
+                    width(unit: "in")
+                  }
+                }
+              }
+            },
+            Parallel {
+              Flatten(path: "items.@") {
+                Fetch(service: "b") {
+                  {
+                    ... on Item {
+                      __typename
+                      id
+                      dims {
+                        width__alias_0: width(unit: "cm")
+                      }
+                    }
+                  } =>
+                  {
+                    ... on Item {
+                      widthCm
+                    }
+                  }
+                },
+              },
+              Flatten(path: "items.@") {
+                Fetch(service: "b") {
+                  {
+                    ... on Item {
+                      __typename
+                      id
+                      dims {
+                        width(unit: "in")
+                      }
+                    }
+                  } =>
+                  {
+                    ... on Item {
+                      widthIn
+                    }
+                  }
+                },
+              },
+            },
+          },
+        }""")

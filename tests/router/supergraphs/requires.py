@@ -65,7 +65,8 @@ type Shelf @join__type(graph: B) {
 )
 
 # One field required with different arguments: by two fields of one subgraph (`b`) and by a third
-# subgraph (`c`); each requiring field must be sent the price in its own currency.
+# subgraph (`c`); each requiring field must be sent the price in its own currency. The same nested
+# (`dims { width(unit:) }`) for `widthCm` and `widthIn`.
 REQUIRES_ARGUMENTS = supergraph_sdl(
     {"a": "http://a/graphql", "b": "http://b/graphql", "c": "http://c/graphql"},
     """
@@ -87,6 +88,13 @@ type Item
   priceEur: String @join__field(graph: B, requires: "price(currency: \\"EUR\\")")
   note: String @join__field(graph: B)
   label: String @join__field(graph: C, requires: "price(currency: \\"EUR\\")")
+  dims: Dims @join__field(graph: A) @join__field(graph: B, external: true)
+  widthCm: Int @join__field(graph: B, requires: "dims { width(unit: \\"cm\\") }")
+  widthIn: Int @join__field(graph: B, requires: "dims { width(unit: \\"in\\") }")
+}
+
+type Dims @join__type(graph: A) @join__type(graph: B) {
+  width(unit: String! = "cm"): Int @join__field(graph: A) @join__field(graph: B, external: true)
 }
 """,
 )
