@@ -14,7 +14,9 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from router.errors import PlanningError
+from router.planner.cost import RouteCost
 from router.planner.groups import FetchGroup, GroupSnapshot, SelectionBuilder
+from router.planner.inputs import InputKeys, inputs_conflict
 from router.planner.narrowing import field_type_in
 from router.planner.operation import Conditional, Operation, conditionals
 from router.planner.position import Anchor, Position, client_fields_of, list_depth, unclash
@@ -35,9 +37,10 @@ class _Checkpoint:
 
     groups: int
     root_groups: int
-    entity_groups: dict[tuple[str, tuple[str, ...], frozenset[int]], FetchGroup]
+    entity_groups: dict[tuple[str, tuple[str, ...], frozenset[int]], tuple[FetchGroup, ...]]
     root_index: int
     states: tuple[GroupSnapshot, ...]
+    input_keys: dict[tuple[tuple[str, ...], str], str]
 
 
 class PlanBuilder:
@@ -51,7 +54,8 @@ class PlanBuilder:
         self.groups: list[FetchGroup] = []
         self.root_groups: list[FetchGroup] = []
         self.root_of: dict[int, int] = {}
-        self._entity_groups: dict[tuple[str, tuple[str, ...], frozenset[int]], FetchGroup] = {}
+        self._entity_groups: dict[tuple[str, tuple[str, ...], frozenset[int]], tuple[FetchGroup, ...]] = {}
+        self._input_keys = InputKeys()
         self._in_progress: set[tuple[str, str, str]] = set()
         self._root_index = 0
         self._single_choice_graphs: frozenset[str] = frozenset()
@@ -139,22 +143,24 @@ class PlanBuilder:
                 return [lambda: last]
             ranked = sorted(
                 candidates,
-                key=lambda graph: (
-                    self.reach.estimate(graph, root_type, selection, None),
-                    self.res.graph_order[graph],
+                key=lambda graph: RouteCost(
+                    key_hops=0,
+                    plan=self.reach.cost(graph, root_type, selection, None),
+                    graph_order=self.res.graph_order[graph],
                 ),
             )
             return [partial(self._new_root_group, graph) for graph in ranked]
-        existing = {group.subgraph: group for group in self.root_groups}
-        ranked = sorted(
-            candidates,
-            key=lambda graph: (
-                self.reach.estimate(graph, root_type, selection, None)
-                + (0 if graph in existing or graph in self._single_choice_graphs else 1),
-                self.res.graph_order[graph],
-            ),
-        )
+        existing = {group.subgraph for group in self.root_groups} | self._single_choice_graphs
+        ranked = sorted(candidates, key=lambda graph: self._root_cost(graph, selection, existing))
         return [partial(self._root_group_in, graph) for graph in ranked]
+
+    def _root_cost(self, graph: str, selection: Field, existing: set[str] | frozenset[str]) -> RouteCost:
+        """A root field's cost in `graph`: a subgraph not queried anyway costs one more fetch, run in
+        parallel with the other root fetches (so a `@provides` there can beat a jump from one in use)."""
+        cost = self.reach.cost(graph, self.operation.root_type, selection, None)
+        if graph not in existing:
+            cost = cost.with_fetch(after=False)
+        return RouteCost(key_hops=0, plan=cost, graph_order=self.res.graph_order[graph])
 
     def _root_group_in(self, graph: str) -> FetchGroup:
         """The query's root fetch to `graph`, shared by all root fields planned there."""
@@ -193,7 +199,7 @@ class PlanBuilder:
                 return self._add_abstract(pos, type_name, selections)
             return self._add_interface_object(pos, type_name, selections)
         if self.res.type(type_name).keys_in(pos.group.subgraph):
-            pos = replace(pos, anchor=Anchor(replace(pos, anchor=None), type_name))
+            pos = replace(pos, anchor=Anchor(replace(pos, anchor=None), type_name, outer=pos.anchor))
         touched = {pos.group.id}
         for selection in selections:
             if isinstance(selection, Field):
@@ -388,6 +394,7 @@ class PlanBuilder:
             entity_groups=dict(self._entity_groups),
             root_index=self._root_index,
             states=tuple(group.snapshot() for group in self.groups),
+            input_keys=dict(self._input_keys.owners),
         )
 
     def _rollback(self, checkpoint: _Checkpoint) -> None:
@@ -398,6 +405,7 @@ class PlanBuilder:
         del self.root_groups[checkpoint.root_groups :]
         self._entity_groups = dict(checkpoint.entity_groups)
         self._root_index = checkpoint.root_index
+        self._input_keys.owners = dict(checkpoint.input_keys)
         for state in checkpoint.states:
             state.restore()
 
@@ -406,22 +414,37 @@ class PlanBuilder:
     ) -> set[int]:
         """Move the field into an entity fetch along `route` (or, without one, a parent entity call)."""
         conditions = pos.conditions + conditionals(selection.directives)
+        entity_anchor: Anchor | None
         if route is not None:
             group, touched = self._jump(pos, type_name, route, fdef.name, conditions)
             target = group.selection.fragment(route.input_type)
             input_type, field = route.input_type, route.field or fdef
+            entity_anchor = None
+            if route.input_type == type_name:
+                at_entity = replace(pos, group=group, target=target, provided=None, anchor=None)
+                entity_anchor = Anchor(at_entity, type_name, outer=pos.anchor)
         else:
             anchor, route = self.routes.anchored(pos, type_name, fdef, selection)
-            if anchor.at_root:
-                group = self._shared_root_group(route.graph, conditions)
-                touched = {group.id}
-                target = self._replay(group.selection, anchor.chain)
-            else:
-                group, touched = self._jump(anchor.pos, anchor.type_name, route, fdef.name, conditions)
-                target = self._replay(group.selection.fragment(anchor.type_name), anchor.chain)
+            group, touched, entity_anchor = self._replay_from(anchor, route, fdef.name, conditions)
+            target = self._replay(entity_anchor.pos.target, anchor.chain)
             input_type, field = type_name, fdef
-        entity_pos = Position(group, target, pos.path, None, pos.conditions, pos.client_fields, pos.system)
+        entity_pos = Position(
+            group, target, pos.path, None, pos.conditions, pos.client_fields, pos.system, entity_anchor
+        )
         return touched | self._add_local(entity_pos, input_type, field, selection)
+
+    def _replay_from(
+        self, anchor: Anchor, route: Route, field_name: str, conditions: tuple[Conditional, ...]
+    ) -> tuple[FetchGroup, set[int], Anchor]:
+        """The fetch a parent entity call goes into, and the anchor standing for the chain replayed there
+        (so that a field further down can leave that fetch through an ancestor again)."""
+        if anchor.at_root:
+            group = self._shared_root_group(route.graph, conditions)
+            start = replace(anchor.pos, group=group, target=group.selection, anchor=None)
+            return group, {group.id}, Anchor(start, anchor.type_name, anchor.chain, at_root=True)
+        group, touched = self._jump(anchor.pos, anchor.type_name, route, field_name, conditions)
+        start = replace(anchor.pos, group=group, target=group.selection.fragment(anchor.type_name))
+        return group, touched, Anchor(start, anchor.type_name, anchor.chain, outer=anchor.outer)
 
     def _jump(
         self,
@@ -434,7 +457,8 @@ class PlanBuilder:
         """Select the route's inputs at `pos` and return the entity fetch group they feed."""
         inputs: tuple[Selection, ...] = (TYPENAME, *self.res.field_set(route.key))
         if route.requires:
-            inputs = (*inputs, *self._with_typenames(type_name, self.res.field_set(route.requires)))
+            required = _nested_under(route.requires_under, self.res.field_set(route.requires))
+            inputs = (*inputs, *self._with_typenames(type_name, required))
         guard = (route.graph, type_name, guard_field)
         if guard in self._in_progress:
             raise PlanningError(
@@ -444,12 +468,13 @@ class PlanBuilder:
             )
         self._in_progress.add(guard)
         try:
-            inputs = unclash(pos.client_fields, inputs)
+            inputs = self._input_keys.apart(pos.path, unclash(pos.client_fields, inputs))
             touched = self._add_selections(replace(pos, system=True), type_name, inputs)
         finally:
             self._in_progress.discard(guard)
-        group = self._entity_group(route.graph, pos.path, frozenset(touched), conditions)
-        group.inputs.fragment(route.input_type).add_all(inputs)
+        representation = (InlineFragment(route.input_type, (), inputs),)
+        group = self._entity_group(route.graph, pos.path, frozenset(touched), conditions, representation)
+        group.inputs.add_all(representation)
         if route.input_type != type_name:
             group.typename_rewrites.add(route.input_type)
         return group, touched
@@ -483,12 +508,35 @@ class PlanBuilder:
         return tuple(result)
 
     def _entity_group(
-        self, graph: str, path: tuple[str, ...], parents: frozenset[int], conditions: tuple[Conditional, ...]
+        self,
+        graph: str,
+        path: tuple[str, ...],
+        parents: frozenset[int],
+        conditions: tuple[Conditional, ...],
+        representation: tuple[Selection, ...],
     ) -> FetchGroup:
+        """The entity fetch to `graph` at `path` after `parents` whose representations can also carry
+        `representation`; a new one when every such fetch requires a field with other arguments."""
         key = (graph, path, parents)
-        group = self._entity_groups.get(key)
+        existing = self._entity_groups.get(key, ())
+        group = next(
+            (g for g in existing if not inputs_conflict(g.inputs.freeze(), representation)),
+            None,
+        )
         if group is None:
             group = self._new_group(graph, path, is_entity=True, parents=parents)
-            self._entity_groups[key] = group
+            self._entity_groups[key] = (*existing, group)
         group.restrict_conditions(conditions)
         return group
+
+
+def _nested_under(
+    chain: tuple[tuple[Selection, str], ...], selections: tuple[Selection, ...]
+) -> tuple[Selection, ...]:
+    """`selections` wrapped in the fields and fragments of `chain`, outermost first."""
+    for step, _ in reversed(chain):
+        if isinstance(step, Field):
+            selections = (step.with_selections(selections),)
+        else:
+            selections = (InlineFragment(step.type_condition, step.directives, selections),)
+    return selections

@@ -8,6 +8,7 @@ along in H: one subgraph call instead of two, and H runs no later than before.
 from __future__ import annotations
 
 from router.planner.groups import FetchGroup
+from router.planner.inputs import inputs_conflict
 
 
 def _foldable_into(group: FetchGroup, later: FetchGroup) -> bool:
@@ -20,6 +21,7 @@ def _foldable_into(group: FetchGroup, later: FetchGroup) -> bool:
         and group.parents < later.parents
         and group.id not in later.parents
         and (group.conditions or ()) == (later.conditions or ())
+        and not inputs_conflict(group.inputs.freeze(), later.inputs.freeze())
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from router.planner.groups import FetchGroup, SelectionBuilder
@@ -38,9 +38,21 @@ class Anchor:
     type_name: str
     chain: tuple[tuple[Selection, str], ...] = ()
     at_root: bool = False
+    outer: Anchor | None = None
+    """The anchor enclosing this one, its chain ending where this anchor starts: the next to try when
+    this entity has no key in the subgraph that must be reached."""
 
     def extended(self, step: Selection, parent_type: str) -> Anchor:
-        return Anchor(self.pos, self.type_name, (*self.chain, (step, parent_type)), self.at_root)
+        return Anchor(self.pos, self.type_name, (*self.chain, (step, parent_type)), self.at_root, self.outer)
+
+    def nearest_first(self) -> Iterator[Anchor]:
+        """This anchor, then each enclosing one with its chain continued down to the current position."""
+        anchor: Anchor | None = self
+        below: tuple[tuple[Selection, str], ...] = ()
+        while anchor is not None:
+            yield Anchor(anchor.pos, anchor.type_name, (*anchor.chain, *below), anchor.at_root, anchor.outer)
+            below = (*anchor.chain, *below)
+            anchor = anchor.outer
 
 
 def list_depth(type_ref: str) -> int:

@@ -6,13 +6,21 @@ These are the planner's questions that need no planning state: they look only at
 
 from __future__ import annotations
 
+from router.planner.cost import DETOUR_FETCHES, LATER_FIELD_WEIGHT, PlanCost
 from router.planner.narrowing import can_be_in, field_type_in
 from router.planner.resolution import Resolution, provided_below, provided_fields
 from router.planner.selection import Field, InlineFragment, Selection
 from router.supergraph.model import FieldDef
 
-DETOUR_COST = 10
-"""Cost of a field whose parent the subgraph cannot leave through a key (a value type)."""
+_JUMP_FIELDS = 2
+"""Fields a jump selects besides the fields themselves: `__typename` and a key (counted as one)."""
+
+
+def _size(selections: tuple[Selection, ...]) -> int:
+    """How many fields a selection set holds, nested ones included."""
+    return sum(
+        (1 if isinstance(selection, Field) else 0) + _size(selection.selections) for selection in selections
+    )
 
 
 class Reach:
@@ -109,48 +117,56 @@ class Reach:
                 return False
         return True
 
-    def estimate(
+    def cost(
         self, graph: str, type_name: str, selection: Field, provided: tuple[Selection, ...] | None
-    ) -> int:
-        """How many fields below (and including) `selection` would need another subgraph: a cost proxy.
+    ) -> PlanCost:
+        """What selecting `selection` (and everything below it) from `graph` adds to the plan.
 
-        A field the subgraph cannot reach through a key of its parent (a value type) costs much more: it
-        needs a detour through an ancestor entity, or cannot be planned from there at all.
+        Fields `graph` cannot resolve are counted as one entity fetch per selection level (they would
+        share it), run after this one; their own sub-selections are not explored further. A `@provides`
+        in scope, or on the field itself, makes the fields it provides local: no fetch, fewer fields.
         """
-        if selection.name == "__typename":
-            return 0
-        fdef = self.res.type(type_name).fields.get(selection.name)
-        if fdef is None or not self.resolves_plainly(graph, type_name, fdef, provided):
-            return 1 if self.res.type(type_name).keys_in(graph) else DETOUR_COST
-        provides = self.res.provides(graph, fdef)
-        below = (
-            self.res.field_set(provides)
-            if provides
-            else provided_below(provided, type_name, fdef.name, self.res)
-        )
-        return self.estimate_all(graph, field_type_in(self.res, graph, fdef), selection.selections, below)
+        return self.cost_all(graph, type_name, (selection,), provided)
 
-    def estimate_all(
+    def cost_all(
         self,
         graph: str,
         type_name: str,
         selections: tuple[Selection, ...],
         provided: tuple[Selection, ...] | None,
-    ) -> int:
-        """The summed `estimate` of a selection set."""
-        total = 0
+    ) -> PlanCost:
+        """The `cost` of a selection set on `type_name`."""
+        total = PlanCost()
+        elsewhere = 0
         for selection in selections:
-            if isinstance(selection, Field):
-                on_type = type_name
-                if selection.name not in self.res.type(type_name).fields and selection.name != "__typename":
-                    continue
-                total += self.estimate(graph, on_type, selection, provided)
-            else:
+            if isinstance(selection, InlineFragment):
                 condition = selection.type_condition or type_name
                 if can_be_in(self.res, graph, type_name, condition):
-                    total += self.estimate_all(graph, condition, selection.selections, provided)
+                    total += self.cost_all(graph, condition, selection.selections, provided)
                 else:
-                    total += 1
+                    later = _size(selection.selections) * LATER_FIELD_WEIGHT
+                    total += PlanCost(fields=later).with_fetch(after=True)
+                continue
+            fdef = self.res.type(type_name).fields.get(selection.name)
+            if selection.name == "__typename" or fdef is None:
+                continue
+            if not self.resolves_plainly(graph, type_name, fdef, provided):
+                elsewhere += _size((selection,))
+                continue
+            provides = self.res.provides(graph, fdef)
+            below = (
+                self.res.field_set(provides)
+                if provides
+                else provided_below(provided, type_name, fdef.name, self.res)
+            )
+            total += PlanCost(fields=1) + self.cost_all(
+                graph, field_type_in(self.res, graph, fdef), selection.selections, below
+            )
+        if elsewhere:
+            jump = PlanCost(fields=(elsewhere + _JUMP_FIELDS) * LATER_FIELD_WEIGHT).with_fetch(after=True)
+            if not self.res.type(type_name).keys_in(graph):
+                jump = PlanCost(DETOUR_FETCHES, jump.depth, jump.fields)
+            total += jump
         return total
 
     def chain_resolvable(self, graph: str, chain: tuple[tuple[Selection, str], ...]) -> bool:

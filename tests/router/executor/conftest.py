@@ -15,7 +15,9 @@ from testbed.shop_supergraph import SHOP
 from tests.router.executor.distributed_subgraphs import distributed_apps
 from tests.router.executor.media_subgraphs import media_apps
 from tests.router.executor.mismatch_subgraphs import mismatch_apps
-from tests.router.executor.parent_entity_subgraphs import parent_entity_apps
+from tests.router.executor.parent_entity_subgraphs import deep_parent_entity_apps, parent_entity_apps
+from tests.router.executor.provides_choice_subgraphs import provides_choice_apps
+from tests.router.executor.requires_arguments_subgraphs import requires_arguments_apps
 from tests.router.executor.requires_subgraphs import requires_apps
 from tests.router.executor.scripted_subgraphs import scripted_apps, scripted_supergraph
 from tests.router.executor.shared_root_subgraphs import shared_root_apps
@@ -23,8 +25,9 @@ from tests.router.servers import serving
 from tests.router.supergraphs.abstract import ABSTRACT
 from tests.router.supergraphs.distributed import DISTRIBUTED
 from tests.router.supergraphs.mismatch import MISMATCH
-from tests.router.supergraphs.parent_entity import PARENT_ENTITY
-from tests.router.supergraphs.requires import REQUIRES
+from tests.router.supergraphs.parent_entity import PARENT_ENTITY, PARENT_ENTITY_DEEP
+from tests.router.supergraphs.provides_choice import PROVIDES_CHOICE
+from tests.router.supergraphs.requires import REQUIRES, REQUIRES_ARGUMENTS
 from tests.router.supergraphs.shareable import SHARED_ROOT
 
 
@@ -76,9 +79,27 @@ def parent_entity_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gatew
 
 
 @pytest.fixture(scope="session")
+def deep_parent_entity_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
+    with serving(deep_parent_entity_apps()) as urls:
+        yield Gateway(parse_supergraph(PARENT_ENTITY_DEEP), HttpFetcher(http_session), urls)
+
+
+@pytest.fixture(scope="session")
 def requires_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
     with serving(requires_apps()) as urls:
         yield Gateway(parse_supergraph(REQUIRES), HttpFetcher(http_session), urls)
+
+
+@pytest.fixture(scope="session")
+def requires_arguments_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
+    with serving(requires_arguments_apps()) as urls:
+        yield Gateway(parse_supergraph(REQUIRES_ARGUMENTS), HttpFetcher(http_session), urls)
+
+
+@pytest.fixture(scope="session")
+def provides_choice_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
+    with serving(provides_choice_apps()) as urls:
+        yield Gateway(parse_supergraph(PROVIDES_CHOICE), HttpFetcher(http_session), urls)
 
 
 @pytest.fixture(scope="session")

@@ -62,15 +62,29 @@ def _assert_shape(selection_set: SelectionSetNode, value: Any) -> None:
 
 
 @pytest.fixture(
-    params=["shop", "media", "parent_entity", "shared_root", "requires", "mismatch", "distributed"]
+    params=[
+        "shop",
+        "media",
+        "parent_entity",
+        "deep_parent_entity",
+        "shared_root",
+        "requires",
+        "requires_arguments",
+        "provides_choice",
+        "mismatch",
+        "distributed",
+    ]
 )
 def gateway(
     request: pytest.FixtureRequest,
     shop_gateway: Gateway,
     media_gateway: Gateway,
     parent_entity_gateway: Gateway,
+    deep_parent_entity_gateway: Gateway,
     shared_root_gateway: Gateway,
     requires_gateway: Gateway,
+    requires_arguments_gateway: Gateway,
+    provides_choice_gateway: Gateway,
     mismatch_gateway: Gateway,
     distributed_gateway: Gateway,
 ) -> Gateway:
@@ -78,8 +92,11 @@ def gateway(
         "shop": shop_gateway,
         "media": media_gateway,
         "parent_entity": parent_entity_gateway,
+        "deep_parent_entity": deep_parent_entity_gateway,
         "shared_root": shared_root_gateway,
         "requires": requires_gateway,
+        "requires_arguments": requires_arguments_gateway,
+        "provides_choice": provides_choice_gateway,
         "mismatch": mismatch_gateway,
         "distributed": distributed_gateway,
     }

@@ -54,3 +54,44 @@ async def test_nested_provides_and_a_jump_for_what_is_not_provided(requires_gate
 async def test_nested_requirement_next_to_a_colliding_client_alias(requires_gateway: Gateway) -> None:
     result = await run(requires_gateway, "{ item { dims { height: width depth } volume } }")
     assert result == {"data": {"item": {"dims": {"height": 10, "depth": 5}, "volume": 200}}}
+
+
+async def test_one_field_required_with_two_arguments_by_one_subgraph(
+    requires_arguments_gateway: Gateway,
+) -> None:
+    result = await run(requires_arguments_gateway, "{ items { priceUsd priceEur } }")
+    assert result == {
+        "data": {
+            "items": [
+                {"priceUsd": "100 USD", "priceEur": "50 EUR"},
+                {"priceUsd": "250 USD", "priceEur": "125 EUR"},
+            ]
+        }
+    }
+
+
+async def test_required_arguments_next_to_the_client_asking_one_of_them(
+    requires_arguments_gateway: Gateway,
+) -> None:
+    query = '{ items { price(currency: "EUR") priceUsd note label } }'
+    result = await run(requires_arguments_gateway, query)
+    assert result == {
+        "data": {
+            "items": [
+                {"price": 50, "priceUsd": "100 USD", "note": "note on i1", "label": "from 50 EUR"},
+                {"price": 125, "priceUsd": "250 USD", "note": "note on i2", "label": "from 125 EUR"},
+            ]
+        }
+    }
+
+
+async def test_one_nested_field_required_with_two_arguments(requires_arguments_gateway: Gateway) -> None:
+    result = await run(requires_arguments_gateway, '{ items { widthCm widthIn dims { width(unit: "in") } } }')
+    assert result == {
+        "data": {
+            "items": [
+                {"widthCm": 40, "widthIn": 20, "dims": {"width": 20}},
+                {"widthCm": 120, "widthIn": 60, "dims": {"width": 60}},
+            ]
+        }
+    }

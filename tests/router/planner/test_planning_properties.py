@@ -17,6 +17,7 @@ from graphql import parse, validate
 
 from router.errors import PlanningError
 from router.planner import FetchNode, PlanNode, QueryPlanner, print_plan
+from router.planner.selection import Field, InlineFragment, Selection, print_arguments
 from router.supergraph import parse_supergraph
 from testbed.shop_supergraph import SHOP
 from tests.router.executor.external_node_subgraphs import external_node_apps
@@ -33,9 +34,10 @@ from tests.router.supergraphs.interface_object_only import INTERFACE_OBJECT_ONLY
 from tests.router.supergraphs.keys import KEYS
 from tests.router.supergraphs.mismatch import MISMATCH
 from tests.router.supergraphs.mixed import MIXED
-from tests.router.supergraphs.parent_entity import PARENT_ENTITY
+from tests.router.supergraphs.parent_entity import PARENT_ENTITY, PARENT_ENTITY_DEEP
 from tests.router.supergraphs.provides_abstract import PROVIDES_ABSTRACT
-from tests.router.supergraphs.requires import REQUIRES
+from tests.router.supergraphs.provides_choice import PROVIDES_CHOICE
+from tests.router.supergraphs.requires import REQUIRES, REQUIRES_ARGUMENTS
 from tests.router.supergraphs.shareable import (
     PROGRESSIVE_OVERRIDE,
     ROOT_DEAD_END,
@@ -56,14 +58,17 @@ SUPERGRAPHS = {
     "unreachable_from_one_side": UNREACHABLE_FROM_ONE_SIDE,
     "abstract": ABSTRACT,
     "requires": REQUIRES,
+    "requires_arguments": REQUIRES_ARGUMENTS,
     "federation1": FEDERATION1,
     "parent_entity": PARENT_ENTITY,
+    "parent_entity_deep": PARENT_ENTITY_DEEP,
     "mismatch": MISMATCH,
     "distributed": DISTRIBUTED,
     "mixed": MIXED,
     "provides_abstract": PROVIDES_ABSTRACT,
     "union_members": UNION_MEMBERS,
     "extension_key": EXTENSION_KEY,
+    "provides_choice": PROVIDES_CHOICE,
 }
 OPERATIONS_PER_SUPERGRAPH = 40
 
@@ -140,3 +145,55 @@ def test_random_operations_plan_into_fetches_each_subgraph_accepts(name: str) ->
             assert not errors, (fetch.service_name, fetch.operation, [e.message for e in errors])
         planned += 1
     assert planned >= minimum
+
+
+def _clashes(selections: tuple[Selection, ...]) -> list[str]:
+    """Response keys one selection level gives to two different fields (name or arguments), at any depth.
+
+    Fragments are checked on their own: under different type conditions one key may carry other fields.
+    """
+    found: list[str] = []
+    heads: dict[str, str] = {}
+    for selection in selections:
+        if isinstance(selection, InlineFragment):
+            found.extend(_clashes(selection.selections))
+            continue
+        head = selection.name + print_arguments(selection.arguments)
+        if heads.setdefault(selection.response_key, head) != head:
+            found.append(f"{selection.response_key}: {heads[selection.response_key]} / {head}")
+        found.extend(_clashes(selection.selections))
+    return found
+
+
+def _representation_clashes(requires: tuple[Selection, ...]) -> list[str]:
+    """Fields a representation would carry twice under one name, with different arguments."""
+    found: list[str] = []
+    for fragment in requires:
+        heads: dict[str, str] = {}
+        for selection in fragment.selections:
+            if isinstance(selection, Field):
+                head = selection.name + print_arguments(selection.arguments)
+                if heads.setdefault(selection.name, head) != head:
+                    found.append(f"{selection.name}: {heads[selection.name]} / {head}")
+    return found
+
+
+@pytest.mark.parametrize("name", list(SUPERGRAPHS))
+def test_random_operations_never_ask_one_key_for_two_fields(name: str) -> None:
+    """Also for required fields with arguments: each argument set gets its own key and representation."""
+    supergraph = parse_supergraph(SUPERGRAPHS[name])
+    query_type = supergraph.api_schema.query_type
+    assert query_type is not None
+    generator = RandomOperations(seed=sum(map(ord, name)) + 1, schema=supergraph.api_schema)
+    planner = QueryPlanner(supergraph)
+    for _ in range(OPERATIONS_PER_SUPERGRAPH):
+        document = parse(generator.operation(query_type))
+        if validate(supergraph.api_schema, document):
+            continue
+        try:
+            plan = planner.build(document)
+        except PlanningError:
+            continue  # supergraphs with fields no route reaches refuse some operations; checked above
+        for fetch in _fetches(plan.node):
+            assert _clashes(fetch.selections) == [], fetch.operation
+            assert _representation_clashes(fetch.requires) == [], fetch.operation

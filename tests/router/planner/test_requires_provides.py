@@ -3,7 +3,7 @@
 from textwrap import dedent
 
 from tests.router.planning import plan_text
-from tests.router.supergraphs.requires import REQUIRES
+from tests.router.supergraphs.requires import REQUIRES, REQUIRES_ARGUMENTS
 
 
 def test_simple_requires() -> None:
@@ -566,5 +566,225 @@ def test_provides_on_every_union_member_and_a_shared_value_field() -> None:
                 }
               }
             }
+          },
+        }""")
+
+
+def test_one_field_required_with_two_arguments_is_aliased_apart_and_the_entity_fetch_split() -> None:
+    query = "{ items { priceUsd priceEur } }"
+    assert plan_text(REQUIRES_ARGUMENTS, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "a") {
+              {
+                items {
+                  __typename
+                  id
+                  price(currency: "USD")
+                  price__alias_0: price(currency: "EUR")
+                }
+              }
+            },
+            Parallel {
+              Flatten(path: "items.@") {
+                Fetch(service: "b") {
+                  {
+                    ... on Item {
+                      __typename
+                      id
+                      price(currency: "USD")
+                    }
+                  } =>
+                  {
+                    ... on Item {
+                      priceUsd
+                    }
+                  }
+                },
+              },
+              Flatten(path: "items.@") {
+                Fetch(service: "b") {
+                  {
+                    ... on Item {
+                      __typename
+                      id
+                      price__alias_0: price(currency: "EUR")
+                    }
+                  } =>
+                  {
+                    ... on Item {
+                      priceEur
+                    }
+                  }
+                },
+              },
+            },
+          },
+        }""")
+
+
+def test_required_arguments_next_to_the_client_asking_one_of_them() -> None:
+    query = '{ items { price(currency: "EUR") priceUsd note label } }'
+    assert plan_text(REQUIRES_ARGUMENTS, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "a") {
+              {
+                items {
+                  price(currency: "EUR")
+                  __typename
+                  id
+                  price__alias_0: price(currency: "USD")
+                }
+              }
+            },
+            Parallel {
+              Flatten(path: "items.@") {
+                Fetch(service: "b") {
+                  {
+                    ... on Item {
+                      __typename
+                      id
+                      price__alias_0: price(currency: "USD")
+                    }
+                  } =>
+                  {
+                    ... on Item {
+                      priceUsd
+                      note
+                    }
+                  }
+                },
+              },
+              Flatten(path: "items.@") {
+                Fetch(service: "c") {
+                  {
+                    ... on Item {
+                      __typename
+                      id
+                      price(currency: "EUR")
+                    }
+                  } =>
+                  {
+                    ... on Item {
+                      label
+                    }
+                  }
+                },
+              },
+            },
+          },
+        }""")
+
+
+def test_fields_without_requirements_join_the_first_split_fetch() -> None:
+    query = "{ items { priceEur note priceUsd } }"
+    assert plan_text(REQUIRES_ARGUMENTS, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "a") {
+              {
+                items {
+                  __typename
+                  id
+                  price(currency: "EUR")
+                  price__alias_0: price(currency: "USD")
+                }
+              }
+            },
+            Parallel {
+              Flatten(path: "items.@") {
+                Fetch(service: "b") {
+                  {
+                    ... on Item {
+                      __typename
+                      id
+                      price(currency: "EUR")
+                    }
+                  } =>
+                  {
+                    ... on Item {
+                      priceEur
+                      note
+                    }
+                  }
+                },
+              },
+              Flatten(path: "items.@") {
+                Fetch(service: "b") {
+                  {
+                    ... on Item {
+                      __typename
+                      id
+                      price__alias_0: price(currency: "USD")
+                    }
+                  } =>
+                  {
+                    ... on Item {
+                      priceUsd
+                    }
+                  }
+                },
+              },
+            },
+          },
+        }""")
+
+
+def test_one_nested_field_required_with_two_arguments_next_to_the_client_asking_one() -> None:
+    query = '{ items { widthCm widthIn dims { width(unit: "in") } } }'
+    assert plan_text(REQUIRES_ARGUMENTS, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "a") {
+              {
+                items {
+                  __typename
+                  id
+                  dims {
+                    width__alias_0: width(unit: "cm")
+                    width(unit: "in")
+                  }
+                }
+              }
+            },
+            Parallel {
+              Flatten(path: "items.@") {
+                Fetch(service: "b") {
+                  {
+                    ... on Item {
+                      __typename
+                      id
+                      dims {
+                        width__alias_0: width(unit: "cm")
+                      }
+                    }
+                  } =>
+                  {
+                    ... on Item {
+                      widthCm
+                    }
+                  }
+                },
+              },
+              Flatten(path: "items.@") {
+                Fetch(service: "b") {
+                  {
+                    ... on Item {
+                      __typename
+                      id
+                      dims {
+                        width(unit: "in")
+                      }
+                    }
+                  } =>
+                  {
+                    ... on Item {
+                      widthIn
+                    }
+                  }
+                },
+              },
+            },
           },
         }""")

@@ -63,3 +63,38 @@ type Shelf @join__type(graph: B) {
 }
 """,
 )
+
+# One field required with different arguments: by two fields of one subgraph (`b`) and by a third
+# subgraph (`c`); each requiring field must be sent the price in its own currency. The same nested
+# (`dims { width(unit:) }`) for `widthCm` and `widthIn`.
+REQUIRES_ARGUMENTS = supergraph_sdl(
+    {"a": "http://a/graphql", "b": "http://b/graphql", "c": "http://c/graphql"},
+    """
+type Query @join__type(graph: A) @join__type(graph: B) @join__type(graph: C) {
+  items: [Item] @join__field(graph: A)
+}
+
+type Item
+  @join__type(graph: A, key: "id")
+  @join__type(graph: B, key: "id")
+  @join__type(graph: C, key: "id")
+{
+  id: ID!
+  price(currency: String! = "USD"): Int
+    @join__field(graph: A)
+    @join__field(graph: B, external: true)
+    @join__field(graph: C, external: true)
+  priceUsd: String @join__field(graph: B, requires: "price(currency: \\"USD\\")")
+  priceEur: String @join__field(graph: B, requires: "price(currency: \\"EUR\\")")
+  note: String @join__field(graph: B)
+  label: String @join__field(graph: C, requires: "price(currency: \\"EUR\\")")
+  dims: Dims @join__field(graph: A) @join__field(graph: B, external: true)
+  widthCm: Int @join__field(graph: B, requires: "dims { width(unit: \\"cm\\") }")
+  widthIn: Int @join__field(graph: B, requires: "dims { width(unit: \\"in\\") }")
+}
+
+type Dims @join__type(graph: A) @join__type(graph: B) {
+  width(unit: String! = "cm"): Int @join__field(graph: A) @join__field(graph: B, external: true)
+}
+""",
+)
