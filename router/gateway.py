@@ -164,4 +164,6 @@ class Gateway:
             headers=headers,
             initial_data=data,
             initial_errors=errors,
+            document=prepared.document,
+            operation_name=request.operation_name,
         )
