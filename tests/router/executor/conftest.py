@@ -17,6 +17,7 @@ from tests.router.executor.faulty_subgraphs import faulty_apps
 from tests.router.executor.media_subgraphs import media_apps
 from tests.router.executor.mismatch_subgraphs import mismatch_apps
 from tests.router.executor.parent_entity_subgraphs import parent_entity_apps
+from tests.router.executor.progressive_subgraphs import progressive_apps
 from tests.router.executor.requires_subgraphs import requires_apps
 from tests.router.executor.scripted_subgraphs import scripted_apps, scripted_supergraph
 from tests.router.executor.shared_root_subgraphs import shared_root_apps
@@ -99,3 +100,9 @@ def distributed_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway
 def faulty_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
     with serving(faulty_apps()) as urls:
         yield Gateway(parse_supergraph(FAULTY), HttpFetcher(http_session), urls)
+
+
+@pytest.fixture(scope="session")
+def progressive_urls() -> Iterator[dict[str, str]]:
+    with serving(progressive_apps()) as urls:
+        yield urls
