@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from router.planner.operation import Operation
+from router.planner.operation import Operation, parse_field_set
 from router.planner.selection import Field, Selection
 from router.supergraph.model import Supergraph
 
@@ -26,9 +26,10 @@ class OperationLabels:
     """Which of a supergraph's labels can change the plan of an operation.
 
     A label counts when it sits on a field of a type the operation reaches (the types of its
-    selections, every possible type of an abstract one): the planner only picks subgraphs for fields of
-    those types, keys and `@requires` fields included. Two label sets that agree on these get the same
-    plan, so plans are cached per operation and this subset, not per whole draw.
+    selections, every possible type of an abstract one, and the types the `@requires` of their fields
+    select): the planner only picks subgraphs for fields of those types, keys included. Two label sets
+    that agree on these get the same plan, so plans are cached per operation and this subset, not per
+    whole draw.
     """
 
     def __init__(self, supergraph: Supergraph) -> None:
@@ -45,7 +46,10 @@ class OperationLabels:
 
     def _reach(self, type_name: str, selections: tuple[Selection, ...], reached: set[str]) -> None:
         types = (type_name, *self.supergraph.possible_types.get(type_name, ()))
-        reached.update(types)
+        for name in types:
+            if name not in reached:
+                reached.add(name)
+                self._reach_requirements(name, reached)
         for selection in selections:
             if not isinstance(selection, Field):
                 self._reach(selection.type_condition or type_name, selection.selections, reached)
@@ -57,3 +61,11 @@ class OperationLabels:
                 if fdef is not None:
                     self._reach(fdef.type_name, selection.selections, reached)
                     break
+
+    def _reach_requirements(self, type_name: str, reached: set[str]) -> None:
+        """The types that the `@requires` of a reached type's fields select, which planning reaches."""
+        tdef = self.supergraph.types.get(type_name)
+        for fdef in tdef.fields.values() if tdef is not None else ():
+            for join in fdef.joins:
+                if join.requires:
+                    self._reach(type_name, parse_field_set(join.requires), reached)

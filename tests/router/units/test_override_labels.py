@@ -11,6 +11,7 @@ from router.config import ProgressiveOverrideSettings
 from router.overrides.draw import LabelDraw
 from router.overrides.labels import OperationLabels, percent_of
 from router.planner.operation import normalize_operation
+from testbed.sdl import supergraph_sdl
 from tests.router.planning import supergraph_of
 from tests.router.supergraphs.progressive import PROGRESSIVE
 
@@ -95,8 +96,29 @@ def test_labels_the_supergraph_does_not_have_are_never_in_force() -> None:
     assert not labels & {"elsewhere", "other"}
 
 
-def labels_of(query: str) -> frozenset[str]:
-    supergraph = supergraph_of(PROGRESSIVE)
+REQUIRES_LABELLED = supergraph_sdl(
+    {"a": "http://a/graphql", "b": "http://b/graphql"},
+    """
+type Query @join__type(graph: A) @join__type(graph: B) {
+  item: Item @join__field(graph: A)
+}
+
+type Item @join__type(graph: A, key: "id") @join__type(graph: B, key: "id") {
+  id: ID!
+  size: Size @join__field(graph: A) @join__field(graph: B, external: true)
+  volume: Int @join__field(graph: B, requires: "size { width }")
+}
+
+type Size @join__type(graph: A) @join__type(graph: B) {
+  width: Int @join__field(graph: A) @join__field(graph: B, override: "a", overrideLabel: "percent(5)")
+}
+""",
+    join_version="v0.4",
+)
+
+
+def labels_of(query: str, sdl: str = PROGRESSIVE) -> frozenset[str]:
+    supergraph = supergraph_of(sdl)
     operation = normalize_operation(parse(query), None, {"query": "Query"})
     return OperationLabels(supergraph).of(operation)
 
@@ -107,3 +129,7 @@ def test_an_operation_can_be_changed_by_the_labels_of_the_types_it_reaches() -> 
 
 def test_an_operation_reaching_no_labelled_type_depends_on_no_label() -> None:
     assert labels_of("{ tags }") == frozenset()
+
+
+def test_labels_on_what_a_requires_selects_can_change_the_plan() -> None:
+    assert labels_of("{ item { volume } }", REQUIRES_LABELLED) == {"percent(5)"}
