@@ -37,6 +37,8 @@ class LabelDraw:
 
     def active(self, header_value: str | None, chance: random.Random | None = None) -> frozenset[str]:
         """The labels in force for a request whose override header is `header_value` (None: absent)."""
+        if not self.percentages and not self.always and not self.header_may_enable:
+            return frozenset()  # nothing to draw or enable: the common case costs nothing
         source = chance or self.chance
         drawn = {label for label, percent in self.percentages.items() if source.random() * 100 < percent}
         asked = {label.strip() for label in (header_value or "").split(",")} & self.header_may_enable
