@@ -10,6 +10,7 @@ by the CLI (or a test builds `RouterSettings` directly) and the result passed to
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,6 +25,7 @@ from pydantic_settings import (
 
 from router.auth import ACCEPTED_ROLES, DEFAULT_MAX_TOKEN_LIFETIME_SECONDS
 from router.errors import RouterError
+from router.overrides.labels import CUSTOM_LABEL
 
 
 class Section(BaseModel):
@@ -177,6 +179,40 @@ class HotReloadSettings(Section):
     poll_seconds: float = Field(default=2.0, gt=0)
 
 
+_HEADER_NAME = re.compile(r"[a-z0-9!#$%&'*+.^_`|~-]+")
+
+
+class ProgressiveOverrideSettings(Section):
+    """Which progressive `@override` labels are in force. `percent(x)` labels are drawn for each request
+    (once per label, true x% of the time); custom labels are off unless enabled here."""
+
+    enabled_labels: tuple[str, ...] = Field(
+        default=(), description="Custom labels in force for every request."
+    )
+    header: str = Field(
+        default="x-gocart-override-labels",
+        description="Request header naming custom labels to enable (comma-separated), from `header_labels`.",
+    )
+    header_labels: tuple[str, ...] = Field(
+        default=(), description="Custom labels the header may enable; others in it are ignored (none: off)."
+    )
+    seed: int | None = Field(
+        default=None, description="Seed of the percentage draws (reproducible runs); none: OS entropy."
+    )
+
+    @model_validator(mode="after")
+    def _labels_and_header_are_well_formed(self) -> ProgressiveOverrideSettings:
+        for label in (*self.enabled_labels, *self.header_labels):
+            if not CUSTOM_LABEL.fullmatch(label) or label.startswith("percent("):
+                raise ValueError(
+                    f"{label!r} is not a custom label (a letter, then letters, digits or _-:./); "
+                    "percent(x) labels are drawn, not enabled"
+                )
+        if not _HEADER_NAME.fullmatch(self.header):
+            raise ValueError(f"header {self.header!r} is not a lowercase HTTP header name")
+        return self
+
+
 class RouterSettings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="GOCART_ROUTER_", env_nested_delimiter="__", extra="forbid", frozen=True
@@ -232,6 +268,7 @@ class RouterSettings(BaseSettings):
     persisted_queries: PersistedQueriesSettings = PersistedQueriesSettings()
     traffic_shaping: TrafficShaping = TrafficShaping()
     hot_reload: HotReloadSettings = HotReloadSettings()
+    progressive_override: ProgressiveOverrideSettings = ProgressiveOverrideSettings()
 
 
 class SettingsInvalid(RouterError):

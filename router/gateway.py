@@ -1,7 +1,8 @@
 """The request pipeline shared by every transport: parse, validate, plan (all cached), then execute.
 
-Parsing, validation and planning depend only on the operation text and name, so their outcome (a plan
-or a client error) is cached; repeated operations go straight to execution.
+Parsing and validation depend only on the operation text and name, planning on those and the
+progressive-override labels in force that can change the plan, so their outcomes (a plan or a client
+error) are cached under those keys; repeated operations go straight to execution.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from graphql import DocumentNode, GraphQLError, parse, validate
 from graphql.execution.values import get_variable_values
 
+from router.config import ProgressiveOverrideSettings
 from router.errors import (
     BadRequest,
     InvalidVariables,
@@ -31,8 +33,11 @@ from router.limits import (
     check_limits,
     check_text_limits,
 )
+from router.overrides.draw import LabelDraw
+from router.overrides.labels import OperationLabels
 from router.planner import QueryPlan, QueryPlanner
 from router.planner.cache import LruCache
+from router.planner.operation import Operation
 from router.supergraph import Supergraph
 
 
@@ -46,12 +51,26 @@ class GraphQLRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class ParsedOperation:
+    """An operation parsed, validated, normalized and within limits: all that no override label changes.
+
+    `override_labels` are the supergraph's progressive-override labels that can change its plan.
+    """
+
+    document: DocumentNode
+    operation: Operation
+    override_labels: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
 class PreparedOperation:
-    """Everything about an operation that does not depend on variables."""
+    """Everything about an operation that does not depend on variables; `override_labels` are the
+    labels in force that it was planned with."""
 
     document: DocumentNode
     plan: QueryPlan
     introspection: bool
+    override_labels: frozenset[str] = frozenset()
 
 
 def _locations(error: GraphQLError) -> list[dict[str, int]]:
@@ -68,26 +87,47 @@ class Gateway:
         urls: Mapping[str, str],
         cache_size: int = 1024,
         limits: OperationLimits | None = None,
+        progressive_override: ProgressiveOverrideSettings | None = None,
     ) -> None:
         self.supergraph = supergraph
         self.limits = limits or OperationLimits()
         self.planner = QueryPlanner(supergraph)
         self.executor = Executor(supergraph, fetcher, urls)
-        self._cache: LruCache[tuple[str, str | None], PreparedOperation | RequestError] = LruCache(cache_size)
+        self.operation_labels = OperationLabels(supergraph)
+        self.label_draw = LabelDraw(
+            self.operation_labels.all, progressive_override or ProgressiveOverrideSettings()
+        )
+        self._parsed: LruCache[tuple[str, str | None], ParsedOperation | RequestError] = LruCache(cache_size)
+        self._cache: LruCache[tuple[str, str | None, frozenset[str]], PreparedOperation | RequestError] = (
+            LruCache(cache_size)
+        )
 
-    def prepare(self, query: str, operation_name: str | None) -> PreparedOperation:
-        """Parse, validate and plan, once per distinct (query, operation name); raises `RequestError`."""
+    def prepare(
+        self, query: str, operation_name: str | None, override_labels: frozenset[str] = frozenset()
+    ) -> PreparedOperation:
+        """Parse, validate and plan, once per distinct (query, operation name) and set of the active
+        `override_labels` that can change its plan; raises `RequestError`."""
         if len(query) > self.limits.max_operation_characters:
             raise LimitExceeded(
                 "MAX_OPERATION_CHARACTERS_LIMIT",
                 f"The operation has {len(query)} characters; at most "
                 f"{self.limits.max_operation_characters} are accepted.",
             )
-        key = (query, operation_name)
+        parsed = self._parsed.get((query, operation_name))
+        if parsed is None:
+            try:
+                parsed = self._parse(query, operation_name)
+            except RequestError as error:
+                parsed = error
+            self._parsed.put((query, operation_name), parsed)
+        if isinstance(parsed, RequestError):
+            raise parsed
+        labels = override_labels & parsed.override_labels
+        key = (query, operation_name, labels)
         cached = self._cache.get(key)
         if cached is None:
             try:
-                cached = self._prepare(query, operation_name)
+                cached = self._plan(parsed, labels)
             except RequestError as error:
                 cached = error
             self._cache.put(key, cached)
@@ -95,7 +135,7 @@ class Gateway:
             raise cached
         return cached
 
-    def _prepare(self, query: str, operation_name: str | None) -> PreparedOperation:
+    def _parse(self, query: str, operation_name: str | None) -> ParsedOperation:
         check_text_limits(query, self.limits)
         try:
             document = parse(query, max_tokens=self.limits.max_tokens)
@@ -112,13 +152,17 @@ class Gateway:
             raise ValidationFailed([e.message for e in errors], locations=[_locations(e) for e in errors])
         operation = self.planner.normalize(document, operation_name)
         check_limits(operation, self.limits)
+        if operation.kind == "subscription":
+            raise BadRequest("Subscriptions are not supported by this router.")
+        return ParsedOperation(document, operation, self.operation_labels.of(operation))
+
+    def _plan(self, parsed: ParsedOperation, override_labels: frozenset[str]) -> PreparedOperation:
         try:
-            plan = self.planner.plan(operation)
+            plan = self.planner.plan(parsed.operation, override_labels)
         except PlanningError as error:
             raise QueryPlanningFailed(str(error)) from error
-        if plan.operation.kind == "subscription":
-            raise BadRequest("Subscriptions are not supported by this router.")
-        return PreparedOperation(document, plan, has_introspection(plan.operation.selections))
+        introspection = has_introspection(plan.operation.selections)
+        return PreparedOperation(parsed.document, plan, introspection, override_labels)
 
     def coerce_variables(
         self, prepared: PreparedOperation, variables: Mapping[str, Any] | None
@@ -133,11 +177,15 @@ class Gateway:
         return coerced.coerced
 
     async def execute(self, request: GraphQLRequest, headers: Mapping[str, str]) -> dict[str, Any]:
-        """The GraphQL response for the request; client errors come back as `{"errors": [...]}`."""
+        """The GraphQL response for the request; client errors come back as `{"errors": [...]}`.
+
+        The progressive-override labels are drawn for this request (`headers` may name custom ones).
+        """
         if not request.query:
             return {"errors": BadRequest("Must provide query string.").to_errors()}
+        override_labels = self.label_draw.active(headers.get(self.label_draw.header))
         try:
-            prepared = self.prepare(request.query, request.operation_name)
+            prepared = self.prepare(request.query, request.operation_name, override_labels)
             variables = self.coerce_variables(prepared, request.variables)
         except RequestError as error:
             return {"errors": error.to_errors()}
@@ -164,4 +212,6 @@ class Gateway:
             headers=headers,
             initial_data=data,
             initial_errors=errors,
+            document=prepared.document,
+            operation_name=request.operation_name,
         )

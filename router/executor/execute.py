@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from graphql import OperationType
+from graphql import DocumentNode, OperationType
 
+from router.executor.error_locations import ClientDocument, locate_errors
 from router.executor.fetcher import SubgraphFetcher, SubgraphFetchError
 from router.executor.merge import deep_merge
 from router.executor.paths import objects_at, undo_renames
@@ -76,8 +77,13 @@ class Executor:
         headers: Mapping[str, str],
         initial_data: dict[str, Any] | None = None,
         initial_errors: list[dict[str, Any]] | None = None,
+        document: DocumentNode | None = None,
+        operation_name: str | None = None,
     ) -> dict[str, Any]:
-        """Run the plan and return the GraphQL response (`data`, and `errors` when there are any)."""
+        """Run the plan and return the GraphQL response (`data`, and `errors` when there are any).
+
+        With the client's `document`, errors that have a path get the locations of the fields it names.
+        """
         run = _Run(variables, raw_variables, headers)
         run.data.update(initial_data or {})
         run.errors.extend(initial_errors or ())
@@ -89,7 +95,11 @@ class Executor:
         data = shaper.shape(root, plan.operation.selections, run.data)
         response: dict[str, Any] = {"data": data}
         if run.errors:
-            response["errors"] = run.errors
+            errors = run.errors
+            if document is not None:
+                client_document = ClientDocument(document, operation_name, variables, self.applies)
+                errors = locate_errors(errors, client_document, run.data)
+            response["errors"] = errors
         return response
 
     async def _node(self, node: PlanNode, run: _Run) -> None:
@@ -139,7 +149,10 @@ class Executor:
         if response is None:
             return
         undo_renames(response, fetch.renames)
-        run.errors.extend(client_error(error, fetch.service_name) for error in response.get("errors") or ())
+        run.errors.extend(
+            client_error(error, fetch.service_name, renames=fetch.renames)
+            for error in response.get("errors") or ()
+        )
         if isinstance(response.get("data"), dict):
             deep_merge(run.data, response["data"])
 
@@ -183,7 +196,8 @@ class Executor:
         undo_renames(response, fetch.renames)
         entity_paths = [representation.targets[0][1] for representation in batch]
         run.errors.extend(
-            client_error(error, fetch.service_name, entity_paths) for error in response.get("errors") or ()
+            client_error(error, fetch.service_name, entity_paths, fetch.renames)
+            for error in response.get("errors") or ()
         )
         data = response.get("data")
         entities = data.get("_entities") if isinstance(data, dict) else None

@@ -17,8 +17,9 @@ from router.supergraph.model import FieldDef, Supergraph, TypeDef, TypeJoin, Typ
 class Resolution:
     """Answers resolvability questions for one supergraph; field sets and key fields are computed once."""
 
-    def __init__(self, supergraph: Supergraph) -> None:
+    def __init__(self, supergraph: Supergraph, override_labels: frozenset[str] = frozenset()) -> None:
         self.supergraph = supergraph
+        self.override_labels = override_labels  # the progressive-override labels in force for this plan
         self.graph_order = {name: index for index, name in enumerate(supergraph.graphs)}
         self._has_implements = any(t.implements for t in supergraph.types.values())
         self._has_members = any(t.union_members for t in supergraph.types.values())
@@ -89,7 +90,9 @@ class Resolution:
             return tdef.owner is None or tdef.owner == graph
         if join is None or join.used_overridden or join.external:
             return False
-        return not any(other.overrides == graph for other in fdef.joins)
+        if join.override is not None and join.overrides(self.override_labels) is None:
+            return False  # a progressive override not in force: the field stays where it came from
+        return not any(other.overrides(self.override_labels) == graph for other in fdef.joins)
 
     @staticmethod
     def type_in_graph(tdef: TypeDef, graph: str) -> bool:

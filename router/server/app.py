@@ -56,6 +56,7 @@ def build_gateway(supergraph: Supergraph, fetcher: SubgraphFetcher, settings: Ro
         subgraph_urls(supergraph, settings),
         settings.plan_cache_size,
         operation_limits(settings),
+        settings.progressive_override,
     )
 
 

@@ -59,6 +59,7 @@ class Admitted:
     caller: Caller
     envelope: Envelope
     forwarded: dict[str, str] = field(default_factory=dict)
+    override_header: str | None = None  # the progressive-override labels header, as sent
 
 
 @dataclass(slots=True)
@@ -102,19 +103,27 @@ async def admit(request: Request, edge: Edge) -> Admitted:
     forwarded["x-forwarded-for"] = address
     if settings.subgraph_proxy_secret is not None:
         forwarded[PROXY_SECRET_HEADER] = settings.subgraph_proxy_secret.get_secret_value()
-    return Admitted(request.method, caller, envelope, forwarded)
+    override_header = request.headers.get(settings.progressive_override.header)
+    return Admitted(request.method, caller, envelope, forwarded, override_header)
 
 
 def _refused(error: RequestError) -> Answer:
     return Answer({"errors": error.to_errors()}, error.status_code, dict(error.headers))
 
 
-async def answer(gateway: Gateway, edge: Edge, admitted: Admitted, item: GraphQLRequest) -> Answer:
-    """Plan and execute one operation of the request; client errors become an `Answer` with errors."""
+async def answer(
+    gateway: Gateway,
+    edge: Edge,
+    admitted: Admitted,
+    item: GraphQLRequest,
+    override_labels: frozenset[str] = frozenset(),
+) -> Answer:
+    """Plan and execute one operation of the request, with the progressive-override labels drawn for
+    the request; client errors become an `Answer` with errors."""
     try:
         resolution = await edge.persisted_queries.resolve(item, edge.redis)
         item = resolution.request
-        prepared = _prepare(gateway, admitted, item)
+        prepared = _prepare(gateway, admitted, item, override_labels)
         await resolution.register()  # an APQ registration is kept only for a document that prepares
         variables = gateway.coerce_variables(prepared, item.variables)
         demand = edge.settings.demand_control
@@ -135,18 +144,22 @@ async def answer(gateway: Gateway, edge: Edge, admitted: Admitted, item: GraphQL
     return Answer(body, 400 if "data" not in body else 200, prepared=prepared, estimated_cost=estimated_cost)
 
 
-def _prepare(gateway: Gateway, admitted: Admitted, item: GraphQLRequest) -> PreparedOperation:
+def _prepare(
+    gateway: Gateway, admitted: Admitted, item: GraphQLRequest, override_labels: frozenset[str]
+) -> PreparedOperation:
     if not item.query:
         raise BadRequest("Must provide query string.")
-    prepared = gateway.prepare(item.query, item.operation_name)
+    prepared = gateway.prepare(item.query, item.operation_name, override_labels)
     if admitted.method == "GET" and prepared.plan.operation.kind != "query":
         raise MethodNotAllowed("Mutations cannot be sent with GET.", headers={"allow": "POST"})
     return prepared
 
 
 async def answer_all(gateway: Gateway, edge: Edge, admitted: Admitted) -> list[Answer]:
-    """Every operation of the envelope, planned and executed independently (a batch concurrently)."""
+    """Every operation of the envelope, planned and executed independently (a batch concurrently), with
+    one draw of the progressive-override labels for the whole request."""
     items = admitted.envelope.requests
+    labels = gateway.label_draw.active(admitted.override_header)
     if len(items) == 1:
-        return [await answer(gateway, edge, admitted, items[0])]
-    return list(await asyncio.gather(*(answer(gateway, edge, admitted, item) for item in items)))
+        return [await answer(gateway, edge, admitted, items[0], labels)]
+    return list(await asyncio.gather(*(answer(gateway, edge, admitted, item, labels) for item in items)))

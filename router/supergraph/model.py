@@ -55,16 +55,17 @@ class FieldJoin:
     used_overridden: bool = False
     override_label: str | None = None
 
-    @property
-    def overrides(self) -> str | None:
+    def overrides(self, active_labels: frozenset[str] = frozenset()) -> str | None:
         """The subgraph this field is taken from, when the override is in force.
 
-        A progressive override (`overrideLabel`) is only in force at `percent(100)`: the router does not
-        evaluate labels per request yet, so the original subgraph keeps the field otherwise.
+        A progressive override (`overrideLabel`) is in force when its label is among the request's
+        `active_labels` (the router draws `percent(x)` labels and enables custom ones per request,
+        `router/overrides/`); `percent(100)` always is. Otherwise the original subgraph keeps the field.
         """
-        if self.override_label is not None and self.override_label != "percent(100)":
-            return None
-        return self.override
+        label = self.override_label
+        if label is None or label == "percent(100)" or label in active_labels:
+            return self.override
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,3 +166,18 @@ class Supergraph:
             "mutation": self.mutation_type,
             "subscription": self.subscription_type,
         }[operation]
+
+    def override_labels(self) -> dict[str, frozenset[str]]:
+        """The progressive-override labels (`overrideLabel`) on each type's fields, for the types that
+        have any; computed on each call."""
+        found: dict[str, frozenset[str]] = {}
+        for name, tdef in self.types.items():
+            labels = frozenset(
+                join.override_label
+                for fdef in tdef.fields.values()
+                for join in fdef.joins
+                if join.override_label is not None
+            )
+            if labels:
+                found[name] = labels
+        return found

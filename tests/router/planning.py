@@ -20,13 +20,18 @@ def planner_of(sdl: str) -> QueryPlanner:
     return QueryPlanner(supergraph_of(sdl))
 
 
-def build_plan(sdl: str, query: str, operation_name: str | None = None) -> QueryPlan:
-    """Plan `query`, after checking it is valid against the API schema (as the router does)."""
+def build_plan(
+    sdl: str, query: str, operation_name: str | None = None, override_labels: frozenset[str] = frozenset()
+) -> QueryPlan:
+    """Plan `query`, after checking it is valid against the API schema (as the router does), with the
+    progressive-override labels `override_labels` in force."""
     document = parse(query)
     errors = validate(supergraph_of(sdl).api_schema, document)
     assert not errors, [error.message for error in errors]
-    return planner_of(sdl).build(document, operation_name)
+    return planner_of(sdl).build(document, operation_name, override_labels)
 
 
-def plan_text(sdl: str, query: str, operation_name: str | None = None) -> str:
-    return print_plan(build_plan(sdl, query, operation_name))
+def plan_text(
+    sdl: str, query: str, operation_name: str | None = None, override_labels: frozenset[str] = frozenset()
+) -> str:
+    return print_plan(build_plan(sdl, query, operation_name, override_labels))

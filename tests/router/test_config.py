@@ -87,3 +87,34 @@ def test_nested_settings_survive_the_trip_through_a_process_environment(
     for name, value in settings_env(original).items():
         monkeypatch.setenv(name, value)
     assert load_settings() == original
+
+
+def test_progressive_override_is_configured_from_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "router.yaml"
+    path.write_text(
+        "progressive_override:\n  enabled_labels: [beta]\n  header_labels: [new-stock]\n  seed: 4\n",
+        encoding="utf-8",
+    )
+    override = load_settings(path).progressive_override
+    assert override.enabled_labels == ("beta",)
+    assert override.header_labels == ("new-stock",)
+    assert override.header == "x-gocart-override-labels"
+    assert override.seed == 4
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("enabled_labels", '["percent(10)"]'),
+        ("header_labels", '["9lives"]'),
+        ("enabled_labels", '["has space"]'),
+        ("header", '"X Rollout"'),
+    ],
+)
+def test_malformed_override_labels_and_header_names_are_refused(
+    tmp_path: Path, setting: str, value: str
+) -> None:
+    path = tmp_path / "router.yaml"
+    path.write_text(f"progressive_override:\n  {setting}: {value}\n", encoding="utf-8")
+    with pytest.raises(SettingsInvalid, match=r"^progressive_override: "):
+        load_settings(path)

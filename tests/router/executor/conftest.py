@@ -13,9 +13,11 @@ from router.supergraph import parse_supergraph
 from testbed.shop_subgraphs import shop_apps
 from testbed.shop_supergraph import SHOP
 from tests.router.executor.distributed_subgraphs import distributed_apps
+from tests.router.executor.faulty_subgraphs import faulty_apps
 from tests.router.executor.media_subgraphs import media_apps
 from tests.router.executor.mismatch_subgraphs import mismatch_apps
 from tests.router.executor.parent_entity_subgraphs import deep_parent_entity_apps, parent_entity_apps
+from tests.router.executor.progressive_subgraphs import progressive_apps
 from tests.router.executor.provides_choice_subgraphs import provides_choice_apps
 from tests.router.executor.requires_arguments_subgraphs import requires_arguments_apps
 from tests.router.executor.requires_subgraphs import requires_apps
@@ -24,6 +26,7 @@ from tests.router.executor.shared_root_subgraphs import shared_root_apps
 from tests.router.servers import serving
 from tests.router.supergraphs.abstract import ABSTRACT
 from tests.router.supergraphs.distributed import DISTRIBUTED
+from tests.router.supergraphs.faulty import FAULTY
 from tests.router.supergraphs.mismatch import MISMATCH
 from tests.router.supergraphs.parent_entity import PARENT_ENTITY, PARENT_ENTITY_DEEP
 from tests.router.supergraphs.provides_choice import PROVIDES_CHOICE
@@ -112,3 +115,15 @@ def shared_root_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway
 def distributed_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
     with serving(distributed_apps()) as urls:
         yield Gateway(parse_supergraph(DISTRIBUTED), HttpFetcher(http_session), urls)
+
+
+@pytest.fixture(scope="session")
+def faulty_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
+    with serving(faulty_apps()) as urls:
+        yield Gateway(parse_supergraph(FAULTY), HttpFetcher(http_session), urls)
+
+
+@pytest.fixture(scope="session")
+def progressive_urls() -> Iterator[dict[str, str]]:
+    with serving(progressive_apps()) as urls:
+        yield urls

@@ -1,15 +1,20 @@
-"""The router survives subgraphs that answer badly: partial data, errors mapped to client paths."""
+"""The router survives subgraphs that answer badly: partial data, errors mapped to client paths and
+located in the client's document."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from router.gateway import Gateway, GraphQLRequest
+from tests.router.locations import location_of
+
+
+def items_query(scenario: str, fields: str = "id detail") -> str:
+    return f'{{ items(scenario: "{scenario}") {{ {fields} }} }}'
 
 
 async def items(gateway: Gateway, scenario: str, fields: str = "id detail") -> dict[str, Any]:
-    query = f'{{ items(scenario: "{scenario}") {{ {fields} }} }}'
-    return await gateway.execute(GraphQLRequest(query), {})
+    return await gateway.execute(GraphQLRequest(items_query(scenario, fields)), {})
 
 
 async def test_well_behaved_subgraph_merges_every_entity(scripted_gateway: Gateway) -> None:
@@ -33,7 +38,12 @@ async def test_entity_error_path_is_rewritten_to_the_client_path(scripted_gatewa
     result = await items(scripted_gateway, "partial")
     assert result["data"]["items"][1] == {"id": "partial-1", "detail": None}
     assert result["errors"] == [
-        {"message": "detail failed", "path": ["items", 1, "detail"], "extensions": {"serviceName": "details"}}
+        {
+            "message": "detail failed",
+            "locations": [location_of(items_query("partial"), "detail")],
+            "path": ["items", 1, "detail"],
+            "extensions": {"serviceName": "details"},
+        }
     ]
 
 
@@ -66,7 +76,12 @@ async def test_null_propagates_to_the_root_when_everything_is_non_null(scripted_
     assert result == {
         "data": None,
         "errors": [
-            {"message": "strict failed", "path": ["item", "strict"], "extensions": {"serviceName": "details"}}
+            {
+                "message": "strict failed",
+                "locations": [location_of(query, "strict }")],
+                "path": ["item", "strict"],
+                "extensions": {"serviceName": "details"},
+            }
         ],
     }
 
@@ -86,5 +101,9 @@ async def test_enum_value_hidden_from_clients_becomes_null_with_an_error(scripte
     result = await items(scripted_gateway, "fine", "kind")
     assert result["data"]["items"] == [{"kind": "BOOK"}, {"kind": None}, {"kind": "BOOK"}]
     assert result["errors"] == [
-        {"message": "Enum 'Kind' cannot represent value: 'SECRET'", "path": ["items", 1, "kind"]}
+        {
+            "message": "Enum 'Kind' cannot represent value: 'SECRET'",
+            "locations": [location_of(items_query("fine", "kind"), "kind")],
+            "path": ["items", 1, "kind"],
+        }
     ]

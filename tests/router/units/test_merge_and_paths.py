@@ -4,6 +4,7 @@ from typing import Any
 
 from router.executor.merge import deep_merge
 from router.executor.paths import objects_at, undo_renames
+from router.executor.subgraph_errors import unaliased_path
 from router.planner.conflicts import KeyRename
 
 
@@ -41,3 +42,17 @@ def test_undo_renames_restores_client_keys_deepest_first() -> None:
     )
     undo_renames(response, renames)
     assert response == {"data": {"items": [{"x": {"y": 1}}, {"x": {"y": 2}}]}}
+
+
+def test_error_paths_lose_conflict_aliases_as_the_data_does() -> None:
+    renames = (
+        KeyRename(("_entities", "@"), "x__alias_1", "x"),
+        KeyRename(("_entities", "@", "x__alias_1", "@"), "y__alias_1", "y"),
+    )
+    path = ["_entities", 2, "x__alias_1", 0, "y__alias_1"]
+    assert unaliased_path(path, renames) == ["_entities", 2, "x", 0, "y"]
+
+
+def test_error_paths_keep_an_alias_used_at_another_depth() -> None:
+    renames = (KeyRename(("items", "@"), "x__alias_1", "x"),)
+    assert unaliased_path(["x__alias_1"], renames) == ["x__alias_1"]
