@@ -1,6 +1,6 @@
 """Query planning: from a client operation to a plan of subgraph fetches."""
 
-from router.planner.plan import (
+from router.plan.nodes import (
     ConditionNode,
     FetchNode,
     FlattenNode,
@@ -9,8 +9,8 @@ from router.planner.plan import (
     QueryPlan,
     SequenceNode,
 )
+from router.plan.printer import print_plan, print_plan_compact
 from router.planner.planner import QueryPlanner
-from router.planner.printer import print_plan, print_plan_compact
 
 __all__ = [
     "ConditionNode",

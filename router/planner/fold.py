@@ -7,8 +7,8 @@ along in H: one subgraph call instead of two, and H runs no later than before.
 
 from __future__ import annotations
 
-from router.planner.groups import FetchGroup
-from router.planner.inputs import inputs_conflict
+from router.planner.walk.groups import FetchGroup
+from router.planner.walk.inputs import inputs_conflict
 
 
 def _foldable_into(group: FetchGroup, later: FetchGroup) -> bool:

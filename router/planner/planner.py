@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from graphql import DocumentNode
 
-from router.planner.build import PlanBuilder
+from router.plan.nodes import PlanNode, QueryPlan, sequence
+from router.plan.operation import Operation, normalize_operation
 from router.planner.fold import fold_into_later_fetches
-from router.planner.operation import Operation, normalize_operation
-from router.planner.plan import PlanNode, QueryPlan, sequence
-from router.planner.resolution import Resolution
+from router.planner.resolvability.resolution import Resolution
 from router.planner.schedule import schedule
+from router.planner.walk.walker import PlanBuilder
 from router.supergraph.model import Supergraph
 
 

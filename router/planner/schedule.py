@@ -6,11 +6,11 @@ Apollo's plans; a group waiting for several groups runs once all of them are don
 
 from __future__ import annotations
 
-from router.planner.fetch import fetch_node
-from router.planner.groups import FetchGroup
-from router.planner.operation import Conditional, Operation
-from router.planner.plan import ConditionNode, FlattenNode, PlanNode, parallel, sequence
-from router.planner.resolution import Resolution
+from router.plan.nodes import ConditionNode, FlattenNode, PlanNode, parallel, sequence
+from router.plan.operation import Conditional, Operation
+from router.planner.emit.fetch import fetch_node
+from router.planner.resolvability.resolution import Resolution
+from router.planner.walk.groups import FetchGroup
 
 
 class _Scheduler:

@@ -4,9 +4,9 @@ from textwrap import dedent
 
 from graphql import parse
 
+from router.plan.operation import normalize_operation
+from router.plan.selection import Field
 from router.planner import ConditionNode, FetchNode, QueryPlan, print_plan, print_plan_compact
-from router.planner.operation import normalize_operation
-from router.planner.selection import Field
 
 
 def plan_of(node: ConditionNode | FetchNode | None) -> QueryPlan:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from router.errors import PlanningError
+from router.plan.selection import Field, Selection
 from router.planner.cost import PlanCost, RouteCost
-from router.planner.position import Anchor, Position
-from router.planner.reach import Reach
-from router.planner.resolution import Resolution
-from router.planner.selection import Field, Selection
+from router.planner.resolvability.reach import Reach
+from router.planner.resolvability.resolution import Resolution
+from router.planner.walk.position import Anchor, Position
 from router.supergraph.model import FieldDef
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from router.planner.groups import FetchGroup, SelectionBuilder
-from router.planner.operation import Conditional
-from router.planner.selection import Field, Selection, print_arguments
+from router.plan.operation import Conditional
+from router.plan.selection import Field, Selection, print_arguments
+from router.planner.walk.groups import FetchGroup, SelectionBuilder
 
 
 @dataclass(frozen=True, slots=True)

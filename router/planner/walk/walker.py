@@ -14,16 +14,16 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from router.errors import PlanningError
+from router.plan.operation import Conditional, Operation, conditionals
+from router.plan.selection import TYPENAME, Field, InlineFragment, Selection
 from router.planner.cost import RouteCost
-from router.planner.groups import FetchGroup, GroupSnapshot, SelectionBuilder
-from router.planner.inputs import InputKeys, inputs_conflict
-from router.planner.narrowing import field_type_in
-from router.planner.operation import Conditional, Operation, conditionals
-from router.planner.position import Anchor, Position, client_fields_of, list_depth, unclash
-from router.planner.reach import Reach
-from router.planner.resolution import Resolution, provided_below
-from router.planner.routes import Route, RouteFinder
-from router.planner.selection import TYPENAME, Field, InlineFragment, Selection
+from router.planner.resolvability.narrowing import field_type_in
+from router.planner.resolvability.reach import Reach
+from router.planner.resolvability.resolution import Resolution, provided_below
+from router.planner.walk.groups import FetchGroup, GroupSnapshot, SelectionBuilder
+from router.planner.walk.inputs import InputKeys, inputs_conflict
+from router.planner.walk.position import Anchor, Position, client_fields_of, list_depth, unclash
+from router.planner.walk.routes import Route, RouteFinder
 from router.supergraph.model import FieldDef
 
 _INTROSPECTION_ROOT_FIELDS = frozenset({"__schema", "__type", "__typename"})

@@ -8,7 +8,7 @@ whose inputs would carry `price` twice is split into one fetch per argument set.
 
 from __future__ import annotations
 
-from router.planner.selection import Field, InlineFragment, Selection, print_arguments
+from router.plan.selection import Field, InlineFragment, Selection, print_arguments
 
 
 def _head(field: Field) -> str:

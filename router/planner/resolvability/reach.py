@@ -6,10 +6,10 @@ These are the planner's questions that need no planning state: they look only at
 
 from __future__ import annotations
 
+from router.plan.selection import Field, InlineFragment, Selection
 from router.planner.cost import DETOUR_FETCHES, LATER_FIELD_WEIGHT, PlanCost
-from router.planner.narrowing import can_be_in, field_type_in
-from router.planner.resolution import Resolution, provided_below, provided_fields
-from router.planner.selection import Field, InlineFragment, Selection
+from router.planner.resolvability.narrowing import can_be_in, field_type_in
+from router.planner.resolvability.resolution import Resolution, provided_below, provided_fields
 from router.supergraph.model import FieldDef
 
 _JUMP_FIELDS = 2

@@ -9,8 +9,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from router.errors import PlanningError
-from router.planner.operation import parse_field_set
-from router.planner.selection import Field, InlineFragment, Selection
+from router.plan.operation import parse_field_set
+from router.plan.selection import Field, InlineFragment, Selection
 from router.supergraph.model import FieldDef, Supergraph, TypeDef, TypeJoin, TypeKind
 
 

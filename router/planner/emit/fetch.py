@@ -6,12 +6,12 @@ import re
 
 from graphql import print_ast
 
-from router.planner.conflicts import separate_conflicts
-from router.planner.groups import FetchGroup
-from router.planner.operation import Operation
-from router.planner.plan import FetchNode
-from router.planner.resolution import Resolution
-from router.planner.selection import print_compact, variables_used
+from router.plan.nodes import FetchNode
+from router.plan.operation import Operation
+from router.plan.selection import print_compact, variables_used
+from router.planner.emit.conflicts import separate_conflicts
+from router.planner.resolvability.resolution import Resolution
+from router.planner.walk.groups import FetchGroup
 
 
 def _variable_definitions(operation: Operation, names: tuple[str, ...], *, entities: bool) -> str:

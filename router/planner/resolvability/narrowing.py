@@ -7,7 +7,7 @@ against `Book`: a fragment `... on Song` under it would make A reject the whole 
 
 from __future__ import annotations
 
-from router.planner.resolution import Resolution
+from router.planner.resolvability.resolution import Resolution
 from router.supergraph.model import FieldDef
 
 

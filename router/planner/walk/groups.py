@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from router.planner.operation import Conditional
-from router.planner.selection import Field, InlineFragment, Selection, field_head, fragment_head
+from router.plan.operation import Conditional
+from router.plan.selection import Field, InlineFragment, Selection, field_head, fragment_head
 
 
 class SelectionBuilder:

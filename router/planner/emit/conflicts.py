@@ -9,19 +9,10 @@ in the fetch (`key__alias_1`), and the executor renames them back when the respo
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-from router.planner.resolution import Resolution
-from router.planner.selection import Field, InlineFragment, Selection
-
-
-@dataclass(frozen=True, slots=True)
-class KeyRename:
-    """In objects at `path` of a subgraph response, move `alias` back to `key`."""
-
-    path: tuple[str, ...]
-    alias: str
-    key: str
+from router.plan.nodes import KeyRename
+from router.plan.selection import Field, InlineFragment, Selection
+from router.planner.resolvability.resolution import Resolution
 
 
 class _Separator:

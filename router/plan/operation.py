@@ -22,7 +22,7 @@ from graphql import (
 )
 
 from router.errors import BadRequest
-from router.planner.selection import Field, InlineFragment, Selection
+from router.plan.selection import Field, InlineFragment, Selection
 
 
 @dataclass(frozen=True, slots=True)
