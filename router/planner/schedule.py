@@ -14,10 +14,10 @@ from router.planner.walk.groups import FetchGroup
 
 
 class _Scheduler:
-    def __init__(self, groups: list[FetchGroup], operation: Operation, res: Resolution) -> None:
+    def __init__(self, groups: list[FetchGroup], operation: Operation, resolution: Resolution) -> None:
         self.groups = [group for group in groups if group.selection]
         self.operation = operation
-        self.res = res
+        self.resolution = resolution
         self.done: set[int] = set()
         self.children: dict[int, list[FetchGroup]] = {}
         for group in self.groups:
@@ -47,7 +47,7 @@ class _Scheduler:
         """
         self.done.add(group.id)
         own = tuple(condition for condition in group.conditions or () if condition not in applied)
-        node: PlanNode = fetch_node(group, self.operation, self.res)
+        node: PlanNode = fetch_node(group, self.operation, self.resolution)
         if group.is_entity:
             node = FlattenNode(group.merge_path, node)
         children = [child for child in self.children.get(group.id, []) if child.id not in self.done]
@@ -68,7 +68,7 @@ def _under(conditions: tuple[Conditional, ...], node: PlanNode) -> PlanNode:
 
 
 def schedule(
-    groups: list[FetchGroup], roots: list[FetchGroup], operation: Operation, res: Resolution
+    groups: list[FetchGroup], roots: list[FetchGroup], operation: Operation, resolution: Resolution
 ) -> PlanNode | None:
     """The plan node running `roots` and every group depending on them, transitively."""
-    return _Scheduler(groups, operation, res).run(roots)
+    return _Scheduler(groups, operation, resolution).run(roots)

@@ -28,9 +28,9 @@ def _operation_name(operation: Operation, group: FetchGroup) -> str | None:
     return f"{operation.name}__{re.sub(r'[^_0-9A-Za-z]', '_', group.subgraph)}__{group.id}"
 
 
-def fetch_node(group: FetchGroup, operation: Operation, res: Resolution) -> FetchNode:
+def fetch_node(group: FetchGroup, operation: Operation, resolution: Resolution) -> FetchNode:
     selections, renames = separate_conflicts(
-        group.selection.freeze(), operation.root_type, group.subgraph, res, entities=group.is_entity
+        group.selection.freeze(), operation.root_type, group.subgraph, resolution, entities=group.is_entity
     )
     usages = variables_used(selections)
     kind = operation.kind if not group.is_entity else "query"

@@ -34,7 +34,7 @@ class Anchor:
     anchors too (`at_root`): another subgraph sharing the root field is then simply queried as well.
     """
 
-    pos: Position
+    position: Position
     type_name: str
     chain: tuple[tuple[Selection, str], ...] = ()
     at_root: bool = False
@@ -43,14 +43,18 @@ class Anchor:
     this entity has no key in the subgraph that must be reached."""
 
     def extended(self, step: Selection, parent_type: str) -> Anchor:
-        return Anchor(self.pos, self.type_name, (*self.chain, (step, parent_type)), self.at_root, self.outer)
+        return Anchor(
+            self.position, self.type_name, (*self.chain, (step, parent_type)), self.at_root, self.outer
+        )
 
     def nearest_first(self) -> Iterator[Anchor]:
         """This anchor, then each enclosing one with its chain continued down to the current position."""
         anchor: Anchor | None = self
         below: tuple[tuple[Selection, str], ...] = ()
         while anchor is not None:
-            yield Anchor(anchor.pos, anchor.type_name, (*anchor.chain, *below), anchor.at_root, anchor.outer)
+            yield Anchor(
+                anchor.position, anchor.type_name, (*anchor.chain, *below), anchor.at_root, anchor.outer
+            )
             below = (*anchor.chain, *below)
             anchor = anchor.outer
 
