@@ -13,6 +13,7 @@ from typing import Any
 from graphql import DocumentNode, GraphQLError, parse, validate
 from graphql.execution.values import get_variable_values
 
+from router.cache import LruCache
 from router.errors import (
     BadRequest,
     InvalidVariables,
@@ -31,8 +32,8 @@ from router.limits import (
     check_limits,
     check_text_limits,
 )
-from router.planner import QueryPlan, QueryPlanner
-from router.planner.cache import LruCache
+from router.plan.nodes import QueryPlan
+from router.planner import QueryPlanner
 from router.supergraph import Supergraph
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from graphql import print_ast
 
@@ -51,3 +52,10 @@ def fetch_node(group: FetchGroup, operation: Operation, resolution: Resolution) 
         typename_rewrites=tuple(sorted(group.typename_rewrites)),
         renames=renames,
     )
+
+
+def emit_fetches(
+    groups: Iterable[FetchGroup], operation: Operation, resolution: Resolution
+) -> dict[int, FetchNode]:
+    """Stage 4 of planning: the fetch node of every group with something to fetch, by group id."""
+    return {group.id: fetch_node(group, operation, resolution) for group in groups if group.selection}

@@ -9,8 +9,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from router.errors import PlanningError
-from router.plan.operation import parse_field_set
 from router.plan.selection import Field, InlineFragment, Selection
+from router.planner.normalize import parse_field_set
 from router.supergraph.model import FieldDef, Supergraph, TypeDef, TypeJoin, TypeKind
 
 

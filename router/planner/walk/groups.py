@@ -146,3 +146,16 @@ class GroupSnapshot:
         SelectionBuilder.restore(self.inputs)
         self.group.conditions = self.conditions
         self.group.typename_rewrites = set(self.typename_rewrites)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FetchGroups:
+    """What the walk produces: every fetch group in creation order, and the root fetches they hang from.
+
+    `root_of` maps a group's id to the index of the root fetch it was created under, so a mutation's
+    root fields can be scheduled one after another, each with the entity fetches it needs.
+    """
+
+    groups: tuple[FetchGroup, ...]
+    roots: tuple[FetchGroup, ...]
+    root_of: dict[int, int]

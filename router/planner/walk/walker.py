@@ -20,7 +20,7 @@ from router.planner.cost import RouteCost
 from router.planner.resolvability.narrowing import field_type_in
 from router.planner.resolvability.reach import Reach
 from router.planner.resolvability.resolution import Resolution, provided_below
-from router.planner.walk.groups import FetchGroup, GroupSnapshot, SelectionBuilder
+from router.planner.walk.groups import FetchGroup, FetchGroups, GroupSnapshot, SelectionBuilder
 from router.planner.walk.inputs import InputKeys, inputs_conflict
 from router.planner.walk.position import Anchor, Position, client_fields_of, list_depth, unclash
 from router.planner.walk.routes import Route, RouteFinder
@@ -43,8 +43,15 @@ class _Checkpoint:
     input_keys: dict[tuple[tuple[str, ...], str], str]
 
 
-class PlanBuilder:
-    """Builds the fetch groups of one operation. Single use: create, call `build`, read `groups`."""
+def walk(resolution: Resolution, operation: Operation) -> FetchGroups:
+    """Stage 2 of planning: every field of the operation assigned to a fetch group."""
+    walker = Walker(resolution, operation)
+    walker.build()
+    return FetchGroups(groups=tuple(walker.groups), roots=tuple(walker.root_groups), root_of=walker.root_of)
+
+
+class Walker:
+    """Walks one operation into fetch groups. Single use: create, call `build`, read `groups`."""
 
     def __init__(self, resolution: Resolution, operation: Operation) -> None:
         self.resolution = resolution
