@@ -85,11 +85,11 @@ class _Separator:
             alias = aliases.get(id(selection), selection.alias)
             result.append(
                 Field(
-                    selection.name,
-                    alias,
-                    selection.arguments,
-                    selection.directives,
-                    children.get(id(selection), selection.selections),
+                    name=selection.name,
+                    alias=alias,
+                    arguments=selection.arguments,
+                    directives=selection.directives,
+                    selections=children.get(id(selection), selection.selections),
                 )
             )
         return tuple(result)

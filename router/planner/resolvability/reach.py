@@ -169,7 +169,7 @@ class Reach:
         if elsewhere:
             jump = PlanCost(fields=(elsewhere + _JUMP_FIELDS) * LATER_FIELD_WEIGHT).with_fetch(after=True)
             if not self.resolution.type(type_name).keys_in(graph):
-                jump = PlanCost(DETOUR_FETCHES, jump.depth, jump.fields)
+                jump = PlanCost(fetches=DETOUR_FETCHES, depth=jump.depth, fields=jump.fields)
             total += jump
         return total
 

@@ -100,7 +100,7 @@ class SelectionBuilder:
         return tuple(result)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, kw_only=True)
 class FetchGroup:
     """Everything one fetch will ask of one subgraph, plus the groups it must wait for."""
 
@@ -116,11 +116,11 @@ class FetchGroup:
 
     def snapshot(self) -> GroupSnapshot:
         return GroupSnapshot(
-            self,
-            self.selection.snapshot(),
-            self.inputs.snapshot(),
-            self.conditions,
-            set(self.typename_rewrites),
+            group=self,
+            selection=self.selection.snapshot(),
+            inputs=self.inputs.snapshot(),
+            conditions=self.conditions,
+            typename_rewrites=set(self.typename_rewrites),
         )
 
     def restrict_conditions(self, conditions: tuple[Conditional, ...]) -> None:
@@ -131,7 +131,7 @@ class FetchGroup:
             self.conditions = tuple(c for c in self.conditions if c in conditions)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class GroupSnapshot:
     """A fetch group's state at a checkpoint of the planner."""
 

@@ -42,7 +42,11 @@ class InputKeys:
             key = f"{field.name}__alias_{index}"
         selections = self.apart((*path, key), field.selections) if field.selections else ()
         return Field(
-            field.name, None if key == field.name else key, field.arguments, field.directives, selections
+            name=field.name,
+            alias=None if key == field.name else key,
+            arguments=field.arguments,
+            directives=field.directives,
+            selections=selections,
         )
 
 

@@ -10,15 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from router.errors import PlanningError
-from router.plan.selection import Field, Selection
+from router.plan.selection import Field
 from router.planner.cost import PlanCost, RouteCost
 from router.planner.resolvability.reach import Reach
 from router.planner.resolvability.resolution import Resolution
-from router.planner.walk.position import Anchor, Position
+from router.planner.walk.position import Anchor, ChainStep, Position
 from router.supergraph.model import FieldDef
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Route:
     """How to reach a field that the current subgraph cannot resolve: an entity fetch to `graph`."""
 
@@ -29,9 +29,17 @@ class Route:
     field: FieldDef | None
     sure: bool = False
     """The key is at hand and the target resolves the whole sub-selection: this route cannot fail."""
-    requires_under: tuple[tuple[Selection, str], ...] = ()
+    requires_under: tuple[ChainStep, ...] = ()
     """For a parent entity call: the chain from `input_type` down to the type `requires` is on, so that
     the requirements travel nested in the entity's representation."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CostedRoute:
+    """A candidate route and what taking it would cost, so candidates can be ranked."""
+
+    cost: RouteCost
+    route: Route
 
 
 class RouteFinder:
@@ -46,7 +54,7 @@ class RouteFinder:
     ) -> list[Route]:
         """Entity fetches to subgraphs resolving the field here (or via an interface object), best first."""
         graph = position.group.subgraph
-        candidates: list[tuple[RouteCost, Route]] = []
+        candidates: list[CostedRoute] = []
         for target in self.resolution.supergraph.graphs:
             if target == graph and not self.resolution.requires(graph, field_def):
                 continue
@@ -62,7 +70,7 @@ class RouteFinder:
                 )
                 if route is not None:
                     candidates.append(route)
-        return [route for _, route in sorted(candidates, key=lambda candidate: candidate[0])]
+        return [candidate.route for candidate in sorted(candidates, key=lambda candidate: candidate.cost)]
 
     def _route_through_key(
         self,
@@ -72,7 +80,7 @@ class RouteFinder:
         input_type: str,
         field_def: FieldDef,
         selection: Field,
-    ) -> tuple[RouteCost, Route] | None:
+    ) -> CostedRoute | None:
         keys = self.resolution.resolvable_keys(target, input_type)
         if not keys:
             return None
@@ -93,7 +101,15 @@ class RouteFinder:
             key_hops=0 if direct else 1, plan=plan, graph_order=self.resolution.graph_order[target]
         )
         sure = bool(direct) and plan.fetches == 0 and requires is None
-        return cost, Route(target, input_type, key.key or "", requires, field_def, sure)
+        route = Route(
+            graph=target,
+            input_type=input_type,
+            key=key.key or "",
+            requires=requires,
+            field=field_def,
+            sure=sure,
+        )
+        return CostedRoute(cost=cost, route=route)
 
     def anchored(
         self, position: Position, type_name: str, field_def: FieldDef, selection: Field
@@ -109,19 +125,24 @@ class RouteFinder:
                 continue
             while anchor.outer is not None and not anchor.outer.chain:
                 # The same object in the fetch this one waits for: leaving from there waits less.
-                same = Anchor(anchor.outer.position, anchor.type_name, anchor.chain, outer=anchor.outer.outer)
+                same = Anchor(
+                    position=anchor.outer.position,
+                    type_name=anchor.type_name,
+                    chain=anchor.chain,
+                    outer=anchor.outer.outer,
+                )
                 earlier = self._from_anchor(same, graph, type_name, field_def, selection)
-                if earlier is None or earlier[0] > found[0]:
+                if earlier is None or earlier.cost > found.cost:
                     break
                 anchor, found = same, earlier
-            return anchor, found[1]
+            return anchor, found.route
         raise PlanningError(f"no subgraph can resolve {type_name}.{field_def.name} coming from {graph}")
 
     def _from_anchor(
         self, anchor: Anchor, graph: str, type_name: str, field_def: FieldDef, selection: Field
-    ) -> tuple[RouteCost, Route] | None:
+    ) -> CostedRoute | None:
         """The best route (and its cost) replaying `anchor.chain` from `anchor` elsewhere, if any."""
-        candidates: list[tuple[RouteCost, Route]] = []
+        candidates: list[CostedRoute] = []
         for target in self.resolution.supergraph.graphs:
             if target == graph or (anchor.at_root and self.resolution.requires(target, field_def)):
                 continue
@@ -135,25 +156,27 @@ class RouteFinder:
                     plan=self.reach.cost(target, type_name, selection, None),
                     graph_order=self.resolution.graph_order[target],
                 )
-                candidates.append((cost, Route(target, anchor.type_name, "", None, field_def)))
+                route = Route(
+                    graph=target, input_type=anchor.type_name, key="", requires=None, field=field_def
+                )
+                candidates.append(CostedRoute(cost=cost, route=route))
                 continue
             found = self._route_through_key(
                 anchor.position, target, anchor.type_name, anchor.type_name, field_def, selection
             )
             if found is not None:
-                cost, route = found
                 replay = Route(
-                    route.graph,
-                    route.input_type,
-                    route.key,
-                    route.requires,
-                    field_def,
+                    graph=found.route.graph,
+                    input_type=found.route.input_type,
+                    key=found.route.key,
+                    requires=found.route.requires,
+                    field=field_def,
                     requires_under=anchor.chain,
                 )
-                candidates.append((cost, replay))
+                candidates.append(CostedRoute(cost=found.cost, route=replay))
         if not candidates:
             return None
-        return min(candidates, key=lambda candidate: candidate[0])
+        return min(candidates, key=lambda candidate: candidate.cost)
 
     def interface_owner(self, position: Position, interface: str) -> Route:
         """A route to a subgraph owning the real interface, to learn concrete types of interface objects."""
@@ -168,7 +191,9 @@ class RouteFinder:
             for join in self.resolution.resolvable_keys(graph, interface):
                 key = self.resolution.field_set(join.key or "")
                 if self.reach.available(position.group.subgraph, interface, key, position.provided):
-                    return Route(graph, interface, join.key or "", None, None)
+                    return Route(
+                        graph=graph, input_type=interface, key=join.key or "", requires=None, field=None
+                    )
         raise PlanningError(
             f"no route reaches {interface}.__typename or fields of its implementations from"
             f" {position.group.subgraph}: no subgraph implementing interface {interface} has a key"

@@ -22,7 +22,7 @@ from router.planner.resolvability.reach import Reach
 from router.planner.resolvability.resolution import Resolution, provided_below
 from router.planner.walk.groups import FetchGroup, FetchGroups, GroupSnapshot, SelectionBuilder
 from router.planner.walk.inputs import InputKeys, inputs_conflict
-from router.planner.walk.position import Anchor, Position, client_fields_of, list_depth, unclash
+from router.planner.walk.position import Anchor, ChainStep, Position, client_fields_of, list_depth, unclash
 from router.planner.walk.routes import Route, RouteFinder
 from router.supergraph.model import FieldDef
 
@@ -31,7 +31,7 @@ _MAX_BACKTRACKS = 64
 """Abandoned route choices allowed per operation, so pathological supergraphs cannot explode planning."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class _Checkpoint:
     """Enough planner state to undo an attempt that led nowhere."""
 
@@ -124,9 +124,13 @@ class Walker:
                 for wrapper in wrappers:
                     target = target.fragment(None, wrapper)
                 root = Position(
-                    group, target, (), None, conditions, client_fields_of(self.operation.selections)
+                    group=group,
+                    target=target,
+                    path=(),
+                    conditions=conditions,
+                    client_fields=client_fields_of(self.operation.selections),
                 )
-                anchor = Anchor(root, self.operation.root_type, (), at_root=True)
+                anchor = Anchor(position=root, type_name=self.operation.root_type, at_root=True)
                 self._add_field(replace(root, anchor=anchor), self.operation.root_type, selection)
                 return
             except PlanningError:
@@ -211,7 +215,10 @@ class Walker:
             return self._add_interface_object(position, type_name, selections)
         if self.resolution.type(type_name).keys_in(position.group.subgraph):
             position = replace(
-                position, anchor=Anchor(replace(position, anchor=None), type_name, outer=position.anchor)
+                position,
+                anchor=Anchor(
+                    position=replace(position, anchor=None), type_name=type_name, outer=position.anchor
+                ),
             )
         touched = {position.group.id}
         for selection in selections:
@@ -242,13 +249,12 @@ class Walker:
             position, interface, route, "__typename", position.conditions
         )
         entity_position = Position(
-            group,
-            group.selection.fragment(interface),
-            position.path,
-            None,
-            position.conditions,
-            position.client_fields,
-            position.system,
+            group=group,
+            target=group.selection.fragment(interface),
+            path=position.path,
+            conditions=position.conditions,
+            client_fields=position.client_fields,
+            system=position.system,
         )
         return touched | jump_touched | self._add_abstract(entity_position, interface, remote)
 
@@ -446,21 +452,20 @@ class Walker:
             entity_anchor = None
             if route.input_type == type_name:
                 at_entity = replace(position, group=group, target=target, provided=None, anchor=None)
-                entity_anchor = Anchor(at_entity, type_name, outer=position.anchor)
+                entity_anchor = Anchor(position=at_entity, type_name=type_name, outer=position.anchor)
         else:
             anchor, route = self.routes.anchored(position, type_name, field_def, selection)
             group, touched, entity_anchor = self._replay_from(anchor, route, field_def.name, conditions)
             target = self._replay_chain(entity_anchor.position.target, anchor.chain)
             input_type, field = type_name, field_def
         entity_position = Position(
-            group,
-            target,
-            position.path,
-            None,
-            position.conditions,
-            position.client_fields,
-            position.system,
-            entity_anchor,
+            group=group,
+            target=target,
+            path=position.path,
+            conditions=position.conditions,
+            client_fields=position.client_fields,
+            system=position.system,
+            anchor=entity_anchor,
         )
         return touched | self._add_local(entity_position, input_type, field, selection)
 
@@ -472,12 +477,14 @@ class Walker:
         if anchor.at_root:
             group = self._shared_root_group(route.graph, conditions)
             start = replace(anchor.position, group=group, target=group.selection, anchor=None)
-            return group, {group.id}, Anchor(start, anchor.type_name, anchor.chain, at_root=True)
+            replayed = Anchor(position=start, type_name=anchor.type_name, chain=anchor.chain, at_root=True)
+            return group, {group.id}, replayed
         group, touched = self._feed_entity_fetch(
             anchor.position, anchor.type_name, route, field_name, conditions
         )
         start = replace(anchor.position, group=group, target=group.selection.fragment(anchor.type_name))
-        return group, touched, Anchor(start, anchor.type_name, anchor.chain, outer=anchor.outer)
+        replayed = Anchor(position=start, type_name=anchor.type_name, chain=anchor.chain, outer=anchor.outer)
+        return group, touched, replayed
 
     def _feed_entity_fetch(
         self,
@@ -513,7 +520,7 @@ class Walker:
         return group, touched
 
     @staticmethod
-    def _replay_chain(target: SelectionBuilder, chain: tuple[tuple[Selection, str], ...]) -> SelectionBuilder:
+    def _replay_chain(target: SelectionBuilder, chain: tuple[ChainStep, ...]) -> SelectionBuilder:
         """Recreate, inside an entity fetch, the path from the entity down to the current position."""
         for step, _ in chain:
             if isinstance(step, Field):
@@ -563,9 +570,7 @@ class Walker:
         return group
 
 
-def _nested_under(
-    chain: tuple[tuple[Selection, str], ...], selections: tuple[Selection, ...]
-) -> tuple[Selection, ...]:
+def _nested_under(chain: tuple[ChainStep, ...], selections: tuple[Selection, ...]) -> tuple[Selection, ...]:
     """`selections` wrapped in the fields and fragments of `chain`, outermost first."""
     for step, _ in reversed(chain):
         if isinstance(step, Field):
