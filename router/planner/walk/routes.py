@@ -7,7 +7,7 @@ so the choice is deterministic.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from router.errors import PlanningError
 from router.plan.selection import Field
@@ -25,8 +25,8 @@ class Route:
     graph: str
     input_type: str
     key: str
-    requires: str | None
-    field: FieldDef | None
+    requires: str | None = None
+    field: FieldDef | None = None
     sure: bool = False
     """The key is at hand and the target resolves the whole sub-selection: this route cannot fail."""
     requires_under: tuple[ChainStep, ...] = ()
@@ -156,23 +156,14 @@ class RouteFinder:
                     plan=self.reach.cost(target, type_name, selection, None),
                     graph_order=self.resolution.graph_order[target],
                 )
-                route = Route(
-                    graph=target, input_type=anchor.type_name, key="", requires=None, field=field_def
-                )
+                route = Route(graph=target, input_type=anchor.type_name, key="", field=field_def)
                 candidates.append(CostedRoute(cost=cost, route=route))
                 continue
             found = self._route_through_key(
                 anchor.position, target, anchor.type_name, anchor.type_name, field_def, selection
             )
             if found is not None:
-                replay = Route(
-                    graph=found.route.graph,
-                    input_type=found.route.input_type,
-                    key=found.route.key,
-                    requires=found.route.requires,
-                    field=field_def,
-                    requires_under=anchor.chain,
-                )
+                replay = replace(found.route, field=field_def, sure=False, requires_under=anchor.chain)
                 candidates.append(CostedRoute(cost=found.cost, route=replay))
         if not candidates:
             return None
@@ -191,9 +182,7 @@ class RouteFinder:
             for join in self.resolution.resolvable_keys(graph, interface):
                 key = self.resolution.field_set(join.key or "")
                 if self.reach.available(position.group.subgraph, interface, key, position.provided):
-                    return Route(
-                        graph=graph, input_type=interface, key=join.key or "", requires=None, field=None
-                    )
+                    return Route(graph=graph, input_type=interface, key=join.key or "")
         raise PlanningError(
             f"no route reaches {interface}.__typename or fields of its implementations from"
             f" {position.group.subgraph}: no subgraph implementing interface {interface} has a key"
