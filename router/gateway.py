@@ -14,6 +14,7 @@ from typing import Any
 from graphql import DocumentNode, GraphQLError, parse, validate
 from graphql.execution.values import get_variable_values
 
+from router.cache import LruCache
 from router.config import ProgressiveOverrideSettings
 from router.errors import (
     BadRequest,
@@ -35,9 +36,9 @@ from router.limits import (
 )
 from router.overrides.draw import LabelDraw
 from router.overrides.labels import OperationLabels
-from router.planner import QueryPlan, QueryPlanner
-from router.planner.cache import LruCache
-from router.planner.operation import Operation
+from router.plan.nodes import QueryPlan
+from router.plan.operation import Operation
+from router.planner import QueryPlanner
 from router.supergraph import Supergraph
 
 

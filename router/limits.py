@@ -21,8 +21,8 @@ from graphql import (
 )
 
 from router.errors import RequestError
-from router.planner.operation import Operation, select_operation
-from router.planner.selection import Field, Selection
+from router.plan.operation import Operation, select_operation
+from router.plan.selection import Field, Selection
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from router.config import DemandControlSettings
 from router.demand.cost import actual_cost, estimate_cost
 from router.errors import RequestError
 from router.metrics import RouterMetrics
-from router.planner.operation import Operation
+from router.plan.operation import Operation
 from router.supergraph import Supergraph
 
 

@@ -49,8 +49,8 @@ from graphql.execution import VariableValues
 from graphql.utilities import coerce_input_literal, coerce_input_value
 
 from router.errors import RequestError
-from router.planner.operation import Operation, included
-from router.planner.selection import Field, Selection
+from router.plan.operation import Operation, included
+from router.plan.selection import Field, Selection
 from router.supergraph import FieldDef, Supergraph
 from router.supergraph.model import ListSize
 

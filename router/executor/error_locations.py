@@ -22,7 +22,7 @@ from graphql import (
 from graphql.language import get_location
 
 from router.executor.paths import ResponsePath
-from router.planner.operation import included, select_operation
+from router.plan.operation import included, select_operation
 
 Applies = Callable[[str | None, str], bool]
 Location = dict[str, int]

@@ -16,7 +16,7 @@ from router.executor.paths import objects_at, undo_renames
 from router.executor.representations import Representation, build_representations
 from router.executor.shaping import Shaper
 from router.executor.subgraph_errors import client_error, fetch_failure
-from router.planner.plan import (
+from router.plan.nodes import (
     ConditionNode,
     FetchNode,
     FlattenNode,

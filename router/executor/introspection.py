@@ -16,7 +16,7 @@ from graphql import (
     execute_sync,
 )
 
-from router.planner.selection import Field, InlineFragment, Selection
+from router.plan.selection import Field, InlineFragment, Selection
 
 INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from router.planner.conflicts import KeyRename
+from router.plan.nodes import KeyRename
 
 ResponsePath = list[str | int]
 

@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 
 from router.executor.paths import ResponsePath
-from router.planner.selection import InlineFragment, Selection
+from router.plan.selection import InlineFragment, Selection
 
 Applies = Callable[[str | None, str], bool]
 FieldInfo = Callable[[str, str], tuple[str, bool] | None]

@@ -26,8 +26,8 @@ from graphql import (
 )
 
 from router.executor.paths import ResponsePath
-from router.planner.operation import included
-from router.planner.selection import Field, Selection
+from router.plan.operation import included
+from router.plan.selection import Field, Selection
 
 Applies = Callable[[str | None, str], bool]
 _INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})

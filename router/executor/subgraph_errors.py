@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from router.executor.paths import ResponsePath
-from router.planner.conflicts import KeyRename
+from router.plan.nodes import KeyRename
 
 
 def client_error(

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 
-from router.planner.operation import Operation, parse_field_set
-from router.planner.selection import Field, Selection
+from router.plan.operation import Operation
+from router.plan.selection import Field, Selection
+from router.planner.normalize import parse_field_set
 from router.supergraph.model import Supergraph
 
 CUSTOM_LABEL = re.compile(r"[a-zA-Z][a-zA-Z0-9_\-:./]*")

@@ -19,7 +19,7 @@ LATER_FIELD_WEIGHT = 2
 in Apollo's cost: of two choices fetching as much, the one doing more in the earlier fetch wins."""
 
 
-@dataclass(frozen=True, order=True, slots=True)
+@dataclass(frozen=True, order=True, slots=True, kw_only=True)
 class PlanCost:
     """What a choice adds to the plan, compared field by field in this order."""
 
@@ -33,14 +33,15 @@ class PlanCost:
     def __add__(self, other: PlanCost) -> PlanCost:
         """Both parts of one selection: their fetches and fields add up; they wait in parallel."""
         depth = max(self.depth, other.depth)
-        return PlanCost(self.fetches + other.fetches, depth, self.fields + other.fields)
+        return PlanCost(fetches=self.fetches + other.fetches, depth=depth, fields=self.fields + other.fields)
 
     def with_fetch(self, *, after: bool) -> PlanCost:
         """One more fetch, run after everything counted so far (`after`) or beside it."""
-        return PlanCost(self.fetches + 1, self.depth + 1 if after else self.depth, self.fields)
+        depth = self.depth + 1 if after else self.depth
+        return PlanCost(fetches=self.fetches + 1, depth=depth, fields=self.fields)
 
 
-@dataclass(frozen=True, order=True, slots=True)
+@dataclass(frozen=True, order=True, slots=True, kw_only=True)
 class RouteCost:
     """How a subgraph ranks for an entity jump (or a root field, with no key to find): a key at hand
     first, then the plan cost, then supergraph order, so that choices are deterministic."""

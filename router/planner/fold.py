@@ -7,8 +7,10 @@ along in H: one subgraph call instead of two, and H runs no later than before.
 
 from __future__ import annotations
 
-from router.planner.groups import FetchGroup
-from router.planner.inputs import inputs_conflict
+from collections.abc import Sequence
+
+from router.planner.walk.groups import FetchGroup
+from router.planner.walk.inputs import inputs_conflict
 
 
 def _foldable_into(group: FetchGroup, later: FetchGroup) -> bool:
@@ -25,8 +27,9 @@ def _foldable_into(group: FetchGroup, later: FetchGroup) -> bool:
     )
 
 
-def fold_into_later_fetches(groups: list[FetchGroup]) -> list[FetchGroup]:
-    """The groups with every foldable entity fetch merged into its later twin (input order kept)."""
+def fold_into_later_fetches(groups: Sequence[FetchGroup]) -> list[FetchGroup]:
+    """Stage 3 of planning: the groups with every foldable entity fetch merged into its later twin
+    (input order kept)."""
     depended_on = {parent for group in groups for parent in group.parents}
     folded: set[int] = set()
     for group in groups:

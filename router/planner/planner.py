@@ -1,15 +1,27 @@
-"""`QueryPlanner`: the pure entry point from a validated operation to a `QueryPlan`."""
+"""`QueryPlanner`: the pure entry point from a validated operation to a `QueryPlan`.
+
+Planning runs five stages, each a module with a typed result:
+
+1. normalize (`normalize.py`): document -> `Operation`, fragments inlined, constant skip/include applied;
+2. walk (`walk/`): `Operation` -> `FetchGroups`, every field assigned to a fetch of one subgraph;
+3. fold (`fold.py`): entity fetches merged into a later fetch to the same subgraph at the same path;
+4. emit fetches (`emit/`): each group -> a `FetchNode` with the operation text sent to its subgraph;
+5. schedule (`schedule.py`): the fetch nodes arranged by dependency into Sequence/Parallel/Flatten/
+   Condition nodes, the `QueryPlan`.
+"""
 
 from __future__ import annotations
 
 from graphql import DocumentNode
 
-from router.planner.build import PlanBuilder
+from router.plan.nodes import PlanNode, QueryPlan, sequence
+from router.plan.operation import Operation
+from router.planner.emit.fetch import emit_fetches
 from router.planner.fold import fold_into_later_fetches
-from router.planner.operation import Operation, normalize_operation
-from router.planner.plan import PlanNode, QueryPlan, sequence
-from router.planner.resolution import Resolution
+from router.planner.normalize import normalize_operation
+from router.planner.resolvability.resolution import Resolution
 from router.planner.schedule import schedule
+from router.planner.walk.walker import walk
 from router.supergraph.model import Supergraph
 
 
@@ -43,18 +55,18 @@ class QueryPlanner:
         """Plan an operation from `normalize`, with the progressive-override labels in force for it
         (chosen per request outside the planner, `router/overrides/`)."""
         resolution = self._resolution_for(override_labels)
-        builder = PlanBuilder(resolution, operation)
-        builder.build()
-        all_groups = fold_into_later_fetches(builder.groups)
-        if operation.kind == "mutation":
-            steps: list[PlanNode] = []
-            for index, root in enumerate(builder.root_groups):
-                groups = [group for group in all_groups if builder.root_of[group.id] == index]
-                step = schedule(groups, [root], operation, resolution)
-                if step is not None:
-                    steps.append(step)
-            return QueryPlan(operation, sequence(steps))
-        return QueryPlan(operation, schedule(all_groups, builder.root_groups, operation, resolution))
+        walked = walk(resolution, operation)
+        groups = fold_into_later_fetches(walked.groups)
+        fetches = emit_fetches(groups, operation, resolution)
+        if operation.kind != "mutation":
+            return QueryPlan(operation, schedule(groups, walked.roots, fetches))
+        steps: list[PlanNode] = []
+        for index, root in enumerate(walked.roots):
+            of_root = [group for group in groups if walked.root_of[group.id] == index]
+            step = schedule(of_root, [root], fetches)
+            if step is not None:
+                steps.append(step)
+        return QueryPlan(operation, sequence(steps))
 
     def _resolution_for(self, override_labels: frozenset[str]) -> Resolution:
         """One `Resolution` per set of the supergraph's labels (labels it does not have change nothing)."""

@@ -6,25 +6,24 @@ Apollo's plans; a group waiting for several groups runs once all of them are don
 
 from __future__ import annotations
 
-from router.planner.fetch import fetch_node
-from router.planner.groups import FetchGroup
-from router.planner.operation import Conditional, Operation
-from router.planner.plan import ConditionNode, FlattenNode, PlanNode, parallel, sequence
-from router.planner.resolution import Resolution
+from collections.abc import Mapping, Sequence
+
+from router.plan.nodes import ConditionNode, FetchNode, FlattenNode, PlanNode, parallel, sequence
+from router.plan.operation import Conditional
+from router.planner.walk.groups import FetchGroup
 
 
 class _Scheduler:
-    def __init__(self, groups: list[FetchGroup], operation: Operation, res: Resolution) -> None:
+    def __init__(self, groups: Sequence[FetchGroup], fetches: Mapping[int, FetchNode]) -> None:
         self.groups = [group for group in groups if group.selection]
-        self.operation = operation
-        self.res = res
+        self.fetches = fetches
         self.done: set[int] = set()
         self.children: dict[int, list[FetchGroup]] = {}
         for group in self.groups:
             if len(group.parents) == 1:
                 self.children.setdefault(next(iter(group.parents)), []).append(group)
 
-    def run(self, roots: list[FetchGroup]) -> PlanNode | None:
+    def run(self, roots: Sequence[FetchGroup]) -> PlanNode | None:
         stages: list[PlanNode] = []
         known = {group.id for group in self.groups}
         ready = [group for group in roots if group.selection]
@@ -47,7 +46,7 @@ class _Scheduler:
         """
         self.done.add(group.id)
         own = tuple(condition for condition in group.conditions or () if condition not in applied)
-        node: PlanNode = fetch_node(group, self.operation, self.res)
+        node: PlanNode = self.fetches[group.id]
         if group.is_entity:
             node = FlattenNode(group.merge_path, node)
         children = [child for child in self.children.get(group.id, []) if child.id not in self.done]
@@ -68,7 +67,8 @@ def _under(conditions: tuple[Conditional, ...], node: PlanNode) -> PlanNode:
 
 
 def schedule(
-    groups: list[FetchGroup], roots: list[FetchGroup], operation: Operation, res: Resolution
+    groups: Sequence[FetchGroup], roots: Sequence[FetchGroup], fetches: Mapping[int, FetchNode]
 ) -> PlanNode | None:
-    """The plan node running `roots` and every group depending on them, transitively."""
-    return _Scheduler(groups, operation, res).run(roots)
+    """Stage 5 of planning: the plan node running the fetches of `roots` and of every group depending on
+    them, transitively (`fetches` from `emit_fetches`)."""
+    return _Scheduler(groups, fetches).run(roots)

@@ -14,7 +14,7 @@ from starlette.responses import HTMLResponse, Response
 from router.errors import RequestError
 from router.executor.traffic import TrafficFetcher
 from router.gateway import Gateway
-from router.planner import print_plan, print_plan_compact
+from router.plan.printer import print_plan, print_plan_compact
 from router.server.graphiql import GRAPHIQL_CONTENT_SECURITY_POLICY, graphiql_page
 from router.server.pipeline import Answer, Edge, admit, answer_all
 from router.server.reload import short_digest

@@ -6,7 +6,9 @@ from functools import lru_cache
 
 from graphql import parse, validate
 
-from router.planner import QueryPlan, QueryPlanner, print_plan
+from router.plan.nodes import QueryPlan
+from router.plan.printer import print_plan
+from router.planner import QueryPlanner
 from router.supergraph import Supergraph, parse_supergraph
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from router.planner.cache import LruCache
+from router.cache import LruCache
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,8 @@ from typing import Any
 from graphql import parse, validate
 
 from router.demand import actual_cost, estimate_cost
-from router.planner.operation import Operation, normalize_operation
+from router.plan.operation import Operation
+from router.planner.normalize import normalize_operation
 from router.supergraph import Supergraph, parse_supergraph
 from testbed.sdl import supergraph_sdl
 

@@ -16,8 +16,10 @@ import pytest
 from graphql import parse, validate
 
 from router.errors import PlanningError
-from router.planner import FetchNode, PlanNode, QueryPlanner, print_plan
-from router.planner.selection import Field, InlineFragment, Selection, print_arguments
+from router.plan.nodes import FetchNode, PlanNode
+from router.plan.printer import print_plan
+from router.plan.selection import Field, InlineFragment, Selection, print_arguments
+from router.planner import QueryPlanner
 from router.supergraph import parse_supergraph
 from testbed.shop_supergraph import SHOP
 from tests.router.executor.external_node_subgraphs import external_node_apps

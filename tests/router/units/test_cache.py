@@ -2,7 +2,7 @@
 
 import pytest
 
-from router.planner.cache import LruCache
+from router.cache import LruCache
 
 
 def test_least_recently_used_entry_is_evicted() -> None:

@@ -5,7 +5,7 @@ import pytest
 
 from router.errors import ValidationFailed
 from router.gateway import Gateway
-from router.planner import print_plan
+from router.plan.printer import print_plan
 from router.supergraph import parse_supergraph
 from testbed.shop_supergraph import SHOP
 from tests.router.supergraphs.progressive import PROGRESSIVE

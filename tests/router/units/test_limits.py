@@ -4,7 +4,7 @@ import pytest
 from graphql import parse
 
 from router.limits import LimitExceeded, OperationLimits, aliases_in_text, check_limits, check_text_limits
-from router.planner.operation import normalize_operation
+from router.planner.normalize import normalize_operation
 
 QUERY = "query { a: me { reviews { product { name } } } b: me { id } ... on Query { c: me { id } } }"
 OPERATION = normalize_operation(parse(QUERY), None, {"query": "Query"})

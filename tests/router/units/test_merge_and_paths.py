@@ -5,7 +5,7 @@ from typing import Any
 from router.executor.merge import deep_merge
 from router.executor.paths import objects_at, undo_renames
 from router.executor.subgraph_errors import unaliased_path
-from router.planner.conflicts import KeyRename
+from router.plan.nodes import KeyRename
 
 
 def test_deep_merge_merges_nested_objects_and_lists_element_wise() -> None:

@@ -4,8 +4,9 @@ import pytest
 from graphql import parse
 
 from router.errors import BadRequest
-from router.planner.operation import conditionals, normalize_operation, parse_field_set
-from router.planner.selection import Field, InlineFragment, print_compact
+from router.plan.operation import conditionals
+from router.plan.selection import Field, InlineFragment, print_compact
+from router.planner.normalize import normalize_operation, parse_field_set
 
 ROOTS = {"query": "Query", "mutation": "Mutation"}
 

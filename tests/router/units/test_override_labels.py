@@ -10,7 +10,7 @@ from graphql import parse
 from router.config import ProgressiveOverrideSettings
 from router.overrides.draw import LabelDraw
 from router.overrides.labels import OperationLabels, percent_of
-from router.planner.operation import normalize_operation
+from router.planner.normalize import normalize_operation
 from testbed.sdl import supergraph_sdl
 from tests.router.planning import supergraph_of
 from tests.router.supergraphs.progressive import PROGRESSIVE

@@ -4,9 +4,10 @@ from textwrap import dedent
 
 from graphql import parse
 
-from router.planner import ConditionNode, FetchNode, QueryPlan, print_plan, print_plan_compact
-from router.planner.operation import normalize_operation
-from router.planner.selection import Field
+from router.plan.nodes import ConditionNode, FetchNode, QueryPlan
+from router.plan.printer import print_plan, print_plan_compact
+from router.plan.selection import Field
+from router.planner.normalize import normalize_operation
 
 
 def plan_of(node: ConditionNode | FetchNode | None) -> QueryPlan:

@@ -4,8 +4,8 @@ from typing import Any
 
 from router.executor.paths import ResponsePath
 from router.executor.representations import build_representations
-from router.planner.operation import parse_field_set
-from router.planner.selection import InlineFragment
+from router.plan.selection import InlineFragment
+from router.planner.normalize import parse_field_set
 
 NON_NULL = {("User", "id"), ("Org", "id")}
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from graphql import print_ast
 
-from router.planner.conflicts import separate_conflicts
-from router.planner.groups import FetchGroup
-from router.planner.operation import Operation
-from router.planner.plan import FetchNode
-from router.planner.resolution import Resolution
-from router.planner.selection import print_compact, variables_used
+from router.plan.nodes import FetchNode
+from router.plan.operation import Operation
+from router.plan.selection import print_compact, variables_used
+from router.planner.emit.conflicts import separate_conflicts
+from router.planner.resolvability.resolution import Resolution
+from router.planner.walk.groups import FetchGroup
 
 
 def _variable_definitions(operation: Operation, names: tuple[str, ...], *, entities: bool) -> str:
@@ -28,9 +29,9 @@ def _operation_name(operation: Operation, group: FetchGroup) -> str | None:
     return f"{operation.name}__{re.sub(r'[^_0-9A-Za-z]', '_', group.subgraph)}__{group.id}"
 
 
-def fetch_node(group: FetchGroup, operation: Operation, res: Resolution) -> FetchNode:
+def fetch_node(group: FetchGroup, operation: Operation, resolution: Resolution) -> FetchNode:
     selections, renames = separate_conflicts(
-        group.selection.freeze(), operation.root_type, group.subgraph, res, entities=group.is_entity
+        group.selection.freeze(), operation.root_type, group.subgraph, resolution, entities=group.is_entity
     )
     usages = variables_used(selections)
     kind = operation.kind if not group.is_entity else "query"
@@ -51,3 +52,10 @@ def fetch_node(group: FetchGroup, operation: Operation, res: Resolution) -> Fetc
         typename_rewrites=tuple(sorted(group.typename_rewrites)),
         renames=renames,
     )
+
+
+def emit_fetches(
+    groups: Iterable[FetchGroup], operation: Operation, resolution: Resolution
+) -> dict[int, FetchNode]:
+    """Stage 4 of planning: the fetch node of every group with something to fetch, by group id."""
+    return {group.id: fetch_node(group, operation, resolution) for group in groups if group.selection}

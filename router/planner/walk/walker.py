@@ -14,16 +14,16 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from router.errors import PlanningError
+from router.plan.operation import Conditional, Operation, conditionals
+from router.plan.selection import TYPENAME, Field, InlineFragment, Selection
 from router.planner.cost import RouteCost
-from router.planner.groups import FetchGroup, GroupSnapshot, SelectionBuilder
-from router.planner.inputs import InputKeys, inputs_conflict
-from router.planner.narrowing import field_type_in
-from router.planner.operation import Conditional, Operation, conditionals
-from router.planner.position import Anchor, Position, client_fields_of, list_depth, unclash
-from router.planner.reach import Reach
-from router.planner.resolution import Resolution, provided_below
-from router.planner.routes import Route, RouteFinder
-from router.planner.selection import TYPENAME, Field, InlineFragment, Selection
+from router.planner.resolvability.narrowing import field_type_in
+from router.planner.resolvability.reach import Reach
+from router.planner.resolvability.resolution import Resolution, provided_below
+from router.planner.walk.groups import FetchGroup, FetchGroups, GroupSnapshot, SelectionBuilder
+from router.planner.walk.inputs import InputKeys, inputs_conflict
+from router.planner.walk.position import Anchor, ChainStep, Position, client_fields_of, list_depth, unclash
+from router.planner.walk.routes import Route, RouteFinder
 from router.supergraph.model import FieldDef
 
 _INTROSPECTION_ROOT_FIELDS = frozenset({"__schema", "__type", "__typename"})
@@ -31,7 +31,7 @@ _MAX_BACKTRACKS = 64
 """Abandoned route choices allowed per operation, so pathological supergraphs cannot explode planning."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class _Checkpoint:
     """Enough planner state to undo an attempt that led nowhere."""
 
@@ -43,11 +43,18 @@ class _Checkpoint:
     input_keys: dict[tuple[tuple[str, ...], str], str]
 
 
-class PlanBuilder:
-    """Builds the fetch groups of one operation. Single use: create, call `build`, read `groups`."""
+def walk(resolution: Resolution, operation: Operation) -> FetchGroups:
+    """Stage 2 of planning: every field of the operation assigned to a fetch group."""
+    walker = Walker(resolution, operation)
+    walker.build()
+    return FetchGroups(groups=tuple(walker.groups), roots=tuple(walker.root_groups), root_of=walker.root_of)
+
+
+class Walker:
+    """Walks one operation into fetch groups. Single use: create, call `build`, read `groups`."""
 
     def __init__(self, resolution: Resolution, operation: Operation) -> None:
-        self.res = resolution
+        self.resolution = resolution
         self.reach = Reach(resolution)
         self.routes = RouteFinder(resolution, self.reach)
         self.operation = operation
@@ -73,9 +80,11 @@ class PlanBuilder:
             if isinstance(selection, InlineFragment):
                 graphs |= self._graphs_used_anyway(selection.selections)
             elif selection.name not in _INTROSPECTION_ROOT_FIELDS:
-                fdef = self.res.field(root_type, selection.name)
+                field_def = self.resolution.field(root_type, selection.name)
                 candidates = [
-                    g for g in self.res.supergraph.graphs if self.res.can_resolve(g, root_type, fdef, None)
+                    g
+                    for g in self.resolution.supergraph.graphs
+                    if self.resolution.can_resolve(g, root_type, field_def, None)
                 ]
                 if len(candidates) == 1:
                     graphs.add(candidates[0])
@@ -115,9 +124,13 @@ class PlanBuilder:
                 for wrapper in wrappers:
                     target = target.fragment(None, wrapper)
                 root = Position(
-                    group, target, (), None, conditions, client_fields_of(self.operation.selections)
+                    group=group,
+                    target=target,
+                    path=(),
+                    conditions=conditions,
+                    client_fields=client_fields_of(self.operation.selections),
                 )
-                anchor = Anchor(root, self.operation.root_type, (), at_root=True)
+                anchor = Anchor(position=root, type_name=self.operation.root_type, at_root=True)
                 self._add_field(replace(root, anchor=anchor), self.operation.root_type, selection)
                 return
             except PlanningError:
@@ -129,11 +142,11 @@ class PlanBuilder:
     def _root_groups_for(self, selection: Field) -> list[Callable[[], FetchGroup]]:
         """Ways to get a root fetch for the field, best first (each creates the fetch when called)."""
         root_type = self.operation.root_type
-        fdef = self.res.field(root_type, selection.name)
+        field_def = self.resolution.field(root_type, selection.name)
         candidates = [
             graph
-            for graph in self.res.supergraph.graphs
-            if self.res.can_resolve(graph, root_type, fdef, None)
+            for graph in self.resolution.supergraph.graphs
+            if self.resolution.can_resolve(graph, root_type, field_def, None)
         ]
         if not candidates:
             raise PlanningError(f"no subgraph resolves {root_type}.{selection.name}")
@@ -146,7 +159,7 @@ class PlanBuilder:
                 key=lambda graph: RouteCost(
                     key_hops=0,
                     plan=self.reach.cost(graph, root_type, selection, None),
-                    graph_order=self.res.graph_order[graph],
+                    graph_order=self.resolution.graph_order[graph],
                 ),
             )
             return [partial(self._new_root_group, graph) for graph in ranked]
@@ -160,7 +173,7 @@ class PlanBuilder:
         cost = self.reach.cost(graph, self.operation.root_type, selection, None)
         if graph not in existing:
             cost = cost.with_fetch(after=False)
-        return RouteCost(key_hops=0, plan=cost, graph_order=self.res.graph_order[graph])
+        return RouteCost(key_hops=0, plan=cost, graph_order=self.resolution.graph_order[graph])
 
     def _root_group_in(self, graph: str) -> FetchGroup:
         """The query's root fetch to `graph`, shared by all root fields planned there."""
@@ -192,68 +205,77 @@ class PlanBuilder:
         self.root_of[group.id] = self._root_index
         return group
 
-    def _add_selections(self, pos: Position, type_name: str, selections: tuple[Selection, ...]) -> set[int]:
-        """Add selections on `type_name` at `pos`; returns the groups that now produce data there."""
-        if self.res.is_abstract(type_name):
-            if not self.res.is_object_in(type_name, pos.group.subgraph):
-                return self._add_abstract(pos, type_name, selections)
-            return self._add_interface_object(pos, type_name, selections)
-        if self.res.type(type_name).keys_in(pos.group.subgraph):
-            pos = replace(pos, anchor=Anchor(replace(pos, anchor=None), type_name, outer=pos.anchor))
-        touched = {pos.group.id}
+    def _add_selections(
+        self, position: Position, type_name: str, selections: tuple[Selection, ...]
+    ) -> set[int]:
+        """Add selections on `type_name` at `position`; returns the groups that now produce data there."""
+        if self.resolution.is_abstract(type_name):
+            if not self.resolution.is_object_in(type_name, position.group.subgraph):
+                return self._add_abstract(position, type_name, selections)
+            return self._add_interface_object(position, type_name, selections)
+        if self.resolution.type(type_name).keys_in(position.group.subgraph):
+            position = replace(
+                position,
+                anchor=Anchor(
+                    position=replace(position, anchor=None), type_name=type_name, outer=position.anchor
+                ),
+            )
+        touched = {position.group.id}
         for selection in selections:
             if isinstance(selection, Field):
-                touched |= self._add_field(pos, type_name, selection)
-            elif selection.type_condition in (None, type_name) or self.res.applies(
+                touched |= self._add_field(position, type_name, selection)
+            elif selection.type_condition in (None, type_name) or self.resolution.applies(
                 selection.type_condition, type_name
             ):
                 touched |= self._add_selections(
-                    self._enter_fragment(pos, selection), type_name, selection.selections
+                    self._enter_fragment(position, selection), type_name, selection.selections
                 )
         return touched
 
     def _add_interface_object(
-        self, pos: Position, interface: str, selections: tuple[Selection, ...]
+        self, position: Position, interface: str, selections: tuple[Selection, ...]
     ) -> set[int]:
         """Selections on an interface in a subgraph that only knows it as an `@interfaceObject`.
 
         Fields that subgraph has are fetched there; `__typename` and anything specific to implementations
         come from a subgraph owning the real interface, reached through the interface's key.
         """
-        local, remote = self._split_for_interface_object(pos, interface, selections)
-        touched = self._add_plain_selections(pos, interface, local)
+        local, remote = self._split_for_interface_object(position, interface, selections)
+        touched = self._add_plain_selections(position, interface, local)
         if not remote:
             return touched
-        route = self.routes.interface_owner(pos, interface)
-        group, jump_touched = self._jump(pos, interface, route, "__typename", pos.conditions)
-        entity_pos = Position(
-            group,
-            group.selection.fragment(interface),
-            pos.path,
-            None,
-            pos.conditions,
-            pos.client_fields,
-            pos.system,
+        route = self.routes.interface_owner(position, interface)
+        group, jump_touched = self._feed_entity_fetch(
+            position, interface, route, "__typename", position.conditions
         )
-        return touched | jump_touched | self._add_abstract(entity_pos, interface, remote)
+        entity_position = Position(
+            group=group,
+            target=group.selection.fragment(interface),
+            path=position.path,
+            conditions=position.conditions,
+            client_fields=position.client_fields,
+            system=position.system,
+        )
+        return touched | jump_touched | self._add_abstract(entity_position, interface, remote)
 
     def _split_for_interface_object(
-        self, pos: Position, interface: str, selections: tuple[Selection, ...]
+        self, position: Position, interface: str, selections: tuple[Selection, ...]
     ) -> tuple[tuple[Selection, ...], tuple[Selection, ...]]:
         """Selections an `@interfaceObject` subgraph answers itself, and those its owner must answer."""
-        graph = pos.group.subgraph
+        graph = position.group.subgraph
         local: list[Selection] = []
         remote: list[Selection] = []
         for selection in selections:
             if isinstance(selection, Field):
-                fdef = self.res.type(interface).fields.get(selection.name)
-                here = (selection.name == "__typename" and pos.system) or (
-                    fdef is not None and self.reach.resolves_plainly(graph, interface, fdef, pos.provided)
+                field_def = self.resolution.type(interface).fields.get(selection.name)
+                here = (selection.name == "__typename" and position.system) or (
+                    field_def is not None
+                    and self.reach.resolves_plainly(graph, interface, field_def, position.provided)
                 )
                 (local if here else remote).append(selection)
             elif selection.type_condition in (None, interface) and not selection.directives:
                 inner_local, inner_remote = self._split_for_interface_object(
-                    pos, interface, selection.selections
+                    position, interface, selection.selections
                 )
                 local.extend(inner_local)
                 remote.extend(inner_remote)
@@ -262,60 +284,62 @@ class PlanBuilder:
         return tuple(local), tuple(remote)
 
     def _add_plain_selections(
-        self, pos: Position, type_name: str, selections: tuple[Selection, ...]
+        self, position: Position, type_name: str, selections: tuple[Selection, ...]
     ) -> set[int]:
         """Add selections without abstract-type handling (the type is an object in this subgraph)."""
-        touched = {pos.group.id}
+        touched = {position.group.id}
         for selection in selections:
             if isinstance(selection, Field):
-                touched |= self._add_field(pos, type_name, selection)
+                touched |= self._add_field(position, type_name, selection)
             else:
                 touched |= self._add_plain_selections(
-                    self._enter_fragment(pos, selection), type_name, selection.selections
+                    self._enter_fragment(position, selection), type_name, selection.selections
                 )
         return touched
 
-    def _enter_fragment(self, pos: Position, fragment: InlineFragment) -> Position:
+    def _enter_fragment(self, position: Position, fragment: InlineFragment) -> Position:
         """Step into a fragment: flattened, unless its directives must stay in the fetch."""
         if not fragment.directives:
-            return pos
+            return position
         step = InlineFragment(None, fragment.directives)
         return replace(
-            pos,
-            target=pos.target.fragment(None, fragment),
-            conditions=pos.conditions + conditionals(fragment.directives),
-            anchor=pos.anchor.extended(step, "") if pos.anchor else None,
+            position,
+            target=position.target.fragment(None, fragment),
+            conditions=position.conditions + conditionals(fragment.directives),
+            anchor=position.anchor.extended(step, "") if position.anchor else None,
         )
 
-    def _add_abstract(self, pos: Position, abstract: str, selections: tuple[Selection, ...]) -> set[int]:
+    def _add_abstract(self, position: Position, abstract: str, selections: tuple[Selection, ...]) -> set[int]:
         """Select on an interface or union: on the type itself when possible, else per possible type."""
-        graph = pos.group.subgraph
-        touched = {pos.group.id}
-        if self.reach.can_stay_abstract(graph, abstract, selections, pos.provided):
+        graph = position.group.subgraph
+        touched = {position.group.id}
+        if self.reach.can_stay_abstract(graph, abstract, selections, position.provided):
             for selection in selections:
                 if isinstance(selection, Field):
-                    touched |= self._add_field(pos, abstract, selection)
+                    touched |= self._add_field(position, abstract, selection)
                 else:
                     touched |= self._add_abstract(
-                        self._enter_fragment(pos, selection), abstract, selection.selections
+                        self._enter_fragment(position, selection), abstract, selection.selections
                     )
             return touched
-        pos.target.leaf(TYPENAME)
-        runtime_types = self.res.possible_types_in(graph, abstract)
+        position.target.leaf(TYPENAME)
+        runtime_types = self.resolution.possible_types_in(graph, abstract)
         if not runtime_types:
-            return touched | self._add_without_runtime_types(pos, abstract, selections)
+            return touched | self._add_without_runtime_types(position, abstract, selections)
         for runtime_type in runtime_types:
-            runtime_pos = replace(
-                pos,
-                target=pos.target.fragment(runtime_type),
-                anchor=pos.anchor.extended(InlineFragment(runtime_type), abstract) if pos.anchor else None,
+            runtime_position = replace(
+                position,
+                target=position.target.fragment(runtime_type),
+                anchor=position.anchor.extended(InlineFragment(runtime_type), abstract)
+                if position.anchor
+                else None,
             )
-            touched |= self._add_selections(runtime_pos, runtime_type, selections)
-        pos.target.drop_typename_only_fragments()
+            touched |= self._add_selections(runtime_position, runtime_type, selections)
+        position.target.drop_typename_only_fragments()
         return touched
 
     def _add_without_runtime_types(
-        self, pos: Position, abstract: str, selections: tuple[Selection, ...]
+        self, position: Position, abstract: str, selections: tuple[Selection, ...]
     ) -> set[int]:
         """Selections on an abstract type the subgraph returns no object type of.
 
@@ -323,69 +347,75 @@ class PlanBuilder:
         fetched there, reached through the type's key, or planning fails naming it (never dropped).
         Fragments on other types are left out: no object this subgraph returns can match them.
         """
-        touched = {pos.group.id}
+        touched = {position.group.id}
         for selection in selections:
             if isinstance(selection, Field):
-                touched |= self._add_field(pos, abstract, selection)
+                touched |= self._add_field(position, abstract, selection)
             elif selection.type_condition in (None, abstract):
                 touched |= self._add_without_runtime_types(
-                    self._enter_fragment(pos, selection), abstract, selection.selections
+                    self._enter_fragment(position, selection), abstract, selection.selections
                 )
         return touched
 
-    def _add_field(self, pos: Position, type_name: str, selection: Field) -> set[int]:
+    def _add_field(self, position: Position, type_name: str, selection: Field) -> set[int]:
         if selection.name == "__typename":
-            pos.target.leaf(selection)
-            return {pos.group.id}
-        fdef = self.res.field(type_name, selection.name)
-        graph = pos.group.subgraph
-        if self.reach.resolves_plainly(graph, type_name, fdef, pos.provided) and (
-            not self.reach.only_provided(graph, type_name, fdef)
+            position.target.leaf(selection)
+            return {position.group.id}
+        field_def = self.resolution.field(type_name, selection.name)
+        graph = position.group.subgraph
+        if self.reach.resolves_plainly(graph, type_name, field_def, position.provided) and (
+            not self.reach.only_provided(graph, type_name, field_def)
             or self.reach.covered(
                 selection.selections,
-                provided_below(pos.provided, type_name, fdef.name, self.res),
-                fdef.type_name,
+                provided_below(position.provided, type_name, field_def.name, self.resolution),
+                field_def.type_name,
             )
         ):
-            return self._add_local(pos, type_name, fdef, selection)
-        return self._add_remote(pos, type_name, fdef, selection)
+            return self._add_local(position, type_name, field_def, selection)
+        return self._add_remote(position, type_name, field_def, selection)
 
-    def _add_local(self, pos: Position, type_name: str, fdef: FieldDef, selection: Field) -> set[int]:
+    def _add_local(
+        self, position: Position, type_name: str, field_def: FieldDef, selection: Field
+    ) -> set[int]:
         if not selection.selections:
-            pos.target.leaf(selection)
-            return {pos.group.id}
-        provides = self.res.provides(pos.group.subgraph, fdef)
+            position.target.leaf(selection)
+            return {position.group.id}
+        provides = self.resolution.provides(position.group.subgraph, field_def)
         child = Position(
-            group=pos.group,
-            target=pos.target.field(selection),
-            path=(*pos.path, selection.response_key, *("@",) * list_depth(fdef.type_ref)),
+            group=position.group,
+            target=position.target.field(selection),
+            path=(*position.path, selection.response_key, *("@",) * list_depth(field_def.type_ref)),
             provided=(
-                self.res.field_set(provides)
+                self.resolution.field_set(provides)
                 if provides
-                else provided_below(pos.provided, type_name, fdef.name, self.res)
+                else provided_below(position.provided, type_name, field_def.name, self.resolution)
             ),
-            conditions=pos.conditions + conditionals(selection.directives),
-            client_fields=None if pos.system else client_fields_of(selection.selections),
-            system=pos.system,
-            anchor=pos.anchor.extended(selection.with_selections(()), type_name) if pos.anchor else None,
+            conditions=position.conditions + conditionals(selection.directives),
+            client_fields=None if position.system else client_fields_of(selection.selections),
+            system=position.system,
+            anchor=position.anchor.extended(selection.with_selections(()), type_name)
+            if position.anchor
+            else None,
         )
-        field_type = field_type_in(self.res, pos.group.subgraph, fdef)
-        if field_type != fdef.type_name and self.res.is_abstract(fdef.type_name):
+        field_type = field_type_in(self.resolution, position.group.subgraph, field_def)
+        if field_type != field_def.type_name and self.resolution.is_abstract(field_def.type_name):
             child.target.leaf(TYPENAME)
         return self._add_selections(child, field_type, selection.selections)
 
-    def _add_remote(self, pos: Position, type_name: str, fdef: FieldDef, selection: Field) -> set[int]:
-        routes = self.routes.ranked(pos, type_name, fdef, selection)
+    def _add_remote(
+        self, position: Position, type_name: str, field_def: FieldDef, selection: Field
+    ) -> set[int]:
+        routes = self.routes.ranked(position, type_name, field_def, selection)
         for attempt, route in enumerate(routes):
             if route.sure or attempt == len(routes) - 1 or self._backtracks >= _MAX_BACKTRACKS:
-                return self._add_via(pos, type_name, fdef, selection, route)
+                return self._add_along_route(position, type_name, field_def, selection, route)
             checkpoint = self._checkpoint()
             try:
-                return self._add_via(pos, type_name, fdef, selection, route)
+                return self._add_along_route(position, type_name, field_def, selection, route)
             except PlanningError:
                 self._rollback(checkpoint)
                 self._backtracks += 1
-        return self._add_via(pos, type_name, fdef, selection, None)
+        return self._add_along_route(position, type_name, field_def, selection, None)
 
     def _checkpoint(self) -> _Checkpoint:
         return _Checkpoint(
@@ -409,29 +439,35 @@ class PlanBuilder:
         for state in checkpoint.states:
             state.restore()
 
-    def _add_via(
-        self, pos: Position, type_name: str, fdef: FieldDef, selection: Field, route: Route | None
+    def _add_along_route(
+        self, position: Position, type_name: str, field_def: FieldDef, selection: Field, route: Route | None
     ) -> set[int]:
         """Move the field into an entity fetch along `route` (or, without one, a parent entity call)."""
-        conditions = pos.conditions + conditionals(selection.directives)
+        conditions = position.conditions + conditionals(selection.directives)
         entity_anchor: Anchor | None
         if route is not None:
-            group, touched = self._jump(pos, type_name, route, fdef.name, conditions)
+            group, touched = self._feed_entity_fetch(position, type_name, route, field_def.name, conditions)
             target = group.selection.fragment(route.input_type)
-            input_type, field = route.input_type, route.field or fdef
+            input_type, field = route.input_type, route.field or field_def
             entity_anchor = None
             if route.input_type == type_name:
-                at_entity = replace(pos, group=group, target=target, provided=None, anchor=None)
-                entity_anchor = Anchor(at_entity, type_name, outer=pos.anchor)
+                at_entity = replace(position, group=group, target=target, provided=None, anchor=None)
+                entity_anchor = Anchor(position=at_entity, type_name=type_name, outer=position.anchor)
         else:
-            anchor, route = self.routes.anchored(pos, type_name, fdef, selection)
-            group, touched, entity_anchor = self._replay_from(anchor, route, fdef.name, conditions)
-            target = self._replay(entity_anchor.pos.target, anchor.chain)
-            input_type, field = type_name, fdef
-        entity_pos = Position(
-            group, target, pos.path, None, pos.conditions, pos.client_fields, pos.system, entity_anchor
+            anchor, route = self.routes.anchored(position, type_name, field_def, selection)
+            group, touched, entity_anchor = self._replay_from(anchor, route, field_def.name, conditions)
+            target = self._replay_chain(entity_anchor.position.target, anchor.chain)
+            input_type, field = type_name, field_def
+        entity_position = Position(
+            group=group,
+            target=target,
+            path=position.path,
+            conditions=position.conditions,
+            client_fields=position.client_fields,
+            system=position.system,
+            anchor=entity_anchor,
         )
-        return touched | self._add_local(entity_pos, input_type, field, selection)
+        return touched | self._add_local(entity_position, input_type, field, selection)
 
     def _replay_from(
         self, anchor: Anchor, route: Route, field_name: str, conditions: tuple[Conditional, ...]
@@ -440,24 +476,28 @@ class PlanBuilder:
         (so that a field further down can leave that fetch through an ancestor again)."""
         if anchor.at_root:
             group = self._shared_root_group(route.graph, conditions)
-            start = replace(anchor.pos, group=group, target=group.selection, anchor=None)
-            return group, {group.id}, Anchor(start, anchor.type_name, anchor.chain, at_root=True)
-        group, touched = self._jump(anchor.pos, anchor.type_name, route, field_name, conditions)
-        start = replace(anchor.pos, group=group, target=group.selection.fragment(anchor.type_name))
-        return group, touched, Anchor(start, anchor.type_name, anchor.chain, outer=anchor.outer)
+            start = replace(anchor.position, group=group, target=group.selection, anchor=None)
+            replayed = Anchor(position=start, type_name=anchor.type_name, chain=anchor.chain, at_root=True)
+            return group, {group.id}, replayed
+        group, touched = self._feed_entity_fetch(
+            anchor.position, anchor.type_name, route, field_name, conditions
+        )
+        start = replace(anchor.position, group=group, target=group.selection.fragment(anchor.type_name))
+        replayed = Anchor(position=start, type_name=anchor.type_name, chain=anchor.chain, outer=anchor.outer)
+        return group, touched, replayed
 
-    def _jump(
+    def _feed_entity_fetch(
         self,
-        pos: Position,
+        position: Position,
         type_name: str,
         route: Route,
         guard_field: str,
         conditions: tuple[Conditional, ...],
     ) -> tuple[FetchGroup, set[int]]:
-        """Select the route's inputs at `pos` and return the entity fetch group they feed."""
-        inputs: tuple[Selection, ...] = (TYPENAME, *self.res.field_set(route.key))
+        """Select the route's inputs at `position` and return the entity fetch group they feed."""
+        inputs: tuple[Selection, ...] = (TYPENAME, *self.resolution.field_set(route.key))
         if route.requires:
-            required = _nested_under(route.requires_under, self.res.field_set(route.requires))
+            required = _nested_under(route.requires_under, self.resolution.field_set(route.requires))
             inputs = (*inputs, *self._with_typenames(type_name, required))
         guard = (route.graph, type_name, guard_field)
         if guard in self._in_progress:
@@ -468,19 +508,19 @@ class PlanBuilder:
             )
         self._in_progress.add(guard)
         try:
-            inputs = self._input_keys.apart(pos.path, unclash(pos.client_fields, inputs))
-            touched = self._add_selections(replace(pos, system=True), type_name, inputs)
+            inputs = self._input_keys.apart(position.path, unclash(position.client_fields, inputs))
+            touched = self._add_selections(replace(position, system=True), type_name, inputs)
         finally:
             self._in_progress.discard(guard)
         representation = (InlineFragment(route.input_type, (), inputs),)
-        group = self._entity_group(route.graph, pos.path, frozenset(touched), conditions, representation)
+        group = self._entity_group(route.graph, position.path, frozenset(touched), conditions, representation)
         group.inputs.add_all(representation)
         if route.input_type != type_name:
             group.typename_rewrites.add(route.input_type)
         return group, touched
 
     @staticmethod
-    def _replay(target: SelectionBuilder, chain: tuple[tuple[Selection, str], ...]) -> SelectionBuilder:
+    def _replay_chain(target: SelectionBuilder, chain: tuple[ChainStep, ...]) -> SelectionBuilder:
         """Recreate, inside an entity fetch, the path from the entity down to the current position."""
         for step, _ in chain:
             if isinstance(step, Field):
@@ -498,9 +538,9 @@ class PlanBuilder:
                 inner = self._with_typenames(condition, selection.selections)
                 result.append(InlineFragment(selection.type_condition, selection.directives, inner))
             elif selection.selections:
-                field_type = self.res.field(type_name, selection.name).type_name
+                field_type = self.resolution.field(type_name, selection.name).type_name
                 inner = self._with_typenames(field_type, selection.selections)
-                if self.res.is_abstract(field_type):
+                if self.resolution.is_abstract(field_type):
                     inner = (TYPENAME, *inner)
                 result.append(selection.with_selections(inner))
             else:
@@ -530,9 +570,7 @@ class PlanBuilder:
         return group
 
 
-def _nested_under(
-    chain: tuple[tuple[Selection, str], ...], selections: tuple[Selection, ...]
-) -> tuple[Selection, ...]:
+def _nested_under(chain: tuple[ChainStep, ...], selections: tuple[Selection, ...]) -> tuple[Selection, ...]:
     """`selections` wrapped in the fields and fragments of `chain`, outermost first."""
     for step, _ in reversed(chain):
         if isinstance(step, Field):

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from router.planner.conflicts import KeyRename
-from router.planner.operation import Operation
-from router.planner.selection import Selection
+from router.plan.operation import Operation
+from router.plan.selection import Selection
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRename:
+    """In objects at `path` of a subgraph response, move `alias` back to `key`."""
+
+    path: tuple[str, ...]
+    alias: str
+    key: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from router.errors import PlanningError
-from router.planner.operation import parse_field_set
-from router.planner.selection import Field, InlineFragment, Selection
+from router.plan.selection import Field, InlineFragment, Selection
+from router.planner.normalize import parse_field_set
 from router.supergraph.model import FieldDef, Supergraph, TypeDef, TypeJoin, TypeKind
 
 
@@ -31,18 +31,18 @@ class Resolution:
 
     def field(self, type_name: str, field_name: str) -> FieldDef:
         """The field definition; a planning error when the supergraph lacks it."""
-        fdef = self.type(type_name).fields.get(field_name)
-        if fdef is None:
+        field_def = self.type(type_name).fields.get(field_name)
+        if field_def is None:
             raise PlanningError(f"{type_name}.{field_name} is not in the supergraph")
-        return fdef
+        return field_def
 
     def is_abstract(self, type_name: str) -> bool:
         return self.supergraph.types[type_name].is_abstract
 
     def is_object_in(self, type_name: str, graph: str) -> bool:
         """Whether `graph` knows `type_name` as an object (an `@interfaceObject` counts)."""
-        tdef = self.type(type_name)
-        return tdef.kind is TypeKind.OBJECT or tdef.is_interface_object_in(graph)
+        type_def = self.type(type_name)
+        return type_def.kind is TypeKind.OBJECT or type_def.is_interface_object_in(graph)
 
     def key_field_names(self, graph: str, type_name: str) -> frozenset[str]:
         """Top-level fields of the type's keys in `graph`: always available there."""
@@ -73,38 +73,38 @@ class Resolution:
         )
 
     def can_resolve(
-        self, graph: str, type_name: str, fdef: FieldDef, provided: tuple[Selection, ...] | None
+        self, graph: str, type_name: str, field_def: FieldDef, provided: tuple[Selection, ...] | None
     ) -> bool:
-        """Whether `graph` resolves `type_name.fdef` itself at a position where `provided` applies."""
-        tdef = self.type(type_name)
-        if fdef.unresolvable or not self.type_in_graph(tdef, graph):
+        """Whether `graph` resolves `type_name.field_def` itself at a position where `provided` applies."""
+        type_def = self.type(type_name)
+        if field_def.unresolvable or not self.type_in_graph(type_def, graph):
             return False
-        if is_provided(provided, type_name, fdef.name, self):
+        if is_provided(provided, type_name, field_def.name, self):
             return True
-        join = fdef.join_for(graph)
-        if join is not None and join.external and not self.is_extension_key(graph, type_name, fdef.name):
+        join = field_def.join_for(graph)
+        if join is not None and join.external and not self.is_extension_key(graph, type_name, field_def.name):
             return False
-        if fdef.name in self.key_field_names(graph, type_name):
+        if field_def.name in self.key_field_names(graph, type_name):
             return True
-        if not fdef.joins:
-            return tdef.owner is None or tdef.owner == graph
+        if not field_def.joins:
+            return type_def.owner is None or type_def.owner == graph
         if join is None or join.used_overridden or join.external:
             return False
         if join.override is not None and join.overrides(self.override_labels) is None:
             return False  # a progressive override not in force: the field stays where it came from
-        return not any(other.overrides(self.override_labels) == graph for other in fdef.joins)
+        return not any(other.overrides(self.override_labels) == graph for other in field_def.joins)
 
     @staticmethod
-    def type_in_graph(tdef: TypeDef, graph: str) -> bool:
+    def type_in_graph(type_def: TypeDef, graph: str) -> bool:
         """Whether a subgraph defines the type; Federation 1 supergraphs leave value types unannotated."""
-        return tdef.in_graph(graph) or not tdef.joins
+        return type_def.in_graph(graph) or not type_def.joins
 
-    def requires(self, graph: str, fdef: FieldDef) -> str | None:
-        join = fdef.join_for(graph)
+    def requires(self, graph: str, field_def: FieldDef) -> str | None:
+        join = field_def.join_for(graph)
         return join.requires if join is not None else None
 
-    def provides(self, graph: str, fdef: FieldDef) -> str | None:
-        join = fdef.join_for(graph)
+    def provides(self, graph: str, field_def: FieldDef) -> str | None:
+        join = field_def.join_for(graph)
         return join.provides if join is not None else None
 
     def resolvable_keys(self, graph: str, type_name: str) -> tuple[TypeJoin, ...]:
@@ -112,15 +112,15 @@ class Resolution:
 
     def possible_types_in(self, graph: str, abstract: str) -> tuple[str, ...]:
         """Object types `graph` may return for `abstract`, in supergraph order."""
-        tdef = self.type(abstract)
+        type_def = self.type(abstract)
         result: list[str] = []
         for name in self.supergraph.possible_types.get(abstract, ()):
             member = self.type(name)
             if not self.type_in_graph(member, graph):
                 continue
-            if tdef.kind is TypeKind.UNION:
-                listed = tdef.union_members.get(graph, ())
-                if name in listed or (not self._has_members and self.type_in_graph(tdef, graph)):
+            if type_def.kind is TypeKind.UNION:
+                listed = type_def.union_members.get(graph, ())
+                if name in listed or (not self._has_members and self.type_in_graph(type_def, graph)):
                     result.append(name)
             elif abstract in member.implements.get(graph, ()) or not self._has_implements:
                 result.append(name)
@@ -143,46 +143,51 @@ class Resolution:
         """(interface, graph) pairs where an `@interfaceObject` of an interface of the type has the field."""
         found: list[tuple[str, str]] = []
         for interface, members in self.supergraph.possible_types.items():
-            tdef = self.type(interface)
-            if type_name not in members or tdef.kind is not TypeKind.INTERFACE:
+            type_def = self.type(interface)
+            if type_name not in members or type_def.kind is not TypeKind.INTERFACE:
                 continue
-            fdef = tdef.fields.get(field_name)
-            if fdef is None:
+            field_def = type_def.fields.get(field_name)
+            if field_def is None:
                 continue
-            for join in tdef.joins:
-                if join.is_interface_object and self.can_resolve(join.graph, interface, fdef, None):
+            for join in type_def.joins:
+                if join.is_interface_object and self.can_resolve(join.graph, interface, field_def, None):
                     found.append((interface, join.graph))
         return found
 
 
 def is_provided(
-    provided: tuple[Selection, ...] | None, type_name: str, field_name: str, res: Resolution
+    provided: tuple[Selection, ...] | None, type_name: str, field_name: str, resolution: Resolution
 ) -> bool:
-    return any(selection.name == field_name for selection in provided_fields(provided, type_name, res))
+    return any(selection.name == field_name for selection in provided_fields(provided, type_name, resolution))
 
 
-def provided_fields(provided: tuple[Selection, ...] | None, type_name: str, res: Resolution) -> list[Field]:
+def provided_fields(
+    provided: tuple[Selection, ...] | None, type_name: str, resolution: Resolution
+) -> list[Field]:
     """The fields of a `@provides` selection that apply to objects of `type_name`."""
     fields: list[Field] = []
     for selection in provided or ():
         if isinstance(selection, Field):
             fields.append(selection)
         elif isinstance(selection, InlineFragment) and (
-            res.applies(selection.type_condition, type_name)
+            resolution.applies(selection.type_condition, type_name)
             or selection.type_condition == type_name
-            or (res.is_abstract(type_name) and selection.type_condition in res.possible_types(type_name))
+            or (
+                resolution.is_abstract(type_name)
+                and selection.type_condition in resolution.possible_types(type_name)
+            )
         ):
-            fields.extend(provided_fields(selection.selections, type_name, res))
+            fields.extend(provided_fields(selection.selections, type_name, resolution))
     return fields
 
 
 def provided_below(
-    provided: tuple[Selection, ...] | None, type_name: str, field_name: str, res: Resolution
+    provided: tuple[Selection, ...] | None, type_name: str, field_name: str, resolution: Resolution
 ) -> tuple[Selection, ...] | None:
     """What a `@provides` in scope still provides inside the field `field_name`."""
     children = [
         child
-        for selection in provided_fields(provided, type_name, res)
+        for selection in provided_fields(provided, type_name, resolution)
         if selection.name == field_name
         for child in selection.selections
     ]

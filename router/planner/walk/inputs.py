@@ -8,7 +8,7 @@ whose inputs would carry `price` twice is split into one fetch per argument set.
 
 from __future__ import annotations
 
-from router.planner.selection import Field, InlineFragment, Selection, print_arguments
+from router.plan.selection import Field, InlineFragment, Selection, print_arguments
 
 
 def _head(field: Field) -> str:
@@ -42,7 +42,11 @@ class InputKeys:
             key = f"{field.name}__alias_{index}"
         selections = self.apart((*path, key), field.selections) if field.selections else ()
         return Field(
-            field.name, None if key == field.name else key, field.arguments, field.directives, selections
+            name=field.name,
+            alias=None if key == field.name else key,
+            arguments=field.arguments,
+            directives=field.directives,
+            selections=selections,
         )
 
 

@@ -9,35 +9,26 @@ in the fetch (`key__alias_1`), and the executor renames them back when the respo
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-from router.planner.resolution import Resolution
-from router.planner.selection import Field, InlineFragment, Selection
-
-
-@dataclass(frozen=True, slots=True)
-class KeyRename:
-    """In objects at `path` of a subgraph response, move `alias` back to `key`."""
-
-    path: tuple[str, ...]
-    alias: str
-    key: str
+from router.plan.nodes import KeyRename
+from router.plan.selection import Field, InlineFragment, Selection
+from router.planner.resolvability.resolution import Resolution
 
 
 class _Separator:
-    def __init__(self, res: Resolution, graph: str) -> None:
-        self.res = res
+    def __init__(self, resolution: Resolution, graph: str) -> None:
+        self.resolution = resolution
         self.graph = graph
         self.renames: list[KeyRename] = []
 
     def _shape(self, owner: str, field: Field) -> str:
         if field.name == "__typename":
             return "String!"
-        fdef = self.res.type(owner).fields.get(field.name)
-        if fdef is None:
+        field_def = self.resolution.type(owner).fields.get(field.name)
+        if field_def is None:
             return "?"
-        join = fdef.join_for(self.graph)
-        return join.type if join is not None and join.type else fdef.type_ref
+        join = field_def.join_for(self.graph)
+        return join.type if join is not None and join.type else field_def.type_ref
 
     def _fields(self, selections: tuple[Selection, ...], owner: str) -> Iterator[tuple[Field, str]]:
         for selection in selections:
@@ -66,10 +57,10 @@ class _Separator:
         groups: dict[str, list[tuple[int, tuple[Selection, ...], str, int]]] = {}
         for selections, owner in sets:
             for field, field_owner in self._fields(selections, owner):
-                fdef = self.res.type(field_owner).fields.get(field.name)
-                if field.selections and fdef is not None:
+                field_def = self.resolution.type(field_owner).fields.get(field.name)
+                if field.selections and field_def is not None:
                     key = aliases.get(id(field), field.response_key)
-                    entry = (id(field), field.selections, fdef.type_name, fdef.type_ref.count("["))
+                    entry = (id(field), field.selections, field_def.type_name, field_def.type_ref.count("["))
                     groups.setdefault(key, []).append(entry)
         rewritten_children: dict[int, tuple[Selection, ...]] = {}
         for key, entries in groups.items():
@@ -94,21 +85,21 @@ class _Separator:
             alias = aliases.get(id(selection), selection.alias)
             result.append(
                 Field(
-                    selection.name,
-                    alias,
-                    selection.arguments,
-                    selection.directives,
-                    children.get(id(selection), selection.selections),
+                    name=selection.name,
+                    alias=alias,
+                    arguments=selection.arguments,
+                    directives=selection.directives,
+                    selections=children.get(id(selection), selection.selections),
                 )
             )
         return tuple(result)
 
 
 def separate_conflicts(
-    selections: tuple[Selection, ...], root_type: str, graph: str, res: Resolution, *, entities: bool
+    selections: tuple[Selection, ...], root_type: str, graph: str, resolution: Resolution, *, entities: bool
 ) -> tuple[tuple[Selection, ...], tuple[KeyRename, ...]]:
     """The fetch's selections with conflicting keys aliased apart, and the renames that undo it."""
-    separator = _Separator(res, graph)
+    separator = _Separator(resolution, graph)
     if entities:
         [rewritten] = separator.level([(selections, root_type)], ("_entities", "@"))
     else:

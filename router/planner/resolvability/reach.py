@@ -6,10 +6,10 @@ These are the planner's questions that need no planning state: they look only at
 
 from __future__ import annotations
 
+from router.plan.selection import Field, InlineFragment, Selection
 from router.planner.cost import DETOUR_FETCHES, LATER_FIELD_WEIGHT, PlanCost
-from router.planner.narrowing import can_be_in, field_type_in
-from router.planner.resolution import Resolution, provided_below, provided_fields
-from router.planner.selection import Field, InlineFragment, Selection
+from router.planner.resolvability.narrowing import can_be_in, field_type_in
+from router.planner.resolvability.resolution import Resolution, provided_below, provided_fields
 from router.supergraph.model import FieldDef
 
 _JUMP_FIELDS = 2
@@ -27,17 +27,19 @@ class Reach:
     """Answers "can this subgraph do it alone?" for one supergraph."""
 
     def __init__(self, resolution: Resolution) -> None:
-        self.res = resolution
+        self.resolution = resolution
 
     def resolves_plainly(
-        self, graph: str, type_name: str, fdef: FieldDef, provided: tuple[Selection, ...] | None
+        self, graph: str, type_name: str, field_def: FieldDef, provided: tuple[Selection, ...] | None
     ) -> bool:
         """Resolvable here without an entity fetch (so not a field with `@requires` in this subgraph)."""
-        return self.res.can_resolve(graph, type_name, fdef, provided) and not self.res.requires(graph, fdef)
+        return self.resolution.can_resolve(
+            graph, type_name, field_def, provided
+        ) and not self.resolution.requires(graph, field_def)
 
-    def only_provided(self, graph: str, type_name: str, fdef: FieldDef) -> bool:
+    def only_provided(self, graph: str, type_name: str, field_def: FieldDef) -> bool:
         """Whether `graph` has the field only through a `@provides` in scope (it is `@external` there)."""
-        return not self.res.can_resolve(graph, type_name, fdef, None)
+        return not self.resolution.can_resolve(graph, type_name, field_def, None)
 
     def covered(
         self, selections: tuple[Selection, ...], provided: tuple[Selection, ...] | None, type_name: str
@@ -50,13 +52,15 @@ class Reach:
                 continue
             if selection.name == "__typename":
                 continue
-            matches = [f for f in provided_fields(provided, type_name, self.res) if f.name == selection.name]
+            matches = [
+                f for f in provided_fields(provided, type_name, self.resolution) if f.name == selection.name
+            ]
             if not matches:
                 return False
             if selection.selections:
                 below = tuple(child for match in matches for child in match.selections)
-                fdef = self.res.type(type_name).fields.get(selection.name)
-                if fdef is None or not self.covered(selection.selections, below, fdef.type_name):
+                field_def = self.resolution.type(type_name).fields.get(selection.name)
+                if field_def is None or not self.covered(selection.selections, below, field_def.type_name):
                     return False
         return True
 
@@ -68,7 +72,7 @@ class Reach:
         provided: tuple[Selection, ...] | None,
     ) -> bool:
         """Whether the selections can be asked on the abstract type itself, without per-type fragments."""
-        tdef = self.res.type(abstract)
+        type_def = self.resolution.type(abstract)
         for selection in selections:
             if isinstance(selection, InlineFragment):
                 if selection.type_condition not in (None, abstract):
@@ -78,11 +82,11 @@ class Reach:
                 continue
             if selection.name == "__typename":
                 continue
-            fdef = tdef.fields.get(selection.name)
-            if fdef is None or not self.resolves_plainly(graph, abstract, fdef, provided):
+            field_def = type_def.fields.get(selection.name)
+            if field_def is None or not self.resolves_plainly(graph, abstract, field_def, provided):
                 return False
-            for runtime_type in self.res.possible_types_in(graph, abstract):
-                runtime_field = self.res.type(runtime_type).fields.get(selection.name)
+            for runtime_type in self.resolution.possible_types_in(graph, abstract):
+                runtime_field = self.resolution.type(runtime_type).fields.get(selection.name)
                 if runtime_field is None or not self.resolves_plainly(
                     graph, runtime_type, runtime_field, provided
                 ):
@@ -100,19 +104,19 @@ class Reach:
         for selection in selections:
             if isinstance(selection, InlineFragment):
                 condition = selection.type_condition or type_name
-                if not self.res.type_in_graph(self.res.type(condition), graph):
+                if not self.resolution.type_in_graph(self.resolution.type(condition), graph):
                     return False
                 if not self.available(graph, condition, selection.selections, provided):
                     return False
                 continue
             if selection.name == "__typename":
                 continue
-            fdef = self.res.type(type_name).fields.get(selection.name)
-            if fdef is None or not self.resolves_plainly(graph, type_name, fdef, provided):
+            field_def = self.resolution.type(type_name).fields.get(selection.name)
+            if field_def is None or not self.resolves_plainly(graph, type_name, field_def, provided):
                 return False
-            below = provided_below(provided, type_name, fdef.name, self.res)
+            below = provided_below(provided, type_name, field_def.name, self.resolution)
             if selection.selections and not self.available(
-                graph, fdef.type_name, selection.selections, below
+                graph, field_def.type_name, selection.selections, below
             ):
                 return False
         return True
@@ -141,31 +145,31 @@ class Reach:
         for selection in selections:
             if isinstance(selection, InlineFragment):
                 condition = selection.type_condition or type_name
-                if can_be_in(self.res, graph, type_name, condition):
+                if can_be_in(self.resolution, graph, type_name, condition):
                     total += self.cost_all(graph, condition, selection.selections, provided)
                 else:
                     later = _size(selection.selections) * LATER_FIELD_WEIGHT
                     total += PlanCost(fields=later).with_fetch(after=True)
                 continue
-            fdef = self.res.type(type_name).fields.get(selection.name)
-            if selection.name == "__typename" or fdef is None:
+            field_def = self.resolution.type(type_name).fields.get(selection.name)
+            if selection.name == "__typename" or field_def is None:
                 continue
-            if not self.resolves_plainly(graph, type_name, fdef, provided):
+            if not self.resolves_plainly(graph, type_name, field_def, provided):
                 elsewhere += _size((selection,))
                 continue
-            provides = self.res.provides(graph, fdef)
+            provides = self.resolution.provides(graph, field_def)
             below = (
-                self.res.field_set(provides)
+                self.resolution.field_set(provides)
                 if provides
-                else provided_below(provided, type_name, fdef.name, self.res)
+                else provided_below(provided, type_name, field_def.name, self.resolution)
             )
             total += PlanCost(fields=1) + self.cost_all(
-                graph, field_type_in(self.res, graph, fdef), selection.selections, below
+                graph, field_type_in(self.resolution, graph, field_def), selection.selections, below
             )
         if elsewhere:
             jump = PlanCost(fields=(elsewhere + _JUMP_FIELDS) * LATER_FIELD_WEIGHT).with_fetch(after=True)
-            if not self.res.type(type_name).keys_in(graph):
-                jump = PlanCost(DETOUR_FETCHES, jump.depth, jump.fields)
+            if not self.resolution.type(type_name).keys_in(graph):
+                jump = PlanCost(fetches=DETOUR_FETCHES, depth=jump.depth, fields=jump.fields)
             total += jump
         return total
 
@@ -173,12 +177,12 @@ class Reach:
         """Whether `graph` can replay a path of fields and fragments from an entity down to a value."""
         for step, parent_type in chain:
             if isinstance(step, InlineFragment):
-                if step.type_condition and not self.res.type_in_graph(
-                    self.res.type(step.type_condition), graph
+                if step.type_condition and not self.resolution.type_in_graph(
+                    self.resolution.type(step.type_condition), graph
                 ):
                     return False
                 continue
-            fdef = self.res.type(parent_type).fields.get(step.name)
-            if fdef is None or not self.resolves_plainly(graph, parent_type, fdef, None):
+            field_def = self.resolution.type(parent_type).fields.get(step.name)
+            if field_def is None or not self.resolves_plainly(graph, parent_type, field_def, None):
                 return False
         return True

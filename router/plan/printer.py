@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from router.planner.plan import (
+from router.plan.nodes import (
     ConditionNode,
     FetchNode,
     FlattenNode,
@@ -13,7 +13,7 @@ from router.planner.plan import (
     QueryPlan,
     SequenceNode,
 )
-from router.planner.selection import print_indented
+from router.plan.selection import print_indented
 
 _STEP = "  "
 

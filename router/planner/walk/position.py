@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from router.planner.groups import FetchGroup, SelectionBuilder
-from router.planner.operation import Conditional
-from router.planner.selection import Field, Selection, print_arguments
+from router.plan.operation import Conditional
+from router.plan.selection import Field, Selection, print_arguments
+from router.planner.walk.groups import FetchGroup, SelectionBuilder
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Position:
     """Where the walk is: which fetch, where in its selection, at which response path."""
 
@@ -25,7 +26,7 @@ class Position:
     anchor: Anchor | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Anchor:
     """The nearest enclosing entity and the selections from it down to the current position.
 
@@ -34,25 +35,45 @@ class Anchor:
     anchors too (`at_root`): another subgraph sharing the root field is then simply queried as well.
     """
 
-    pos: Position
+    position: Position
     type_name: str
-    chain: tuple[tuple[Selection, str], ...] = ()
+    chain: tuple[ChainStep, ...] = ()
     at_root: bool = False
     outer: Anchor | None = None
     """The anchor enclosing this one, its chain ending where this anchor starts: the next to try when
     this entity has no key in the subgraph that must be reached."""
 
     def extended(self, step: Selection, parent_type: str) -> Anchor:
-        return Anchor(self.pos, self.type_name, (*self.chain, (step, parent_type)), self.at_root, self.outer)
+        return Anchor(
+            position=self.position,
+            type_name=self.type_name,
+            chain=(*self.chain, ChainStep(selection=step, parent_type=parent_type)),
+            at_root=self.at_root,
+            outer=self.outer,
+        )
 
     def nearest_first(self) -> Iterator[Anchor]:
         """This anchor, then each enclosing one with its chain continued down to the current position."""
         anchor: Anchor | None = self
-        below: tuple[tuple[Selection, str], ...] = ()
+        below: tuple[ChainStep, ...] = ()
         while anchor is not None:
-            yield Anchor(anchor.pos, anchor.type_name, (*anchor.chain, *below), anchor.at_root, anchor.outer)
+            yield Anchor(
+                position=anchor.position,
+                type_name=anchor.type_name,
+                chain=(*anchor.chain, *below),
+                at_root=anchor.at_root,
+                outer=anchor.outer,
+            )
             below = (*anchor.chain, *below)
             anchor = anchor.outer
+
+
+class ChainStep(NamedTuple):
+    """One step of an anchor's chain: a field (its sub-selection left out) or a fragment, and the type
+    it is selected on."""
+
+    selection: Selection
+    parent_type: str
 
 
 def list_depth(type_ref: str) -> int:
@@ -92,11 +113,11 @@ def unclash(
                 or print_arguments(client.arguments) != print_arguments(selection.arguments)
             ):
                 selection = Field(
-                    selection.name,
-                    f"{selection.name}__alias_0",
-                    selection.arguments,
-                    selection.directives,
-                    selection.selections,
+                    name=selection.name,
+                    alias=f"{selection.name}__alias_0",
+                    arguments=selection.arguments,
+                    directives=selection.directives,
+                    selections=selection.selections,
                 )
             elif client is not None and selection.selections:
                 selection = selection.with_selections(

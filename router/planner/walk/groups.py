@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from router.planner.operation import Conditional
-from router.planner.selection import Field, InlineFragment, Selection, field_head, fragment_head
+from router.plan.operation import Conditional
+from router.plan.selection import Field, InlineFragment, Selection, field_head, fragment_head
 
 
 class SelectionBuilder:
@@ -100,7 +100,7 @@ class SelectionBuilder:
         return tuple(result)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, kw_only=True)
 class FetchGroup:
     """Everything one fetch will ask of one subgraph, plus the groups it must wait for."""
 
@@ -116,11 +116,11 @@ class FetchGroup:
 
     def snapshot(self) -> GroupSnapshot:
         return GroupSnapshot(
-            self,
-            self.selection.snapshot(),
-            self.inputs.snapshot(),
-            self.conditions,
-            set(self.typename_rewrites),
+            group=self,
+            selection=self.selection.snapshot(),
+            inputs=self.inputs.snapshot(),
+            conditions=self.conditions,
+            typename_rewrites=set(self.typename_rewrites),
         )
 
     def restrict_conditions(self, conditions: tuple[Conditional, ...]) -> None:
@@ -131,7 +131,7 @@ class FetchGroup:
             self.conditions = tuple(c for c in self.conditions if c in conditions)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class GroupSnapshot:
     """A fetch group's state at a checkpoint of the planner."""
 
@@ -146,3 +146,16 @@ class GroupSnapshot:
         SelectionBuilder.restore(self.inputs)
         self.group.conditions = self.conditions
         self.group.typename_rewrites = set(self.typename_rewrites)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FetchGroups:
+    """What the walk produces: every fetch group in creation order, and the root fetches they hang from.
+
+    `root_of` maps a group's id to the index of the root fetch it was created under, so a mutation's
+    root fields can be scheduled one after another, each with the entity fetches it needs.
+    """
+
+    groups: tuple[FetchGroup, ...]
+    roots: tuple[FetchGroup, ...]
+    root_of: dict[int, int]
