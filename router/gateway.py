@@ -6,7 +6,7 @@ or a client error) is cached; repeated operations go straight to execution.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,8 +68,11 @@ class Gateway:
         urls: Mapping[str, str],
         cache_size: int = 1024,
         limits: OperationLimits | None = None,
+        on_plan_cache: Callable[[bool], None] | None = None,
     ) -> None:
+        """`on_plan_cache(hit)` is told of every plan-cache lookup (for the metrics)."""
         self.supergraph = supergraph
+        self._on_plan_cache = on_plan_cache
         self.limits = limits or OperationLimits()
         self.planner = QueryPlanner(supergraph)
         self.executor = Executor(supergraph, fetcher, urls)
@@ -85,6 +88,8 @@ class Gateway:
             )
         key = (query, operation_name)
         cached = self._cache.get(key)
+        if self._on_plan_cache is not None:
+            self._on_plan_cache(cached is not None)
         if cached is None:
             try:
                 cached = self._prepare(query, operation_name)

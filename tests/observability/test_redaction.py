@@ -18,7 +18,7 @@ PASSWORD = "correct-horse-battery-staple"
 JWT = "eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJhZGEifQ.c2lnbmF0dXJlLW9mLWFkYQ"
 CARD = "4242 4242 4242 4242"
 CARD_DIGITS = "4242424242424242"
-DATABASE_PASSWORD = "db-s3cret"  # noqa: S105
+DATABASE_PASSWORD = "db-s3cret"
 ORDER_NUMBER = "1234567890123"  # 13 digits that fail the Luhn check: not a card, kept
 LOG_SECRETS = f"""
 import logging, structlog
