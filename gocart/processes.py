@@ -206,8 +206,12 @@ class Supervisor:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         poll_seconds: float = POLL_SECONDS,
+        log_dir: Path | None = None,
     ) -> None:
+        """With `log_dir`, each service's output (stdout and stderr) is appended to `log_dir/NAME.log`
+        instead of going to this process's own."""
         policy = policy or RestartPolicy()
+        self._log_dir = log_dir
         self._services = {spec.name: _Service(spec, CrashHistory(policy)) for spec in specs}
         self._cwd = cwd
         self._on_event = on_event
@@ -237,11 +241,19 @@ class Supervisor:
             if self._stopping:
                 return
             env = {**os.environ, **service.spec.env}
-            service.process = subprocess.Popen(service.spec.argv, cwd=self._cwd, env=env)  # noqa: S603
+            service.process = self._popen(service.spec, env)
             service.started_at = self._clock()
             service.restart_at = None
             service.held = False
         self._emit(ServiceStarted(service.spec.name, service.process.pid, service.restart), logging.INFO)
+
+    def _popen(self, spec: ProcessSpec, env: Mapping[str, str]) -> subprocess.Popen[bytes]:
+        if self._log_dir is None:
+            return subprocess.Popen(spec.argv, cwd=self._cwd, env=env)  # noqa: S603
+        with (self._log_dir / f"{spec.name}.log").open("ab") as output:  # the child keeps its own handle
+            return subprocess.Popen(  # noqa: S603
+                spec.argv, cwd=self._cwd, env=env, stdout=output, stderr=subprocess.STDOUT
+            )
 
     def _emit(self, event: SupervisorEvent, level: int) -> None:
         logger.log(level, event.message)

@@ -180,6 +180,8 @@ class Stack:
             redis_url=SecretStr(self.redis_url),  # rate limits shared by every router replica
             trusted_proxy_secret=self.proxy_secret,  # the REST layer's hop
             subgraph_proxy_secret=self.proxy_secret,
+            log_level=self.settings.log_level,
+            log_json=self.settings.log_json,  # console lines for people unless GOCART_LOG_JSON=true
         )
 
     def rest_settings(self, ports: Ports) -> RestSettings:

@@ -213,6 +213,16 @@ class ProgressiveOverrideSettings(Section):
         return self
 
 
+class MetricsSettings(Section):
+    """What `/metrics` exports (docs/operations.md, "Metrics")."""
+
+    max_operation_names: int = Field(
+        default=100,
+        ge=0,
+        description="Distinct operation names used as the `operation` label; later names count as `other`.",
+    )
+
+
 class RouterSettings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="GOCART_ROUTER_", env_nested_delimiter="__", extra="forbid", frozen=True
@@ -260,6 +270,9 @@ class RouterSettings(BaseSettings):
         default=None,
         description="Sent to subgraphs in x-gocart-proxy-secret, so that they believe the router's hop.",
     )
+    log_level: str = "INFO"
+    log_json: bool = Field(default=True, description="JSON lines; console lines for people when false.")
+    metrics: MetricsSettings = MetricsSettings()
     limits: LimitsSettings = LimitsSettings()
     demand_control: DemandControlSettings = DemandControlSettings()
     rate_limit: RateLimitSettings = RateLimitSettings()

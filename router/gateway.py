@@ -7,7 +7,7 @@ error) are cached under those keys; repeated operations go straight to execution
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,8 +89,11 @@ class Gateway:
         cache_size: int = 1024,
         limits: OperationLimits | None = None,
         progressive_override: ProgressiveOverrideSettings | None = None,
+        on_plan_cache: Callable[[bool], None] | None = None,
     ) -> None:
+        """`on_plan_cache(hit)` is told of every plan-cache lookup (for the metrics)."""
         self.supergraph = supergraph
+        self._on_plan_cache = on_plan_cache
         self.limits = limits or OperationLimits()
         self.planner = QueryPlanner(supergraph)
         self.executor = Executor(supergraph, fetcher, urls)
@@ -126,6 +129,8 @@ class Gateway:
         labels = override_labels & parsed.override_labels
         key = (query, operation_name, labels)
         cached = self._cache.get(key)
+        if self._on_plan_cache is not None:
+            self._on_plan_cache(cached is not None)
         if cached is None:
             try:
                 cached = self._plan(parsed, labels)

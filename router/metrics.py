@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from observability.metrics import LATENCY_BUCKETS
+from observability.names import DEFAULT_LIMIT, BoundedNames
+
 COST_BUCKETS = (1, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 100_000)
 BREAKER_STATES = {"closed": 0, "half_open": 1, "open": 2}
 
@@ -13,12 +16,42 @@ BREAKER_STATES = {"closed": 0, "half_open": 1, "open": 2}
 class RouterMetrics:
     """Every metric the router exports; stages and the fetcher record into it."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, max_operation_names: int = DEFAULT_LIMIT) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
+        # The `operation` label: the operation's name as planned (`anonymous` without one, `unknown`
+        # when refused before it was planned), the first `max_operation_names` names, then `other`.
+        self.operation_names = BoundedNames(limit=max_operation_names)
         self.requests = Counter(
             "gocart_router_requests",
-            "GraphQL requests answered, by outcome (ok, partial, rejected, error).",
+            "GraphQL operations answered (each of a batch), by operation name and outcome "
+            "(ok, partial, rejected, error).",
+            ["operation", "outcome"],
+            registry=self.registry,
+        )
+        self.request_duration = Histogram(
+            "gocart_router_request_duration_seconds",
+            "Time from receiving a GraphQL request to its answer, by operation name and outcome.",
+            ["operation", "outcome"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.in_flight = Gauge(
+            "gocart_router_requests_in_flight",
+            "GraphQL HTTP requests being served now.",
+            registry=self.registry,
+        )
+        self.plan_cache = Counter(
+            "gocart_router_plan_cache_lookups",
+            "Lookups of the parse/validate/plan cache, by outcome (hit, miss).",
             ["outcome"],
+            registry=self.registry,
+        )
+        self.subgraph_fetch_duration = Histogram(
+            "gocart_router_subgraph_fetch_duration_seconds",
+            "Time of one HTTP request to a subgraph (each retry its own), by subgraph and outcome "
+            "(ok, error).",
+            ["subgraph", "outcome"],
+            buckets=LATENCY_BUCKETS,
             registry=self.registry,
         )
         self.rejections = Counter(
@@ -80,3 +113,6 @@ class RouterMetrics:
             ["outcome"],
             registry=self.registry,
         )
+
+    def count_plan_cache(self, hit: bool) -> None:
+        self.plan_cache.labels("hit" if hit else "miss").inc()

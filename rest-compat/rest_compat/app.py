@@ -24,6 +24,7 @@ from rest_compat.client import RouterClient
 from rest_compat.config import RestSettings
 from rest_compat.docs_pages import add_docs_pages
 from rest_compat.errors import ApiError
+from rest_compat.metrics import METRICS_PATH, RestMetrics, RestMetricsMiddleware, metrics_endpoint
 
 DESCRIPTION = """
 The documented CRUD endpoints of Gocart's original REST API, served from the GraphQL supergraph.
@@ -83,6 +84,10 @@ def create_app(settings: RestSettings) -> FastAPI:
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
+    metrics = RestMetrics()
+    app.state.metrics = metrics
+    app.add_api_route(METRICS_PATH, metrics_endpoint, methods=["GET"], include_in_schema=False)
+
     for module in (products, users, orders):
         app.include_router(module.router)
     app.add_middleware(AnswerOptions)
@@ -90,5 +95,6 @@ def create_app(settings: RestSettings) -> FastAPI:
         # Behind trusted proxies, `request.client` is the right-most untrusted X-Forwarded-For hop.
         trusted = [str(network) for network in settings.trusted_proxies]
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted)
+    app.add_middleware(RestMetricsMiddleware, metrics=metrics)
     app.add_middleware(AccessLog)  # added last: the outermost, so it sees every answer
     return app

@@ -159,9 +159,11 @@ class TrafficFetcher:
         if breaker is not None and permit is None:
             self._count_error(service, "breaker_open")
             raise SubgraphFetchError(service, "breaker_open", "circuit breaker open")
+        started = time.perf_counter()
         try:
             response = await subgraph.http.fetch(service, url, body, headers, operation_kind=operation_kind)
         except SubgraphFetchError as error:
+            self._time_fetch(service, "error", started)
             self._count_error(service, error.reason)
             if breaker is not None and permit is not None:
                 breaker.record(permit, success=False)
@@ -170,9 +172,14 @@ class TrafficFetcher:
             if breaker is not None and permit is not None:
                 breaker.abandon(permit)
             raise
+        self._time_fetch(service, "ok", started)
         if breaker is not None and permit is not None:
             breaker.record(permit, success=True)
         return response
+
+    def _time_fetch(self, service: str, outcome: str, started: float) -> None:
+        elapsed = time.perf_counter() - started
+        self._metrics.subgraph_fetch_duration.labels(service, outcome).observe(elapsed)
 
     def _count_error(self, service: str, reason: FailureReason) -> None:
         self._metrics.subgraph_errors.labels(service, reason).inc()

@@ -14,6 +14,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from observability.request_context import RequestContext
 from router.auth import TokenGate
 from router.config import CorsSettings, RouterSettings
 from router.edge.client_address import client_address_middleware
@@ -29,6 +30,8 @@ from router.server.pipeline import Edge
 from router.server.reload import hot_reload, supergraph_digest
 from router.server.routes import graphql, health, metrics
 from router.supergraph import Supergraph, parse_supergraph
+
+QUIET_PATHS = ("/health", "/metrics")  # polled by supervisors and Prometheus: logged at debug only
 
 
 def subgraph_urls(supergraph: Supergraph, settings: RouterSettings) -> dict[str, str]:
@@ -47,7 +50,12 @@ def operation_limits(settings: RouterSettings) -> OperationLimits:
     )
 
 
-def build_gateway(supergraph: Supergraph, fetcher: SubgraphFetcher, settings: RouterSettings) -> Gateway:
+def build_gateway(
+    supergraph: Supergraph,
+    fetcher: SubgraphFetcher,
+    settings: RouterSettings,
+    metrics: RouterMetrics | None = None,
+) -> Gateway:
     """The gateway serving `supergraph`, at startup and on each reload: a fresh planner and plan cache,
     the subgraph URLs of this supergraph (as overridden by settings), and the shared fetcher."""
     return Gateway(
@@ -56,7 +64,8 @@ def build_gateway(supergraph: Supergraph, fetcher: SubgraphFetcher, settings: Ro
         subgraph_urls(supergraph, settings),
         settings.plan_cache_size,
         operation_limits(settings),
-        settings.progressive_override,
+        progressive_override=settings.progressive_override,
+        on_plan_cache=metrics.count_plan_cache if metrics is not None else None,
     )
 
 
@@ -79,7 +88,7 @@ def create_app(settings: RouterSettings) -> Starlette:
 
     Raises `RouterError` for settings that cannot work (a persisted-query manifest that cannot be read).
     """
-    router_metrics = RouterMetrics()
+    router_metrics = RouterMetrics(max_operation_names=settings.metrics.max_operation_names)
     persisted_queries = PersistedQueries.from_settings(settings, router_metrics)  # reads the manifest
     edge = Edge(settings, router_metrics, persisted_queries)
 
@@ -104,10 +113,12 @@ def create_app(settings: RouterSettings) -> Starlette:
                     max_lifetime_seconds=settings.jwt_max_token_lifetime_seconds,
                 )
             app.state.traffic = traffic
-            app.state.gateway = build_gateway(supergraph, traffic, settings)
+            app.state.gateway = build_gateway(supergraph, traffic, settings, edge.metrics)
             app.state.supergraph_sha256 = supergraph_digest(source)
             # A reloaded supergraph keeps the traffic fetcher: its pools, breakers and batch limits.
-            rebuild = functools.partial(build_gateway, fetcher=traffic, settings=settings)
+            rebuild = functools.partial(
+                build_gateway, fetcher=traffic, settings=settings, metrics=edge.metrics
+            )
             async with hot_reload(app, settings, edge.metrics, rebuild):
                 yield
             app.state.gateway = None
@@ -124,6 +135,8 @@ def create_app(settings: RouterSettings) -> Starlette:
             Mount(STATIC_PATH, StaticFiles(directory=STATIC_DIRECTORY), name="graphiql-assets"),
         ],
         middleware=[
+            # Outermost: every answer gets its request id and access line, refusals included.
+            Middleware(RequestContext, logger_name="router.access", quiet_paths=QUIET_PATHS),
             *client_address_middleware(settings.trusted_proxies, settings.trusted_proxy_secret),
             cors_middleware(settings.cors),
         ],

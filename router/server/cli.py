@@ -4,13 +4,13 @@ with uvicorn. Settings come from the YAML file, the environment, then these flag
 from __future__ import annotations
 
 import argparse
-import copy
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import uvicorn
 
+from observability.logs import configure_logging
 from router.config import (
     CONFIG_ENV,
     RouterSettings,
@@ -55,16 +55,9 @@ def check_supergraph(path: Path) -> None:
         raise SystemExit(f"gocart-router: cannot use supergraph {path}: {error}") from error
 
 
-def log_config() -> dict[str, Any]:
-    """uvicorn's logging, with the router's own loggers (e.g. supergraph reloads) on its stderr handler:
-    without a handler of their own their INFO lines would be dropped."""
-    config: dict[str, Any] = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
-    config["loggers"]["router"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
-    return config
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     settings = settings_from(parse_args(argv))
+    configure_logging(level=settings.log_level, json=settings.log_json)
     check_supergraph(settings.supergraph)
     try:
         app = create_app(settings)
@@ -75,8 +68,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         host=settings.host,
         port=settings.port,
         timeout_graceful_shutdown=int(settings.graceful_shutdown_seconds),
-        log_level="info",
-        log_config=log_config(),
+        log_config=None,  # uvicorn's own lines go through `configure_logging`'s handler too
         # The router resolves client addresses itself, from its own trusted-proxies list.
         proxy_headers=False,
     )

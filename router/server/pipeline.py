@@ -17,6 +17,7 @@ from typing import Any
 from redis.asyncio import Redis
 from starlette.requests import Request
 
+from observability.request_context import REQUEST_ID_HEADER, bind_request, request_id_of
 from router.auth import TokenGate
 from router.config import RouterSettings
 from router.demand import enforce_budget, record_actual_cost
@@ -89,6 +90,7 @@ async def admit(request: Request, edge: Edge) -> Admitted:
     address = client_address(request)
     subject = await edge.token_gate.subject(request.headers.get("authorization")) if edge.token_gate else None
     caller = Caller(address, subject)
+    bind_request(subject=subject)
     if edge.rate_limiter is not None:
         await edge.rate_limiter.admit(caller.address, caller.subject)
     if request.method == "GET":
@@ -101,6 +103,9 @@ async def admit(request: Request, edge: Edge) -> Admitted:
     }
     # Subgraphs that trust the router take the last hop: the client address as the router resolved it.
     forwarded["x-forwarded-for"] = address
+    request_id = request_id_of(request.scope)
+    if request_id is not None:  # the id the request is logged under: the client's if sane, else a new one
+        forwarded[REQUEST_ID_HEADER] = request_id
     if settings.subgraph_proxy_secret is not None:
         forwarded[PROXY_SECRET_HEADER] = settings.subgraph_proxy_secret.get_secret_value()
     override_header = request.headers.get(settings.progressive_override.header)
@@ -124,6 +129,7 @@ async def answer(
         resolution = await edge.persisted_queries.resolve(item, edge.redis)
         item = resolution.request
         prepared = _prepare(gateway, admitted, item, override_labels)
+        bind_request(operation=prepared.plan.operation.name)
         await resolution.register()  # an APQ registration is kept only for a document that prepares
         variables = gateway.coerce_variables(prepared, item.variables)
         demand = edge.settings.demand_control

@@ -3,14 +3,16 @@ metrics. The stages a request passes are in `router/server/pipeline.py`."""
 
 from __future__ import annotations
 
-import logging
+import time
 from typing import Any
 
 import orjson
+import structlog
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from observability.names import UNKNOWN
 from router.errors import RequestError
 from router.executor.traffic import TrafficFetcher
 from router.gateway import Gateway
@@ -19,7 +21,7 @@ from router.server.graphiql import GRAPHIQL_CONTENT_SECURITY_POLICY, graphiql_pa
 from router.server.pipeline import Answer, Edge, admit, answer_all
 from router.server.reload import short_digest
 
-logger = logging.getLogger(__name__)
+log = structlog.get_logger(__name__)
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 PLAN_HEADER = "x-gocart-query-plan"
@@ -47,15 +49,33 @@ def _outcome(answer: Answer) -> str:
     return "partial" if "errors" in answer.body else "ok"
 
 
+def _operation_label(edge: Edge, answer: Answer) -> str:
+    """The operation's name as planned, bounded (`observability.names`); `unknown` if never planned."""
+    if answer.prepared is None:
+        return UNKNOWN
+    return edge.metrics.operation_names.label(answer.prepared.plan.operation.name)
+
+
+def _count(edge: Edge, operation: str, outcome: str, started: float) -> None:
+    edge.metrics.requests.labels(operation, outcome).inc()
+    edge.metrics.request_duration.labels(operation, outcome).observe(time.perf_counter() - started)
+
+
 async def graphql(request: Request) -> Response:
     """GraphQL over HTTP. Client errors answer 4xx without calling any subgraph."""
     if request.method == "GET" and _wants_html(request):
         plan_view = request.app.state.edge.settings.expose_query_plan
         page = graphiql_page(endpoint=request.url.path, plan_view=plan_view)
         return HTMLResponse(page, headers={"content-security-policy": GRAPHIQL_CONTENT_SECURITY_POLICY})
+    edge: Edge = request.app.state.edge
+    with edge.metrics.in_flight.track_inprogress():
+        return await _serve_graphql(request, edge)
+
+
+async def _serve_graphql(request: Request, edge: Edge) -> Response:
+    started = time.perf_counter()
     # Read once: a supergraph reload swaps app.state.gateway, and this request finishes on this one.
     gateway: Gateway | None = request.app.state.gateway
-    edge: Edge = request.app.state.edge
     media_type = _media_type(request)
     if gateway is None:
         return _json({"errors": [_NOT_READY]}, 503, media_type)
@@ -64,14 +84,14 @@ async def graphql(request: Request) -> Response:
         answers = await answer_all(gateway, edge, admitted)
     except RequestError as error:
         edge.metrics.rejections.labels(error.code).inc()
-        edge.metrics.requests.labels("rejected").inc()
+        _count(edge, UNKNOWN, "rejected", started)
         return _json({"errors": error.to_errors()}, error.status_code, media_type, dict(error.headers))
     except Exception:
-        logger.exception("unexpected error while executing an operation")
-        edge.metrics.requests.labels("error").inc()
+        log.exception("router.unexpected_error")
+        _count(edge, UNKNOWN, "error", started)
         return _json({"errors": [_INTERNAL_ERROR]}, 500, media_type)
     for item in answers:
-        edge.metrics.requests.labels(_outcome(item)).inc()
+        _count(edge, _operation_label(edge, item), _outcome(item), started)
     if admitted.envelope.batch:
         return _json([item.body for item in answers], 200, media_type)
     single = answers[0]

@@ -84,6 +84,7 @@ def create_subgraph_app(
             verifier=verifier_from_settings(
                 settings, redis, key_source, unknown_revocations=metrics.unknown_revocations
             ),
+            metrics=metrics,
         )
         app.state.resources = resources
         metrics.count_sql(engine)

@@ -11,6 +11,7 @@ from strawberry.fastapi import BaseContext
 
 from subgraphs.common.auth import Caller, KeySet, KeySource, RemoteKeySet, TokenVerifier
 from subgraphs.common.db import RequestSession, SessionFactory
+from subgraphs.common.metrics import SubgraphMetrics
 from subgraphs.common.revocations import RevocationList
 from subgraphs.common.settings import SubgraphSettings
 
@@ -24,6 +25,7 @@ class AppResources:
     sessions: SessionFactory
     redis: Redis
     verifier: TokenVerifier
+    metrics: SubgraphMetrics | None = None
 
 
 class SubgraphContext(BaseContext):

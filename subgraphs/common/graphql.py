@@ -8,6 +8,7 @@ logged with its traceback here, not sent). `_entities` checks every representati
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -19,6 +20,7 @@ from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 from strawberry.federation.schema import FederationAny
 from strawberry.types import ExecutionContext, Info
 
+from observability.request_context import bind_request
 from subgraphs.common.entities import ARGUMENT, ENTITY_UNION, RepresentationCheck
 from subgraphs.common.errors import BadUserInputError, DomainError
 from subgraphs.common.settings import DEFAULT_MAX_REPRESENTATIONS
@@ -131,6 +133,37 @@ class RejectNulText(SchemaExtension):
         yield
 
 
+def _outcome(result: Any) -> str:
+    errors = getattr(result, "errors", None)
+    if not errors:
+        return "ok"
+    return "partial" if getattr(result, "data", None) else "error"
+
+
+class ObserveOperations(SchemaExtension):
+    """Each operation's name and caller on every log line of it, and its count and duration in the
+    metrics (`SubgraphMetrics.count_operation`)."""
+
+    def on_operation(self) -> Iterator[None]:
+        started = time.perf_counter()
+        context = self.execution_context.context
+        caller = getattr(context, "caller", None)
+        bind_request(subject=getattr(caller, "subject", None))
+        yield
+        name = self.execution_context.operation_name
+        bind_request(operation=name)
+        resources = getattr(context, "resources", None)
+        metrics = getattr(resources, "metrics", None)
+        if metrics is not None:
+            metrics.count_operation(
+                name, _outcome(self.execution_context.result), time.perf_counter() - started
+            )
+
+    def on_execute(self) -> Iterator[None]:
+        bind_request(operation=self.execution_context.operation_name)  # before the resolvers log
+        yield
+
+
 def build_schema(
     *,
     query: type,
@@ -140,7 +173,7 @@ def build_schema(
     max_representations: int = DEFAULT_MAX_REPRESENTATIONS,
 ) -> SubgraphSchema:
     """A subgraph schema with parsed and validated documents cached (a repeated fetch skips both)."""
-    extensions: list[Any] = [RejectNulText]
+    extensions: list[Any] = [ObserveOperations, RejectNulText]
     if document_cache_size > 0:
         extensions += [
             lambda: ParserCache(maxsize=document_cache_size),

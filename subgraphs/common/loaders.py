@@ -9,7 +9,7 @@ for unknown ids. Writes call `EntityCache.invalidate` in the code path that comm
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 import structlog
 from aiodataloader import DataLoader
@@ -25,14 +25,33 @@ log = structlog.get_logger(__name__)
 FetchMany = Callable[[Sequence[K]], Awaitable[Mapping[K, V]]]
 
 
+class CacheObserver(Protocol):
+    """Told what the caches and loaders do, for the metrics (`SubgraphMetrics`)."""
+
+    def count_cache_lookups(self, kind: str, *, hits: int, misses: int) -> None: ...
+
+    def observe_batch(self, kind: str, size: int) -> None: ...
+
+
 class EntityCache(Generic[K, V]):
     """The Redis cache of one entity type, stored as the model's JSON under `<namespace>:<kind>:<id>`.
 
     Redis trouble never fails a request: reads then miss and writes are skipped, and it is logged.
     """
 
-    def __init__(self, redis: Redis, *, namespace: str, kind: str, model: type[V], ttl_seconds: int) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        *,
+        namespace: str,
+        kind: str,
+        model: type[V],
+        ttl_seconds: int,
+        observer: CacheObserver | None = None,
+    ) -> None:
         self._redis = redis
+        self.kind = kind
+        self.observer = observer
         self._prefix = f"{namespace}:{kind}:"
         self._model = model
         self._ttl = ttl_seconds
@@ -53,6 +72,9 @@ class EntityCache(Generic[K, V]):
                 values.append(self._model.model_validate_json(item) if item is not None else None)
             except ValueError:
                 values.append(None)
+        if self.observer is not None:
+            misses = values.count(None)
+            self.observer.count_cache_lookups(self.kind, hits=len(values) - misses, misses=misses)
         return values
 
     async def put_many(self, values: Mapping[K, V]) -> None:
@@ -100,6 +122,8 @@ class CachedLoader(Generic[K, V]):
         self._loader.clear(entity_id).prime(entity_id, value)
 
     async def _batch_load(self, ids: list[K]) -> list[V | None]:
+        if self._cache.observer is not None:
+            self._cache.observer.observe_batch(self._cache.kind, len(ids))
         cached = await self._cache.get_many(ids)
         misses = [entity_id for entity_id, value in zip(ids, cached, strict=True) if value is None]
         found: Mapping[K, V] = await self._fetch_many(misses) if misses else {}

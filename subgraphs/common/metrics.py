@@ -1,7 +1,9 @@
-"""Prometheus metrics of a subgraph, served at `/metrics`.
+"""Prometheus metrics of a subgraph, served at `/metrics` (docs/operations.md, "Metrics").
 
-Each app has its own registry (several apps can live in one test process). Besides HTTP traffic, every
-SQL statement is counted, so the cost of a request can be read from outside, per subgraph.
+Each app has its own registry (several apps can live in one test process). Besides HTTP traffic and
+GraphQL operations (by name, bounded, and outcome), every SQL statement is counted, and the loaders'
+batch sizes and Redis cache hits and misses are recorded, so the cost of a request can be read from
+outside, per subgraph.
 """
 
 from __future__ import annotations
@@ -14,10 +16,43 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from observability.metrics import LATENCY_BUCKETS
+from observability.names import BoundedNames
+
+BATCH_SIZE_BUCKETS = (1, 2, 5, 10, 25, 50, 100, 250, 500)
+
 
 class SubgraphMetrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
+        self.operation_names = BoundedNames()
+        self.operations = Counter(
+            "gocart_graphql_operations",
+            "GraphQL operations executed, by operation name (bounded: the first 100 names, then other) "
+            "and outcome (ok, partial, error).",
+            ["operation", "outcome"],
+            registry=self.registry,
+        )
+        self.operation_duration = Histogram(
+            "gocart_graphql_operation_duration_seconds",
+            "Time to parse, validate and execute a GraphQL operation, by operation name and outcome.",
+            ["operation", "outcome"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.loader_batch_size = Histogram(
+            "gocart_dataloader_batch_size",
+            "Ids loaded in one dataloader batch (one Redis MGET, at most one SQL query), by entity kind.",
+            ["kind"],
+            buckets=BATCH_SIZE_BUCKETS,
+            registry=self.registry,
+        )
+        self.cache_lookups = Counter(
+            "gocart_cache_lookups",
+            "Entities looked up in the Redis cache, by entity kind and outcome (hit, miss).",
+            ["kind", "outcome"],
+            registry=self.registry,
+        )
         self.requests = Counter(
             "gocart_http_requests", "HTTP requests answered.", ["method", "status"], registry=self.registry
         )
@@ -44,6 +79,20 @@ class SubgraphMetrics:
             self.sql_statements.inc()
 
         event.listen(engine.sync_engine, "before_cursor_execute", on_execute)
+
+    def count_cache_lookups(self, kind: str, *, hits: int, misses: int) -> None:
+        if hits:
+            self.cache_lookups.labels(kind, "hit").inc(hits)
+        if misses:
+            self.cache_lookups.labels(kind, "miss").inc(misses)
+
+    def observe_batch(self, kind: str, size: int) -> None:
+        self.loader_batch_size.labels(kind).observe(size)
+
+    def count_operation(self, name: str | None, outcome: str, seconds: float) -> None:
+        operation = self.operation_names.label(name)
+        self.operations.labels(operation, outcome).inc()
+        self.operation_duration.labels(operation, outcome).observe(seconds)
 
     def exposition(self) -> tuple[bytes, str]:
         return generate_latest(self.registry), CONTENT_TYPE_LATEST

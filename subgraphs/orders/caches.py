@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
-from subgraphs.common.loaders import EntityCache
+from subgraphs.common.loaders import CacheObserver, EntityCache
 from subgraphs.common.settings import SubgraphSettings
 from subgraphs.orders.models import OrderRecord
 
@@ -18,7 +18,9 @@ class OrderCaches:
     orders: EntityCache[uuid.UUID, OrderRecord]
 
     @classmethod
-    def create(cls, redis: Redis, settings: SubgraphSettings) -> OrderCaches:
+    def create(
+        cls, redis: Redis, settings: SubgraphSettings, observer: CacheObserver | None = None
+    ) -> OrderCaches:
         return cls(
             orders=EntityCache(
                 redis,
@@ -26,6 +28,7 @@ class OrderCaches:
                 kind="order",
                 model=OrderRecord,
                 ttl_seconds=settings.cache_ttl_seconds,
+                observer=observer,
             )
         )
 

@@ -28,7 +28,7 @@ class OrdersContext(SubgraphContext):
         self, *, resources: AppResources, orders: OrdersResources, caller: Caller, request_id: str
     ) -> None:
         super().__init__(resources=resources, caller=caller, request_id=request_id)
-        self.caches = OrderCaches.create(resources.redis, resources.settings)
+        self.caches = OrderCaches.create(resources.redis, resources.settings, resources.metrics)
         self.loaders = OrderLoaders(self.db, self.caches)
         self.products = orders.products
         self.payments = orders.payments

@@ -38,6 +38,7 @@ import aiohttp
 import structlog
 from pydantic import BaseModel
 
+from observability.request_context import REQUEST_ID_HEADER, current_request_id
 from subgraphs.common.auth import Role
 from subgraphs.common.errors import (
     ConflictError,
@@ -357,6 +358,12 @@ class ProductsClient:
 
     async def _post(self, query: str, variables: Mapping[str, Any]) -> dict[str, Any]:
         headers = {"Content-Type": "application/json", **self._credential.header()}
+        # The id of the request this call serves, so products logs it too; a coalesced pricing call
+        # serves several requests and runs in a context of its own, so it goes without (products makes
+        # one).
+        request_id = current_request_id()
+        if request_id is not None:
+            headers[REQUEST_ID_HEADER] = request_id
         try:
             async with self._http().post(
                 self._url, json={"query": query, "variables": dict(variables)}, headers=headers

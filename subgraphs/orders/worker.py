@@ -24,7 +24,7 @@ log = structlog.get_logger(__name__)
 
 async def settle_once(*, resources: AppResources, products: ProductsClient, settings: OrdersSettings) -> int:
     """One pass: cancel stale checkouts, then run every due stock task; how many tasks were done."""
-    caches = OrderCaches.create(resources.redis, settings)
+    caches = OrderCaches.create(resources.redis, settings, resources.metrics)
     async with resources.sessions() as session:
         await service.fail_stale_checkouts(
             session=session, caches=caches, older_than=timedelta(seconds=settings.stale_checkout_seconds)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
-from subgraphs.common.loaders import EntityCache
+from subgraphs.common.loaders import CacheObserver, EntityCache
 from subgraphs.common.settings import SubgraphSettings
 from subgraphs.products.models import CategoryTreeSnapshot, ProductRecord
 
@@ -20,7 +20,9 @@ class ProductCaches:
     category_tree: EntityCache[str, CategoryTreeSnapshot]
 
     @classmethod
-    def create(cls, redis: Redis, settings: SubgraphSettings) -> ProductCaches:
+    def create(
+        cls, redis: Redis, settings: SubgraphSettings, observer: CacheObserver | None = None
+    ) -> ProductCaches:
         namespace = f"{settings.cache_namespace}:products"
         return cls(
             products=EntityCache(
@@ -29,6 +31,7 @@ class ProductCaches:
                 kind="product",
                 model=ProductRecord,
                 ttl_seconds=settings.cache_ttl_seconds,
+                observer=observer,
             ),
             category_tree=EntityCache(
                 redis,
@@ -36,6 +39,7 @@ class ProductCaches:
                 kind="category-tree",
                 model=CategoryTreeSnapshot,
                 ttl_seconds=settings.cache_ttl_seconds,
+                observer=observer,
             ),
         )
 

@@ -18,7 +18,7 @@ from subgraphs.products.loaders import ProductLoaders
 class ProductsContext(SubgraphContext):
     def __init__(self, *, resources: AppResources, caller: Caller, request_id: str) -> None:
         super().__init__(resources=resources, caller=caller, request_id=request_id)
-        self.caches = ProductCaches.create(resources.redis, resources.settings)
+        self.caches = ProductCaches.create(resources.redis, resources.settings, resources.metrics)
         self.loaders = ProductLoaders(self.db, self.caches)
         self._tree: CategoryTree | None = None
         self._tree_lock = asyncio.Lock()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
-from subgraphs.common.loaders import EntityCache
+from subgraphs.common.loaders import CacheObserver, EntityCache
 from subgraphs.common.settings import SubgraphSettings
 from subgraphs.users.models import UserRecord
 
@@ -17,7 +17,9 @@ class UserCaches:
     users: EntityCache[uuid.UUID, UserRecord]
 
     @classmethod
-    def create(cls, redis: Redis, settings: SubgraphSettings) -> UserCaches:
+    def create(
+        cls, redis: Redis, settings: SubgraphSettings, observer: CacheObserver | None = None
+    ) -> UserCaches:
         return cls(
             users=EntityCache(
                 redis,
@@ -25,5 +27,6 @@ class UserCaches:
                 kind="user",
                 model=UserRecord,
                 ttl_seconds=settings.cache_ttl_seconds,
+                observer=observer,
             )
         )

@@ -24,7 +24,7 @@ class UsersContext(SubgraphContext):
         super().__init__(resources=resources, caller=caller, request_id=request_id)
         self.security = security
         self.client_address = client_address
-        self.caches = UserCaches.create(resources.redis, resources.settings)
+        self.caches = UserCaches.create(resources.redis, resources.settings, resources.metrics)
         self.loaders = UserLoaders(self.db, self.caches)
 
 

@@ -50,6 +50,8 @@ ENVIRONMENT_OF = {
     "rest": "edge-environment",
 }
 BACKING_SERVICES = ("postgres", "redis", "broker")
+# The optional `observability` profile (docker compose --profile observability up).
+OBSERVABILITY = ("otel-collector", "jaeger", "prometheus", "grafana")
 # PostgreSQL's versions have two parts (16.13); everything else we use has three (3.11.17, 7.4.11).
 VERSION_PARTS = {"postgres": 2}
 
@@ -60,7 +62,7 @@ def is_pinned(image: str) -> bool:
         return True
     name, _, tag = image.partition(":")
     parts = VERSION_PARTS.get(name, 3)
-    return re.match(r"\.".join([r"\d+"] * parts) + r"(-[a-z0-9.-]+)?$", tag) is not None
+    return re.match(r"v?" + r"\.".join([r"\d+"] * parts) + r"(-[a-z0-9.-]+)?$", tag) is not None
 
 
 @dataclass
@@ -332,11 +334,37 @@ def test_every_dependency_is_waited_for_until_healthy() -> None:
 
 def test_no_database_redis_or_broker_port_is_published_by_default() -> None:
     published = {
-        name: service["ports"] for name, service in compose_services().items() if service.get("ports")
+        name: service["ports"]
+        for name, service in compose_services().items()
+        if service.get("ports") and name not in OBSERVABILITY
     }
 
     assert set(published) == set(EDGE), "only the router and the REST layer are reachable from outside"
     assert not set(published) & set(BACKING_SERVICES)
+
+
+def test_the_observability_services_run_only_in_their_profile() -> None:
+    profiles = {name: compose_services()[name].get("profiles") for name in OBSERVABILITY}
+
+    assert profiles == {name: ["observability"] for name in OBSERVABILITY}
+
+
+def test_the_observability_uis_are_published_on_the_loopback_address_only() -> None:
+    ports = [port for name in OBSERVABILITY for port in compose_services()[name].get("ports", [])]
+
+    assert ports
+    assert [port for port in ports if not port.startswith("127.0.0.1:")] == []
+
+
+def test_every_file_the_observability_services_mount_is_checked_in() -> None:
+    sources = [
+        str(volume).split(":")[0]
+        for name in OBSERVABILITY
+        for volume in compose_services()[name].get("volumes", [])
+    ]
+
+    assert sources
+    assert [source for source in sources if not (ROOT / source).exists()] == []
 
 
 def test_the_ports_override_publishes_on_the_loopback_address_only() -> None:
@@ -351,7 +379,7 @@ def test_the_ports_override_publishes_on_the_loopback_address_only() -> None:
 def test_every_third_party_image_is_pinned_to_an_exact_version() -> None:
     images = {name: s["image"] for name, s in compose_services().items() if "build" not in s}
 
-    assert set(images) == set(BACKING_SERVICES)
+    assert set(images) == set(BACKING_SERVICES) | set(OBSERVABILITY)
     assert {name: image for name, image in images.items() if not is_pinned(image)} == {}
 
 

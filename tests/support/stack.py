@@ -24,7 +24,8 @@ from pydantic import SecretStr
 
 from gocart.compose import SUPERGRAPH
 from gocart.keys import KeyFolder
-from gocart.processes import Supervisor, base_url, router_process, subgraph_process
+from gocart.processes import Supervisor, base_url, rest_process, router_process, subgraph_process
+from rest_compat.config import RestSettings
 from router.config import RateLimitSettings, RouterSettings
 from subgraphs.common.settings import SubgraphSettings
 from subgraphs.common.signing import SigningKey
@@ -69,6 +70,8 @@ def running_stack(
     key: SigningKey,
     service_key: SigningKey | None = None,
     key_reload_seconds: float = 10,
+    log_dir: Path | None = None,
+    rest: bool = False,
 ) -> Iterator[Stack]:
     with tempfile.TemporaryDirectory(prefix="gocart-keys-") as folder:
         service_keys = {"orders": service_key} if service_key is not None else None
@@ -79,17 +82,30 @@ def running_stack(
             namespace=namespace,
             keys=keys,
             key_reload_seconds=key_reload_seconds,
+            log_dir=log_dir,
+            rest=rest,
         ) as stack:
             yield stack
 
 
 @contextmanager
 def running_stack_on_keys(
-    *, database_url: str, redis_url: str, namespace: str, keys: KeyFolder, key_reload_seconds: float = 10
+    *,
+    database_url: str,
+    redis_url: str,
+    namespace: str,
+    keys: KeyFolder,
+    key_reload_seconds: float = 10,
+    log_dir: Path | None = None,
+    rest: bool = False,
 ) -> Iterator[Stack]:
-    """The stack on a key folder of the caller's (the users subgraph reads it again when it changes)."""
+    """The stack on a key folder of the caller's (the users subgraph reads it again when it changes).
+
+    With `log_dir`, every service logs JSON lines at INFO to `log_dir/NAME.log` (else WARNING, to this
+    process's output); with `rest`, the REST layer runs in front of the router too."""
+    log_level = "INFO" if log_dir is not None else "WARNING"
     ports: dict[str, int] = {}
-    for name in ("users", "products", "orders", "router"):
+    for name in ("users", "products", "orders", "router", "rest"):
         # Ports the system picks, so stacks of test sessions running side by side do not collide.
         while (port := unused_port()) in ports.values():
             pass
@@ -102,7 +118,8 @@ def running_stack_on_keys(
         "cache_namespace": namespace,
         "jwt_issuer": ISSUER,
         "jwt_audience": AUDIENCE,
-        "log_level": "WARNING",
+        "log_level": log_level,
+        "log_json": True,
         "trusted_proxy_secret": proxy_secret,
         "jwt_service_jwks_file": keys.service_jwks_path,
     }
@@ -144,11 +161,22 @@ def running_stack_on_keys(
         rate_limit=GENEROUS_RATE_LIMIT,
         trusted_proxy_secret=proxy_secret,
         subgraph_proxy_secret=proxy_secret,
+        log_level=log_level,
     )
     urls["router"] = base_url(router)
     specs = [subgraph_process(name, settings) for name, settings in subgraphs.items()]
     specs.append(router_process(router))
-    supervisor = Supervisor(specs, cwd=ROOT)
+    if rest:
+        rest_settings = RestSettings(
+            host=HOST,
+            port=ports["rest"],
+            router_url=f"{urls['router']}/graphql",
+            router_proxy_secret=proxy_secret,
+            log_level=log_level,
+        )
+        urls["rest"] = base_url(rest_settings)
+        specs.append(rest_process(rest_settings))
+    supervisor = Supervisor(specs, cwd=ROOT, log_dir=log_dir)
     supervisor.start()
     try:
         supervisor.wait_until_ready()

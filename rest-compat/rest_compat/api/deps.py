@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from observability.request_context import bind_request
 from rest_compat.access_log import request_id_of
 from rest_compat.client import RouterClient
 from rest_compat.errors import ApiError
@@ -21,9 +22,12 @@ from rest_compat.models import ErrorBody
 bearer = HTTPBearer(auto_error=False, description="An access token from POST /users/login.")
 
 
-def get_router(request: Request) -> RouterClient:
+async def get_router(request: Request) -> RouterClient:
     """The router client, on behalf of this request's client (its address resolved by the app), with
-    this request's id."""
+    this request's id. The route's name (the REST operation) goes on every later log line of the
+    request (async, so it binds in the request's own context, not a worker thread's)."""
+    route = request.scope.get("route")
+    bind_request(operation=getattr(route, "name", None))
     client: RouterClient = request.app.state.router
     address = request.client.host if request.client else None
     return client.on_behalf_of(address, request_id=request_id_of(request.scope))

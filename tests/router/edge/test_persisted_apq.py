@@ -183,5 +183,5 @@ async def test_metrics_count_each_outcome(client: httpx.AsyncClient) -> None:
 async def test_not_found_counts_as_a_rejected_request(client: httpx.AsyncClient) -> None:
     await client.post("/graphql", json=hash_only(QUERY))
     metrics = (await client.get("/metrics")).text
-    assert 'gocart_router_requests_total{outcome="rejected"} 1.0' in metrics
+    assert 'gocart_router_requests_total{operation="unknown",outcome="rejected"} 1.0' in metrics
     assert 'gocart_router_rejections_total{code="PERSISTED_QUERY_NOT_FOUND"} 1.0' in metrics

@@ -55,7 +55,7 @@ async def test_a_refusal_is_counted_once_as_a_rejection(limited: RunningRouter) 
     async with limited.client() as client:
         await post_many(client, 5)
     assert limited.metric("gocart_router_rejections_total", code="RATE_LIMITED") == 2
-    assert limited.metric("gocart_router_requests_total", outcome="rejected") == 2
+    assert limited.metric("gocart_router_requests_total", operation="unknown", outcome="rejected") == 2
 
 
 async def test_a_get_request_is_limited_too(limited: RunningRouter) -> None:

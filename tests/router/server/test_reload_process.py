@@ -75,9 +75,9 @@ def start_router(
     )
     spec = router_process(settings)
     log = tmp_path / "router.log"
-    with log.open("wb") as stderr:
+    with log.open("wb") as output:  # the router logs to stdout, as every Gocart process does
         process = subprocess.Popen(  # noqa: S603  (our own interpreter and module)
-            spec.argv, cwd=ROOT, env={**os.environ, **spec.env}, stdout=subprocess.DEVNULL, stderr=stderr
+            spec.argv, cwd=ROOT, env={**os.environ, **spec.env}, stdout=output, stderr=subprocess.STDOUT
         )
     router = RouterProcess(process, f"http://{settings.host}:{settings.port}", log)
     try:
