@@ -74,6 +74,8 @@ def create_subgraph_app(
             server_settings=server_settings,
             connect_timeout_seconds=settings.db_connect_timeout_seconds,
             pool_timeout_seconds=settings.db_pool_timeout_seconds,
+            ping_idle_seconds=settings.db_ping_idle_seconds,
+            recycle_seconds=settings.db_recycle_seconds,
         )
         redis = create_redis(settings.require_redis_url())
         resources = AppResources(

@@ -37,6 +37,14 @@ class SubgraphSettings(BaseSettings):
     db_pool_timeout_seconds: float = Field(
         default=10.0, gt=0, description="How long a request waits for a free pooled connection."
     )
+    db_ping_idle_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        description="A pooled connection idle for longer is pinged before use (0: every checkout).",
+    )
+    db_recycle_seconds: int = Field(
+        default=1800, gt=0, description="Pooled connections older than this are replaced before use."
+    )
     migrate_on_startup: bool = True
     cache_namespace: str = Field(
         default="gocart", description="Prefix of every Redis key, so several stacks can share one Redis."
