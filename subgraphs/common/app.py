@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from typing import Any, TypeVar
 
+import orjson
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
@@ -35,6 +36,17 @@ ContextFactory = Callable[[AppResources, Request], C]
 LifespanHook = Callable[[FastAPI, AppResources], AbstractAsyncContextManager[None]]
 
 log = structlog.get_logger(__name__)
+
+
+class OrjsonGraphQLRouter(GraphQLRouter[Any, Any]):
+    """Strawberry's router with request and response bodies read and written by orjson (several times
+    faster than the standard library's json on a page of results)."""
+
+    def decode_json(self, data: str | bytes) -> object:
+        return orjson.loads(data)  # its JSONDecodeError is json's, so a bad body is still a 400
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
 
 
 def base_context_kwargs(resources: AppResources, request: Request) -> dict[str, Any]:
@@ -116,7 +128,7 @@ def create_subgraph_app(
     app.add_middleware(RequestContextMiddleware)
     resolve_client_addresses(app, settings)
     app.include_router(
-        GraphQLRouter(schema, path="/graphql", context_getter=get_context, graphql_ide="graphiql")
+        OrjsonGraphQLRouter(schema, path="/graphql", context_getter=get_context, graphql_ide="graphiql")
     )
 
     @app.get("/health", include_in_schema=False)
