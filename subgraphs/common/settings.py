@@ -31,6 +31,11 @@ class SubgraphSettings(BaseSettings):
     )
     data_dir: Path = Field(default=Path(".gocart"), description="Where embedded servers and dev keys live.")
     db_pool_size: int = 10
+    workers: int = Field(
+        default=1,
+        ge=1,
+        description="Server processes sharing the port, each with its own pools (up to one per core).",
+    )
     db_connect_timeout_seconds: float = Field(
         default=5.0, gt=0, description="How long opening a database connection may take before UNAVAILABLE."
     )
