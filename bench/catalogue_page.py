@@ -137,7 +137,8 @@ def subgraph_cpu_ms(
 
 def same_page(subgraph_answer: bytes, floor_answer: bytes) -> bool:
     answer: dict[str, Any] = orjson.loads(subgraph_answer)
-    return answer == orjson.loads(floor_answer)
+    floor: dict[str, Any] = orjson.loads(floor_answer)
+    return answer == floor
 
 
 def main(argv: Sequence[str] | None = None) -> None:
