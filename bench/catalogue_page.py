@@ -9,7 +9,8 @@ CPU (user + system, of all a server's processes) per answered request is read fr
 are compared, so the floor surely builds the same page. Figures are printed as ratios of one run,
 never asserted; `bench/federation.py` prints the same ratio.
 
-    python bench/catalogue_page.py [--seconds 10] [--connections 16] [--tokens 50]
+    python bench/catalogue_page.py [--seconds 10] [--connections 16] [--tokens 50] [--db-pool-size N]
+        [--workers N]
 """
 
 from __future__ import annotations
@@ -149,6 +150,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--tokens", type=int, default=50, help="distinct callers (tokens) cycled through")
+    parser.add_argument("--db-pool-size", type=int, help="the subgraph's DB_POOL_SIZE (else its default)")
+    parser.add_argument("--workers", type=int, default=1, help="the subgraph's WORKERS")
     args = parser.parse_args(argv)
 
     stack = Stack(StackSettings(log_level="WARNING"))
@@ -158,8 +161,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"Bearer {stack.dev_token(Role.CUSTOMER, f'bench-{index}', hours=2)}" for index in range(args.tokens)
     ]
     ports = stack.free_ports()
+    overrides = {"db_pool_size": args.db_pool_size} if args.db_pool_size else {}
     settings = stack.products_settings(ports).model_copy(
-        update={"jwt_jwks_url": None, "jwt_jwks_file": stack.keys.published_jwks_path}
+        update={
+            "jwt_jwks_url": None,
+            "jwt_jwks_file": stack.keys.published_jwks_path,
+            "workers": args.workers,
+            **overrides,
+        }
     )
     floor_ms, floor_answer = floor_cpu_ms(stack.database_url)
     floor_port = free_port("127.0.0.1", ports.products + 100, taken=[ports.products])
@@ -183,7 +192,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     finally:
         services.stop()
     same = same_page(answer, floor_answer) and same_page(http_floor_answer, floor_answer)
-    print(f"catalogue page ({PAGE_SIZE} products), {args.connections} connections, {args.tokens} callers")
+    print(
+        f"catalogue page ({PAGE_SIZE} products), {args.connections} connections, {args.tokens} callers,"
+        f" pool of {settings.db_pool_size}, {settings.workers} worker(s)"
+    )
     print(f"  floor, in process (SQL rows -> orjson)  {floor_ms:6.2f} ms CPU per page")
     print(
         f"  floor, over HTTP (same, on uvicorn)     {http_floor_ms:6.2f} ms CPU per page"
