@@ -21,6 +21,8 @@ from gocart.servers import Service, event_loop_factory, run_services
 from subgraphs.common.logging import configure_logging
 from subgraphs.common.settings import SubgraphSettings
 
+WORKER_HEALTHCHECK_SECONDS = 60
+
 # A subgraph's settings, read from its environment, and how to build its app from them.
 Loaded = tuple[SubgraphSettings, Callable[[], FastAPI]]
 
@@ -74,6 +76,9 @@ def serve(name: str, *, host: str | None = None, port: int | None = None) -> int
             log_config=None,
             lifespan="on",
             proxy_headers=False,
+            # A worker answers the supervisor's pings once it has imported the app; on a busy machine
+            # that takes longer than uvicorn's 5 s, and it would be killed and started again in a loop.
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         )
         return 0
     service = Service(name, build_app(), host or settings.host, port or settings.port)
