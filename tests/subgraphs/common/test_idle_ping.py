@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -39,7 +40,7 @@ def counting_pings(engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> list
     pinged: list[object] = []
     ping = engine.dialect.do_ping
 
-    def counting(dbapi_connection: object) -> bool:
+    def counting(dbapi_connection: Any) -> bool:
         pinged.append(dbapi_connection)
         return ping(dbapi_connection)
 

@@ -55,7 +55,7 @@ def decodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         checked.append(token)
         return decode(token, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(auth.jwt, "decode", counting)
+    monkeypatch.setattr(jwt, "decode", counting)
     return checked
 
 
