@@ -9,7 +9,10 @@ machine's Node.js). Then, for each query:
   2. real subgraphs: requests per second, p50 and p99 through each router, and their ratio;
   3. each subgraph request our router makes, sent directly to its subgraph, and the subgraphs' own
      limit for the query: 1 / sum of 1/rps over those chained fetches;
-  4. stubs replaying the recorded answers and doing nothing else, so each router's own cost shows.
+  4. stubs replaying the recorded answers and doing nothing else, so each router's own cost shows;
+  5. the floor of the catalogue page (bench/catalogue_page.py): the same page from one SQL query and
+     orjson, in this process and served over HTTP, and the products subgraph's CPU per page (while
+     answering the router's fetch directly) as a ratio to it.
 The load generator is a closed loop (a fixed number of connections, each sending its next request when
 the last is answered) after a warm-up, with a unique Authorization header on every request so nobody
 can deduplicate. Figures are printed, never asserted.
@@ -36,6 +39,7 @@ from pathlib import Path
 import aiohttp
 import orjson
 
+from bench.catalogue_page import floor_cpu_ms, floor_process, process_tree_cpu_seconds
 from gocart import demo
 from gocart.cli import migrate, seed
 from gocart.compose import SUPERGRAPH
@@ -50,8 +54,9 @@ GATEWAY_DIR = ROOT / "bench" / "gateway"
 HOST = "127.0.0.1"
 SUBGRAPHS = ("users", "products", "orders")
 
+CATALOGUE = "catalogue page (1 subgraph)"
 QUERIES = {
-    "catalogue page (1 subgraph)": """
+    CATALOGUE: """
         query { products(first: 20, sort: PRICE_ASC) {
           edges { node { id name price currency stock { available } category { name } } } } }
     """,
@@ -198,6 +203,15 @@ class Run:
         asyncio.run(closed_loop(url, body, self.tokens, connections=loop, seconds=self.args.warmup))
         return asyncio.run(closed_loop(url, body, self.tokens, connections=loop, seconds=self.args.seconds))
 
+    def cpu_per_request(self, url: str, body: bytes, pid: int) -> tuple[Result, float]:
+        """`measure`, and the CPU (ms) that process `pid` (and its children) spent per request."""
+        loop = self.args.connections
+        asyncio.run(closed_loop(url, body, self.tokens, connections=loop, seconds=self.args.warmup))
+        before = process_tree_cpu_seconds(pid)
+        result = asyncio.run(closed_loop(url, body, self.tokens, connections=loop, seconds=self.args.seconds))
+        spent = process_tree_cpu_seconds(pid) - before
+        return result, spent * 1000 / (result.rps * self.args.seconds)
+
 
 def record_fetches(
     stub_ports: dict[str, int], urls: dict[str, str], tokens: Tokens
@@ -270,7 +284,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     real_supergraph = supergraph_pointing_at(real, workdir / "supergraph-real.graphql")
     stub_supergraph = supergraph_pointing_at(stubs, workdir / "supergraph-stubs.graphql")
 
-    services = start(subgraph_specs + stub_specs)
+    floor_port = ports.next()
+    floor_url = f"http://{HOST}:{floor_port}/graphql"
+    services = start([*subgraph_specs, *stub_specs, floor_process(floor_port, stack.database_url)])
     try:
         front, urls = routers(real_supergraph, ports)
         try:
@@ -294,8 +310,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         finally:
             front.stop()
         direct = {q: [(name, run.measure(real[name], body)) for name, body in fetches[q]] for q in QUERIES}
+        catalogue_fetch = next(body for name, body in fetches[CATALOGUE] if name == "products")
+        products_pid = services.process("products").pid
+        subgraph_page = run.cpu_per_request(real["products"], catalogue_fetch, products_pid)
+        floor_page = run.cpu_per_request(floor_url, catalogue_fetch, services.process("floor").pid)
     finally:
         services.stop()
+    floor_in_process_ms, _ = floor_cpu_ms(stack.database_url)
 
     load = (
         f"closed loop, {args.connections} connections, {args.seconds:.0f} s after {args.warmup:.0f} s warm-up"
@@ -317,6 +338,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"  stub subgraphs  Gocart router    {ours}")
         print(f"                  Apollo gateway   {apollo}")
         print(f"                  router / Apollo gateway = {ours.rps / apollo.rps:.2f}x\n")
+    (subgraph_result, subgraph_ms), (floor_result, floor_ms) = subgraph_page, floor_page
+    print(f"== {CATALOGUE}: CPU per page against the floor (the same page from one SQL query and orjson)")
+    print(f"  floor, in process                      {floor_in_process_ms:6.2f} ms")
+    print(f"  floor, over HTTP                       {floor_ms:6.2f} ms   {floor_result}")
+    print(f"  products subgraph (the router's fetch) {subgraph_ms:6.2f} ms   {subgraph_result}")
+    print(
+        f"  products subgraph / floor over HTTP = {subgraph_ms / floor_ms:.1f}x"
+        f"   / floor in process = {subgraph_ms / floor_in_process_ms:.1f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -14,11 +14,14 @@ import sys
 from collections.abc import Callable, Sequence
 from functools import partial
 
+import uvicorn
 from fastapi import FastAPI
 
 from gocart.servers import Service, event_loop_factory, run_services
 from subgraphs.common.logging import configure_logging
 from subgraphs.common.settings import SubgraphSettings
+
+WORKER_HEALTHCHECK_SECONDS = 60
 
 # A subgraph's settings, read from its environment, and how to build its app from them.
 Loaded = tuple[SubgraphSettings, Callable[[], FastAPI]]
@@ -56,13 +59,52 @@ SUBGRAPH_LOADERS: dict[str, Callable[[], Loaded]] = {
 
 
 def serve(name: str, *, host: str | None = None, port: int | None = None) -> int:
-    """Serve subgraph `name` until SIGINT or SIGTERM; `host` and `port` override its settings."""
+    """Serve subgraph `name` until SIGINT or SIGTERM; `host` and `port` override its settings.
+
+    With `workers` above 1, uvicorn's supervisor runs that many processes on the one port, each
+    building its own app (and pools) from the same environment (`worker_app`)."""
     settings, build_app = SUBGRAPH_LOADERS[name]()
     configure_logging(level=settings.log_level, json=settings.log_json)
+    if settings.workers > 1:
+        uvicorn.run(
+            f"gocart.serve:{name}_worker_app",
+            factory=True,
+            host=host or settings.host,
+            port=port or settings.port,
+            workers=settings.workers,
+            loop="uvloop" if event_loop_factory() is not None else "asyncio",
+            log_config=None,
+            lifespan="on",
+            proxy_headers=False,
+            # A worker answers the supervisor's pings once it has imported the app; on a busy machine
+            # that takes longer than uvicorn's 5 s, and it would be killed and started again in a loop.
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+        )
+        return 0
     service = Service(name, build_app(), host or settings.host, port or settings.port)
     with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
         runner.run(run_services([service]))
     return 0
+
+
+def worker_app(name: str) -> FastAPI:
+    """One worker's app, when uvicorn runs several: settings and logging from the environment again,
+    as each worker is a fresh process."""
+    settings, build_app = SUBGRAPH_LOADERS[name]()
+    configure_logging(level=settings.log_level, json=settings.log_json)
+    return build_app()
+
+
+def users_worker_app() -> FastAPI:
+    return worker_app("users")
+
+
+def products_worker_app() -> FastAPI:
+    return worker_app("products")
+
+
+def orders_worker_app() -> FastAPI:
+    return worker_app("orders")
 
 
 def add_address_arguments(parser: argparse.ArgumentParser) -> None:

@@ -12,12 +12,16 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from typing import Any, TypeVar
 
+import orjson
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from redis.exceptions import RedisError
 from sqlalchemy import text
-from strawberry.fastapi import GraphQLRouter
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
 from strawberry.schema import BaseSchema
 
 from subgraphs.common.auth import Caller, KeySource
@@ -35,6 +39,45 @@ ContextFactory = Callable[[AppResources, Request], C]
 LifespanHook = Callable[[FastAPI, AppResources], AbstractAsyncContextManager[None]]
 
 log = structlog.get_logger(__name__)
+
+
+class SubgraphGraphQL(GraphQL[Any, None]):
+    """Strawberry's ASGI view, served as a plain route: no FastAPI dependency solving per request, and
+    bodies read and written by orjson (several times faster than json on a page of results).
+
+    The request's context (its caller verified first) is made here, and its database session is
+    given back to the pool once the answer has been sent."""
+
+    def __init__(self, schema: BaseSchema, context_factory: ContextFactory[C]) -> None:
+        super().__init__(schema, graphql_ide="graphiql")
+        self._context_factory = context_factory
+
+    def decode_json(self, data: str | bytes) -> object:
+        return orjson.loads(data)  # its JSONDecodeError is json's, so a bad body is still a 400
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    async def get_context(
+        self,
+        request: Request | WebSocket,
+        response: Response | WebSocket,  # noqa: ARG002  (Strawberry passes it by name)
+    ) -> Any:
+        resources: AppResources = request.app.state.resources
+        request.state.caller = await resources.verifier.caller_from_header(
+            request.headers.get("authorization")
+        )
+        context = self._context_factory(resources, request)  # type: ignore[arg-type]
+        request.state.graphql_context = context
+        return context
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            context: SubgraphContext | None = scope.get("state", {}).get("graphql_context")
+            if context is not None:
+                await context.db.close()
 
 
 def base_context_kwargs(resources: AppResources, request: Request) -> dict[str, Any]:
@@ -74,6 +117,8 @@ def create_subgraph_app(
             server_settings=server_settings,
             connect_timeout_seconds=settings.db_connect_timeout_seconds,
             pool_timeout_seconds=settings.db_pool_timeout_seconds,
+            ping_idle_seconds=settings.db_ping_idle_seconds,
+            recycle_seconds=settings.db_recycle_seconds,
         )
         redis = create_redis(settings.require_redis_url())
         resources = AppResources(
@@ -97,25 +142,14 @@ def create_subgraph_app(
             await redis.aclose()
             await engine.dispose()
 
-    async def get_context(request: Request) -> AsyncIterator[C]:
-        resources: AppResources = request.app.state.resources
-        request.state.caller = await resources.verifier.caller_from_header(
-            request.headers.get("authorization")
-        )
-        context = context_factory(resources, request)
-        try:
-            yield context
-        finally:
-            await context.db.close()
-
     app = FastAPI(title=f"Gocart {name} subgraph", lifespan=shared_lifespan, docs_url=None, redoc_url=None)
     metrics = SubgraphMetrics()
     app.state.metrics = metrics
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(RequestContextMiddleware)
     resolve_client_addresses(app, settings)
-    app.include_router(
-        GraphQLRouter(schema, path="/graphql", context_getter=get_context, graphql_ide="graphiql")
+    app.router.routes.append(
+        Route("/graphql", SubgraphGraphQL(schema, context_factory), methods=["GET", "POST"])
     )
 
     @app.get("/health", include_in_schema=False)

@@ -18,9 +18,10 @@ maximum is refused.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
@@ -40,6 +41,8 @@ DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 900 + 60
 # What a caller refused because revocations cannot be read is told to wait (the users subgraph checks
 # Redis every few seconds and rebuilds the set as soon as it answers again).
 REVOCATIONS_RETRY_AFTER_SECONDS = 5
+# Verified tokens remembered per process (each entry is about half a kilobyte).
+DEFAULT_VERIFIED_CACHE_SIZE = 10_000
 
 log = structlog.get_logger(__name__)
 
@@ -221,6 +224,37 @@ class RemoteKeySet:
 # ---------------------------------------------------------------- verification
 
 
+class VerifiedTokens:
+    """Tokens whose signature and claims this process has verified, by SHA-256 digest, until they
+    expire: the same token on every request of a session (and on every hop of one request) costs one
+    signature check per process. An entry holds the key it was verified with and counts only while
+    that key is still the trusted one for its kid, so a key rotated out is not trusted through it.
+    At most `max_entries` are kept; the oldest go first."""
+
+    def __init__(self, *, max_entries: int, clock: Callable[[], float] = time.time) -> None:
+        self._entries: dict[bytes, tuple[jwt.PyJWK, Principal]] = {}
+        self._max_entries = max_entries
+        self._clock = clock
+
+    def get(self, token: str, key: jwt.PyJWK) -> Principal | None:
+        digest = hashlib.sha256(token.encode()).digest()
+        entry = self._entries.get(digest)
+        if entry is None:
+            return None
+        verified_with, principal = entry
+        if verified_with is not key or (principal.expires_at or 0) <= self._clock():
+            del self._entries[digest]
+            return None
+        return principal
+
+    def put(self, token: str, key: jwt.PyJWK, principal: Principal) -> None:
+        if self._max_entries < 1:
+            return
+        while len(self._entries) >= self._max_entries:
+            del self._entries[next(iter(self._entries))]
+        self._entries[hashlib.sha256(token.encode()).digest()] = (key, principal)
+
+
 class TokenVerifier:
     """Turns an `Authorization` header into a caller: signature, expiry, issuer, audience, revocation.
 
@@ -240,6 +274,7 @@ class TokenVerifier:
         leeway_seconds: int = 30,
         service_keys: KeySource | None = None,
         max_lifetime_seconds: int = DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+        verified_cache_size: int = DEFAULT_VERIFIED_CACHE_SIZE,
     ) -> None:
         self._keys = keys
         self._service_keys = service_keys or KeySet.empty()
@@ -251,6 +286,7 @@ class TokenVerifier:
         self._revocations_unknown = False
         self._leeway = leeway_seconds
         self._max_lifetime = max_lifetime_seconds
+        self._verified = VerifiedTokens(max_entries=verified_cache_size)
 
     async def caller_from_header(self, authorization: str | None) -> Caller:
         """Anonymous without a header; a principal for a good token; a rejection with a reason otherwise."""
@@ -268,7 +304,10 @@ class TokenVerifier:
 
     async def verify(self, token: str) -> Principal:
         """The principal a token names; UNAUTHENTICATED for any fault, with a reason that leaks nothing;
-        UNAVAILABLE for a fail-closed role whose revocation cannot be checked."""
+        UNAVAILABLE for a fail-closed role whose revocation cannot be checked.
+
+        A token verified before (same digest, not expired, its key still the trusted one for its kid)
+        skips the signature check; its revocation is checked on every request all the same."""
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as error:
@@ -276,6 +315,16 @@ class TokenVerifier:
         key, grantable = await self._trusted_key(str(header.get("kid", "")))
         if key is None or header.get("alg") != key.algorithm_name:
             raise UnauthenticatedError("The access token is not signed by a trusted key.")
+        principal = self._verified.get(token, key)
+        if principal is None:
+            principal = self._verify_signed(token, key, grantable)
+            self._verified.put(token, key, principal)
+        if self._revocations is not None:
+            await self._check_revocation(self._revocations, principal)
+        return principal
+
+    def _verify_signed(self, token: str, key: jwt.PyJWK, grantable: frozenset[Role]) -> Principal:
+        """Signature, claims and policy: the part of verification that depends on the token alone."""
         try:
             claims = jwt.decode(
                 token,
@@ -298,16 +347,13 @@ class TokenVerifier:
             raise UnauthenticatedError("The access token carries a role its key may not grant.")
         if int(claims["exp"]) - int(claims["iat"]) > self._max_lifetime:
             raise UnauthenticatedError("The access token lives longer than this service accepts.")
-        principal = Principal(
+        return Principal(
             subject=str(claims["sub"]),
             role=role,
             token_id=claims.get("jti"),
             session_id=claims.get("sid"),
             expires_at=int(claims["exp"]),
         )
-        if self._revocations is not None:
-            await self._check_revocation(self._revocations, principal)
-        return principal
 
     async def _check_revocation(self, revocations: RevocationList, principal: Principal) -> None:
         state = await revocations.state(token_id=principal.token_id, session_id=principal.session_id)

@@ -7,15 +7,18 @@ three subgraphs can share one database in development and be split apart later w
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime
 from typing import Any
 
 import structlog
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DisconnectionError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -43,25 +46,57 @@ def create_engine(
     server_settings: Mapping[str, str] | None = None,
     connect_timeout_seconds: float = 5.0,
     pool_timeout_seconds: float = 10.0,
+    ping_idle_seconds: float = 1.0,
+    recycle_seconds: int = 1800,
 ) -> AsyncEngine:
     """An asyncpg engine whose connections name the subgraph in `pg_stat_activity`.
 
     `server_settings` are session settings every connection starts with (e.g. a pg_trgm threshold).
     The timeouts bound how long a request waits for a database that does not answer (asyncpg's own
     connect timeout is a minute) or for a free pooled connection, before it is told UNAVAILABLE.
-    Pooled connections are pinged before use, so a restarted PostgreSQL is picked up by itself.
+
+    A connection that sat idle in the pool longer than `ping_idle_seconds` is pinged before use (a
+    restarted PostgreSQL is picked up by itself after a quiet spell), one in steady use is not: a ping
+    is three round trips (BEGIN, SELECT, ROLLBACK), more than a listing's own query. A connection that
+    breaks in use fails its request (UNAVAILABLE) and SQLAlchemy then replaces every pooled connection
+    opened before it; `recycle_seconds` bounds how old a connection gets.
     """
-    return create_async_engine(
+    engine = create_async_engine(
         async_database_url(url),
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
+        pool_recycle=recycle_seconds,
         pool_timeout=pool_timeout_seconds,
         connect_args={
             "timeout": connect_timeout_seconds,
             "server_settings": {"application_name": application_name, **(server_settings or {})},
         },
     )
+    ping_idle_connections(engine, idle_seconds=ping_idle_seconds)
+    return engine
+
+
+IDLE_SINCE = "gocart_idle_since"
+
+
+def ping_idle_connections(engine: AsyncEngine, *, idle_seconds: float) -> None:
+    """Ping a pooled connection on checkout when it was idle `idle_seconds` or more; one that does
+    not answer is thrown away and the pool hands out another (SQLAlchemy's DisconnectionError)."""
+
+    def on_checkin(_: Any, record: ConnectionPoolEntry) -> None:
+        record.info[IDLE_SINCE] = time.monotonic()
+
+    def on_checkout(dbapi_connection: Any, record: ConnectionPoolEntry, _: Any) -> None:
+        idle_since = record.info.pop(IDLE_SINCE, None)
+        if idle_since is None or time.monotonic() - idle_since < idle_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:  # whatever a dead connection raises, it is replaced
+            raise DisconnectionError(f"idle connection did not answer a ping: {error}") from error
+
+    event.listen(engine.sync_engine.pool, "checkin", on_checkin)
+    event.listen(engine.sync_engine.pool, "checkout", on_checkout)
 
 
 def create_session_factory(engine: AsyncEngine) -> SessionFactory:

@@ -77,6 +77,16 @@ class EntityCache(Generic[K, V]):
             self.observer.count_cache_lookups(self.kind, hits=len(values) - misses, misses=misses)
         return values
 
+    async def get_raw(self, entity_id: K) -> bytes | str | None:
+        """One GET, the value's JSON as stored (None on a miss or Redis trouble), for a caller that
+        keeps what it decoded last and skips decoding the same bytes again."""
+        try:
+            raw: bytes | str | None = await self._redis.get(self.key(entity_id))
+        except RedisError as error:
+            log.warning("cache.read_failed", prefix=self._prefix, error=str(error))
+            return None
+        return raw
+
     async def put_many(self, values: Mapping[K, V]) -> None:
         """SET with a TTL for each value, in one round trip."""
         if not values:

@@ -31,11 +31,24 @@ class SubgraphSettings(BaseSettings):
     )
     data_dir: Path = Field(default=Path(".gocart"), description="Where embedded servers and dev keys live.")
     db_pool_size: int = 10
+    workers: int = Field(
+        default=1,
+        ge=1,
+        description="Server processes sharing the port, each with its own pools (up to one per core).",
+    )
     db_connect_timeout_seconds: float = Field(
         default=5.0, gt=0, description="How long opening a database connection may take before UNAVAILABLE."
     )
     db_pool_timeout_seconds: float = Field(
         default=10.0, gt=0, description="How long a request waits for a free pooled connection."
+    )
+    db_ping_idle_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        description="A pooled connection idle for longer is pinged before use (0: every checkout).",
+    )
+    db_recycle_seconds: int = Field(
+        default=1800, gt=0, description="Pooled connections older than this are replaced before use."
     )
     migrate_on_startup: bool = True
     cache_namespace: str = Field(

@@ -10,7 +10,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 
-from subgraphs.products.models import CategoryRecord
+from subgraphs.products.models import CategoryRecord, CategoryTreeSnapshot
 
 
 class CategoryTree:
@@ -74,3 +74,23 @@ class CategoryTree:
     def is_descendant_or_self(self, candidate: uuid.UUID, of: uuid.UUID) -> bool:
         """Would making `candidate` the parent of `of` close a cycle?"""
         return any(category.id == of for category in self.ancestors_and_self(candidate))
+
+
+class LastDecodedTree:
+    """The tree decoded from the cached JSON this process saw last: most requests read the same
+    bytes from Redis, and decoding them and building the tree again cost more than the read.
+    Keyed by the exact bytes, so a changed (or invalidated) tree is always decoded afresh."""
+
+    def __init__(self) -> None:
+        self._raw: bytes | str | None = None
+        self._tree: CategoryTree | None = None
+
+    def of(self, raw: bytes | str) -> CategoryTree | None:
+        """The tree those bytes hold; None when they no longer decode (then read from SQL)."""
+        if raw != self._raw or self._tree is None:
+            try:
+                snapshot = CategoryTreeSnapshot.model_validate_json(raw)
+            except ValueError:
+                return None
+            self._raw, self._tree = raw, CategoryTree(snapshot.categories)
+        return self._tree

@@ -23,6 +23,11 @@ class ProductsContext(SubgraphContext):
         self._tree: CategoryTree | None = None
         self._tree_lock = asyncio.Lock()
 
+    @property
+    def loaded_category_tree(self) -> CategoryTree | None:
+        """The tree if this request has read it already (for resolvers that need not wait)."""
+        return self._tree
+
     async def category_tree(self) -> CategoryTree:
         """The category tree, read at most once per request (from Redis, else one SQL query)."""
         async with self._tree_lock:

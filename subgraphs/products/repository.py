@@ -84,6 +84,16 @@ def _record(row: Product) -> ProductRecord:
     return ProductRecord.model_validate(row, from_attributes=True)
 
 
+PRODUCT_COLUMNS = tuple(Product.__table__.columns)  # type: ignore[attr-defined]
+PRODUCT_COLUMN_NAMES = tuple(column.name for column in PRODUCT_COLUMNS)
+
+
+def _record_of_row(row: Sequence[Any]) -> ProductRecord:
+    """A record from a row that starts with `PRODUCT_COLUMNS`, read without ORM objects: the columns
+    already hold the record's types, so nothing is converted or validated again."""
+    return ProductRecord.model_construct(**dict(zip(PRODUCT_COLUMN_NAMES, row, strict=False)))
+
+
 def _category_record(row: Category) -> CategoryRecord:
     return CategoryRecord.model_validate(row, from_attributes=True)
 
@@ -150,8 +160,9 @@ async def get_products(*, session: AsyncSession, ids: Sequence[uuid.UUID]) -> di
     """Products by id, deleted ones included (orders keep pointing at them): one query."""
     if not ids:
         return {}
-    rows = await session.exec(select(Product).where(col(Product.id).in_(list(ids))))
-    return {row.id: _record(row) for row in rows}
+    result = await session.exec(select(*PRODUCT_COLUMNS).where(col(Product.id).in_(list(ids))))
+    records = [_record_of_row(row) for row in result]
+    return {record.id: record for record in records}
 
 
 async def get_live_product_by_sku(*, session: AsyncSession, sku: str) -> ProductRecord | None:
@@ -208,13 +219,15 @@ async def search_products(
 ) -> list[tuple[ProductRecord, SortKey]]:
     """One page of products in keyset order, each with the key its cursor encodes."""
     key, descending = _sort_columns(sort, search.text)
-    statement = select(Product, key.label("sort_key")).where(*_conditions(search))
+    columns: tuple[Any, ...] = (*PRODUCT_COLUMNS, key.label("sort_key"))
+    statement = select(*columns).where(*_conditions(search))
     if after is not None:
         position = tuple_(key, col(Product.id))
         statement = statement.where(position < tuple_(*after) if descending else position > tuple_(*after))
     order = (key.desc(), col(Product.id).desc()) if descending else (key.asc(), col(Product.id).asc())
-    rows = await session.exec(statement.order_by(*order).limit(limit))
-    return [(_record(product), (sort_key, product.id)) for product, sort_key in rows]
+    result = await session.exec(statement.order_by(*order).limit(limit))
+    records = [(_record_of_row(row), row[-1]) for row in result]
+    return [(record, (sort_key, record.id)) for record, sort_key in records]
 
 
 async def count_products(*, session: AsyncSession, search: ProductSearch) -> int:

@@ -21,7 +21,7 @@ from subgraphs.common.errors import BadUserInputError, ConflictError, NotFoundEr
 from subgraphs.common.pagination import decode_cursor, encode_cursor, invalid_cursor, page_size
 from subgraphs.products import repository
 from subgraphs.products.caches import TREE_KEY, ProductCaches
-from subgraphs.products.category_tree import CategoryTree
+from subgraphs.products.category_tree import CategoryTree, LastDecodedTree
 from subgraphs.products.models import (
     CategoryRecord,
     CategoryTreeSnapshot,
@@ -141,13 +141,20 @@ async def _require_category(session: AsyncSession, category_id: uuid.UUID | None
 # ---------------------------------------------------------------- reading
 
 
+# Process-wide, as the bytes it is keyed by are the same for every request and app that read them.
+LAST_TREE = LastDecodedTree()
+
+
 async def load_category_tree(*, session: AsyncSession, caches: ProductCaches) -> CategoryTree:
-    """The tree from Redis, or from one SQL query (then cached)."""
-    cached = (await caches.category_tree.get_many([TREE_KEY]))[0]
-    if cached is None:
-        cached = CategoryTreeSnapshot(categories=await repository.list_categories(session=session))
-        await caches.category_tree.put_many({TREE_KEY: cached})
-    return CategoryTree(cached.categories)
+    """The tree from Redis (decoded again only when its bytes changed), or from one SQL query (then
+    cached)."""
+    raw = await caches.category_tree.get_raw(TREE_KEY)
+    tree = LAST_TREE.of(raw) if raw is not None else None
+    if tree is not None:
+        return tree
+    snapshot = CategoryTreeSnapshot(categories=await repository.list_categories(session=session))
+    await caches.category_tree.put_many({TREE_KEY: snapshot})
+    return CategoryTree(snapshot.categories)
 
 
 def is_visible(product: ProductRecord | None, caller: Caller) -> bool:

@@ -14,6 +14,7 @@ from subgraphs.common.auth import Role, require_role
 from subgraphs.common.costs import assumed_size, connection_size, count_cost
 from subgraphs.common.graphql_types import PageInfo
 from subgraphs.common.ids import parse_id
+from subgraphs.common.selection import resolved_later, selects_anywhere
 from subgraphs.products import service
 from subgraphs.products.enums import MovementKind, ProductSort, ReservationStatus
 from subgraphs.products.models import CategoryRecord, ProductRecord, ReservationRecord, StockMovementRecord
@@ -27,28 +28,42 @@ else:
     ProductsInfo = Info
 
 
+def _admin_on_hand(root: Stock, info: ProductsInfo) -> int | None:
+    require_role(info.context.caller, Role.ADMIN, Role.SERVICE)
+    return root.on_hand_count
+
+
+def _admin_reserved(root: Stock, info: ProductsInfo) -> int | None:
+    require_role(info.context.caller, Role.ADMIN, Role.SERVICE)
+    return root.reserved_count
+
+
 @strawberry.type(description="Stock of a product: what is on hand, held by open orders, and for sale.")
 class Stock:
+    """`available` and `inStock` are plain values worked out once, so GraphQL reads them as attributes
+    (no resolver call per field); only the admin-only counts keep a resolver, for their role check."""
+
     on_hand_count: strawberry.Private[int]
     reserved_count: strawberry.Private[int]
+    on_hand: int | None = strawberry.field(
+        resolver=_admin_on_hand,
+        description="Units in the warehouse (admins only: null with an error for others).",
+    )
+    reserved: int | None = strawberry.field(
+        resolver=_admin_reserved,
+        description="Units held by unpaid orders (admins only: null with an error for others).",
+    )
+    available: int = strawberry.field(description="Units that can be ordered now.")
+    in_stock: bool
 
-    @strawberry.field(description="Units in the warehouse (admins only: null with an error for others).")
-    def on_hand(self, info: ProductsInfo) -> int | None:
-        require_role(info.context.caller, Role.ADMIN, Role.SERVICE)
-        return self.on_hand_count
-
-    @strawberry.field(description="Units held by unpaid orders (admins only: null with an error for others).")
-    def reserved(self, info: ProductsInfo) -> int | None:
-        require_role(info.context.caller, Role.ADMIN, Role.SERVICE)
-        return self.reserved_count
-
-    @strawberry.field(description="Units that can be ordered now.")
-    def available(self) -> int:
-        return self.on_hand_count - self.reserved_count
-
-    @strawberry.field
-    def in_stock(self) -> bool:
-        return self.on_hand_count > self.reserved_count
+    @classmethod
+    def of(cls, *, on_hand: int, reserved: int) -> Stock:
+        return cls(
+            on_hand_count=on_hand,
+            reserved_count=reserved,
+            available=on_hand - reserved,
+            in_stock=on_hand > reserved,
+        )
 
 
 @strawberry.federation.type(keys=["id"], description="Something the shop sells.")
@@ -85,7 +100,7 @@ class Product:
             created_at=record.created_at,
             updated_at=record.updated_at,
             deleted_at=record.deleted_at,
-            stock=Stock(on_hand_count=record.stock_on_hand, reserved_count=record.stock_reserved),
+            stock=Stock.of(on_hand=record.stock_on_hand, reserved=record.stock_reserved),
             category_id=record.category_id,
         )
 
@@ -96,10 +111,19 @@ class Product:
         return cls.from_record(record) if record is not None else None
 
     @strawberry.field
-    async def category(self, info: ProductsInfo) -> Category | None:
+    def category(self, info: ProductsInfo) -> Category | None:
+        """Synchronous when the request's category tree is loaded (listings load it up front)."""
         if self.category_id is None:
             return None
-        record = (await info.context.category_tree()).get(self.category_id)
+        tree = info.context.loaded_category_tree
+        if tree is None:
+            return resolved_later(self._category_from_tree(info))  # type: ignore[no-any-return]
+        record = tree.get(self.category_id)
+        return Category.from_record(record) if record is not None else None
+
+    async def _category_from_tree(self, info: ProductsInfo) -> Category | None:
+        tree = await info.context.category_tree()
+        record = tree.get(self.category_id) if self.category_id is not None else None
         return Category.from_record(record) if record is not None else None
 
 
@@ -192,6 +216,10 @@ class ProductConnection:
 async def product_connection(
     info: ProductsInfo, search: ProductSearch, sort: ProductSort, *, first: int | None, after: str | None
 ) -> ProductConnection:
+    """One page; the category tree is loaded first when the page shows categories, so each product's
+    `category` resolves synchronously."""
+    if selects_anywhere(info, "category"):
+        await info.context.category_tree()
     async with info.context.db.use() as session:
         page = await service.list_products(
             session=session, caller=info.context.caller, search=search, sort=sort, first=first, after=after

@@ -288,3 +288,29 @@ def test_healthcheck_refuses_ready_for_a_service_without_it() -> None:
 )
 def test_probe_url_reaches_a_wildcard_listener_on_loopback(host: str, expected: str) -> None:
     assert probe_url(Address(host, 4002), "/health") == expected
+
+
+def spawned_children(pid: int) -> list[str]:
+    """The command lines of a process's children that multiprocessing spawned (uvicorn's workers)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    lines = [Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ").decode() for child in children]
+    return [line for line in lines if "spawn_main" in line]
+
+
+def test_a_subgraph_with_two_workers_answers_from_two_worker_processes(
+    services: ServiceUrls, database_url: str, signing_key: SigningKey
+) -> None:
+    port = unused_port()
+    settings = subgraph_settings("products", port, services, database_url, signing_key)
+    env = clean_env({**settings_env(settings), "GOCART_PRODUCTS_WORKERS": "2"})
+    argv = [sys.executable, "-m", "gocart.serve", "products"]
+    supervisor = Supervisor([ProcessSpec("products", argv, env, f"http://127.0.0.1:{port}/ready")], cwd=ROOT)
+    supervisor.start()
+    try:
+        supervisor.wait_until_ready()
+        status, _ = Running(port, env).get("/ready")
+        workers = spawned_children(supervisor.process("products").pid)
+    finally:
+        supervisor.stop()
+
+    assert (status, len(workers)) == (200, 2)
