@@ -21,6 +21,7 @@ COPY gocart gocart
 COPY subgraphs subgraphs
 COPY router router
 COPY rest-compat rest-compat
+COPY telemetry telemetry
 # Gocart's wheel, and a wheel of every dependency of every image, so the environments below install with
 # no index at all. No compiler is installed here either: every native dependency ships a wheel.
 RUN pip wheel --wheel-dir /wheels ".[subgraphs]"

@@ -24,6 +24,7 @@ from pydantic_settings import (
 
 from router.auth import ACCEPTED_ROLES, DEFAULT_MAX_TOKEN_LIFETIME_SECONDS
 from router.errors import RouterError
+from telemetry.settings import TracingSettings
 
 
 class Section(BaseModel):
@@ -232,6 +233,7 @@ class RouterSettings(BaseSettings):
     persisted_queries: PersistedQueriesSettings = PersistedQueriesSettings()
     traffic_shaping: TrafficShaping = TrafficShaping()
     hot_reload: HotReloadSettings = HotReloadSettings()
+    tracing: TracingSettings = TracingSettings()
 
 
 class SettingsInvalid(RouterError):

@@ -34,6 +34,7 @@ from router.limits import (
 from router.planner import QueryPlan, QueryPlanner
 from router.planner.cache import LruCache
 from router.supergraph import Supergraph
+from telemetry.tracing import TRACING_OFF, Tracing
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,11 +69,14 @@ class Gateway:
         urls: Mapping[str, str],
         cache_size: int = 1024,
         limits: OperationLimits | None = None,
+        *,
+        tracing: Tracing = TRACING_OFF,
     ) -> None:
         self.supergraph = supergraph
         self.limits = limits or OperationLimits()
         self.planner = QueryPlanner(supergraph)
-        self.executor = Executor(supergraph, fetcher, urls)
+        self.executor = Executor(supergraph, fetcher, urls, tracing=tracing)
+        self.tracing = tracing
         self._cache: LruCache[tuple[str, str | None], PreparedOperation | RequestError] = LruCache(cache_size)
 
     def prepare(self, query: str, operation_name: str | None) -> PreparedOperation:
@@ -85,20 +89,43 @@ class Gateway:
             )
         key = (query, operation_name)
         cached = self._cache.get(key)
-        if cached is None:
-            try:
-                cached = self._prepare(query, operation_name)
-            except RequestError as error:
-                cached = error
-            self._cache.put(key, cached)
-        if isinstance(cached, RequestError):
-            raise cached
-        return cached
+        attributes: dict[str, str | bool] = {"gocart.plan_cache.hit": cached is not None}
+        if operation_name:
+            attributes["graphql.operation.name"] = operation_name
+        with self.tracing.span("graphql.prepare", attributes):
+            if cached is None:
+                try:
+                    cached = self._prepare(query, operation_name)
+                except RequestError as error:
+                    cached = error
+                self._cache.put(key, cached)
+            if isinstance(cached, RequestError):
+                raise cached
+            return cached
 
     def _prepare(self, query: str, operation_name: str | None) -> PreparedOperation:
         check_text_limits(query, self.limits)
+        with self.tracing.span("graphql.parse"):
+            document = self._parse(query)
+        check_document_limits(document, operation_name, self.limits)
+        with self.tracing.span("graphql.validate"):
+            errors = validate(self.supergraph.api_schema, document)
+        if errors:
+            raise ValidationFailed([e.message for e in errors], locations=[_locations(e) for e in errors])
+        with self.tracing.span("graphql.plan"):
+            operation = self.planner.normalize(document, operation_name)
+            check_limits(operation, self.limits)
+            try:
+                plan = self.planner.plan(operation)
+            except PlanningError as error:
+                raise QueryPlanningFailed(str(error)) from error
+        if plan.operation.kind == "subscription":
+            raise BadRequest("Subscriptions are not supported by this router.")
+        return PreparedOperation(document, plan, has_introspection(plan.operation.selections))
+
+    def _parse(self, query: str) -> DocumentNode:
         try:
-            document = parse(query, max_tokens=self.limits.max_tokens)
+            return parse(query, max_tokens=self.limits.max_tokens)
         except GraphQLError as error:
             if "Document contains more than" in error.message:  # graphql-core 3.3 prefixes "Syntax Error: "
                 raise LimitExceeded(
@@ -106,19 +133,6 @@ class Gateway:
                     f"The operation has more than {self.limits.max_tokens} tokens, the limit.",
                 ) from error
             raise ParseFailed(error.message, locations=[_locations(error)]) from error
-        check_document_limits(document, operation_name, self.limits)
-        errors = validate(self.supergraph.api_schema, document)
-        if errors:
-            raise ValidationFailed([e.message for e in errors], locations=[_locations(e) for e in errors])
-        operation = self.planner.normalize(document, operation_name)
-        check_limits(operation, self.limits)
-        try:
-            plan = self.planner.plan(operation)
-        except PlanningError as error:
-            raise QueryPlanningFailed(str(error)) from error
-        if plan.operation.kind == "subscription":
-            raise BadRequest("Subscriptions are not supported by this router.")
-        return PreparedOperation(document, plan, has_introspection(plan.operation.selections))
 
     def coerce_variables(
         self, prepared: PreparedOperation, variables: Mapping[str, Any] | None

@@ -29,6 +29,10 @@ from router.server.pipeline import Edge
 from router.server.reload import hot_reload, supergraph_digest
 from router.server.routes import graphql, health, metrics
 from router.supergraph import Supergraph, parse_supergraph
+from telemetry.instrument import client_trace_configs, trace_redis, trace_requests
+from telemetry.tracing import TRACING_OFF, Tracing, start_tracing
+
+SERVICE_NAME = "gocart-router"
 
 
 def subgraph_urls(supergraph: Supergraph, settings: RouterSettings) -> dict[str, str]:
@@ -47,7 +51,12 @@ def operation_limits(settings: RouterSettings) -> OperationLimits:
     )
 
 
-def build_gateway(supergraph: Supergraph, fetcher: SubgraphFetcher, settings: RouterSettings) -> Gateway:
+def build_gateway(
+    supergraph: Supergraph,
+    fetcher: SubgraphFetcher,
+    settings: RouterSettings,
+    tracing: Tracing = TRACING_OFF,
+) -> Gateway:
     """The gateway serving `supergraph`, at startup and on each reload: a fresh planner and plan cache,
     the subgraph URLs of this supergraph (as overridden by settings), and the shared fetcher."""
     return Gateway(
@@ -56,6 +65,7 @@ def build_gateway(supergraph: Supergraph, fetcher: SubgraphFetcher, settings: Ro
         subgraph_urls(supergraph, settings),
         settings.plan_cache_size,
         operation_limits(settings),
+        tracing=tracing,
     )
 
 
@@ -81,6 +91,7 @@ def create_app(settings: RouterSettings) -> Starlette:
     router_metrics = RouterMetrics()
     persisted_queries = PersistedQueries.from_settings(settings, router_metrics)  # reads the manifest
     edge = Edge(settings, router_metrics, persisted_queries)
+    tracing = start_tracing(settings.tracing, SERVICE_NAME)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -90,8 +101,14 @@ def create_app(settings: RouterSettings) -> Starlette:
             edge.redis = Redis.from_url(
                 settings.redis_url.get_secret_value(), socket_timeout=0.5, socket_connect_timeout=0.5
             )
+            trace_redis(edge.redis, tracing)
         edge.rate_limiter = build_rate_limiter(settings, edge.metrics, edge.redis)
-        traffic = TrafficFetcher(settings.traffic_shaping, edge.metrics, supergraph.graphs)
+        traffic = TrafficFetcher(
+            settings.traffic_shaping,
+            edge.metrics,
+            supergraph.graphs,
+            trace_configs=client_trace_configs(tracing),
+        )
         async with aiohttp.ClientSession() as session, traffic:
             if settings.jwt_jwks_url is not None:
                 edge.token_gate = TokenGate(
@@ -103,10 +120,10 @@ def create_app(settings: RouterSettings) -> Starlette:
                     max_lifetime_seconds=settings.jwt_max_token_lifetime_seconds,
                 )
             app.state.traffic = traffic
-            app.state.gateway = build_gateway(supergraph, traffic, settings)
+            app.state.gateway = build_gateway(supergraph, traffic, settings, tracing)
             app.state.supergraph_sha256 = supergraph_digest(source)
             # A reloaded supergraph keeps the traffic fetcher: its pools, breakers and batch limits.
-            rebuild = functools.partial(build_gateway, fetcher=traffic, settings=settings)
+            rebuild = functools.partial(build_gateway, fetcher=traffic, settings=settings, tracing=tracing)
             async with hot_reload(app, settings, edge.metrics, rebuild):
                 yield
             app.state.gateway = None
@@ -114,6 +131,7 @@ def create_app(settings: RouterSettings) -> Starlette:
         if edge.redis is not None:
             await edge.redis.aclose()
             edge.redis = None
+        tracing.shutdown()
 
     app = Starlette(
         routes=[
@@ -128,6 +146,7 @@ def create_app(settings: RouterSettings) -> Starlette:
         ],
         lifespan=lifespan,
     )
+    trace_requests(app, tracing)  # outermost: the request's span encloses every other middleware
     app.state.settings = settings
     app.state.edge = edge
     app.state.gateway = None
