@@ -21,6 +21,8 @@ from typing import Any, TextIO
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from telemetry.logs import add_trace_ids
+
 REQUEST_ID_HEADER = "x-request-id"
 PROBE_PATHS = frozenset({"/health"})  # polled by supervisors: logged at debug only
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -40,6 +42,7 @@ def configure_logging(*, level: str = "INFO", json: bool = True) -> None:
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
+        add_trace_ids,
     ]
     renderer: Any = (
         structlog.processors.JSONRenderer()

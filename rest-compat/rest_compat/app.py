@@ -24,6 +24,10 @@ from rest_compat.client import RouterClient
 from rest_compat.config import RestSettings
 from rest_compat.docs_pages import add_docs_pages
 from rest_compat.errors import ApiError
+from telemetry.instrument import client_trace_configs, trace_requests
+from telemetry.tracing import start_tracing
+
+SERVICE_NAME = "gocart-rest"
 
 DESCRIPTION = """
 The documented CRUD endpoints of Gocart's original REST API, served from the GraphQL supergraph.
@@ -38,15 +42,19 @@ def openapi_document() -> str:
 
 
 def create_app(settings: RestSettings) -> FastAPI:
+    tracing = start_tracing(settings.tracing, SERVICE_NAME)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         timeout = aiohttp.ClientTimeout(total=settings.router_timeout_seconds)
-        async with aiohttp.ClientSession(timeout=timeout) as session:
+        trace_configs = client_trace_configs(tracing) or None  # the call to the router carries `traceparent`
+        async with aiohttp.ClientSession(timeout=timeout, trace_configs=trace_configs) as session:
             secret = settings.router_proxy_secret
             app.state.router = RouterClient(
                 session, settings.router_url, proxy_secret=secret.get_secret_value() if secret else None
             )
             yield
+        tracing.shutdown()
 
     app = FastAPI(
         title="Gocart REST API",
@@ -90,5 +98,6 @@ def create_app(settings: RestSettings) -> FastAPI:
         # Behind trusted proxies, `request.client` is the right-most untrusted X-Forwarded-For hop.
         trusted = [str(network) for network in settings.trusted_proxies]
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted)
-    app.add_middleware(AccessLog)  # added last: the outermost, so it sees every answer
+    app.add_middleware(AccessLog)  # the outermost but one, so it sees every answer
+    trace_requests(app, tracing)  # outermost: the access line carries the request's trace id
     return app

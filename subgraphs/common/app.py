@@ -29,6 +29,8 @@ from subgraphs.common.metrics import MetricsMiddleware, SubgraphMetrics
 from subgraphs.common.migrations import MigrationSource, upgrade_async
 from subgraphs.common.redis import create_redis
 from subgraphs.common.settings import SubgraphSettings
+from telemetry.instrument import trace_engine, trace_redis, trace_requests
+from telemetry.tracing import start_tracing
 
 C = TypeVar("C", bound=SubgraphContext)
 ContextFactory = Callable[[AppResources, Request], C]
@@ -76,6 +78,8 @@ def create_subgraph_app(
             pool_timeout_seconds=settings.db_pool_timeout_seconds,
         )
         redis = create_redis(settings.require_redis_url())
+        trace_engine(engine, tracing)
+        trace_redis(redis, tracing)
         resources = AppResources(
             settings=settings,
             engine=engine,
@@ -84,6 +88,7 @@ def create_subgraph_app(
             verifier=verifier_from_settings(
                 settings, redis, key_source, unknown_revocations=metrics.unknown_revocations
             ),
+            tracing=tracing,
         )
         app.state.resources = resources
         metrics.count_sql(engine)
@@ -95,6 +100,7 @@ def create_subgraph_app(
             await resources.verifier.aclose()
             await redis.aclose()
             await engine.dispose()
+            tracing.shutdown()
 
     async def get_context(request: Request) -> AsyncIterator[C]:
         resources: AppResources = request.app.state.resources
@@ -109,10 +115,12 @@ def create_subgraph_app(
 
     app = FastAPI(title=f"Gocart {name} subgraph", lifespan=shared_lifespan, docs_url=None, redoc_url=None)
     metrics = SubgraphMetrics()
+    tracing = start_tracing(settings.tracing, f"gocart-{name}")
     app.state.metrics = metrics
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(RequestContextMiddleware)
     resolve_client_addresses(app, settings)
+    trace_requests(app, tracing)  # outermost: the request's span encloses every other middleware
     app.include_router(
         GraphQLRouter(schema, path="/graphql", context_getter=get_context, graphql_ide="graphiql")
     )

@@ -13,6 +13,7 @@ from subgraphs.common.auth import Caller, KeySet, KeySource, RemoteKeySet, Token
 from subgraphs.common.db import RequestSession, SessionFactory
 from subgraphs.common.revocations import RevocationList
 from subgraphs.common.settings import SubgraphSettings
+from telemetry.tracing import TRACING_OFF, Tracing
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class AppResources:
     sessions: SessionFactory
     redis: Redis
     verifier: TokenVerifier
+    tracing: Tracing = TRACING_OFF
 
 
 class SubgraphContext(BaseContext):

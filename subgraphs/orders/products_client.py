@@ -51,6 +51,8 @@ from subgraphs.orders.breaker import BreakerState, CircuitBreaker
 from subgraphs.orders.bulkhead import Bulkhead, Overloaded, Priority
 from subgraphs.orders.coalescing import Batch, Coalescer
 from subgraphs.orders.shortage_hints import ShortageHints
+from telemetry.instrument import client_trace_configs
+from telemetry.tracing import TRACING_OFF, Tracing
 
 log = structlog.get_logger(__name__)
 
@@ -175,8 +177,10 @@ class ProductsClient:
         shortages: ShortageHints,
         pool_size: int = 50,
         on_refused: Callable[[str], None] = _no_count,
+        tracing: Tracing = TRACING_OFF,
     ) -> None:
         self._url = url
+        self._tracing = tracing
         self._credential = credential
         self._policy = policy
         self.breaker = breaker
@@ -194,6 +198,7 @@ class ProductsClient:
                 # so its timeout measures products alone.
                 connector=aiohttp.TCPConnector(limit=max(self._pool_size, self.bulkhead.limit)),
                 timeout=aiohttp.ClientTimeout(total=self._policy.timeout_seconds),
+                trace_configs=client_trace_configs(self._tracing) or None,  # `traceparent` on each call
             )
         return self._session
 
@@ -292,6 +297,26 @@ class ProductsClient:
         hold stock, so the outcome is reported unknown (UNAVAILABLE, `outcome_unknown`) and the caller
         owes a release.
         """
+        with self._tracing.span("products.call", {"gocart.products.operation": operation}):
+            return await self._call_with_retries(
+                operation,
+                query,
+                variables,
+                priority=priority,
+                takes_stock=takes_stock,
+                before_send=before_send,
+            )
+
+    async def _call_with_retries(
+        self,
+        operation: str,
+        query: str,
+        variables: Mapping[str, Any],
+        *,
+        priority: Priority,
+        takes_stock: bool,
+        before_send: Callable[[], None] | None,
+    ) -> dict[str, Any]:
         attempt = 0
         while True:
             body = await self._attempt(
