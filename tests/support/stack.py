@@ -32,6 +32,7 @@ from subgraphs.orders.config import OrdersSettings
 from subgraphs.products.config import ProductsSettings
 from subgraphs.users.config import UsersSettings
 from subgraphs.users.main import JWKS_PATH
+from telemetry.settings import TracingSettings
 from tests.subgraphs.users.builders import BOOTSTRAP_ADMIN
 from tests.support.servers import unused_port
 
@@ -69,7 +70,9 @@ def running_stack(
     key: SigningKey,
     service_key: SigningKey | None = None,
     key_reload_seconds: float = 10,
+    tracing: TracingSettings | None = None,
 ) -> Iterator[Stack]:
+    """`tracing`, when given, is every service's tracing section (each names its spans itself)."""
     with tempfile.TemporaryDirectory(prefix="gocart-keys-") as folder:
         service_keys = {"orders": service_key} if service_key is not None else None
         keys = KeyFolder.open(Path(folder), signing_key=key, service_keys=service_keys)
@@ -79,13 +82,20 @@ def running_stack(
             namespace=namespace,
             keys=keys,
             key_reload_seconds=key_reload_seconds,
+            tracing=tracing,
         ) as stack:
             yield stack
 
 
 @contextmanager
 def running_stack_on_keys(
-    *, database_url: str, redis_url: str, namespace: str, keys: KeyFolder, key_reload_seconds: float = 10
+    *,
+    database_url: str,
+    redis_url: str,
+    namespace: str,
+    keys: KeyFolder,
+    key_reload_seconds: float = 10,
+    tracing: TracingSettings | None = None,
 ) -> Iterator[Stack]:
     """The stack on a key folder of the caller's (the users subgraph reads it again when it changes)."""
     ports: dict[str, int] = {}
@@ -105,6 +115,7 @@ def running_stack_on_keys(
         "log_level": "WARNING",
         "trusted_proxy_secret": proxy_secret,
         "jwt_service_jwks_file": keys.service_jwks_path,
+        "tracing": tracing or TracingSettings(),
     }
     jwks_url = f"http://{HOST}:{ports['users']}{JWKS_PATH}"
     subgraphs: dict[str, SubgraphSettings] = {
@@ -144,6 +155,7 @@ def running_stack_on_keys(
         rate_limit=GENEROUS_RATE_LIMIT,
         trusted_proxy_secret=proxy_secret,
         subgraph_proxy_secret=proxy_secret,
+        tracing=tracing or TracingSettings(),
     )
     urls["router"] = base_url(router)
     specs = [subgraph_process(name, settings) for name, settings in subgraphs.items()]
