@@ -214,7 +214,10 @@ class ProductsClient:
         """Current products by id (unknown ids are left out). Concurrent checkouts share the call:
         whoever asks while one waits for its slot joins it (`coalescing.py`). The shared call runs
         outside any request, so the request's trace shows the wait for it, as a coalesced call."""
-        attributes = {"gocart.products.operation": "entities", "gocart.products.coalesced": True}
+        attributes: dict[str, str | bool] = {
+            "gocart.products.operation": "entities",
+            "gocart.products.coalesced": True,
+        }
         with self._tracing.span("products.call", attributes):
             return await self._pricing.load(ids)
 
