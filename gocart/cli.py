@@ -7,6 +7,7 @@ gocart seed                     add the demo data where missing
 gocart token                    mint a development access token (signed with the local dev key)
 gocart keys rotate              sign with the next key; keep the current one published as the previous
 gocart export-schema            write each subgraph's SDL to schema/
+gocart trace ID                 show a trace that `gocart dev --trace` wrote, as a tree
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from gocart.compose import SUPERGRAPH, CompositionError, SubgraphSource, accepte
 from gocart.embedded import EmbeddedServerMissing
 from gocart.keys import KeyFolder, RotationTooSoon
 from gocart.settings import StackSettings
-from gocart.stack import DEV_MAX_TOKEN_LIFETIME_SECONDS, DEV_TOKEN_HOURS, Ports, Stack
+from gocart.stack import DEV_MAX_TOKEN_LIFETIME_SECONDS, DEV_TOKEN_HOURS, Ports, Stack, traces_folder
 from subgraphs.common.auth import Role
 from subgraphs.common.settings import SubgraphSettings
 from subgraphs.orders.config import OrdersSettings
@@ -154,6 +155,7 @@ def banner(
             f"  PostgreSQL  {stack.describe_database()}",
             f"  Redis       {stack.describe_redis()}",
             f"  Demo data   {demo_data}",
+            f"  Tracing     {stack.describe_tracing()}",
             "",
             f"  GraphQL (router)   {router}/graphql   <- start here: open it in a browser for GraphiQL",
             f"  REST (legacy)      {rest}/docs   (Swagger UI; OpenAPI at {rest}/openapi.json)",
@@ -182,6 +184,8 @@ def cmd_dev(args: argparse.Namespace) -> int:
     from subgraphs.common.logging import configure_logging
 
     settings = StackSettings()
+    if args.trace:
+        settings = settings.model_copy(update={"trace_to_files": True})
     configure_logging(level=settings.log_level, json=settings.log_json)
     print("Starting Gocart...", flush=True)
     stack = Stack(settings)
@@ -285,6 +289,22 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_trace(args: argparse.Namespace) -> int:
+    """Print one trace from the spans files of `gocart dev --trace`."""
+    from gocart.traces import read_trace, render_tree
+
+    folder = traces_folder(StackSettings())
+    lines = render_tree(read_trace(folder, args.trace_id))
+    if not lines:
+        print(
+            f"No spans of trace {args.trace_id} in {folder} (gocart dev --trace writes them).",
+            file=sys.stderr,
+        )
+        return 1
+    print("\n".join(lines))
+    return 0
+
+
 def cmd_export_schema(args: argparse.Namespace) -> int:
     from rest_compat.app import openapi_document
     from subgraphs.common.sdl import export_sdl
@@ -335,6 +355,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     dev = commands.add_parser("dev", help="run the local stack with demo data")
     dev.add_argument("--no-seed", action="store_true", help="do not add the demo data")
+    dev.add_argument(
+        "--trace",
+        action="store_true",
+        help="without a collector (GOCART_TRACING__OTLP_ENDPOINT), write every service's spans to the data "
+        "folder, for `gocart trace ID`",
+    )
     dev.set_defaults(handler=cmd_dev)
 
     serve = commands.add_parser(
@@ -391,6 +417,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="rotate anyway; tokens of the dropped key are refused"
     )
     rotate.set_defaults(handler=cmd_keys_rotate)
+
+    trace = commands.add_parser("trace", help="show a trace written by `gocart dev --trace`, as a tree")
+    trace.add_argument("trace_id", metavar="ID", help="the trace id (the router's x-trace-id header)")
+    trace.set_defaults(handler=cmd_trace)
 
     export = commands.add_parser("export-schema", help="write each subgraph's SDL to schema/")
     export.add_argument("--out", default=str(SCHEMA_DIR))

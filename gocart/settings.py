@@ -1,7 +1,8 @@
 """Settings of the local stack that `gocart dev` runs (environment prefix `GOCART_`).
 
 A configured database or Redis URL always wins; without one, embedded servers are started. How crashed
-services are restarted is the nested `restart` section (`GOCART_RESTART__MAX_CRASHES=5`, ...).
+services are restarted is the nested `restart` section (`GOCART_RESTART__MAX_CRASHES=5`, ...), how they
+are traced the `tracing` section (`GOCART_TRACING__OTLP_ENDPOINT=...`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from gocart.restarts import RestartPolicy
+from observability.tracing_settings import TracingSettings
 
 
 class StackSettings(BaseSettings):
@@ -35,3 +37,7 @@ class StackSettings(BaseSettings):
     jwt_issuer: str = "gocart-users"
     jwt_audience: str = "gocart"
     restart: RestartPolicy = RestartPolicy()
+    # Every service's tracing (GOCART_TRACING__OTLP_ENDPOINT, __SAMPLE_RATIO...); without a collector,
+    # `gocart dev --trace` (or GOCART_TRACE_TO_FILES=true) writes spans to <data dir>/traces instead.
+    tracing: TracingSettings = TracingSettings()
+    trace_to_files: bool = False

@@ -15,6 +15,7 @@ from gocart.compose import SUPERGRAPH
 from gocart.embedded import EmbeddedServers, start_postgres, start_redis
 from gocart.keys import KeyFolder
 from gocart.settings import StackSettings
+from observability.tracing_settings import TracingSettings
 from rest_compat.config import RestSettings
 from router.config import CorsSettings, RouterSettings
 from subgraphs.common.auth import Role
@@ -39,6 +40,11 @@ def read_or_create_secret(path: Path) -> str:
     path.touch(mode=0o600)
     path.write_text(value)
     return value
+
+
+def traces_folder(settings: StackSettings) -> Path:
+    """Where `gocart dev --trace` has each service write its spans (read by `gocart trace ID`)."""
+    return (settings.data_dir / "traces").resolve()
 
 
 @dataclass(frozen=True)
@@ -92,8 +98,29 @@ class Stack:
         )
         return self.settings.admin_email, password
 
-    def _common(self, port: int) -> dict[str, Any]:
+    @property
+    def traces_dir(self) -> Path:
+        return traces_folder(self.settings)
+
+    def tracing(self, service: str) -> TracingSettings:
+        """A service's tracing: the configured section, and its own spans file when asked to write
+        spans to files and no collector is configured."""
+        tracing = self.settings.tracing
+        if tracing.otlp_endpoint is None and self.settings.trace_to_files:
+            tracing = tracing.model_copy(update={"spans_file": self.traces_dir / f"{service}.jsonl"})
+        return tracing
+
+    def describe_tracing(self) -> str:
+        tracing = self.tracing("router")
+        if tracing.otlp_endpoint is not None:
+            return f"exported to {tracing.otlp_endpoint} (OTLP/HTTP)"
+        if tracing.spans_file is not None:
+            return f"spans in {self.traces_dir}; `gocart trace ID` shows one (ID: the x-trace-id header)"
+        return "off (gocart dev --trace writes spans to files)"
+
+    def _common(self, service: str, port: int) -> dict[str, Any]:
         return {
+            "tracing": self.tracing(service),
             "host": self.settings.host,
             "port": port,
             "database_url": SecretStr(self.database_url),
@@ -113,7 +140,7 @@ class Stack:
         """Users reads its keys from the key folder, and again after `gocart keys rotate`."""
         email, password = self.admin_credentials
         return UsersSettings(
-            **self._common((ports or self.default_ports()).users),
+            **self._common("users", (ports or self.default_ports()).users),
             jwt_private_key_file=self.keys.signing_key_path,
             jwt_published_jwks_file=self.keys.published_jwks_path,
             bootstrap_admin_email=email,
@@ -122,7 +149,9 @@ class Stack:
 
     def products_settings(self, ports: Ports | None = None) -> ProductsSettings:
         ports = ports or self.default_ports()
-        return ProductsSettings(**self._common(ports.products), jwt_jwks_url=self._jwks_url(ports))
+        return ProductsSettings(
+            **self._common("products", ports.products), jwt_jwks_url=self._jwks_url(ports)
+        )
 
     def free_ports(self) -> Ports:
         """The configured ports, each moved to the next free one if taken (so a second stack starts too)."""
@@ -144,7 +173,7 @@ class Stack:
         """Orders calls products with a service token signed by its own key, trusted for `service` only."""
         ports = ports or self.default_ports()
         return OrdersSettings(
-            **self._common(ports.orders),
+            **self._common("orders", ports.orders),
             jwt_jwks_url=self._jwks_url(ports),
             products_url=f"http://{self.settings.host}:{ports.products}/graphql",
             service_signing_key_file=self.keys.service_key_path("orders"),
@@ -182,6 +211,7 @@ class Stack:
             subgraph_proxy_secret=self.proxy_secret,
             log_level=self.settings.log_level,
             log_json=self.settings.log_json,  # console lines for people unless GOCART_LOG_JSON=true
+            tracing=self.tracing("router"),
         )
 
     def rest_settings(self, ports: Ports) -> RestSettings:
@@ -192,6 +222,7 @@ class Stack:
             router_proxy_secret=self.proxy_secret,
             log_level=self.settings.log_level,
             log_json=self.settings.log_json,
+            tracing=self.tracing("rest"),
         )
 
     def describe_database(self) -> str:

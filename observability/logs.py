@@ -17,6 +17,7 @@ import structlog
 from structlog.typing import Processor
 
 from observability.redaction import redact_secrets
+from observability.trace_ids import add_trace_ids
 
 
 def wants_colour(stream: TextIO) -> bool:
@@ -26,12 +27,13 @@ def wants_colour(stream: TextIO) -> bool:
 
 def context_processors(extra: Sequence[Processor] = ()) -> list[Processor]:
     """What every line gets, whoever wrote it: the request's bound context (request id, operation,
-    subject), level, logger name and time, then `extra` (e.g. the current trace's ids)."""
+    subject), level, logger name, time and the current span's trace and span ids, then `extra`."""
     return [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
+        add_trace_ids,
         *extra,
     ]
 

@@ -23,6 +23,7 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
+from observability.tracing_settings import TracingSettings
 from router.auth import ACCEPTED_ROLES, DEFAULT_MAX_TOKEN_LIFETIME_SECONDS
 from router.errors import RouterError
 from router.overrides.labels import CUSTOM_LABEL
@@ -282,6 +283,7 @@ class RouterSettings(BaseSettings):
     traffic_shaping: TrafficShaping = TrafficShaping()
     hot_reload: HotReloadSettings = HotReloadSettings()
     progressive_override: ProgressiveOverrideSettings = ProgressiveOverrideSettings()
+    tracing: TracingSettings = TracingSettings()
 
 
 class SettingsInvalid(RouterError):

@@ -14,6 +14,7 @@ from typing import Any
 from graphql import DocumentNode, GraphQLError, parse, validate
 from graphql.execution.values import get_variable_values
 
+from observability.tracing import TRACING_OFF, Tracing
 from router.cache import LruCache
 from router.config import ProgressiveOverrideSettings
 from router.errors import (
@@ -90,13 +91,16 @@ class Gateway:
         limits: OperationLimits | None = None,
         progressive_override: ProgressiveOverrideSettings | None = None,
         on_plan_cache: Callable[[bool], None] | None = None,
+        *,
+        tracing: Tracing = TRACING_OFF,
     ) -> None:
         """`on_plan_cache(hit)` is told of every plan-cache lookup (for the metrics)."""
         self.supergraph = supergraph
         self._on_plan_cache = on_plan_cache
         self.limits = limits or OperationLimits()
         self.planner = QueryPlanner(supergraph)
-        self.executor = Executor(supergraph, fetcher, urls)
+        self.executor = Executor(supergraph, fetcher, urls, tracing=tracing)
+        self.tracing = tracing
         self.operation_labels = OperationLabels(supergraph)
         self.label_draw = LabelDraw(
             self.operation_labels.all, progressive_override or ProgressiveOverrideSettings()
@@ -117,43 +121,53 @@ class Gateway:
                 f"The operation has {len(query)} characters; at most "
                 f"{self.limits.max_operation_characters} are accepted.",
             )
-        parsed = self._parsed.get((query, operation_name))
-        if parsed is None:
-            try:
-                parsed = self._parse(query, operation_name)
-            except RequestError as error:
-                parsed = error
-            self._parsed.put((query, operation_name), parsed)
-        if isinstance(parsed, RequestError):
-            raise parsed
-        labels = override_labels & parsed.override_labels
-        key = (query, operation_name, labels)
-        cached = self._cache.get(key)
-        if self._on_plan_cache is not None:
-            self._on_plan_cache(cached is not None)
-        if cached is None:
-            try:
-                cached = self._plan(parsed, labels)
-            except RequestError as error:
-                cached = error
-            self._cache.put(key, cached)
-        if isinstance(cached, RequestError):
-            raise cached
-        return cached
+        attributes: dict[str, str | bool] = {}
+        if operation_name:
+            attributes["graphql.operation.name"] = operation_name
+        with self.tracing.span("graphql.prepare", attributes) as span:
+            parsed = self._parsed.get((query, operation_name))
+            if parsed is None:
+                try:
+                    parsed = self._parse(query, operation_name)
+                except RequestError as error:
+                    parsed = error
+                self._parsed.put((query, operation_name), parsed)
+            if isinstance(parsed, RequestError):
+                raise parsed
+            labels = override_labels & parsed.override_labels
+            key = (query, operation_name, labels)
+            cached = self._cache.get(key)
+            if span is not None:
+                span.set_attribute("gocart.plan_cache.hit", cached is not None)
+            if self._on_plan_cache is not None:
+                self._on_plan_cache(cached is not None)
+            if cached is None:
+                try:
+                    cached = self._plan(parsed, labels)
+                except RequestError as error:
+                    cached = error
+                self._cache.put(key, cached)
+            if isinstance(cached, RequestError):
+                raise cached
+            return cached
 
     def _parse(self, query: str, operation_name: str | None) -> ParsedOperation:
         check_text_limits(query, self.limits)
-        try:
-            document = parse(query, max_tokens=self.limits.max_tokens)
-        except GraphQLError as error:
-            if "Document contains more than" in error.message:  # graphql-core 3.3 prefixes "Syntax Error: "
-                raise LimitExceeded(
-                    "MAX_TOKENS_LIMIT",
-                    f"The operation has more than {self.limits.max_tokens} tokens, the limit.",
-                ) from error
-            raise ParseFailed(error.message, locations=[_locations(error)]) from error
+        with self.tracing.span("graphql.parse"):
+            try:
+                document = parse(query, max_tokens=self.limits.max_tokens)
+            except GraphQLError as error:
+                if (
+                    "Document contains more than" in error.message
+                ):  # graphql-core 3.3 prefixes "Syntax Error: "
+                    raise LimitExceeded(
+                        "MAX_TOKENS_LIMIT",
+                        f"The operation has more than {self.limits.max_tokens} tokens, the limit.",
+                    ) from error
+                raise ParseFailed(error.message, locations=[_locations(error)]) from error
         check_document_limits(document, operation_name, self.limits)
-        errors = validate(self.supergraph.api_schema, document)
+        with self.tracing.span("graphql.validate"):
+            errors = validate(self.supergraph.api_schema, document)
         if errors:
             raise ValidationFailed([e.message for e in errors], locations=[_locations(e) for e in errors])
         operation = self.planner.normalize(document, operation_name)
@@ -163,10 +177,11 @@ class Gateway:
         return ParsedOperation(document, operation, self.operation_labels.of(operation))
 
     def _plan(self, parsed: ParsedOperation, override_labels: frozenset[str]) -> PreparedOperation:
-        try:
-            plan = self.planner.plan(parsed.operation, override_labels)
-        except PlanningError as error:
-            raise QueryPlanningFailed(str(error)) from error
+        with self.tracing.span("graphql.plan"):
+            try:
+                plan = self.planner.plan(parsed.operation, override_labels)
+            except PlanningError as error:
+                raise QueryPlanningFailed(str(error)) from error
         introspection = has_introspection(plan.operation.selections)
         return PreparedOperation(parsed.document, plan, introspection, override_labels)
 

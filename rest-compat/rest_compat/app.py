@@ -17,6 +17,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from observability.instrumentation import client_trace_configs, trace_requests
+from observability.tracing import start_tracing
 from rest_compat.access_log import AccessLog
 from rest_compat.api.methods import AnswerOptions, allow_header
 from rest_compat.api.routes import orders, products, users
@@ -25,6 +27,8 @@ from rest_compat.config import RestSettings
 from rest_compat.docs_pages import add_docs_pages
 from rest_compat.errors import ApiError
 from rest_compat.metrics import METRICS_PATH, RestMetrics, RestMetricsMiddleware, metrics_endpoint
+
+SERVICE_NAME = "gocart-rest"
 
 DESCRIPTION = """
 The documented CRUD endpoints of Gocart's original REST API, served from the GraphQL supergraph.
@@ -39,15 +43,19 @@ def openapi_document() -> str:
 
 
 def create_app(settings: RestSettings) -> FastAPI:
+    tracing = start_tracing(settings.tracing, SERVICE_NAME)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         timeout = aiohttp.ClientTimeout(total=settings.router_timeout_seconds)
-        async with aiohttp.ClientSession(timeout=timeout) as session:
+        trace_configs = client_trace_configs(tracing) or None  # the call to the router carries `traceparent`
+        async with aiohttp.ClientSession(timeout=timeout, trace_configs=trace_configs) as session:
             secret = settings.router_proxy_secret
             app.state.router = RouterClient(
                 session, settings.router_url, proxy_secret=secret.get_secret_value() if secret else None
             )
             yield
+        tracing.shutdown()
 
     app = FastAPI(
         title="Gocart REST API",
@@ -96,5 +104,6 @@ def create_app(settings: RestSettings) -> FastAPI:
         trusted = [str(network) for network in settings.trusted_proxies]
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted)
     app.add_middleware(RestMetricsMiddleware, metrics=metrics)
-    app.add_middleware(AccessLog)  # added last: the outermost, so it sees every answer
+    app.add_middleware(AccessLog)  # the outermost but one, so it sees every answer
+    trace_requests(app, tracing)  # outermost: the access line carries the request's trace id
     return app

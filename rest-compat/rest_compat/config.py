@@ -5,9 +5,13 @@ from __future__ import annotations
 from pydantic import Field, IPvAnyNetwork, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from observability.tracing_settings import TracingSettings
+
 
 class RestSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="GOCART_REST_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix="GOCART_REST_", env_nested_delimiter="__", extra="ignore", frozen=True
+    )
 
     host: str = "127.0.0.1"
     port: int = 4010
@@ -30,4 +34,7 @@ class RestSettings(BaseSettings):
         default=None,
         description="Sent to the router in x-gocart-proxy-secret, so that it believes the client address "
         "the REST layer passes on (the router's TRUSTED_PROXY_SECRET).",
+    )
+    tracing: TracingSettings = Field(
+        default=TracingSettings(), description="OpenTelemetry traces (GOCART_REST_TRACING__OTLP_ENDPOINT)."
     )

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import DocumentNode, OperationType
+from opentelemetry import trace
 
+from observability.tracing import TRACING_OFF, Tracing
 from router.executor.error_locations import ClientDocument, locate_errors
 from router.executor.fetcher import SubgraphFetcher, SubgraphFetchError
 from router.executor.merge import deep_merge
@@ -42,8 +44,16 @@ class _Run:
 class Executor:
     """Executes plans against the subgraphs of one supergraph through a `SubgraphFetcher`."""
 
-    def __init__(self, supergraph: Supergraph, fetcher: SubgraphFetcher, urls: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        supergraph: Supergraph,
+        fetcher: SubgraphFetcher,
+        urls: Mapping[str, str],
+        *,
+        tracing: Tracing = TRACING_OFF,
+    ) -> None:
         self.supergraph = supergraph
+        self.tracing = tracing
         self.fetcher = fetcher
         self.urls = dict(urls)
         self.interfaces = frozenset(
@@ -88,7 +98,8 @@ class Executor:
         run.data.update(initial_data or {})
         run.errors.extend(initial_errors or ())
         if plan.node is not None:
-            await self._node(plan.node, run)
+            with self.tracing.span("graphql.execute", {"graphql.operation.type": plan.operation.kind}):
+                await self._node(plan.node, run)
         root = self.supergraph.api_schema.get_root_type(OperationType(plan.operation.kind))
         assert root is not None
         shaper = Shaper(self.supergraph.api_schema, variables, self.applies, run.errors)
@@ -103,6 +114,14 @@ class Executor:
         return response
 
     async def _node(self, node: PlanNode, run: _Run) -> None:
+        """Run one plan node, in a span of its own when tracing (so the trace has the plan's shape)."""
+        if not self.tracing.enabled:
+            await self._run_node(node, run)
+            return
+        with self.tracing.span(*_node_span(node)):
+            await self._run_node(node, run)
+
+    async def _run_node(self, node: PlanNode, run: _Run) -> None:
         if isinstance(node, SequenceNode):
             for child in node.nodes:
                 await self._node(child, run)
@@ -112,7 +131,8 @@ class Executor:
                     group.create_task(self._node(child, run))
         elif isinstance(node, FlattenNode):
             if isinstance(node.node, FetchNode):
-                await self._entity_fetch(node.node, node.path, run)
+                with self.tracing.span(*_node_span(node.node)):
+                    await self._entity_fetch(node.node, node.path, run)
             else:
                 await self._node(node.node, run)
         elif isinstance(node, ConditionNode):
@@ -162,9 +182,12 @@ class Executor:
         representations = build_representations(
             objects_at(run.data, path), fetch.requires, fetch.typename_rewrites, self.applies, self.field_info
         )
+        span = trace.get_current_span()
+        span.set_attribute("gocart.fetch.entity_count", len(representations))
         if not representations:
             return
         batches = _batches(representations, self.fetcher.max_representations(fetch.service_name))
+        span.set_attribute("gocart.fetch.batches", len(batches))
         variables = self._variables_for(fetch, run)
         if len(batches) == 1:
             outcomes = [await self._entity_batch(fetch, variables, batches[0], run)]
@@ -207,6 +230,24 @@ class Executor:
             if isinstance(entity, dict):
                 for target, _ in representation.targets:
                     deep_merge(target, entity, self.interfaces)
+
+
+def _node_span(node: PlanNode) -> tuple[str, dict[str, str]]:
+    """The name and attributes of a plan node's span: `plan.fetch` (its subgraph and operation),
+    `plan.flatten` (its path), `plan.sequence`, `plan.parallel`, `plan.condition`."""
+    if isinstance(node, FetchNode):
+        attributes = {
+            "gocart.subgraph.name": node.service_name,
+            "graphql.operation.type": node.operation_kind,
+        }
+        if node.operation_name:
+            attributes["graphql.operation.name"] = node.operation_name
+        return "plan.fetch", attributes
+    if isinstance(node, FlattenNode):
+        return "plan.flatten", {"gocart.plan.path": ".".join(node.path)}
+    if isinstance(node, ConditionNode):
+        return "plan.condition", {"gocart.plan.condition": node.condition}
+    return ("plan.sequence" if isinstance(node, SequenceNode) else "plan.parallel"), {}
 
 
 def _batches(representations: list[Representation], limit: int | None) -> list[list[Representation]]:

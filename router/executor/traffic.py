@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
@@ -62,8 +62,10 @@ class TrafficFetcher:
         *,
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
+        trace_configs: Sequence[aiohttp.TraceConfig] = (),
     ) -> None:
         self._shaping = shaping
+        self._trace_configs = list(trace_configs)
         self._metrics = metrics
         self._names = tuple(subgraphs)
         self._clock = clock
@@ -195,6 +197,7 @@ class TrafficFetcher:
         session = aiohttp.ClientSession(
             timeout=aiohttp.ClientTimeout(total=settings.timeout_seconds),
             connector=aiohttp.TCPConnector(limit=settings.pool_size),
+            trace_configs=self._trace_configs or None,  # a client span and `traceparent` per fetch
         )
         breaker = None
         if settings.breaker.enabled:

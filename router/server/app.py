@@ -14,7 +14,9 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from observability.instrumentation import client_trace_configs, trace_redis, trace_requests
 from observability.request_context import RequestContext
+from observability.tracing import TRACING_OFF, Tracing, start_tracing
 from router.auth import TokenGate
 from router.config import CorsSettings, RouterSettings
 from router.edge.client_address import client_address_middleware
@@ -30,6 +32,8 @@ from router.server.pipeline import Edge
 from router.server.reload import hot_reload, supergraph_digest
 from router.server.routes import graphql, health, metrics
 from router.supergraph import Supergraph, parse_supergraph
+
+SERVICE_NAME = "gocart-router"
 
 QUIET_PATHS = ("/health", "/metrics")  # polled by supervisors and Prometheus: logged at debug only
 
@@ -55,6 +59,7 @@ def build_gateway(
     fetcher: SubgraphFetcher,
     settings: RouterSettings,
     metrics: RouterMetrics | None = None,
+    tracing: Tracing = TRACING_OFF,
 ) -> Gateway:
     """The gateway serving `supergraph`, at startup and on each reload: a fresh planner and plan cache,
     the subgraph URLs of this supergraph (as overridden by settings), and the shared fetcher."""
@@ -66,6 +71,7 @@ def build_gateway(
         operation_limits(settings),
         progressive_override=settings.progressive_override,
         on_plan_cache=metrics.count_plan_cache if metrics is not None else None,
+        tracing=tracing,
     )
 
 
@@ -91,6 +97,7 @@ def create_app(settings: RouterSettings) -> Starlette:
     router_metrics = RouterMetrics(max_operation_names=settings.metrics.max_operation_names)
     persisted_queries = PersistedQueries.from_settings(settings, router_metrics)  # reads the manifest
     edge = Edge(settings, router_metrics, persisted_queries)
+    tracing = start_tracing(settings.tracing, SERVICE_NAME)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -100,8 +107,14 @@ def create_app(settings: RouterSettings) -> Starlette:
             edge.redis = Redis.from_url(
                 settings.redis_url.get_secret_value(), socket_timeout=0.5, socket_connect_timeout=0.5
             )
+            trace_redis(edge.redis, tracing)
         edge.rate_limiter = build_rate_limiter(settings, edge.metrics, edge.redis)
-        traffic = TrafficFetcher(settings.traffic_shaping, edge.metrics, supergraph.graphs)
+        traffic = TrafficFetcher(
+            settings.traffic_shaping,
+            edge.metrics,
+            supergraph.graphs,
+            trace_configs=client_trace_configs(tracing),
+        )
         async with aiohttp.ClientSession() as session, traffic:
             if settings.jwt_jwks_url is not None:
                 edge.token_gate = TokenGate(
@@ -113,11 +126,11 @@ def create_app(settings: RouterSettings) -> Starlette:
                     max_lifetime_seconds=settings.jwt_max_token_lifetime_seconds,
                 )
             app.state.traffic = traffic
-            app.state.gateway = build_gateway(supergraph, traffic, settings, edge.metrics)
+            app.state.gateway = build_gateway(supergraph, traffic, settings, edge.metrics, tracing)
             app.state.supergraph_sha256 = supergraph_digest(source)
             # A reloaded supergraph keeps the traffic fetcher: its pools, breakers and batch limits.
             rebuild = functools.partial(
-                build_gateway, fetcher=traffic, settings=settings, metrics=edge.metrics
+                build_gateway, fetcher=traffic, settings=settings, metrics=edge.metrics, tracing=tracing
             )
             async with hot_reload(app, settings, edge.metrics, rebuild):
                 yield
@@ -126,6 +139,7 @@ def create_app(settings: RouterSettings) -> Starlette:
         if edge.redis is not None:
             await edge.redis.aclose()
             edge.redis = None
+        tracing.shutdown()
 
     app = Starlette(
         routes=[
@@ -142,6 +156,7 @@ def create_app(settings: RouterSettings) -> Starlette:
         ],
         lifespan=lifespan,
     )
+    trace_requests(app, tracing)  # outermost: the request's span encloses every other middleware
     app.state.settings = settings
     app.state.edge = edge
     app.state.gateway = None

@@ -24,6 +24,8 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.schema import BaseSchema
 
+from observability.instrumentation import trace_engine, trace_redis, trace_requests
+from observability.tracing import start_tracing
 from subgraphs.common.auth import Caller, KeySource
 from subgraphs.common.client_address import resolve_client_addresses
 from subgraphs.common.context import AppResources, SubgraphContext, verifier_from_settings
@@ -121,6 +123,8 @@ def create_subgraph_app(
             recycle_seconds=settings.db_recycle_seconds,
         )
         redis = create_redis(settings.require_redis_url())
+        trace_engine(engine, tracing)
+        trace_redis(redis, tracing)
         resources = AppResources(
             settings=settings,
             engine=engine,
@@ -130,6 +134,7 @@ def create_subgraph_app(
                 settings, redis, key_source, unknown_revocations=metrics.unknown_revocations
             ),
             metrics=metrics,
+            tracing=tracing,
         )
         app.state.resources = resources
         metrics.count_sql(engine)
@@ -141,13 +146,16 @@ def create_subgraph_app(
             await resources.verifier.aclose()
             await redis.aclose()
             await engine.dispose()
+            tracing.shutdown()
 
     app = FastAPI(title=f"Gocart {name} subgraph", lifespan=shared_lifespan, docs_url=None, redoc_url=None)
     metrics = SubgraphMetrics()
+    tracing = start_tracing(settings.tracing, f"gocart-{name}")
     app.state.metrics = metrics
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(RequestContextMiddleware)
     resolve_client_addresses(app, settings)
+    trace_requests(app, tracing)  # outermost: the request's span encloses every other middleware
     app.router.routes.append(
         Route("/graphql", SubgraphGraphQL(schema, context_factory), methods=["GET", "POST"])
     )

@@ -9,6 +9,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.fastapi import BaseContext
 
+from observability.tracing import TRACING_OFF, Tracing
 from subgraphs.common.auth import Caller, KeySet, KeySource, RemoteKeySet, TokenVerifier
 from subgraphs.common.db import RequestSession, SessionFactory
 from subgraphs.common.metrics import SubgraphMetrics
@@ -26,6 +27,7 @@ class AppResources:
     redis: Redis
     verifier: TokenVerifier
     metrics: SubgraphMetrics | None = None
+    tracing: Tracing = TRACING_OFF
 
 
 class SubgraphContext(BaseContext):

@@ -8,6 +8,7 @@ logged with its traceback here, not sent). `_entities` checks every representati
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -16,11 +17,13 @@ import strawberry
 import structlog
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError, GraphQLUnionType
+from opentelemetry.trace import Span
 from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 from strawberry.federation.schema import FederationAny
 from strawberry.types import ExecutionContext, Info
 
 from observability.request_context import bind_request
+from observability.tracing import TRACING_OFF, Tracing
 from subgraphs.common.entities import ARGUMENT, ENTITY_UNION, RepresentationCheck
 from subgraphs.common.errors import BadUserInputError, DomainError
 from subgraphs.common.settings import DEFAULT_MAX_REPRESENTATIONS
@@ -164,6 +167,38 @@ class ObserveOperations(SchemaExtension):
         yield
 
 
+def _tracing_of(context: object) -> Tracing:
+    resources = getattr(context, "resources", None)
+    tracing = getattr(resources, "tracing", TRACING_OFF)
+    return tracing if isinstance(tracing, Tracing) else TRACING_OFF
+
+
+class TraceExecution(SchemaExtension):
+    """A `graphql.execute` span around the operation (parse, validate, resolvers and their SQL and
+    Redis calls nest under it), named for the operation, with the number of representations of an
+    `_entities` call. Nothing happens when the app's tracing is off."""
+
+    def on_operation(self) -> Iterator[None]:
+        tracing = _tracing_of(self.execution_context.context)
+        if not tracing.enabled:
+            yield
+            return
+        with tracing.span("graphql.execute") as span:
+            yield
+            if span is not None:
+                self._describe(span)
+
+    def _describe(self, span: Span) -> None:
+        context = self.execution_context
+        if context.operation_name:
+            span.set_attribute("graphql.operation.name", context.operation_name)
+        with contextlib.suppress(RuntimeError):  # no document, or no operation of that name in it
+            span.set_attribute("graphql.operation.type", context.operation_type.value)
+        representations = (context.variables or {}).get("representations")
+        if isinstance(representations, list):
+            span.set_attribute("gocart.entity_count", len(representations))
+
+
 def build_schema(
     *,
     query: type,
@@ -173,7 +208,7 @@ def build_schema(
     max_representations: int = DEFAULT_MAX_REPRESENTATIONS,
 ) -> SubgraphSchema:
     """A subgraph schema with parsed and validated documents cached (a repeated fetch skips both)."""
-    extensions: list[Any] = [ObserveOperations, RejectNulText]
+    extensions: list[Any] = [TraceExecution, ObserveOperations, RejectNulText]
     if document_cache_size > 0:
         extensions += [
             lambda: ParserCache(maxsize=document_cache_size),

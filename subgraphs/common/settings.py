@@ -11,6 +11,7 @@ from pathlib import Path
 from pydantic import Field, IPvAnyNetwork, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from observability.tracing_settings import TracingSettings
 from subgraphs.common.auth import DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, Role
 
 DEFAULT_MAX_REPRESENTATIONS = 100  # the router's `traffic_shaping.all.max_representations`
@@ -19,7 +20,9 @@ DEFAULT_MAX_REPRESENTATIONS = 100  # the router's `traffic_shaping.all.max_repre
 class SubgraphSettings(BaseSettings):
     """What every subgraph needs to run: where its data lives and how callers are authenticated."""
 
-    model_config = SettingsConfigDict(env_prefix="GOCART_SUBGRAPH_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix="GOCART_SUBGRAPH_", env_nested_delimiter="__", extra="ignore", frozen=True
+    )
 
     host: str = "127.0.0.1"
     port: int = 4001
@@ -95,6 +98,9 @@ class SubgraphSettings(BaseSettings):
     )
     log_level: str = "INFO"
     log_json: bool = True
+    tracing: TracingSettings = Field(
+        default=TracingSettings(), description="OpenTelemetry traces (GOCART_<NAME>_TRACING__OTLP_ENDPOINT)."
+    )
 
     def require_database_url(self) -> str:
         """The database URL; the CLI fills it in (embedded) before an app is built."""

@@ -11,7 +11,9 @@ from subgraphs.common.settings import SubgraphSettings
 
 
 class OrdersSettings(SubgraphSettings):
-    model_config = SettingsConfigDict(env_prefix="GOCART_ORDERS_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix="GOCART_ORDERS_", env_nested_delimiter="__", extra="ignore", frozen=True
+    )
 
     port: int = 4003
 

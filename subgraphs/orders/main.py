@@ -14,6 +14,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
+from observability.tracing import TRACING_OFF, Tracing
 from subgraphs.common.app import create_subgraph_app
 from subgraphs.common.context import AppResources
 from subgraphs.common.migrations import MigrationSource
@@ -33,7 +34,7 @@ MIGRATIONS = MigrationSource(script_location=Path(__file__).parent / "migrations
 
 
 def create_products_client(
-    settings: OrdersSettings, registry: CollectorRegistry | None = None
+    settings: OrdersSettings, registry: CollectorRegistry | None = None, tracing: Tracing = TRACING_OFF
 ) -> ProductsClient:
     """The client of products, its bulkhead and breaker from settings; counted in `registry` if given."""
     bulkhead = Bulkhead(
@@ -66,6 +67,7 @@ def create_products_client(
         bulkhead=bulkhead,
         shortages=ShortageHints(ttl_seconds=settings.shortage_hint_seconds),
         pool_size=settings.products_pool_size,
+        tracing=tracing,
         **({"on_refused": metrics.count_refusal} if metrics is not None else {}),
     )
 
@@ -80,7 +82,7 @@ def create_app(settings: OrdersSettings) -> FastAPI:
     @contextlib.asynccontextmanager
     async def orders_resources(app: FastAPI, resources: AppResources) -> AsyncIterator[None]:
         """The products client and, unless turned off, the worker that settles stock tasks."""
-        products = create_products_client(settings, app.state.metrics.registry)
+        products = create_products_client(settings, app.state.metrics.registry, resources.tracing)
         app.state.orders = OrdersResources(
             products=products, payments=PaymentSimulator(latency_seconds=settings.payment_latency_seconds)
         )

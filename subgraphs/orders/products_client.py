@@ -38,7 +38,9 @@ import aiohttp
 import structlog
 from pydantic import BaseModel
 
+from observability.instrumentation import client_trace_configs
 from observability.request_context import REQUEST_ID_HEADER, current_request_id
+from observability.tracing import TRACING_OFF, Tracing
 from subgraphs.common.auth import Role
 from subgraphs.common.errors import (
     ConflictError,
@@ -176,8 +178,10 @@ class ProductsClient:
         shortages: ShortageHints,
         pool_size: int = 50,
         on_refused: Callable[[str], None] = _no_count,
+        tracing: Tracing = TRACING_OFF,
     ) -> None:
         self._url = url
+        self._tracing = tracing
         self._credential = credential
         self._policy = policy
         self.breaker = breaker
@@ -195,6 +199,7 @@ class ProductsClient:
                 # so its timeout measures products alone.
                 connector=aiohttp.TCPConnector(limit=max(self._pool_size, self.bulkhead.limit)),
                 timeout=aiohttp.ClientTimeout(total=self._policy.timeout_seconds),
+                trace_configs=client_trace_configs(self._tracing) or None,  # `traceparent` on each call
             )
         return self._session
 
@@ -208,8 +213,14 @@ class ProductsClient:
 
     async def products(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, ProductSnapshot]:
         """Current products by id (unknown ids are left out). Concurrent checkouts share the call:
-        whoever asks while one waits for its slot joins it (`coalescing.py`)."""
-        return await self._pricing.load(ids)
+        whoever asks while one waits for its slot joins it (`coalescing.py`). The shared call runs
+        outside any request, so the request's trace shows the wait for it, as a coalesced call."""
+        attributes: dict[str, str | bool] = {
+            "gocart.products.operation": "entities",
+            "gocart.products.coalesced": True,
+        }
+        with self._tracing.span("products.call", attributes):
+            return await self._pricing.load(ids)
 
     async def _fetch_products(self, batch: Batch[uuid.UUID]) -> dict[uuid.UUID, ProductSnapshot]:
         variables: dict[str, Any] = {}
@@ -293,6 +304,26 @@ class ProductsClient:
         hold stock, so the outcome is reported unknown (UNAVAILABLE, `outcome_unknown`) and the caller
         owes a release.
         """
+        with self._tracing.span("products.call", {"gocart.products.operation": operation}):
+            return await self._call_with_retries(
+                operation,
+                query,
+                variables,
+                priority=priority,
+                takes_stock=takes_stock,
+                before_send=before_send,
+            )
+
+    async def _call_with_retries(
+        self,
+        operation: str,
+        query: str,
+        variables: Mapping[str, Any],
+        *,
+        priority: Priority,
+        takes_stock: bool,
+        before_send: Callable[[], None] | None,
+    ) -> dict[str, Any]:
         attempt = 0
         while True:
             body = await self._attempt(

@@ -11,7 +11,9 @@ from subgraphs.common.settings import SubgraphSettings
 
 
 class UsersSettings(SubgraphSettings):
-    model_config = SettingsConfigDict(env_prefix="GOCART_USERS_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix="GOCART_USERS_", env_nested_delimiter="__", extra="ignore", frozen=True
+    )
 
     port: int = 4002
     jwt_private_key: SecretStr | None = Field(default=None, description="Ed25519 private key (PEM, PKCS#8).")

@@ -20,7 +20,7 @@ from typing import IO
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_SECONDS = 180
-BANNER_LINES = 24  # the banner's lines after "Gocart is running"
+BANNER_LINES = 25  # the banner's lines after "Gocart is running"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 

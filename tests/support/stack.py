@@ -25,6 +25,7 @@ from pydantic import SecretStr
 from gocart.compose import SUPERGRAPH
 from gocart.keys import KeyFolder
 from gocart.processes import Supervisor, base_url, rest_process, router_process, subgraph_process
+from observability.tracing_settings import TracingSettings
 from rest_compat.config import RestSettings
 from router.config import RateLimitSettings, RouterSettings
 from subgraphs.common.settings import SubgraphSettings
@@ -72,7 +73,9 @@ def running_stack(
     key_reload_seconds: float = 10,
     log_dir: Path | None = None,
     rest: bool = False,
+    tracing: TracingSettings | None = None,
 ) -> Iterator[Stack]:
+    """`tracing`, when given, is every service's tracing section (each names its spans itself)."""
     with tempfile.TemporaryDirectory(prefix="gocart-keys-") as folder:
         service_keys = {"orders": service_key} if service_key is not None else None
         keys = KeyFolder.open(Path(folder), signing_key=key, service_keys=service_keys)
@@ -84,6 +87,7 @@ def running_stack(
             key_reload_seconds=key_reload_seconds,
             log_dir=log_dir,
             rest=rest,
+            tracing=tracing,
         ) as stack:
             yield stack
 
@@ -98,6 +102,7 @@ def running_stack_on_keys(
     key_reload_seconds: float = 10,
     log_dir: Path | None = None,
     rest: bool = False,
+    tracing: TracingSettings | None = None,
 ) -> Iterator[Stack]:
     """The stack on a key folder of the caller's (the users subgraph reads it again when it changes).
 
@@ -122,6 +127,7 @@ def running_stack_on_keys(
         "log_json": True,
         "trusted_proxy_secret": proxy_secret,
         "jwt_service_jwks_file": keys.service_jwks_path,
+        "tracing": tracing or TracingSettings(),
     }
     jwks_url = f"http://{HOST}:{ports['users']}{JWKS_PATH}"
     subgraphs: dict[str, SubgraphSettings] = {
@@ -162,6 +168,7 @@ def running_stack_on_keys(
         trusted_proxy_secret=proxy_secret,
         subgraph_proxy_secret=proxy_secret,
         log_level=log_level,
+        tracing=tracing or TracingSettings(),
     )
     urls["router"] = base_url(router)
     specs = [subgraph_process(name, settings) for name, settings in subgraphs.items()]
