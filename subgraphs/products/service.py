@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from subgraphs.common.auth import Caller, Principal, Role, require_role
 from subgraphs.common.errors import BadUserInputError, ConflictError, NotFoundError, OutOfStockError
 from subgraphs.common.pagination import decode_cursor, encode_cursor, invalid_cursor, page_size
-from subgraphs.products import repository
+from subgraphs.products import events, repository
 from subgraphs.products.caches import TREE_KEY, ProductCaches
 from subgraphs.products.category_tree import CategoryTree
 from subgraphs.products.models import (
@@ -271,6 +271,9 @@ async def create_product(
                 )
             ],
         )
+    await events.product_created(session, product)
+    if initial_stock:
+        await events.stock_changed(session, product, kind=MovementKind.RESTOCK, on_hand_delta=initial_stock)
     await session.commit()
     await caches.forget_products([product.id])
     return product
@@ -291,6 +294,7 @@ async def update_product(
     product = await repository.update_product(session=session, product_id=product_id, changes=cleaned)
     if product is None:
         raise NotFoundError("There is no such product.", productId=str(product_id))
+    await events.product_updated(session, product, list(cleaned))
     await session.commit()
     await caches.forget_products([product_id])
     return product
@@ -308,6 +312,7 @@ async def delete_product(
     )
     if product is None:
         raise NotFoundError("There is no such product.", productId=str(product_id))
+    await events.product_deleted(session, product)
     await session.commit()
     await caches.forget_products([product_id])
     return product
@@ -467,6 +472,7 @@ async def restock(
         session=session,
         movements=[_movement(product_id, MovementKind.RESTOCK, actor, on_hand=quantity, reason=reason)],
     )
+    await events.stock_changed(session, product, kind=MovementKind.RESTOCK, on_hand_delta=quantity)
     await session.commit()
     await caches.forget_products([product_id])
     return product
@@ -502,6 +508,7 @@ async def adjust_stock(
         session=session,
         movements=[_movement(product_id, MovementKind.ADJUSTMENT, actor, on_hand=delta, reason=why)],
     )
+    await events.stock_changed(session, product, kind=MovementKind.ADJUSTMENT, on_hand_delta=delta)
     await session.commit()
     await caches.forget_products([product_id])
     return product
@@ -578,6 +585,13 @@ async def reserve_stock(
             if product is None or not product.active:
                 short.append(line)  # taken meanwhile: no need to lock the other rows
                 break
+            await events.stock_changed(
+                session,
+                product,
+                kind=MovementKind.RESERVATION,
+                reserved_delta=line.quantity,
+                order_id=order_id,
+            )
     if short:
         await session.rollback()
         shortages = [await _shortage(session, line) for line in short]
@@ -606,7 +620,13 @@ async def _shortage(session: AsyncSession, line: ReservationLine) -> dict[str, A
 
 
 async def _settle_line(
-    session: AsyncSession, product_id: uuid.UUID, *, on_hand_delta: int = 0, reserved_delta: int = 0
+    session: AsyncSession,
+    product_id: uuid.UUID,
+    *,
+    kind: MovementKind,
+    order_id: uuid.UUID,
+    on_hand_delta: int = 0,
+    reserved_delta: int = 0,
 ) -> None:
     """Move one reserved line's counts. Settling must move them (also for a product deleted since it was
     reserved); were the guard to refuse, the ledger would disagree with the counts, so nothing is kept."""
@@ -619,6 +639,14 @@ async def _settle_line(
     )
     if moved is None:
         raise ConflictError("The stock counts do not allow settling this order.", productId=str(product_id))
+    await events.stock_changed(
+        session,
+        moved,
+        kind=kind,
+        on_hand_delta=on_hand_delta,
+        reserved_delta=reserved_delta,
+        order_id=order_id,
+    )
 
 
 async def _settle(
@@ -653,6 +681,8 @@ async def _settle(
         await _settle_line(
             session,
             line.product_id,
+            kind=kind,
+            order_id=order_id,
             on_hand_delta=on_hand_per_unit * line.quantity,
             reserved_delta=reserved_per_unit * line.quantity,
         )

@@ -1,0 +1,193 @@
+"""Domain events and the transactional outbox every subgraph writes them to.
+
+A service appends an event with `append_event` in the same transaction as the change it reports, so the
+event exists exactly when the change does; the relay (`event_relay.py`) publishes it later. The outbox
+and the consumers' processed-events table live in each subgraph's own schema (`event_tables`). This
+module knows no domain: event types and their data come from the subgraphs' services.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+import structlog
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID, insert
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+OUTBOX_TABLE = "event_outbox"
+PROCESSED_TABLE = "processed_events"
+
+
+class DomainEvent(BaseModel):
+    """One event as published: the envelope every schema in schema/events/ shares, and its `data`.
+
+    `aggregate_version` counts the events of one aggregate (1, 2, ...): a consumer can tell a missed or
+    repeated event by it, and it is the order events of one aggregate are published in."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: uuid.UUID
+    type: str
+    schema_version: int
+    source: str
+    time: datetime
+    aggregate_type: str
+    aggregate_id: str
+    aggregate_version: int
+    request_id: str | None
+    trace_id: str | None
+    data: dict[str, Any]
+
+    @property
+    def routing_key(self) -> str:
+        return self.type
+
+    def to_json(self) -> bytes:
+        return self.model_dump_json().encode()
+
+
+@dataclass(frozen=True)
+class EventTables:
+    """A subgraph's outbox and processed-events tables (in its own schema)."""
+
+    outbox: Table
+    processed: Table
+
+
+def event_tables(metadata: MetaData, schema: str) -> EventTables:
+    """Declare the two tables in `schema` on `metadata` (each subgraph's models call it once)."""
+    outbox = Table(
+        OUTBOX_TABLE,
+        metadata,
+        # The order events were written in; the relay publishes in it.
+        Column("position", BigInteger, Identity(always=True), primary_key=True),
+        Column("id", UUID(as_uuid=True), nullable=False),
+        Column("type", Text, nullable=False),
+        Column("schema_version", Integer, nullable=False),
+        Column("source", Text, nullable=False),
+        Column("time", DateTime(timezone=True), nullable=False),
+        Column("aggregate_type", Text, nullable=False),
+        Column("aggregate_id", Text, nullable=False),
+        Column("aggregate_version", Integer, nullable=False),
+        Column("request_id", Text, nullable=True),
+        Column("trace_id", Text, nullable=True),
+        Column("data", JSONB, nullable=False),
+        Column("sent_at", DateTime(timezone=True), nullable=True),
+        Column("attempts", Integer, nullable=False, server_default=text("0")),
+        Column("last_error", Text, nullable=True),
+        UniqueConstraint("id", name=f"{OUTBOX_TABLE}_id"),
+        UniqueConstraint(
+            "aggregate_type", "aggregate_id", "aggregate_version", name=f"{OUTBOX_TABLE}_aggregate_version"
+        ),
+        Index(f"{OUTBOX_TABLE}_unsent", "position", postgresql_where=text("sent_at IS NULL")),
+        schema=schema,
+    )
+    processed = Table(
+        PROCESSED_TABLE,
+        metadata,
+        Column("consumer", Text, primary_key=True),
+        Column("event_id", UUID(as_uuid=True), primary_key=True),
+        Column("processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        schema=schema,
+    )
+    return EventTables(outbox=outbox, processed=processed)
+
+
+def _request_context() -> tuple[str | None, str | None]:
+    """The request id (and trace id, when one is bound) of the request being served, from the log
+    context the request middleware binds: events name the request they came from."""
+    bound = structlog.contextvars.get_contextvars()
+    request_id = bound.get("request_id")
+    trace_id = bound.get("trace_id")
+    return (str(request_id) if request_id else None, str(trace_id) if trace_id else None)
+
+
+async def append_event(
+    session: AsyncSession,
+    tables: EventTables,
+    *,
+    source: str,
+    type: str,
+    schema_version: int,
+    aggregate_type: str,
+    aggregate_id: uuid.UUID | str,
+    data: Mapping[str, Any],
+) -> DomainEvent:
+    """Write an event to the outbox in the session's transaction (never commits).
+
+    Its aggregate version is the aggregate's last one plus one, read in the same statement: call it
+    after the statement that locks the aggregate's row (an UPDATE, or the INSERT of a new one), so two
+    transactions changing one aggregate number their events in commit order."""
+    outbox = tables.outbox
+    request_id, trace_id = _request_context()
+    event_id = uuid.uuid4()
+    now = datetime.now(UTC)
+    aggregate = str(aggregate_id)
+    next_version = (
+        select(func.coalesce(func.max(outbox.c.aggregate_version), 0) + 1)
+        .where(outbox.c.aggregate_type == aggregate_type, outbox.c.aggregate_id == aggregate)
+        .scalar_subquery()
+    )
+    json_data = _jsonable(data)
+    statement = (
+        insert(outbox)
+        .values(
+            id=event_id,
+            type=type,
+            schema_version=schema_version,
+            source=source,
+            time=now,
+            aggregate_type=aggregate_type,
+            aggregate_id=aggregate,
+            aggregate_version=next_version,
+            request_id=request_id,
+            trace_id=trace_id,
+            data=json_data,
+        )
+        .returning(outbox.c.aggregate_version)
+    )
+    version = (await session.exec(statement)).scalar_one()
+    return DomainEvent(
+        id=event_id,
+        type=type,
+        schema_version=schema_version,
+        source=source,
+        time=now,
+        aggregate_type=aggregate_type,
+        aggregate_id=aggregate,
+        aggregate_version=version,
+        request_id=request_id,
+        trace_id=trace_id,
+        data=json_data,
+    )
+
+
+def _jsonable(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The data as JSON types (ids, decimals and times as strings), as a consumer will read it."""
+    return dict(orjson.loads(orjson.dumps(data, default=str)))
+
+
+def event_from_row(row: Mapping[str, Any]) -> DomainEvent:
+    """The event an outbox row holds."""
+    return DomainEvent.model_validate({name: row[name] for name in DomainEvent.model_fields})
