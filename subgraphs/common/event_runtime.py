@@ -22,7 +22,6 @@ from subgraphs.common.event_relay import EventSink, OutboxRelay, RelayMetrics, R
 from subgraphs.common.events import EventTables
 from subgraphs.common.settings import SubgraphSettings
 
-
 EVENTS_POOL_SIZE = 2
 
 

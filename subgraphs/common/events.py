@@ -9,7 +9,7 @@ module knows no domain: event types and their data come from the subgraphs' serv
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -123,6 +123,65 @@ def _request_context() -> tuple[str | None, str | None]:
     return (str(request_id) if request_id else None, str(trace_id) if trace_id else None)
 
 
+@dataclass(frozen=True)
+class EventDraft:
+    """An event to append: what happened to which aggregate (the envelope's other fields are added)."""
+
+    type: str
+    aggregate_type: str
+    aggregate_id: uuid.UUID | str
+    data: Mapping[str, Any]
+    schema_version: int = 1
+
+
+async def append_events(
+    session: AsyncSession, tables: EventTables, *, source: str, drafts: Sequence[EventDraft]
+) -> list[DomainEvent]:
+    """Write events to the outbox in the session's transaction, in one statement (never commits).
+
+    An event's aggregate version is the aggregate's last one plus one (plus its rank among this call's
+    events of the same aggregate), read in the same statement: call it after the statement that locks
+    the aggregate's row (an UPDATE, or the INSERT of a new one), so two transactions changing one
+    aggregate number their events in commit order. One statement, so a hot row stays locked for one
+    round trip more, however many events."""
+    if not drafts:
+        return []
+    outbox = tables.outbox
+    request_id, trace_id = _request_context()
+    now = datetime.now(UTC)
+    rank: dict[tuple[str, str], int] = {}
+    rows: list[dict[str, Any]] = []
+    events: list[DomainEvent] = []
+    for draft in drafts:
+        aggregate = str(draft.aggregate_id)
+        key = (draft.aggregate_type, aggregate)
+        rank[key] = rank.get(key, 0) + 1
+        last_version = (
+            select(func.coalesce(func.max(outbox.c.aggregate_version), 0))
+            .where(outbox.c.aggregate_type == draft.aggregate_type, outbox.c.aggregate_id == aggregate)
+            .scalar_subquery()
+        )
+        event_id = uuid.uuid4()
+        json_data = _jsonable(draft.data)
+        fields: dict[str, Any] = {
+            "id": event_id,
+            "type": draft.type,
+            "schema_version": draft.schema_version,
+            "source": source,
+            "time": now,
+            "aggregate_type": draft.aggregate_type,
+            "aggregate_id": aggregate,
+            "request_id": request_id,
+            "trace_id": trace_id,
+            "data": json_data,
+        }
+        rows.append({**fields, "aggregate_version": last_version + rank[key]})
+        events.append(DomainEvent.model_validate({**fields, "aggregate_version": rank[key]}))
+    statement = insert(outbox).values(rows).returning(outbox.c.id, outbox.c.aggregate_version)
+    versions = dict((await session.exec(statement)).tuples().all())
+    return [event.model_copy(update={"aggregate_version": versions[event.id]}) for event in events]
+
+
 async def append_event(
     session: AsyncSession,
     tables: EventTables,
@@ -134,53 +193,15 @@ async def append_event(
     aggregate_id: uuid.UUID | str,
     data: Mapping[str, Any],
 ) -> DomainEvent:
-    """Write an event to the outbox in the session's transaction (never commits).
-
-    Its aggregate version is the aggregate's last one plus one, read in the same statement: call it
-    after the statement that locks the aggregate's row (an UPDATE, or the INSERT of a new one), so two
-    transactions changing one aggregate number their events in commit order."""
-    outbox = tables.outbox
-    request_id, trace_id = _request_context()
-    event_id = uuid.uuid4()
-    now = datetime.now(UTC)
-    aggregate = str(aggregate_id)
-    next_version = (
-        select(func.coalesce(func.max(outbox.c.aggregate_version), 0) + 1)
-        .where(outbox.c.aggregate_type == aggregate_type, outbox.c.aggregate_id == aggregate)
-        .scalar_subquery()
-    )
-    json_data = _jsonable(data)
-    statement = (
-        insert(outbox)
-        .values(
-            id=event_id,
-            type=type,
-            schema_version=schema_version,
-            source=source,
-            time=now,
-            aggregate_type=aggregate_type,
-            aggregate_id=aggregate,
-            aggregate_version=next_version,
-            request_id=request_id,
-            trace_id=trace_id,
-            data=json_data,
-        )
-        .returning(outbox.c.aggregate_version)
-    )
-    version = (await session.exec(statement)).scalar_one()
-    return DomainEvent(
-        id=event_id,
+    """`append_events` for one event."""
+    draft = EventDraft(
         type=type,
-        schema_version=schema_version,
-        source=source,
-        time=now,
         aggregate_type=aggregate_type,
-        aggregate_id=aggregate,
-        aggregate_version=version,
-        request_id=request_id,
-        trace_id=trace_id,
-        data=json_data,
+        aggregate_id=aggregate_id,
+        data=data,
+        schema_version=schema_version,
     )
+    return (await append_events(session, tables, source=source, drafts=[draft]))[0]
 
 
 def _jsonable(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from subgraphs.common.events import append_event
+from subgraphs.common.events import EventDraft, append_events
 from subgraphs.products.models import EVENTS, MovementKind, ProductRecord
 
 SOURCE = "products"
@@ -27,19 +27,19 @@ class ProductEvent(StrEnum):
     STOCK_LOW = "stock.low"
 
 
-async def _emit(
-    session: AsyncSession, event: ProductEvent, product_id: uuid.UUID, data: dict[str, Any]
-) -> None:
-    await append_event(
-        session,
-        EVENTS,
-        source=SOURCE,
+def _draft(event: ProductEvent, product_id: uuid.UUID, data: dict[str, Any]) -> EventDraft:
+    return EventDraft(
         type=event.value,
-        schema_version=SCHEMA_VERSION,
         aggregate_type=AGGREGATE,
         aggregate_id=product_id,
         data={"product_id": product_id, **data},
+        schema_version=SCHEMA_VERSION,
     )
+
+
+async def write(session: AsyncSession, drafts: Sequence[EventDraft]) -> None:
+    """Append the events in one statement (a hot product's row stays locked one round trip more)."""
+    await append_events(session, EVENTS, source=SOURCE, drafts=drafts)
 
 
 def _catalogue(product: ProductRecord) -> dict[str, Any]:
@@ -53,52 +53,52 @@ def _catalogue(product: ProductRecord) -> dict[str, Any]:
     }
 
 
-async def product_created(session: AsyncSession, product: ProductRecord) -> None:
-    await _emit(session, ProductEvent.CREATED, product.id, _catalogue(product))
+def product_created(product: ProductRecord) -> EventDraft:
+    return _draft(ProductEvent.CREATED, product.id, _catalogue(product))
 
 
-async def product_updated(session: AsyncSession, product: ProductRecord, changed: Sequence[str]) -> None:
-    await _emit(
-        session, ProductEvent.UPDATED, product.id, {**_catalogue(product), "changed": sorted(changed)}
-    )
+def product_updated(product: ProductRecord, changed: Sequence[str]) -> EventDraft:
+    return _draft(ProductEvent.UPDATED, product.id, {**_catalogue(product), "changed": sorted(changed)})
 
 
-async def product_deleted(session: AsyncSession, product: ProductRecord) -> None:
-    await _emit(session, ProductEvent.DELETED, product.id, {"sku": product.sku})
+def product_deleted(product: ProductRecord) -> EventDraft:
+    return _draft(ProductEvent.DELETED, product.id, {"sku": product.sku})
 
 
-async def stock_changed(
-    session: AsyncSession,
+def stock_changed(
     product: ProductRecord,
     *,
     kind: MovementKind,
     on_hand_delta: int = 0,
     reserved_delta: int = 0,
     order_id: uuid.UUID | None = None,
-) -> None:
+) -> list[EventDraft]:
     """`stock.changed` for a product's new counts, and `stock.low` when this change took its available
     stock below the product's threshold (once per crossing, not on every change below it)."""
     available = product.stock_available
-    await _emit(
-        session,
-        ProductEvent.STOCK_CHANGED,
-        product.id,
-        {
-            "kind": kind.value,
-            "on_hand": product.stock_on_hand,
-            "reserved": product.stock_reserved,
-            "available": available,
-            "on_hand_delta": on_hand_delta,
-            "reserved_delta": reserved_delta,
-            "order_id": order_id,
-        },
-    )
+    drafts = [
+        _draft(
+            ProductEvent.STOCK_CHANGED,
+            product.id,
+            {
+                "kind": kind.value,
+                "on_hand": product.stock_on_hand,
+                "reserved": product.stock_reserved,
+                "available": available,
+                "on_hand_delta": on_hand_delta,
+                "reserved_delta": reserved_delta,
+                "order_id": order_id,
+            },
+        )
+    ]
     before = available - (on_hand_delta - reserved_delta)
     threshold = product.low_stock_threshold
     if available < threshold <= before:
-        await _emit(
-            session,
-            ProductEvent.STOCK_LOW,
-            product.id,
-            {"sku": product.sku, "available": available, "threshold": threshold},
+        drafts.append(
+            _draft(
+                ProductEvent.STOCK_LOW,
+                product.id,
+                {"sku": product.sku, "available": available, "threshold": threshold},
+            )
         )
+    return drafts

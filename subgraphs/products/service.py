@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from subgraphs.common.auth import Caller, Principal, Role, require_role
 from subgraphs.common.errors import BadUserInputError, ConflictError, NotFoundError, OutOfStockError
+from subgraphs.common.events import EventDraft
 from subgraphs.common.pagination import decode_cursor, encode_cursor, invalid_cursor, page_size
 from subgraphs.products import events, repository
 from subgraphs.products.caches import TREE_KEY, ProductCaches
@@ -271,9 +272,10 @@ async def create_product(
                 )
             ],
         )
-    await events.product_created(session, product)
+    created = [events.product_created(product)]
     if initial_stock:
-        await events.stock_changed(session, product, kind=MovementKind.RESTOCK, on_hand_delta=initial_stock)
+        created += events.stock_changed(product, kind=MovementKind.RESTOCK, on_hand_delta=initial_stock)
+    await events.write(session, created)
     await session.commit()
     await caches.forget_products([product.id])
     return product
@@ -294,7 +296,7 @@ async def update_product(
     product = await repository.update_product(session=session, product_id=product_id, changes=cleaned)
     if product is None:
         raise NotFoundError("There is no such product.", productId=str(product_id))
-    await events.product_updated(session, product, list(cleaned))
+    await events.write(session, [events.product_updated(product, list(cleaned))])
     await session.commit()
     await caches.forget_products([product_id])
     return product
@@ -312,7 +314,7 @@ async def delete_product(
     )
     if product is None:
         raise NotFoundError("There is no such product.", productId=str(product_id))
-    await events.product_deleted(session, product)
+    await events.write(session, [events.product_deleted(product)])
     await session.commit()
     await caches.forget_products([product_id])
     return product
@@ -472,7 +474,9 @@ async def restock(
         session=session,
         movements=[_movement(product_id, MovementKind.RESTOCK, actor, on_hand=quantity, reason=reason)],
     )
-    await events.stock_changed(session, product, kind=MovementKind.RESTOCK, on_hand_delta=quantity)
+    await events.write(
+        session, events.stock_changed(product, kind=MovementKind.RESTOCK, on_hand_delta=quantity)
+    )
     await session.commit()
     await caches.forget_products([product_id])
     return product
@@ -508,7 +512,9 @@ async def adjust_stock(
         session=session,
         movements=[_movement(product_id, MovementKind.ADJUSTMENT, actor, on_hand=delta, reason=why)],
     )
-    await events.stock_changed(session, product, kind=MovementKind.ADJUSTMENT, on_hand_delta=delta)
+    await events.write(
+        session, events.stock_changed(product, kind=MovementKind.ADJUSTMENT, on_hand_delta=delta)
+    )
     await session.commit()
     await caches.forget_products([product_id])
     return product
@@ -560,6 +566,7 @@ async def reserve_stock(
         return existing
     levels = await repository.stock_levels(session=session, ids=[line.product_id for line in wanted])
     short = [line for line in wanted if not _enough(levels.get(line.product_id), line.quantity)]
+    changes: list[EventDraft] = []
     if not short:
         await repository.add_reservation_lines(session=session, order_id=order_id, lines=wanted)
         await repository.record_movements(
@@ -585,12 +592,8 @@ async def reserve_stock(
             if product is None or not product.active:
                 short.append(line)  # taken meanwhile: no need to lock the other rows
                 break
-            await events.stock_changed(
-                session,
-                product,
-                kind=MovementKind.RESERVATION,
-                reserved_delta=line.quantity,
-                order_id=order_id,
+            changes += events.stock_changed(
+                product, kind=MovementKind.RESERVATION, reserved_delta=line.quantity, order_id=order_id
             )
     if short:
         await session.rollback()
@@ -600,6 +603,7 @@ async def reserve_stock(
         if unknown:
             raise NotFoundError("Some products do not exist or are not for sale.", items=unknown)
         raise OutOfStockError("Not enough stock for some items.", items=shortages)
+    await events.write(session, changes)
     await session.commit()
     await caches.forget_products([line.product_id for line in wanted])
     return ReservationRecord(order_id=order_id, status=ReservationStatus.RESERVED, lines=wanted)
@@ -627,9 +631,10 @@ async def _settle_line(
     order_id: uuid.UUID,
     on_hand_delta: int = 0,
     reserved_delta: int = 0,
-) -> None:
-    """Move one reserved line's counts. Settling must move them (also for a product deleted since it was
-    reserved); were the guard to refuse, the ledger would disagree with the counts, so nothing is kept."""
+) -> list[EventDraft]:
+    """Move one reserved line's counts; the events that say so are returned. Settling must move them
+    (also for a product deleted since it was reserved); were the guard to refuse, the ledger would
+    disagree with the counts, so nothing is kept."""
     moved = await repository.change_stock(
         session=session,
         product_id=product_id,
@@ -639,13 +644,8 @@ async def _settle_line(
     )
     if moved is None:
         raise ConflictError("The stock counts do not allow settling this order.", productId=str(product_id))
-    await events.stock_changed(
-        session,
-        moved,
-        kind=kind,
-        on_hand_delta=on_hand_delta,
-        reserved_delta=reserved_delta,
-        order_id=order_id,
+    return events.stock_changed(
+        moved, kind=kind, on_hand_delta=on_hand_delta, reserved_delta=reserved_delta, order_id=order_id
     )
 
 
@@ -677,8 +677,9 @@ async def _settle(
         ],
     )
     await repository.set_reservation_status(session=session, order_id=order_id, status=status)
+    changes: list[EventDraft] = []
     for line in reservation.lines:  # in product-id order
-        await _settle_line(
+        changes += await _settle_line(
             session,
             line.product_id,
             kind=kind,
@@ -686,6 +687,7 @@ async def _settle(
             on_hand_delta=on_hand_per_unit * line.quantity,
             reserved_delta=reserved_per_unit * line.quantity,
         )
+    await events.write(session, changes)
 
 
 async def release_stock(

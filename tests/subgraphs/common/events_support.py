@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData, func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.common.db import SessionFactory
@@ -47,13 +47,10 @@ async def write_events(
 
 
 async def unsent(engine: AsyncEngine, tables: EventTables) -> int:
+    outbox = tables.outbox
     async with engine.connect() as connection:
-        table = f'"{tables.outbox.schema}".{tables.outbox.name}'
-        return int(
-            (
-                await connection.execute(text(f"SELECT count(*) FROM {table} WHERE sent_at IS NULL"))
-            ).scalar_one()
-        )
+        statement = select(func.count()).select_from(outbox).where(outbox.c.sent_at.is_(None))
+        return int((await connection.execute(statement)).scalar_one())
 
 
 def versions_in_order(events: list[DomainEvent]) -> bool:
