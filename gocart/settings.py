@@ -1,8 +1,8 @@
 """Settings of the local stack that `gocart dev` runs (environment prefix `GOCART_`).
 
 A configured database or Redis URL always wins; without one, embedded servers are started. With
-GOCART_AMQP_URL the subgraphs publish their events to RabbitMQ; without it, events stay in process. How crashed
-services are restarted is the nested `restart` section (`GOCART_RESTART__MAX_CRASHES=5`, ...).
+GOCART_AMQP_URL the subgraphs publish their events to RabbitMQ; without it, events stay in process.
+How crashed services are restarted is the nested `restart` section (`GOCART_RESTART__MAX_CRASHES=5`, ...).
 """
 
 from __future__ import annotations

@@ -209,6 +209,6 @@ def _jsonable(data: Mapping[str, Any]) -> dict[str, Any]:
     return dict(orjson.loads(orjson.dumps(data, default=str)))
 
 
-def event_from_row(row: Mapping[str, Any]) -> DomainEvent:
+def event_from_row(row: Mapping[Any, Any]) -> DomainEvent:
     """The event an outbox row holds."""
     return DomainEvent.model_validate({name: row[name] for name in DomainEvent.model_fields})
