@@ -24,6 +24,7 @@ from subgraphs.common.auth import Caller, KeySource
 from subgraphs.common.client_address import resolve_client_addresses
 from subgraphs.common.context import AppResources, SubgraphContext, verifier_from_settings
 from subgraphs.common.db import create_engine, create_session_factory
+from subgraphs.common.event_relay import RelayMetrics
 from subgraphs.common.event_runtime import EventSetup, run_events
 from subgraphs.common.logging import RequestContextMiddleware, request_id_from
 from subgraphs.common.metrics import MetricsMiddleware, SubgraphMetrics
@@ -92,7 +93,7 @@ def create_subgraph_app(
         metrics.count_sql(engine)
         try:
             async with (
-                run_events(subgraph=name, resources=resources, setup=events, registry=metrics.registry)
+                run_events(subgraph=name, resources=resources, setup=events, metrics=event_metrics)
                 if events is not None
                 else nullcontext()
             ) as relay:
@@ -119,6 +120,8 @@ def create_subgraph_app(
     app = FastAPI(title=f"Gocart {name} subgraph", lifespan=shared_lifespan, docs_url=None, redoc_url=None)
     metrics = SubgraphMetrics()
     app.state.metrics = metrics
+    # Registered once per app: its lifespan may run more than once (a server restarted in place).
+    event_metrics = RelayMetrics(metrics.registry) if events is not None else None
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(RequestContextMiddleware)
     resolve_client_addresses(app, settings)

@@ -12,8 +12,6 @@ import contextlib
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 
-from prometheus_client import CollectorRegistry
-
 from subgraphs.common.amqp import AmqpSink, BrokerAddress, QueueBinding, consume_forever
 from subgraphs.common.context import AppResources
 from subgraphs.common.db import create_engine, create_session_factory
@@ -45,7 +43,7 @@ def broker_address(settings: SubgraphSettings) -> BrokerAddress | None:
 
 @contextlib.asynccontextmanager
 async def run_events(
-    *, subgraph: str, resources: AppResources, setup: EventSetup, registry: CollectorRegistry | None = None
+    *, subgraph: str, resources: AppResources, setup: EventSetup, metrics: RelayMetrics | None = None
 ) -> AsyncIterator[OutboxRelay]:
     """Run the relay (unless its interval is 0) and the consumers while the app runs.
 
@@ -92,7 +90,7 @@ async def run_events(
             interval_seconds=settings.event_relay_interval_seconds,
             max_backoff_seconds=settings.event_relay_max_backoff_seconds,
         ),
-        metrics=RelayMetrics(registry),
+        metrics=metrics,
     )
     if settings.event_relay_interval_seconds > 0:
         tasks.append(asyncio.create_task(relay.run_forever()))
