@@ -1,8 +1,9 @@
 """Settings of the local stack that `gocart dev` runs (environment prefix `GOCART_`).
 
-A configured database or Redis URL always wins; without one, embedded servers are started. How crashed
-services are restarted is the nested `restart` section (`GOCART_RESTART__MAX_CRASHES=5`, ...), how they
-are traced the `tracing` section (`GOCART_TRACING__OTLP_ENDPOINT=...`).
+A configured database or Redis URL always wins; without one, embedded servers are started. With
+GOCART_AMQP_URL the subgraphs publish their events to RabbitMQ; without it, events stay in process.
+How crashed services are restarted is the nested `restart` section (`GOCART_RESTART__MAX_CRASHES=5`, ...),
+how they are traced the `tracing` section (`GOCART_TRACING__OTLP_ENDPOINT=...`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ class StackSettings(BaseSettings):
 
     database_url: SecretStr | None = None
     redis_url: SecretStr | None = None
+    # RabbitMQ for domain events (GOCART_AMQP_URL); unset, each subgraph's relay hands its events to
+    # its own in-process consumers (docs/events.md).
+    amqp_url: SecretStr | None = None
     data_dir: Path = Path(".gocart")
     host: str = "127.0.0.1"
     products_port: int = 4001

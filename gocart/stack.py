@@ -134,6 +134,7 @@ class Stack:
             "trusted_proxy_secret": self.proxy_secret,  # the router's hop
             "jwt_service_jwks_file": self.keys.service_jwks_path,  # trusted for the `service` role only
             "jwt_max_token_lifetime_seconds": DEV_MAX_TOKEN_LIFETIME_SECONDS,
+            "amqp_url": self.settings.amqp_url,  # None: events go to the in-process consumers
         }
 
     def users_settings(self, ports: Ports | None = None) -> UsersSettings:

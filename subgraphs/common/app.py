@@ -30,6 +30,8 @@ from subgraphs.common.auth import Caller, KeySource
 from subgraphs.common.client_address import resolve_client_addresses
 from subgraphs.common.context import AppResources, SubgraphContext, verifier_from_settings
 from subgraphs.common.db import create_engine, create_session_factory
+from subgraphs.common.event_relay import RelayMetrics
+from subgraphs.common.event_runtime import EventSetup, run_events
 from subgraphs.common.logging import RequestContextMiddleware, request_id_from
 from subgraphs.common.metrics import MetricsMiddleware, SubgraphMetrics
 from subgraphs.common.migrations import MigrationSource, upgrade_async
@@ -102,10 +104,12 @@ def create_subgraph_app(
     server_settings: Mapping[str, str] | None = None,
     lifespan: LifespanHook | None = None,
     key_source: KeySource | None = None,
+    events: EventSetup | None = None,
 ) -> FastAPI:
     """A FastAPI app serving one subgraph's schema with the shared plumbing around it.
 
-    `key_source` replaces the configured JWKS (the users subgraph verifies with its own keys)."""
+    `key_source` replaces the configured JWKS (the users subgraph verifies with its own keys); `events`
+    runs the outbox relay and the subgraph's event consumers (docs/events.md)."""
 
     @asynccontextmanager
     async def shared_lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -139,9 +143,15 @@ def create_subgraph_app(
         app.state.resources = resources
         metrics.count_sql(engine)
         try:
-            async with lifespan(app, resources) if lifespan is not None else nullcontext():
-                log.info("subgraph.started", subgraph=name)
-                yield
+            async with (
+                run_events(subgraph=name, resources=resources, setup=events, metrics=event_metrics)
+                if events is not None
+                else nullcontext()
+            ) as relay:
+                app.state.event_relay = relay
+                async with lifespan(app, resources) if lifespan is not None else nullcontext():
+                    log.info("subgraph.started", subgraph=name)
+                    yield
         finally:
             await resources.verifier.aclose()
             await redis.aclose()
@@ -152,6 +162,8 @@ def create_subgraph_app(
     metrics = SubgraphMetrics()
     tracing = start_tracing(settings.tracing, f"gocart-{name}")
     app.state.metrics = metrics
+    # Registered once per app: its lifespan may run more than once (a server restarted in place).
+    event_metrics = RelayMetrics(metrics.registry) if events is not None else None
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(RequestContextMiddleware)
     resolve_client_addresses(app, settings)

@@ -102,6 +102,26 @@ class SubgraphSettings(BaseSettings):
         default=TracingSettings(), description="OpenTelemetry traces (GOCART_<NAME>_TRACING__OTLP_ENDPOINT)."
     )
 
+    # Domain events (docs/events.md).
+    amqp_url: SecretStr | None = Field(
+        default=None,
+        description="amqp://... of RabbitMQ; when unset, the relay hands events to this process's consumers.",
+    )
+    events_exchange: str = Field(default="gocart.events", description="The topic exchange events go to.")
+    events_queue_prefix: str = Field(
+        default="gocart", description="Prefix of every consumer queue: `<prefix>.<subgraph>.<consumer>`."
+    )
+    event_relay_interval_seconds: float = Field(
+        default=0.5, ge=0, description="How often the outbox is polled when idle; 0 turns the relay off."
+    )
+    event_relay_batch_size: int = Field(default=100, ge=1, description="Outbox rows claimed per pass.")
+    event_relay_max_backoff_seconds: float = Field(
+        default=30.0, gt=0, description="Longest pause between attempts while the broker is unreachable."
+    )
+    event_max_attempts: int = Field(
+        default=5, ge=1, description="Deliveries of an event to a consumer before it is dead-lettered."
+    )
+
     def require_database_url(self) -> str:
         """The database URL; the CLI fills it in (embedded) before an app is built."""
         if self.database_url is None:

@@ -17,13 +17,14 @@ from prometheus_client import CollectorRegistry
 from observability.tracing import TRACING_OFF, Tracing
 from subgraphs.common.app import create_subgraph_app
 from subgraphs.common.context import AppResources
+from subgraphs.common.event_runtime import EventSetup
 from subgraphs.common.migrations import MigrationSource
 from subgraphs.orders.breaker import CircuitBreaker
 from subgraphs.orders.bulkhead import Bulkhead
 from subgraphs.orders.call_metrics import ProductsCallMetrics
 from subgraphs.orders.config import OrdersSettings
 from subgraphs.orders.context import OrdersResources, context_factory
-from subgraphs.orders.models import SCHEMA
+from subgraphs.orders.models import EVENTS, SCHEMA
 from subgraphs.orders.payments import PaymentSimulator
 from subgraphs.orders.products_client import ProductsClient, RetryPolicy, ServiceCredential, signing_key_from
 from subgraphs.orders.schema import create_schema
@@ -110,4 +111,5 @@ def create_app(settings: OrdersSettings) -> FastAPI:
         context_factory=context_factory,
         migrations=MIGRATIONS,
         lifespan=orders_resources,
+        events=EventSetup(tables=EVENTS),
     )

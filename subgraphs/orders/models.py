@@ -16,7 +16,11 @@ from pydantic import BaseModel
 from sqlalchemy import Column, DateTime, Numeric, Text
 from sqlmodel import Field, SQLModel
 
+from subgraphs.common.events import event_tables
+
 SCHEMA = "orders"
+# The transactional outbox of this subgraph's domain events and its consumers' processed events.
+EVENTS = event_tables(SQLModel.metadata, SCHEMA)
 
 
 def utc_now() -> datetime:

@@ -263,16 +263,17 @@ async def transition(
     return True
 
 
-async def stale_pending_order_ids(
+async def stale_pending_orders(
     *, session: AsyncSession, older_than: datetime, limit: int
-) -> list[uuid.UUID]:
+) -> dict[uuid.UUID, str]:
+    """Checkouts PENDING since before `older_than`: their customer by order id, oldest first."""
     statement = (
-        select(col(Order.id))
+        select(col(Order.id), col(Order.customer_id))
         .where(col(Order.status) == OrderStatus.PENDING.value, col(Order.created_at) < older_than)
         .order_by(col(Order.created_at))
         .limit(limit)
     )
-    return list(await session.exec(statement))
+    return {order_id: customer_id for order_id, customer_id in (await session.exec(statement)).all()}  # noqa: C416
 
 
 # ---------------------------------------------------------------- stock tasks
@@ -314,15 +315,27 @@ async def get_stock_task(*, session: AsyncSession, order_id: uuid.UUID) -> Stock
     return _task_record(row) if row is not None else None
 
 
-async def due_stock_tasks(*, session: AsyncSession, now: datetime, limit: int) -> list[StockTaskRecord]:
-    statement = (
-        select(StockTask)
+async def claim_due_stock_tasks(
+    *, session: AsyncSession, now: datetime, limit: int, lease: timedelta
+) -> list[StockTaskRecord]:
+    """Take the due tasks no other worker holds (`FOR UPDATE SKIP LOCKED`) and push their next attempt
+    `lease` ahead, so once committed another replica leaves them alone while this one runs them; a
+    worker that dies mid-way leaves them due again when the lease ends."""
+    due = (
+        select(col(StockTask.order_id))
         .where(col(StockTask.failed).is_(False), col(StockTask.next_attempt_at) <= now)
         .order_by(col(StockTask.next_attempt_at))
         .limit(limit)
-        .execution_options(populate_existing=True)
+        .with_for_update(skip_locked=True)
     )
-    return [_task_record(row) for row in await session.exec(statement)]
+    statement = (
+        update(StockTask)
+        .where(col(StockTask.order_id).in_(due.scalar_subquery()))
+        .values(next_attempt_at=now + lease)
+        .returning(StockTask)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    )
+    return [_task_record(row) for row in (await session.exec(statement)).scalars()]
 
 
 async def finish_stock_task(*, session: AsyncSession, order_id: uuid.UUID, action: StockAction) -> None:

@@ -32,8 +32,9 @@ from subgraphs.common.errors import (
     NotFoundError,
 )
 from subgraphs.common.pagination import decode_cursor, encode_cursor, invalid_cursor, page_size
-from subgraphs.orders import repository
+from subgraphs.orders import events, repository
 from subgraphs.orders.caches import OrderCaches
+from subgraphs.orders.events import OrderEvent
 from subgraphs.orders.models import (
     OrderItemRecord,
     OrderRecord,
@@ -61,6 +62,7 @@ MAX_LINES = 100
 MAX_KEY_LENGTH = 200
 MAX_NOTE_LENGTH = 500
 MAX_TASK_DELAY_SECONDS = 300
+STOCK_TASK_LEASE_SECONDS = 60  # how long a claimed stock task is left to the worker that claimed it
 INSERT_ATTEMPTS = 3
 SYSTEM_ACTOR = "system"
 
@@ -366,6 +368,33 @@ async def place_order(
         action = StockAction.RELEASE
     if moved:
         await repository.put_stock_task(session=session, order_id=order_id, action=action)
+        # Placed once its stock is held: a checkout refused before that leaves no order and no event.
+        await events.order_placed(
+            session,
+            order_id=order_id,
+            customer_id=customer_id,
+            currency=currency,
+            total=subtotal,
+            items=items,
+        )
+        if outcome.succeeded:
+            await events.emit(
+                session,
+                OrderEvent.PAID,
+                order_id=order_id,
+                customer_id=customer_id,
+                currency=currency,
+                total=subtotal,
+                transaction_id=outcome.transaction_id,
+            )
+        else:
+            await events.emit(
+                session,
+                OrderEvent.PAYMENT_FAILED,
+                order_id=order_id,
+                customer_id=customer_id,
+                reason=(outcome.failure or PaymentFailure.PROCESSOR_ERROR).value,
+            )
     elif outcome.succeeded:
         # Someone (the stale-checkout sweep) cancelled the order meanwhile: the charge is refunded.
         refund_id = await payments.refund(
@@ -479,6 +508,14 @@ async def cancel_order(
     )
     assert moved  # the row is locked
     await repository.put_stock_task(session=session, order_id=order_id, action=StockAction.RETURN)
+    await events.order_cancelled(
+        session,
+        order_id=order_id,
+        customer_id=order.customer_id,
+        reason=note,
+        refunded=bool(changes),
+        stock_action=StockAction.RETURN,
+    )
     await session.commit()
     await caches.forget_orders([order_id])
     await _run_task_now(session, products, order_id)
@@ -513,6 +550,13 @@ async def update_order_status(
         from_status=order.status,
         to_status=status,
         actor=principal.subject,
+        note=clean_note,
+    )
+    await events.emit(
+        session,
+        OrderEvent.SHIPPED if status is OrderStatus.SHIPPED else OrderEvent.DELIVERED,
+        order_id=order_id,
+        customer_id=order.customer_id,
         note=clean_note,
     )
     await session.commit()
@@ -590,9 +634,12 @@ async def _run_task_now(session: AsyncSession, products: ProductsClient, order_i
 async def run_due_stock_tasks(
     *, session: AsyncSession, products: ProductsClient, now: datetime | None = None, limit: int = 100
 ) -> int:
-    """Retry the stock tasks that are due (by `now`); how many were done."""
-    tasks = await repository.due_stock_tasks(session=session, now=now or utc_now(), limit=limit)
-    await session.rollback()
+    """Retry the stock tasks that are due (by `now`) and that no other replica is running; how many
+    were done."""
+    tasks = await repository.claim_due_stock_tasks(
+        session=session, now=now or utc_now(), limit=limit, lease=timedelta(seconds=STOCK_TASK_LEASE_SECONDS)
+    )
+    await session.commit()
     done = 0
     for task in tasks:
         done += await run_stock_task(session=session, products=products, task=task)
@@ -603,11 +650,11 @@ async def fail_stale_checkouts(
     *, session: AsyncSession, caches: OrderCaches, older_than: timedelta, limit: int = 100
 ) -> list[uuid.UUID]:
     """Cancel checkouts left PENDING (the process died mid-checkout); their stock is owed back."""
-    stale = await repository.stale_pending_order_ids(
+    customer_ids = await repository.stale_pending_orders(
         session=session, older_than=utc_now() - older_than, limit=limit
     )
     cancelled: list[uuid.UUID] = []
-    for order_id in stale:
+    for order_id in customer_ids:
         moved = await repository.transition(
             session=session,
             order_id=order_id,
@@ -619,6 +666,14 @@ async def fail_stale_checkouts(
         )
         if moved:
             await repository.put_stock_task(session=session, order_id=order_id, action=StockAction.RELEASE)
+            await events.order_cancelled(
+                session,
+                order_id=order_id,
+                customer_id=customer_ids[order_id],
+                reason="checkout interrupted",
+                refunded=False,
+                stock_action=StockAction.RELEASE,
+            )
             cancelled.append(order_id)
     await session.commit()
     await caches.forget_orders(cancelled)

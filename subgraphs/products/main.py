@@ -7,10 +7,12 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from subgraphs.common.app import create_subgraph_app
+from subgraphs.common.event_runtime import EventSetup
 from subgraphs.common.migrations import MigrationSource
 from subgraphs.products.config import ProductsSettings
+from subgraphs.products.consumers import product_consumers
 from subgraphs.products.context import context_factory
-from subgraphs.products.models import SCHEMA
+from subgraphs.products.models import EVENTS, SCHEMA
 from subgraphs.products.schema import create_schema
 
 MIGRATIONS = MigrationSource(script_location=Path(__file__).parent / "migrations", schema=SCHEMA)
@@ -27,4 +29,5 @@ def create_app(settings: ProductsSettings) -> FastAPI:
         context_factory=context_factory,
         migrations=MIGRATIONS,
         server_settings={"pg_trgm.word_similarity_threshold": str(settings.fuzzy_match_threshold)},
+        events=EventSetup(tables=EVENTS, consumers=product_consumers),
     )

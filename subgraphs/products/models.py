@@ -15,7 +15,14 @@ from pydantic import BaseModel
 from sqlalchemy import Column, DateTime, Numeric
 from sqlmodel import Field, SQLModel
 
+from subgraphs.common.events import event_tables
+
 SCHEMA = "products"
+# The transactional outbox of this subgraph's domain events and its consumers' processed events.
+EVENTS = event_tables(SQLModel.metadata, SCHEMA)
+
+
+DEFAULT_LOW_STOCK_THRESHOLD = 5
 
 
 def utc_now() -> datetime:
@@ -68,6 +75,8 @@ class Product(ProductBase, table=True):
     category_id: uuid.UUID | None = Field(default=None, foreign_key=f"{SCHEMA}.categories.id", index=True)
     stock_on_hand: int = 0
     stock_reserved: int = 0
+    # `stock.low` is emitted when available stock drops below it (docs/events.md).
+    low_stock_threshold: int = DEFAULT_LOW_STOCK_THRESHOLD
     created_at: datetime = Field(default_factory=utc_now, sa_column=_timestamp())
     updated_at: datetime = Field(default_factory=utc_now, sa_column=_timestamp())
     deleted_at: datetime | None = Field(
@@ -81,6 +90,7 @@ class ProductRecord(ProductBase):
     id: uuid.UUID
     stock_on_hand: int
     stock_reserved: int
+    low_stock_threshold: int = DEFAULT_LOW_STOCK_THRESHOLD
     created_at: datetime
     updated_at: datetime
     deleted_at: datetime | None = None

@@ -18,8 +18,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from subgraphs.common.auth import Caller, Principal, Role, require_role
 from subgraphs.common.errors import BadUserInputError, ConflictError, NotFoundError, OutOfStockError
+from subgraphs.common.events import EventDraft
 from subgraphs.common.pagination import decode_cursor, encode_cursor, invalid_cursor, page_size
-from subgraphs.products import repository
+from subgraphs.products import events, repository
 from subgraphs.products.caches import TREE_KEY, ProductCaches
 from subgraphs.products.category_tree import CategoryTree, LastDecodedTree
 from subgraphs.products.models import (
@@ -278,6 +279,10 @@ async def create_product(
                 )
             ],
         )
+    created = [events.product_created(product)]
+    if initial_stock:
+        created += events.stock_changed(product, kind=MovementKind.RESTOCK, on_hand_delta=initial_stock)
+    await events.write(session, created)
     await session.commit()
     await caches.forget_products([product.id])
     return product
@@ -298,6 +303,7 @@ async def update_product(
     product = await repository.update_product(session=session, product_id=product_id, changes=cleaned)
     if product is None:
         raise NotFoundError("There is no such product.", productId=str(product_id))
+    await events.write(session, [events.product_updated(product, list(cleaned))])
     await session.commit()
     await caches.forget_products([product_id])
     return product
@@ -315,6 +321,7 @@ async def delete_product(
     )
     if product is None:
         raise NotFoundError("There is no such product.", productId=str(product_id))
+    await events.write(session, [events.product_deleted(product)])
     await session.commit()
     await caches.forget_products([product_id])
     return product
@@ -474,6 +481,9 @@ async def restock(
         session=session,
         movements=[_movement(product_id, MovementKind.RESTOCK, actor, on_hand=quantity, reason=reason)],
     )
+    await events.write(
+        session, events.stock_changed(product, kind=MovementKind.RESTOCK, on_hand_delta=quantity)
+    )
     await session.commit()
     await caches.forget_products([product_id])
     return product
@@ -508,6 +518,9 @@ async def adjust_stock(
     await repository.record_movements(
         session=session,
         movements=[_movement(product_id, MovementKind.ADJUSTMENT, actor, on_hand=delta, reason=why)],
+    )
+    await events.write(
+        session, events.stock_changed(product, kind=MovementKind.ADJUSTMENT, on_hand_delta=delta)
     )
     await session.commit()
     await caches.forget_products([product_id])
@@ -560,6 +573,7 @@ async def reserve_stock(
         return existing
     levels = await repository.stock_levels(session=session, ids=[line.product_id for line in wanted])
     short = [line for line in wanted if not _enough(levels.get(line.product_id), line.quantity)]
+    changes: list[EventDraft] = []
     if not short:
         await repository.add_reservation_lines(session=session, order_id=order_id, lines=wanted)
         await repository.record_movements(
@@ -585,6 +599,9 @@ async def reserve_stock(
             if product is None or not product.active:
                 short.append(line)  # taken meanwhile: no need to lock the other rows
                 break
+            changes += events.stock_changed(
+                product, kind=MovementKind.RESERVATION, reserved_delta=line.quantity, order_id=order_id
+            )
     if short:
         await session.rollback()
         shortages = [await _shortage(session, line) for line in short]
@@ -593,6 +610,7 @@ async def reserve_stock(
         if unknown:
             raise NotFoundError("Some products do not exist or are not for sale.", items=unknown)
         raise OutOfStockError("Not enough stock for some items.", items=shortages)
+    await events.write(session, changes)
     await session.commit()
     await caches.forget_products([line.product_id for line in wanted])
     return ReservationRecord(order_id=order_id, status=ReservationStatus.RESERVED, lines=wanted)
@@ -613,10 +631,17 @@ async def _shortage(session: AsyncSession, line: ReservationLine) -> dict[str, A
 
 
 async def _settle_line(
-    session: AsyncSession, product_id: uuid.UUID, *, on_hand_delta: int = 0, reserved_delta: int = 0
-) -> None:
-    """Move one reserved line's counts. Settling must move them (also for a product deleted since it was
-    reserved); were the guard to refuse, the ledger would disagree with the counts, so nothing is kept."""
+    session: AsyncSession,
+    product_id: uuid.UUID,
+    *,
+    kind: MovementKind,
+    order_id: uuid.UUID,
+    on_hand_delta: int = 0,
+    reserved_delta: int = 0,
+) -> list[EventDraft]:
+    """Move one reserved line's counts; the events that say so are returned. Settling must move them
+    (also for a product deleted since it was reserved); were the guard to refuse, the ledger would
+    disagree with the counts, so nothing is kept."""
     moved = await repository.change_stock(
         session=session,
         product_id=product_id,
@@ -626,6 +651,9 @@ async def _settle_line(
     )
     if moved is None:
         raise ConflictError("The stock counts do not allow settling this order.", productId=str(product_id))
+    return events.stock_changed(
+        moved, kind=kind, on_hand_delta=on_hand_delta, reserved_delta=reserved_delta, order_id=order_id
+    )
 
 
 async def _settle(
@@ -656,13 +684,17 @@ async def _settle(
         ],
     )
     await repository.set_reservation_status(session=session, order_id=order_id, status=status)
+    changes: list[EventDraft] = []
     for line in reservation.lines:  # in product-id order
-        await _settle_line(
+        changes += await _settle_line(
             session,
             line.product_id,
+            kind=kind,
+            order_id=order_id,
             on_hand_delta=on_hand_per_unit * line.quantity,
             reserved_delta=reserved_per_unit * line.quantity,
         )
+    await events.write(session, changes)
 
 
 async def release_stock(

@@ -21,13 +21,15 @@ from redis.asyncio import Redis
 
 from subgraphs.common.app import base_context_kwargs, create_subgraph_app
 from subgraphs.common.context import AppResources
+from subgraphs.common.event_runtime import EventSetup
 from subgraphs.common.migrations import MigrationSource
 from subgraphs.common.revocations import RevocationList
 from subgraphs.users import service
 from subgraphs.users.config import UsersSettings
+from subgraphs.users.consumers import user_consumers
 from subgraphs.users.context import UsersContext, client_address
 from subgraphs.users.keys import UsersKeys
-from subgraphs.users.models import SCHEMA
+from subgraphs.users.models import EVENTS, SCHEMA
 from subgraphs.users.passwords import Passwords
 from subgraphs.users.revocations import SessionRevocations
 from subgraphs.users.schema import create_schema
@@ -145,6 +147,7 @@ def create_app(settings: UsersSettings) -> FastAPI:
         migrations=MIGRATIONS,
         lifespan=start_users,
         key_source=keys if own_keys else None,  # verify our own tokens, through a rotation too
+        events=EventSetup(tables=EVENTS, consumers=user_consumers),
     )
     rebuilds = Counter(
         "gocart_revocation_rebuilds",

@@ -12,7 +12,11 @@ from enum import StrEnum
 from sqlalchemy import Column, DateTime, Index, Text, text
 from sqlmodel import Field, SQLModel
 
+from subgraphs.common.events import event_tables
+
 SCHEMA = "users"
+# The transactional outbox of this subgraph's domain events and its consumers' processed events.
+EVENTS = event_tables(SQLModel.metadata, SCHEMA)
 
 
 def utc_now() -> datetime:

@@ -26,8 +26,9 @@ from subgraphs.common.errors import (
     UnauthenticatedError,
 )
 from subgraphs.common.pagination import decode_cursor, encode_cursor, invalid_cursor, page_size
-from subgraphs.users import repository
+from subgraphs.users import events, repository
 from subgraphs.users.caches import UserCaches
+from subgraphs.users.events import UserEvent
 from subgraphs.users.models import UserRecord, UserRole
 from subgraphs.users.passwords import Passwords, check_password
 from subgraphs.users.repository import UserSearch
@@ -122,6 +123,7 @@ async def register(
         "password_hash": security.passwords.hash(password),
     }
     user = await repository.insert_user(session=session, values=values)
+    await events.emit(session, UserEvent.REGISTERED, user)
     await session.commit()
     return user
 
@@ -287,6 +289,7 @@ async def delete_user(
     )
     assert user is not None
     families = await repository.revoke_families(session=session, user_id=user_id)
+    await events.emit(session, UserEvent.DELETED, user)
     await session.commit()
     await _end_sessions(security, families)
     await caches.users.invalidate([user_id])

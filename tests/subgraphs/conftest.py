@@ -54,6 +54,7 @@ def products_settings(
         jwt_issuer=ISSUER,
         jwt_audience=AUDIENCE,
         log_json=False,
+        event_relay_interval_seconds=0,  # tests that need events run a relay of their own
     )
 
 
@@ -126,6 +127,7 @@ def users_settings(
         bootstrap_admin_email=BOOTSTRAP_ADMIN[0],
         bootstrap_admin_password=SecretStr(BOOTSTRAP_ADMIN[1]),
         log_json=False,
+        event_relay_interval_seconds=0,
     )
 
 
@@ -193,6 +195,7 @@ def make_orders_settings(
             "service_signing_key_pem": SecretStr(service_key.private_pem()),
             # Tests settle stock tasks themselves, so what is pending is never a race.
             "stock_task_interval_seconds": 0,
+            "event_relay_interval_seconds": 0,  # likewise the outbox relay
             **overrides,
         }
         return OrdersSettings(**values)

@@ -1,0 +1,192 @@
+"""RabbitMQ through aio-pika: the relay's sink (a topic exchange, publisher confirms, persistent
+messages) and the consumers' durable queues with a dead-letter queue.
+
+Routing keys are event types (`order.paid`), so a consumer binds the patterns it wants (`order.*`).
+Each consumer's queue is a quorum queue whose `x-delivery-limit` dead-letters a message that failed
+`max_attempts` times into `<queue>.dead`; a message that is not an event at all goes there at once.
+A consumer handles one message at a time, so the events of one aggregate are handled in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+import aio_pika
+import structlog
+from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractExchange, AbstractIncomingMessage
+from pydantic import ValidationError
+
+from subgraphs.common.events import DomainEvent
+
+log = structlog.get_logger(__name__)
+
+EventHandler = Callable[[DomainEvent], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class BrokerAddress:
+    url: str
+    exchange: str
+    connect_timeout_seconds: float = 5.0
+
+
+def dead_letter_queue(queue: str) -> str:
+    return f"{queue}.dead"
+
+
+async def _declare_exchange(channel: AbstractChannel, name: str) -> AbstractExchange:
+    return await channel.declare_exchange(name, aio_pika.ExchangeType.TOPIC, durable=True)
+
+
+class AmqpSink:
+    """Publishes events to the topic exchange and waits for each publisher confirm. The connection is
+    opened on first use and again after any failure, so a broker that was down is picked up by itself."""
+
+    def __init__(self, address: BrokerAddress) -> None:
+        self._address = address
+        self._connection: AbstractConnection | None = None
+        self._exchange: AbstractExchange | None = None
+
+    async def _ready(self) -> AbstractExchange:
+        if self._exchange is None:
+            self._connection = await aio_pika.connect(
+                self._address.url, timeout=self._address.connect_timeout_seconds
+            )
+            channel = await self._connection.channel(publisher_confirms=True)
+            self._exchange = await _declare_exchange(channel, self._address.exchange)
+        return self._exchange
+
+    async def deliver(self, event: DomainEvent) -> None:
+        try:
+            exchange = await self._ready()
+            await exchange.publish(
+                aio_pika.Message(
+                    event.to_json(),
+                    content_type="application/json",
+                    delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                    message_id=str(event.id),
+                    type=event.type,
+                    timestamp=event.time,
+                    headers={
+                        "aggregate_id": event.aggregate_id,
+                        "aggregate_version": event.aggregate_version,
+                    },
+                ),
+                routing_key=event.routing_key,
+                mandatory=False,
+                timeout=self._address.connect_timeout_seconds,
+            )
+        except BaseException:
+            await self.close()
+            raise
+
+    async def close(self) -> None:
+        connection, self._connection, self._exchange = self._connection, None, None
+        if connection is not None:
+            try:
+                await connection.close()
+            except Exception as error:  # a connection already broken: nothing left to close
+                log.debug("amqp.close_failed", error=str(error))
+
+
+@dataclass(frozen=True)
+class QueueBinding:
+    """One consumer's queue: its name, the routing-key patterns it binds, and its handler."""
+
+    queue: str
+    patterns: Sequence[str]
+    handle: EventHandler
+    max_attempts: int = 5
+
+
+async def declare_queue(channel: AbstractChannel, exchange: AbstractExchange, binding: QueueBinding) -> None:
+    """The durable queue, its dead-letter queue, and its bindings (idempotent)."""
+    await channel.declare_queue(dead_letter_queue(binding.queue), durable=True)
+    queue = await channel.declare_queue(
+        binding.queue,
+        durable=True,
+        arguments={
+            "x-queue-type": "quorum",
+            "x-delivery-limit": binding.max_attempts - 1,
+            "x-dead-letter-exchange": "",
+            "x-dead-letter-routing-key": dead_letter_queue(binding.queue),
+        },
+    )
+    for pattern in binding.patterns:
+        await queue.bind(exchange, routing_key=pattern)
+
+
+async def _handle_message(binding: QueueBinding, message: AbstractIncomingMessage) -> None:
+    try:
+        event = DomainEvent.model_validate_json(message.body)
+    except ValidationError as error:
+        log.error("events.poison_message", queue=binding.queue, error=str(error)[:500])
+        await message.reject(requeue=False)  # dead-lettered at once: retrying cannot help
+        return
+    try:
+        await binding.handle(event)
+    except asyncio.CancelledError:
+        await message.nack(requeue=True)
+        raise
+    except Exception:
+        log.exception("events.handler_failed", queue=binding.queue, event_id=str(event.id), type=event.type)
+        await message.nack(requeue=True)  # counted by the queue; dead-lettered after max_attempts
+        return
+    await message.ack()
+
+
+async def consume_forever(
+    address: BrokerAddress,
+    bindings: Sequence[QueueBinding],
+    *,
+    retry_seconds: float = 1.0,
+    max_retry_seconds: float = 30.0,
+    prefetch: int = 20,
+) -> None:
+    """Consume every binding's queue until cancelled, reconnecting (with a growing pause) while the
+    broker is unreachable."""
+    delay = retry_seconds
+    while True:
+        try:
+            connection = await aio_pika.connect(address.url, timeout=address.connect_timeout_seconds)
+            async with connection:
+                channel = await connection.channel()
+                await channel.set_qos(prefetch_count=prefetch)
+                exchange = await _declare_exchange(channel, address.exchange)
+                closed = asyncio.Event()
+                connection.close_callbacks.add(_on_close(closed))
+                for binding in bindings:
+                    await declare_queue(channel, exchange, binding)
+                    queue = await channel.get_queue(binding.queue, ensure=False)
+                    await queue.consume(_serial(binding))
+                delay = retry_seconds
+                log.info("events.consuming", queues=[binding.queue for binding in bindings])
+                await closed.wait()
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            log.warning(
+                "events.consumer_reconnecting", error=f"{type(error).__name__}: {error}", retry_in=delay
+            )
+        await asyncio.sleep(delay)
+        delay = min(max_retry_seconds, delay * 2)
+
+
+def _on_close(closed: asyncio.Event) -> Callable[..., None]:
+    def mark_closed(*_args: object) -> None:
+        closed.set()
+
+    return mark_closed
+
+
+def _serial(binding: QueueBinding) -> Callable[[AbstractIncomingMessage], Awaitable[None]]:
+    """A callback that handles the queue's messages one at a time, in the order they arrive."""
+    lock = asyncio.Lock()
+
+    async def on_message(message: AbstractIncomingMessage) -> None:
+        async with lock:
+            await _handle_message(binding, message)
+
+    return on_message

@@ -1,0 +1,107 @@
+"""Starting a subgraph's events machinery with the app: the outbox relay and the consumers.
+
+With `amqp_url` set, the relay publishes to RabbitMQ and the consumers read their own queues there;
+without it (`gocart dev` with no broker), the relay hands each event straight to this process's
+consumers. Either way the events come from the same outbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass
+
+from subgraphs.common.amqp import AmqpSink, BrokerAddress, QueueBinding, consume_forever
+from subgraphs.common.context import AppResources
+from subgraphs.common.db import create_engine, create_session_factory
+from subgraphs.common.event_consumers import EventConsumer, InProcessSink, OnceByEventId
+from subgraphs.common.event_relay import EventSink, OutboxRelay, RelayMetrics, RelayPolicy
+from subgraphs.common.events import EventTables
+from subgraphs.common.settings import SubgraphSettings
+
+EVENTS_POOL_SIZE = 2
+
+
+@dataclass(frozen=True)
+class EventSetup:
+    """A subgraph's outbox tables and the consumers it runs (built once the app's resources exist)."""
+
+    tables: EventTables
+    consumers: Callable[[AppResources], Sequence[EventConsumer]] = lambda _resources: ()
+
+
+def queue_name(settings: SubgraphSettings, subgraph: str, consumer: str) -> str:
+    return f"{settings.events_queue_prefix}.{subgraph}.{consumer}"
+
+
+def broker_address(settings: SubgraphSettings) -> BrokerAddress | None:
+    if settings.amqp_url is None:
+        return None
+    return BrokerAddress(url=settings.amqp_url.get_secret_value(), exchange=settings.events_exchange)
+
+
+@contextlib.asynccontextmanager
+async def run_events(
+    *, subgraph: str, resources: AppResources, setup: EventSetup, metrics: RelayMetrics | None = None
+) -> AsyncIterator[OutboxRelay]:
+    """Run the relay (unless its interval is 0) and the consumers while the app runs.
+
+    They have a small connection pool of their own, so a burst of requests never starves the relay
+    of connections, nor the relay the requests."""
+    settings = resources.settings
+    engine = create_engine(
+        settings.require_database_url(),
+        pool_size=EVENTS_POOL_SIZE,
+        application_name=f"gocart-{subgraph}-events",
+        connect_timeout_seconds=settings.db_connect_timeout_seconds,
+        pool_timeout_seconds=settings.db_pool_timeout_seconds,
+    )
+    sessions = create_session_factory(engine)
+    consumers = [
+        OnceByEventId(consumer, sessions=sessions, tables=setup.tables)
+        for consumer in setup.consumers(resources)
+    ]
+    address = broker_address(settings)
+    sink: EventSink
+    tasks: list[asyncio.Task[None]] = []
+    if address is None:
+        sink = InProcessSink(consumers, max_attempts=settings.event_max_attempts)
+    else:
+        amqp_sink = AmqpSink(address)
+        sink = amqp_sink
+        bindings = [
+            QueueBinding(
+                queue=queue_name(settings, subgraph, once.consumer.name),
+                patterns=once.consumer.patterns,
+                handle=once.handle_event,
+                max_attempts=settings.event_max_attempts,
+            )
+            for once in consumers
+        ]
+        if bindings:
+            tasks.append(asyncio.create_task(consume_forever(address, bindings)))
+    relay = OutboxRelay(
+        sessions=sessions,
+        tables=setup.tables,
+        sink=sink,
+        policy=RelayPolicy(
+            batch_size=settings.event_relay_batch_size,
+            interval_seconds=settings.event_relay_interval_seconds,
+            max_backoff_seconds=settings.event_relay_max_backoff_seconds,
+        ),
+        metrics=metrics,
+    )
+    if settings.event_relay_interval_seconds > 0:
+        tasks.append(asyncio.create_task(relay.run_forever()))
+    try:
+        yield relay
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if address is not None:
+            await amqp_sink.close()
+        await engine.dispose()

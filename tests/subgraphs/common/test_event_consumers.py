@@ -1,0 +1,258 @@
+"""Consumers of events: their own durable queue on the real RabbitMQ, the dead-letter queue for
+messages that cannot be handled, and each event handled once however often it is delivered."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
+
+import aio_pika
+import pytest
+from aio_pika.abc import AbstractIncomingMessage
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from subgraphs.common.amqp import BrokerAddress, QueueBinding, consume_forever, dead_letter_queue
+from subgraphs.common.db import SessionFactory, create_engine, create_session_factory
+from subgraphs.common.event_consumers import EventConsumer, InProcessSink, OnceByEventId, topic_matches
+from subgraphs.common.events import DomainEvent, EventTables
+from tests.subgraphs.common.events_support import create_outbox
+from tests.support.broker import amqp_url, unique_name
+
+MAX_ATTEMPTS = 3
+
+
+def an_event(event_type: str = "thing.changed") -> DomainEvent:
+    return DomainEvent(
+        id=uuid.uuid4(),
+        type=event_type,
+        schema_version=1,
+        source="test",
+        time=datetime.now(UTC),
+        aggregate_type="thing",
+        aggregate_id=str(uuid.uuid4()),
+        aggregate_version=1,
+        request_id=None,
+        trace_id=None,
+        data={},
+    )
+
+
+@pytest.fixture
+async def events_engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_url, pool_size=2, application_name="gocart-test-consumers")
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def sessions(events_engine: AsyncEngine) -> SessionFactory:
+    return create_session_factory(events_engine)
+
+
+@pytest.fixture
+async def outbox(events_engine: AsyncEngine) -> EventTables:
+    return await create_outbox(events_engine)
+
+
+Consuming = Callable[[Callable[[DomainEvent], Awaitable[None]]], Awaitable[tuple[str, str]]]
+
+
+@pytest.fixture
+async def consuming() -> AsyncIterator[Consuming]:
+    """Start a consumer of `thing.*` with a handler; answers its exchange and queue. Stopped and its
+    queues deleted after the test."""
+    tasks: list[asyncio.Task[None]] = []
+    queues: list[str] = []
+
+    async def start(handle: Callable[[DomainEvent], Awaitable[None]]) -> tuple[str, str]:
+        exchange, queue = unique_name("events"), unique_name("consumer")
+        binding = QueueBinding(queue=queue, patterns=("thing.*",), handle=handle, max_attempts=MAX_ATTEMPTS)
+        tasks.append(asyncio.create_task(consume_forever(BrokerAddress(amqp_url(), exchange), [binding])))
+        queues.extend([queue, dead_letter_queue(queue)])
+        await _until_declared(queue)
+        return exchange, queue
+
+    yield start
+    for task in tasks:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    connection = await aio_pika.connect(amqp_url())
+    async with connection:
+        channel = await connection.channel()
+        for name in queues:
+            await channel.queue_delete(name)
+
+
+async def _until_declared(queue: str) -> None:
+    connection = await aio_pika.connect(amqp_url())
+    async with connection:
+        for _ in range(200):
+            channel = await connection.channel()
+            try:
+                await channel.declare_queue(queue, passive=True)
+                return
+            except aio_pika.exceptions.ChannelClosed:
+                await asyncio.sleep(0.05)
+    raise AssertionError(f"{queue} was never declared")
+
+
+async def publish(exchange: str, body: bytes, routing_key: str = "thing.changed") -> None:
+    connection = await aio_pika.connect(amqp_url())
+    async with connection:
+        channel = await connection.channel(publisher_confirms=True)
+        topic = await channel.declare_exchange(exchange, aio_pika.ExchangeType.TOPIC, durable=True)
+        await topic.publish(
+            aio_pika.Message(body, delivery_mode=aio_pika.DeliveryMode.PERSISTENT), routing_key
+        )
+
+
+async def dead_letters(queue: str, *, expected: int = 1) -> list[AbstractIncomingMessage]:
+    connection = await aio_pika.connect(amqp_url())
+    found: list[AbstractIncomingMessage] = []
+    async with connection:
+        channel = await connection.channel()
+        dead = await channel.declare_queue(dead_letter_queue(queue), durable=True)
+        for _ in range(200):
+            message = await dead.get(no_ack=True, fail=False)
+            if message is not None:
+                found.append(message)
+                if len(found) >= expected:
+                    break
+            else:
+                await asyncio.sleep(0.05)
+    return found
+
+
+async def test_a_message_that_is_no_event_goes_to_the_dead_letter_queue(consuming: Consuming) -> None:
+    handled: list[DomainEvent] = []
+
+    async def handle(event: DomainEvent) -> None:
+        handled.append(event)
+
+    exchange, queue = await consuming(handle)
+    await publish(exchange, b"not an event")
+
+    [dead] = await dead_letters(queue)
+    assert dead.body == b"not an event"
+    assert handled == []
+
+
+async def test_an_event_its_handler_keeps_failing_on_is_dead_lettered_after_the_attempts(
+    consuming: Consuming,
+) -> None:
+    attempts: list[uuid.UUID] = []
+
+    async def handle(event: DomainEvent) -> None:
+        attempts.append(event.id)
+        raise RuntimeError("cannot handle this")
+
+    exchange, queue = await consuming(handle)
+    event = an_event()
+    await publish(exchange, event.to_json())
+
+    [dead] = await dead_letters(queue)
+    assert DomainEvent.model_validate_json(dead.body).id == event.id
+    assert attempts == [event.id] * MAX_ATTEMPTS
+
+
+async def test_a_consumer_gets_the_events_its_patterns_bind(consuming: Consuming) -> None:
+    handled: list[str] = []
+    done = asyncio.Event()
+
+    async def handle(event: DomainEvent) -> None:
+        handled.append(event.type)
+        done.set()
+
+    exchange, _queue = await consuming(handle)
+    await publish(exchange, an_event("other.changed").to_json(), routing_key="other.changed")
+    await publish(exchange, an_event("thing.created").to_json(), routing_key="thing.created")
+    await asyncio.wait_for(done.wait(), 20)
+
+    assert handled == ["thing.created"]
+
+
+async def test_an_event_delivered_twice_is_handled_once(
+    sessions: SessionFactory, outbox: EventTables
+) -> None:
+    handled: list[uuid.UUID] = []
+
+    async def handle(_session: AsyncSession, event: DomainEvent) -> None:
+        handled.append(event.id)
+
+    once = OnceByEventId(
+        EventConsumer(name="counter", patterns=("#",), handle=handle), sessions=sessions, tables=outbox
+    )
+    event = an_event()
+
+    assert await once(event) is True
+    assert await once(event) is False
+    assert handled == [event.id]
+
+
+async def test_an_event_whose_handler_failed_is_handled_when_delivered_again(
+    sessions: SessionFactory, outbox: EventTables
+) -> None:
+    calls: list[uuid.UUID] = []
+
+    async def handle(_session: AsyncSession, event: DomainEvent) -> None:
+        calls.append(event.id)
+        if len(calls) == 1:
+            raise RuntimeError("first attempt fails")
+
+    once = OnceByEventId(
+        EventConsumer(name="flaky", patterns=("#",), handle=handle), sessions=sessions, tables=outbox
+    )
+    event = an_event()
+    with pytest.raises(RuntimeError):
+        await once(event)
+
+    assert await once(event) is True
+    assert calls == [event.id, event.id]
+
+
+async def test_the_in_process_sink_hands_an_event_only_to_the_consumers_that_want_it(
+    sessions: SessionFactory, outbox: EventTables
+) -> None:
+    handled: dict[str, list[str]] = {"things": [], "others": []}
+
+    def recorder(name: str) -> Callable[[AsyncSession, DomainEvent], Awaitable[None]]:
+        async def handle(_session: AsyncSession, event: DomainEvent) -> None:
+            handled[name].append(event.type)
+
+        return handle
+
+    sink = InProcessSink(
+        [
+            OnceByEventId(
+                EventConsumer("things", ("thing.*",), recorder("things")), sessions=sessions, tables=outbox
+            ),
+            OnceByEventId(
+                EventConsumer("others", ("other.#",), recorder("others")), sessions=sessions, tables=outbox
+            ),
+        ]
+    )
+    await sink.deliver(an_event("thing.changed"))
+
+    assert handled == {"things": ["thing.changed"], "others": []}
+
+
+@pytest.mark.parametrize(
+    ("pattern", "routing_key", "matches"),
+    [
+        ("order.paid", "order.paid", True),
+        ("order.*", "order.paid", True),
+        ("order.*", "order.paid.late", False),
+        ("order.#", "order", True),
+        ("order.#", "order.paid.late", True),
+        ("#", "stock.low", True),
+        ("*.deleted", "product.deleted", True),
+        ("*.deleted", "product.updated", False),
+    ],
+)
+def test_topic_patterns_match_as_rabbitmq_matches_them(pattern: str, routing_key: str, matches: bool) -> None:
+    assert topic_matches(pattern, routing_key) is matches
