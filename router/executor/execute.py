@@ -9,6 +9,7 @@ from typing import Any
 
 from graphql import OperationType
 
+from router.executor.context import group_by_context
 from router.executor.fetcher import SubgraphFetcher, SubgraphFetchError
 from router.executor.merge import deep_merge
 from router.executor.paths import objects_at, undo_renames
@@ -151,8 +152,19 @@ class Executor:
         )
         if not representations:
             return
-        batches = _batches(representations, self.fetcher.max_representations(fetch.service_name))
         variables = self._variables_for(fetch, run)
+        if not fetch.context_rewrites:
+            await self._entity_requests(fetch, variables, representations, run)
+            return
+        groups = group_by_context(fetch.context_rewrites, representations, run.data, self.applies)
+        async with asyncio.TaskGroup() as task_group:
+            for values, members in groups:
+                task_group.create_task(self._entity_requests(fetch, {**variables, **values}, members, run))
+
+    async def _entity_requests(
+        self, fetch: FetchNode, variables: dict[str, Any], representations: list[Representation], run: _Run
+    ) -> None:
+        batches = _batches(representations, self.fetcher.max_representations(fetch.service_name))
         if len(batches) == 1:
             outcomes = [await self._entity_batch(fetch, variables, batches[0], run)]
         else:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from router.errors import PlanningError
+from router.planner.context import ContextPlanner
 from router.planner.cost import RouteCost
 from router.planner.groups import FetchGroup, GroupSnapshot, SelectionBuilder
 from router.planner.inputs import InputKeys, inputs_conflict
@@ -60,6 +61,7 @@ class PlanBuilder:
         self._root_index = 0
         self._single_choice_graphs: frozenset[str] = frozenset()
         self._backtracks = 0
+        self.contexts = ContextPlanner(self)
 
     def build(self) -> None:
         self._single_choice_graphs = self._graphs_used_anyway(self.operation.selections)
@@ -194,6 +196,7 @@ class PlanBuilder:
 
     def _add_selections(self, pos: Position, type_name: str, selections: tuple[Selection, ...]) -> set[int]:
         """Add selections on `type_name` at `pos`; returns the groups that now produce data there."""
+        self.contexts.enter(pos, type_name)
         if self.res.is_abstract(type_name):
             if not self.res.is_object_in(type_name, pos.group.subgraph):
                 return self._add_abstract(pos, type_name, selections)
@@ -338,6 +341,8 @@ class PlanBuilder:
             pos.target.leaf(selection)
             return {pos.group.id}
         fdef = self.res.field(type_name, selection.name)
+        if self.contexts.takes_context(fdef):
+            return self.contexts.add_field(pos, type_name, fdef, selection)
         graph = pos.group.subgraph
         if self.reach.resolves_plainly(graph, type_name, fdef, pos.provided) and (
             not self.reach.only_provided(graph, type_name, fdef)
@@ -453,8 +458,10 @@ class PlanBuilder:
         route: Route,
         guard_field: str,
         conditions: tuple[Conditional, ...],
+        after: frozenset[int] = frozenset(),
     ) -> tuple[FetchGroup, set[int]]:
-        """Select the route's inputs at `pos` and return the entity fetch group they feed."""
+        """Select the route's inputs at `pos` and return the entity fetch group they feed (which also
+        waits for the groups `after`)."""
         inputs: tuple[Selection, ...] = (TYPENAME, *self.res.field_set(route.key))
         if route.requires:
             required = _nested_under(route.requires_under, self.res.field_set(route.requires))
@@ -473,7 +480,9 @@ class PlanBuilder:
         finally:
             self._in_progress.discard(guard)
         representation = (InlineFragment(route.input_type, (), inputs),)
-        group = self._entity_group(route.graph, pos.path, frozenset(touched), conditions, representation)
+        group = self._entity_group(
+            route.graph, pos.path, frozenset(touched) | after, conditions, representation
+        )
         group.inputs.add_all(representation)
         if route.input_type != type_name:
             group.typename_rewrites.add(route.input_type)

@@ -40,5 +40,6 @@ def fold_into_later_fetches(groups: list[FetchGroup]) -> list[FetchGroup]:
         later.selection.add_all(group.selection.freeze())
         later.inputs.add_all(group.inputs.freeze())
         later.typename_rewrites |= group.typename_rewrites
+        later.context_rewrites.update(group.context_rewrites)
         folded.add(group.id)
     return [group for group in groups if group.id not in folded]

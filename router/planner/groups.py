@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from router.planner.context_rewrites import ContextRewrite
 from router.planner.operation import Conditional
 from router.planner.selection import Field, InlineFragment, Selection, field_head, fragment_head
 
@@ -113,6 +114,8 @@ class FetchGroup:
     parents: frozenset[int] = frozenset()
     conditions: tuple[Conditional, ...] | None = None
     typename_rewrites: set[str] = field(default_factory=set)
+    context_rewrites: dict[str, ContextRewrite] = field(default_factory=dict)
+    """Contextual variables by name; the fetch keeps those its selections still use."""
 
     def snapshot(self) -> GroupSnapshot:
         return GroupSnapshot(

@@ -1,0 +1,111 @@
+"""Strawberry subgraphs for `tests/router/supergraphs/context.py`: stores pass their settings to products.
+
+Strawberry has no `@fromContext`; the subgraphs declare the contextual arguments as ordinary arguments,
+which is what the router sends them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.asgi import GraphQL
+
+STORES = {"s1": ("Lyon", "fr-FR", "EUR", ["p1", "p2"]), "s2": ("Leeds", "en-GB", "GBP", ["p1"])}
+PRODUCTS = {"p1": ("Kettle", 30), "p2": ("Teapot", 12)}
+LABELS = {("p1", "fr-FR"): "Bouilloire", ("p2", "fr-FR"): "Théière", ("p1", "en-GB"): "Kettle"}
+
+
+@strawberry.federation.type(keys=["id"], name="Product")
+class ShopProduct:
+    id: strawberry.ID
+
+    @strawberry.field
+    def name(self) -> str | None:
+        return PRODUCTS[str(self.id)][0]
+
+    @strawberry.field
+    def label(self, locale: str) -> str | None:
+        return LABELS.get((str(self.id), locale))
+
+    @classmethod
+    def resolve_reference(cls, **representation: Any) -> ShopProduct:
+        return ShopProduct(id=strawberry.ID(str(representation["id"])))
+
+
+@strawberry.federation.type(keys=["id"], name="Store")
+class ShopStore:
+    id: strawberry.ID
+
+    @strawberry.field
+    def name(self) -> str | None:
+        return STORES[str(self.id)][0]
+
+    @strawberry.field
+    def locale(self) -> str:
+        return STORES[str(self.id)][1]
+
+    @strawberry.field
+    def products(self) -> list[ShopProduct] | None:
+        return [ShopProduct(id=strawberry.ID(pid)) for pid in STORES[str(self.id)][3]]
+
+
+@strawberry.type(name="Query")
+class ShopQuery:
+    @strawberry.field
+    def stores(self) -> list[ShopStore] | None:
+        return [ShopStore(id=strawberry.ID(sid)) for sid in STORES]
+
+    @strawberry.field
+    def product(self, id: strawberry.ID) -> ShopProduct | None:
+        return ShopProduct(id=id) if str(id) in PRODUCTS else None
+
+
+@strawberry.federation.type(keys=["id"], name="Product")
+class PricedProduct:
+    id: strawberry.ID
+
+    @strawberry.field
+    def price(self, currency: str | None = None) -> str | None:
+        if currency is None:
+            return None
+        return f"{PRODUCTS[str(self.id)][1]} {currency}"
+
+    @classmethod
+    def resolve_reference(cls, **representation: Any) -> PricedProduct:
+        return PricedProduct(id=strawberry.ID(str(representation["id"])))
+
+
+@strawberry.type(name="Query")
+class PricingQuery:
+    @strawberry.field
+    def pricing_version(self) -> int:
+        return 1
+
+
+@strawberry.federation.type(keys=["id"], name="Store")
+class StoreSettings:
+    id: strawberry.ID
+
+    @strawberry.field
+    def currency(self) -> str | None:
+        return STORES[str(self.id)][2]
+
+    @classmethod
+    def resolve_reference(cls, **representation: Any) -> StoreSettings:
+        return StoreSettings(id=strawberry.ID(str(representation["id"])))
+
+
+@strawberry.type(name="Query")
+class SettingsQuery:
+    @strawberry.field
+    def settings_version(self) -> int:
+        return 1
+
+
+def context_apps() -> dict[str, GraphQL[Any, Any]]:
+    return {
+        "shop": GraphQL(strawberry.federation.Schema(query=ShopQuery)),
+        "pricing": GraphQL(strawberry.federation.Schema(query=PricingQuery, types=(PricedProduct,))),
+        "settings": GraphQL(strawberry.federation.Schema(query=SettingsQuery, types=(StoreSettings,))),
+    }

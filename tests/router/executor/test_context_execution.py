@@ -1,0 +1,113 @@
+"""`@fromContext` arguments over real HTTP: each product gets the value of the store it is listed under."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import aiohttp
+import pytest
+
+from router.executor import HttpFetcher
+from router.gateway import Gateway, GraphQLRequest
+from router.supergraph import parse_supergraph
+from tests.router.executor.context_subgraphs import context_apps
+from tests.router.servers import serving
+from tests.router.supergraphs.context import CONTEXT
+
+
+class _CountingFetcher(HttpFetcher):
+    """Records the variables of every `_entities` request sent, per subgraph."""
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        super().__init__(session)
+        self.sent: list[tuple[str, dict[str, Any]]] = []
+
+    async def fetch(
+        self,
+        service: str,
+        url: str,
+        body: Mapping[str, Any],
+        headers: Mapping[str, str],
+        *,
+        operation_kind: str,
+    ) -> dict[str, Any]:
+        if "representations" in body["variables"]:
+            self.sent.append((service, dict(body["variables"])))
+        return await super().fetch(service, url, body, headers, operation_kind=operation_kind)
+
+
+@pytest.fixture(scope="module")
+def context_urls() -> Iterator[dict[str, str]]:
+    with serving(context_apps()) as urls:
+        yield urls
+
+
+@pytest.fixture
+def fetcher(http_session: aiohttp.ClientSession) -> _CountingFetcher:
+    return _CountingFetcher(http_session)
+
+
+@pytest.fixture
+def context_gateway(context_urls: dict[str, str], fetcher: _CountingFetcher) -> Gateway:
+    return Gateway(parse_supergraph(CONTEXT), fetcher, context_urls)
+
+
+async def test_a_context_from_the_same_subgraph_reaches_each_entity(context_gateway: Gateway) -> None:
+    result = await context_gateway.execute(GraphQLRequest("{ stores { name products { label } } }"), {})
+    assert result == {
+        "data": {
+            "stores": [
+                {"name": "Lyon", "products": [{"label": "Bouilloire"}, {"label": "Théière"}]},
+                {"name": "Leeds", "products": [{"label": "Kettle"}]},
+            ]
+        }
+    }
+
+
+async def test_a_context_resolved_by_another_subgraph_is_fetched_before_it_is_passed(
+    context_gateway: Gateway,
+) -> None:
+    result = await context_gateway.execute(GraphQLRequest("{ stores { products { name price } } }"), {})
+    assert result == {
+        "data": {
+            "stores": [
+                {"products": [{"name": "Kettle", "price": "30 EUR"}, {"name": "Teapot", "price": "12 EUR"}]},
+                {"products": [{"name": "Kettle", "price": "30 GBP"}]},
+            ]
+        }
+    }
+
+
+async def test_one_entity_under_two_contexts_is_sent_once_per_context_value(
+    context_gateway: Gateway, fetcher: _CountingFetcher
+) -> None:
+    await context_gateway.execute(GraphQLRequest("{ stores { products { price } } }"), {})
+    pricing = sorted(
+        (variables["contextualArgument_2_0"], variables["representations"])
+        for name, variables in fetcher.sent
+        if name == "pricing"
+    )
+    assert pricing == [
+        ("EUR", [{"__typename": "Product", "id": "p1"}, {"__typename": "Product", "id": "p2"}]),
+        ("GBP", [{"__typename": "Product", "id": "p1"}]),
+    ]
+
+
+async def test_contextual_and_client_fields_merge_into_one_response(context_gateway: Gateway) -> None:
+    query = "{ stores { locale products { name label price } } }"
+    result = await context_gateway.execute(GraphQLRequest(query), {})
+    assert result == {
+        "data": {
+            "stores": [
+                {
+                    "locale": "fr-FR",
+                    "products": [
+                        {"name": "Kettle", "label": "Bouilloire", "price": "30 EUR"},
+                        {"name": "Teapot", "label": "Théière", "price": "12 EUR"},
+                    ],
+                },
+                {"locale": "en-GB", "products": [{"name": "Kettle", "label": "Kettle", "price": "30 GBP"}]},
+            ]
+        }
+    }
