@@ -148,7 +148,11 @@ class Executor:
         """One `_entities` call per batch of at most `max_representations` (run concurrently), each
         answer merged, and its errors reported, in batch order."""
         representations = build_representations(
-            objects_at(run.data, path), fetch.requires, fetch.typename_rewrites, self.applies, self.field_info
+            objects_at(run.data, path, self.applies),
+            fetch.requires,
+            fetch.typename_rewrites,
+            self.applies,
+            self.field_info,
         )
         if not representations:
             return

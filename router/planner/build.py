@@ -25,6 +25,7 @@ from router.planner.reach import Reach
 from router.planner.resolution import Resolution, provided_below
 from router.planner.routes import Route, RouteFinder
 from router.planner.selection import TYPENAME, Field, InlineFragment, Selection
+from router.planner.type_conditions import TypeConditionTracker
 from router.supergraph.model import FieldDef
 
 _INTROSPECTION_ROOT_FIELDS = frozenset({"__schema", "__type", "__typename"})
@@ -62,6 +63,7 @@ class PlanBuilder:
         self._single_choice_graphs: frozenset[str] = frozenset()
         self._backtracks = 0
         self.contexts = ContextPlanner(self)
+        self.type_conditions = TypeConditionTracker()
 
     def build(self) -> None:
         self._single_choice_graphs = self._graphs_used_anyway(self.operation.selections)
@@ -312,6 +314,7 @@ class PlanBuilder:
                 pos,
                 target=pos.target.fragment(runtime_type),
                 anchor=pos.anchor.extended(InlineFragment(runtime_type), abstract) if pos.anchor else None,
+                type_conditions=(*pos.type_conditions, (len(pos.path) - 1, runtime_type)),
             )
             touched |= self._add_selections(runtime_pos, runtime_type, selections)
         pos.target.drop_typename_only_fragments()
@@ -360,6 +363,7 @@ class PlanBuilder:
             pos.target.leaf(selection)
             return {pos.group.id}
         provides = self.res.provides(pos.group.subgraph, fdef)
+        self.type_conditions.step(pos.path, pos.type_conditions, selection.response_key)
         child = Position(
             group=pos.group,
             target=pos.target.field(selection),
@@ -373,6 +377,7 @@ class PlanBuilder:
             client_fields=None if pos.system else client_fields_of(selection.selections),
             system=pos.system,
             anchor=pos.anchor.extended(selection.with_selections(()), type_name) if pos.anchor else None,
+            type_conditions=pos.type_conditions,
         )
         field_type = field_type_in(self.res, pos.group.subgraph, fdef)
         if field_type != fdef.type_name and self.res.is_abstract(fdef.type_name):
@@ -436,6 +441,7 @@ class PlanBuilder:
         entity_pos = Position(
             group, target, pos.path, None, pos.conditions, pos.client_fields, pos.system, entity_anchor
         )
+        entity_pos = replace(entity_pos, type_conditions=pos.type_conditions)
         return touched | self._add_local(entity_pos, input_type, field, selection)
 
     def _replay_from(
@@ -484,6 +490,7 @@ class PlanBuilder:
             route.graph, pos.path, frozenset(touched) | after, conditions, representation
         )
         group.inputs.add_all(representation)
+        self.type_conditions.joined(group, pos.type_conditions)
         if route.input_type != type_name:
             group.typename_rewrites.add(route.input_type)
         return group, touched

@@ -86,6 +86,7 @@ class ContextPlanner:
             pos.conditions,
             pos.client_fields,
             pos.system,
+            type_conditions=pos.type_conditions,
         )
         with_context = Field(
             selection.name, selection.alias, tuple(arguments), selection.directives, selection.selections

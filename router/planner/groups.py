@@ -115,6 +115,8 @@ class FetchGroup:
     conditions: tuple[Conditional, ...] | None = None
     typename_rewrites: set[str] = field(default_factory=set)
     context_rewrites: dict[str, ContextRewrite] = field(default_factory=dict)
+    flatten_path: tuple[str, ...] | None = None
+    """`merge_path` with the type conditions the plan prints and the executor applies (set once built)."""
     """Contextual variables by name; the fetch keeps those its selections still use."""
 
     def snapshot(self) -> GroupSnapshot:

@@ -38,6 +38,8 @@ class QueryPlanner:
         builder = PlanBuilder(self._resolution, operation)
         builder.build()
         all_groups = fold_into_later_fetches(builder.groups)
+        for group in all_groups:
+            group.flatten_path = builder.type_conditions.flatten_path(group)
         if operation.kind == "mutation":
             steps: list[PlanNode] = []
             for index, root in enumerate(builder.root_groups):

@@ -2,39 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
 import aiohttp
 import pytest
 
-from router.executor import HttpFetcher
 from router.gateway import Gateway, GraphQLRequest
 from router.supergraph import parse_supergraph
 from tests.router.executor.context_subgraphs import context_apps
+from tests.router.executor.counting_fetcher import CountingFetcher
 from tests.router.servers import serving
 from tests.router.supergraphs.context import CONTEXT
-
-
-class _CountingFetcher(HttpFetcher):
-    """Records the variables of every `_entities` request sent, per subgraph."""
-
-    def __init__(self, session: aiohttp.ClientSession) -> None:
-        super().__init__(session)
-        self.sent: list[tuple[str, dict[str, Any]]] = []
-
-    async def fetch(
-        self,
-        service: str,
-        url: str,
-        body: Mapping[str, Any],
-        headers: Mapping[str, str],
-        *,
-        operation_kind: str,
-    ) -> dict[str, Any]:
-        if "representations" in body["variables"]:
-            self.sent.append((service, dict(body["variables"])))
-        return await super().fetch(service, url, body, headers, operation_kind=operation_kind)
 
 
 @pytest.fixture(scope="module")
@@ -44,12 +22,12 @@ def context_urls() -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture
-def fetcher(http_session: aiohttp.ClientSession) -> _CountingFetcher:
-    return _CountingFetcher(http_session)
+def fetcher(http_session: aiohttp.ClientSession) -> CountingFetcher:
+    return CountingFetcher(http_session)
 
 
 @pytest.fixture
-def context_gateway(context_urls: dict[str, str], fetcher: _CountingFetcher) -> Gateway:
+def context_gateway(context_urls: dict[str, str], fetcher: CountingFetcher) -> Gateway:
     return Gateway(parse_supergraph(CONTEXT), fetcher, context_urls)
 
 
@@ -80,7 +58,7 @@ async def test_a_context_resolved_by_another_subgraph_is_fetched_before_it_is_pa
 
 
 async def test_one_entity_under_two_contexts_is_sent_once_per_context_value(
-    context_gateway: Gateway, fetcher: _CountingFetcher
+    context_gateway: Gateway, fetcher: CountingFetcher
 ) -> None:
     await context_gateway.execute(GraphQLRequest("{ stores { products { price } } }"), {})
     pricing = sorted(
