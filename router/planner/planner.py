@@ -37,9 +37,9 @@ class QueryPlanner:
         """Plan an operation from `normalize`."""
         builder = PlanBuilder(self._resolution, operation)
         builder.build()
-        all_groups = fold_into_later_fetches(builder.groups)
-        for group in all_groups:
+        for group in builder.groups:
             group.flatten_path = builder.type_conditions.flatten_path(group)
+        all_groups = fold_into_later_fetches(builder.groups)
         if operation.kind == "mutation":
             steps: list[PlanNode] = []
             for index, root in enumerate(builder.root_groups):

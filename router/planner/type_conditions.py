@@ -27,7 +27,7 @@ class TypeConditionTracker:
 
     def __init__(self) -> None:
         self._steps: set[tuple[tuple[str, ...], str, str]] = set()
-        self._variants: dict[int, list[TypeConditions]] = {}
+        self._variants: dict[FetchGroup, list[TypeConditions]] = {}
 
     def step(self, path: tuple[str, ...], conditions: TypeConditions, response_key: str) -> None:
         """The walk selects an object field `response_key` at `path` (entered under `conditions`)."""
@@ -36,11 +36,11 @@ class TypeConditionTracker:
 
     def joined(self, group: FetchGroup, conditions: TypeConditions) -> None:
         """An entity fetch takes objects from a position entered under `conditions`."""
-        self._variants.setdefault(group.id, []).append(conditions)
+        self._variants.setdefault(group, []).append(conditions)
 
     def flatten_path(self, group: FetchGroup) -> tuple[str, ...]:
         """The group's merge path with the conditions that keep other members' objects out."""
-        variants = self._variants.get(group.id)
+        variants = self._variants.get(group)
         if not variants:
             return group.merge_path
         path = list(group.merge_path)

@@ -2,9 +2,12 @@
 
 from typing import Any
 
+from router.executor.context import context_values
 from router.executor.merge import deep_merge
 from router.executor.paths import objects_at, undo_renames
 from router.planner.conflicts import KeyRename
+from router.planner.context_rewrites import ContextRewrite
+from router.planner.selection import Field
 
 
 def test_deep_merge_merges_nested_objects_and_lists_element_wise() -> None:
@@ -41,3 +44,26 @@ def test_undo_renames_restores_client_keys_deepest_first() -> None:
     )
     undo_renames(response, renames)
     assert response == {"data": {"items": [{"x": {"y": 1}}, {"x": {"y": 2}}]}}
+
+
+def _is(type_condition: str | None, typename: str) -> bool:
+    return type_condition in (None, typename)
+
+
+def test_objects_at_enters_only_elements_the_type_condition_applies_to() -> None:
+    data = {
+        "media": [
+            {"__typename": "Book", "author": {"id": "u1"}},
+            {"__typename": "Movie", "author": {"id": "u2"}},
+        ]
+    }
+    found = objects_at(data, ("media", "@|[Book]", "author"), _is)
+    assert found == [({"id": "u1"}, ["media", 0, "author"])]
+
+
+def test_context_values_come_from_each_entitys_own_ancestor() -> None:
+    data = {"stores": [{"currency": "EUR", "products": [{"id": "p1"}]}, {"currency": "GBP", "products": []}]}
+    rewrite = ContextRewrite("contextualArgument_1_0", "String", 2, (Field("currency"),))
+    assert context_values((rewrite,), data, ["stores", 0, "products", 0], _is) == {
+        "contextualArgument_1_0": "EUR"
+    }
