@@ -122,6 +122,7 @@ class PlanBuilder:
                     group, target, (), None, conditions, client_fields_of(self.operation.selections)
                 )
                 anchor = Anchor(root, self.operation.root_type, (), at_root=True)
+                self.contexts.enter(replace(root, anchor=anchor), self.operation.root_type)
                 self._add_field(replace(root, anchor=anchor), self.operation.root_type, selection)
                 return
             except PlanningError:

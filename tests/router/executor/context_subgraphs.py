@@ -109,3 +109,61 @@ def context_apps() -> dict[str, GraphQL[Any, Any]]:
         "pricing": GraphQL(strawberry.federation.Schema(query=PricingQuery, types=(PricedProduct,))),
         "settings": GraphQL(strawberry.federation.Schema(query=SettingsQuery, types=(StoreSettings,))),
     }
+
+
+# Subgraphs for `ROOT_CONTEXT`: the price of a product depends on the signed-in user's locale.
+
+PRICES = {"en-GB": 10, "fr-FR": 12}
+
+
+@strawberry.federation.type(keys=["id"], name="User")
+class User:
+    id: strawberry.ID
+    locale: str
+
+
+@strawberry.federation.type(keys=["id"], name="Product")
+class LocalProduct:
+    id: strawberry.ID
+
+    @strawberry.field
+    def price(self, locale: str | None = None) -> int:
+        return PRICES.get(locale or "", 0)
+
+    @classmethod
+    def resolve_reference(cls, **representation: Any) -> LocalProduct:
+        return LocalProduct(id=strawberry.ID(str(representation["id"])))
+
+
+@strawberry.type(name="Query")
+class LocalQuery:
+    @strawberry.field
+    def me(self) -> User:
+        return User(id=strawberry.ID("u1"), locale="fr-FR")
+
+    @strawberry.field
+    def product(self) -> LocalProduct | None:
+        return LocalProduct(id=strawberry.ID("p1"))
+
+
+@strawberry.federation.type(keys=["id"], name="Product")
+class OtherProduct:
+    id: strawberry.ID
+
+    @classmethod
+    def resolve_reference(cls, **representation: Any) -> OtherProduct:
+        return OtherProduct(id=strawberry.ID(str(representation["id"])))
+
+
+@strawberry.type(name="Query")
+class OtherQuery:
+    @strawberry.field
+    def random_id(self) -> strawberry.ID:
+        return strawberry.ID("r1")
+
+
+def root_context_apps() -> dict[str, GraphQL[Any, Any]]:
+    return {
+        "subgraph1": GraphQL(strawberry.federation.Schema(query=LocalQuery)),
+        "subgraph2": GraphQL(strawberry.federation.Schema(query=OtherQuery, types=(OtherProduct,))),
+    }

@@ -7,12 +7,14 @@ from collections.abc import Iterator
 import aiohttp
 import pytest
 
+from router.executor import HttpFetcher
 from router.gateway import Gateway, GraphQLRequest
 from router.supergraph import parse_supergraph
-from tests.router.executor.context_subgraphs import context_apps
+from tests.router.executor.context_subgraphs import context_apps, root_context_apps
 from tests.router.executor.counting_fetcher import CountingFetcher
 from tests.router.servers import serving
 from tests.router.supergraphs.context import CONTEXT
+from tests.router.supergraphs.root_context import ROOT_CONTEXT
 
 
 @pytest.fixture(scope="module")
@@ -89,3 +91,14 @@ async def test_contextual_and_client_fields_merge_into_one_response(context_gate
             ]
         }
     }
+
+
+@pytest.fixture(scope="module")
+def root_context_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
+    with serving(root_context_apps()) as urls:
+        yield Gateway(parse_supergraph(ROOT_CONTEXT), HttpFetcher(http_session), urls)
+
+
+async def test_a_context_on_the_query_type_reaches_an_entity_below_it(root_context_gateway: Gateway) -> None:
+    result = await root_context_gateway.execute(GraphQLRequest("{ product { price } }"), {})
+    assert result == {"data": {"product": {"price": 12}}}

@@ -10,6 +10,7 @@ from router.planner.context_rewrites import ContextRewrite
 from router.planner.selection import Field
 from tests.router.planning import build_plan, plan_text
 from tests.router.supergraphs.context import CONTEXT
+from tests.router.supergraphs.root_context import ROOT_CONTEXT
 
 
 def _last_fetch(plan: QueryPlan) -> FetchNode:
@@ -173,3 +174,41 @@ def test_an_aliased_context_field_is_read_under_its_alias() -> None:
 def test_a_contextual_field_outside_any_providing_ancestor_fails_to_plan_naming_it() -> None:
     with pytest.raises(PlanningError, match=r"Product\.label: no ancestor .* 'shop__store'"):
         build_plan(CONTEXT, '{ product(id: "p1") { label } }')
+
+
+def test_a_context_on_the_query_type_is_read_from_the_root_fetch() -> None:
+    query = "{ product { price } }"
+    assert plan_text(ROOT_CONTEXT, query) == dedent("""\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "subgraph1") {
+              {
+                product {
+                  __typename
+                  id
+                }
+                __typename
+                me {
+                  locale
+                }
+              }
+            },
+            Flatten(path: "product") {
+              Fetch(service: "subgraph1") {
+                {
+                  ... on Product {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Product {
+                    price(locale: $contextualArgument_1_0)
+                  }
+                }
+              },
+            },
+          },
+        }""")
+    rewrite = _last_fetch(build_plan(ROOT_CONTEXT, query)).context_rewrites[0]
+    assert (rewrite.ancestor_depth, rewrite.selection) == (0, (Field("me", selections=(Field("locale"),)),))
