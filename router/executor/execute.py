@@ -11,6 +11,7 @@ from graphql import DocumentNode, OperationType
 from opentelemetry import trace
 
 from observability.tracing import TRACING_OFF, Tracing
+from router.executor.context import group_by_context
 from router.executor.error_locations import ClientDocument, locate_errors
 from router.executor.fetcher import SubgraphFetcher, SubgraphFetchError
 from router.executor.merge import deep_merge
@@ -180,15 +181,30 @@ class Executor:
         """One `_entities` call per batch of at most `max_representations` (run concurrently), each
         answer merged, and its errors reported, in batch order."""
         representations = build_representations(
-            objects_at(run.data, path), fetch.requires, fetch.typename_rewrites, self.applies, self.field_info
+            objects_at(run.data, path, self.applies),
+            fetch.requires,
+            fetch.typename_rewrites,
+            self.applies,
+            self.field_info,
         )
         span = trace.get_current_span()
         span.set_attribute("gocart.fetch.entity_count", len(representations))
         if not representations:
             return
-        batches = _batches(representations, self.fetcher.max_representations(fetch.service_name))
-        span.set_attribute("gocart.fetch.batches", len(batches))
         variables = self._variables_for(fetch, run)
+        if not fetch.context_rewrites:
+            await self._entity_requests(fetch, variables, representations, run)
+            return
+        groups = group_by_context(fetch.context_rewrites, representations, run.data, self.applies)
+        async with asyncio.TaskGroup() as task_group:
+            for values, members in groups:
+                task_group.create_task(self._entity_requests(fetch, {**variables, **values}, members, run))
+
+    async def _entity_requests(
+        self, fetch: FetchNode, variables: dict[str, Any], representations: list[Representation], run: _Run
+    ) -> None:
+        batches = _batches(representations, self.fetcher.max_representations(fetch.service_name))
+        trace.get_current_span().set_attribute("gocart.fetch.batches", len(batches))
         if len(batches) == 1:
             outcomes = [await self._entity_batch(fetch, variables, batches[0], run)]
         else:

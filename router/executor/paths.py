@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from router.plan.nodes import KeyRename
 
 ResponsePath = list[str | int]
+Applies = Callable[[str | None, str], bool]
 
 
-def objects_at(data: Any, path: tuple[str, ...]) -> list[tuple[dict[str, Any], ResponsePath]]:
-    """Every object reachable along `path` (`@` enters each list element), with its response path."""
+def objects_at(
+    data: Any, path: tuple[str, ...], applies: Applies | None = None
+) -> list[tuple[dict[str, Any], ResponsePath]]:
+    """Every object reachable along `path` (`@` enters each list element), with its response path.
+
+    A segment with a type condition (`@|[Book]`, `media|[Book]`) keeps only the objects whose
+    `__typename` the condition `applies` to.
+    """
     current: list[tuple[Any, ResponsePath]] = [(data, [])]
-    for segment in path:
+    for conditioned in path:
+        segment, _, condition = conditioned.partition("|[")
         following: list[tuple[Any, ResponsePath]] = []
         for value, value_path in current:
             if segment == "@":
@@ -20,6 +29,14 @@ def objects_at(data: Any, path: tuple[str, ...]) -> list[tuple[dict[str, Any], R
                     following.extend((item, [*value_path, index]) for index, item in enumerate(value))
             elif isinstance(value, dict) and segment in value:
                 following.append((value[segment], [*value_path, segment]))
+        if condition and applies is not None:
+            type_name = condition.rstrip("]")
+            following = [
+                (value, value_path)
+                for value, value_path in following
+                if not isinstance(value, dict)
+                or (isinstance(value.get("__typename"), str) and applies(type_name, value["__typename"]))
+            ]
         current = following
     found: list[tuple[dict[str, Any], ResponsePath]] = []
     for value, value_path in current:

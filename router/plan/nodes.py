@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from router.plan.context_rewrites import ContextRewrite
 from router.plan.operation import Operation
 from router.plan.selection import Selection
 
@@ -24,7 +25,8 @@ class FetchNode:
     For entity fetches `requires` holds the representation shape (`... on T { __typename id }`) and
     `selections` the fragments asked of `_entities`; `typename_rewrites` lists the input types whose
     representations must carry that type's name as `__typename` (`@interfaceObject` targets);
-    `renames` undo the aliases that keep differently typed fields apart in the subgraph operation.
+    `renames` undo the aliases that keep differently typed fields apart in the subgraph operation;
+    `context_rewrites` say where each entity's `@fromContext` variables are read (`context.py`).
     """
 
     service_name: str
@@ -36,6 +38,7 @@ class FetchNode:
     typename_rewrites: tuple[str, ...] = ()
     renames: tuple[KeyRename, ...] = ()
     operation_name: str | None = None
+    context_rewrites: tuple[ContextRewrite, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

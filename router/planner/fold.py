@@ -43,5 +43,8 @@ def fold_into_later_fetches(groups: Sequence[FetchGroup]) -> list[FetchGroup]:
         later.selection.add_all(group.selection.freeze())
         later.inputs.add_all(group.inputs.freeze())
         later.typename_rewrites |= group.typename_rewrites
+        later.context_rewrites.update(group.context_rewrites)
+        if group.flatten_path != later.flatten_path:
+            later.flatten_path = None  # the objects of both: no type condition may keep some out
         folded.add(group.id)
     return [group for group in groups if group.id not in folded]

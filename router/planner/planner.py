@@ -56,6 +56,8 @@ class QueryPlanner:
         (chosen per request outside the planner, `router/overrides/`)."""
         resolution = self._resolution_for(override_labels)
         walked = walk(resolution, operation)
+        for group in walked.groups:
+            group.flatten_path = walked.flatten_paths[group.id]
         groups = fold_into_later_fetches(walked.groups)
         fetches = emit_fetches(groups, operation, resolution)
         if operation.kind != "mutation":

@@ -48,7 +48,7 @@ class _Scheduler:
         own = tuple(condition for condition in group.conditions or () if condition not in applied)
         node: PlanNode = self.fetches[group.id]
         if group.is_entity:
-            node = FlattenNode(group.merge_path, node)
+            node = FlattenNode(group.flatten_path or group.merge_path, node)
         children = [child for child in self.children.get(group.id, []) if child.id not in self.done]
         below = parallel([self._subtree(child, applied + own) for child in children])
         if below is not None:

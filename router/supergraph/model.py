@@ -43,6 +43,18 @@ class TypeJoin:
 
 
 @dataclass(frozen=True, slots=True)
+class ContextArgument:
+    """An argument a subgraph takes `@fromContext`: read `selection` off the nearest ancestor providing
+    `context` and pass it as `name` (of GraphQL type `type_ref`) in the variable `variable`."""
+
+    name: str
+    type_ref: str
+    context: str
+    selection: str
+    variable: str
+
+
+@dataclass(frozen=True, slots=True)
 class FieldJoin:
     """What `@join__field` says about a field in one subgraph."""
 
@@ -54,6 +66,7 @@ class FieldJoin:
     override: str | None = None
     used_overridden: bool = False
     override_label: str | None = None
+    context_arguments: tuple[ContextArgument, ...] = ()
 
     def overrides(self, active_labels: frozenset[str] = frozenset()) -> str | None:
         """The subgraph this field is taken from, when the override is in force.
@@ -121,6 +134,8 @@ class TypeDef:
     owner: str | None = None
     weight: int | None = None
     input_field_weights: Mapping[str, int] = field(default_factory=dict)
+    contexts: tuple[str, ...] = ()
+    """The `@context` names this type provides to `@fromContext` arguments below it."""
 
     @property
     def graphs(self) -> tuple[str, ...]:

@@ -34,7 +34,7 @@ from graphql import (
 from graphql.utilities import type_from_ast, value_from_ast_untyped
 
 from router.errors import SupergraphError
-from router.supergraph import cost_directives
+from router.supergraph import context, cost_directives
 from router.supergraph.api_schema import build_api_schema
 from router.supergraph.links import SpecNames, resolve_spec_names
 from router.supergraph.model import FieldDef, FieldJoin, Graph, Supergraph, TypeDef, TypeJoin, TypeKind
@@ -71,6 +71,8 @@ class _Reader:
         self.names = names
         self.schema = schema
         self.graphs = self._read_graphs()
+        self.context_directive = context.context_directive_name(document)
+        self.context_arguments = context.ContextArgumentReader()
 
     def _read_graphs(self) -> dict[str, Graph]:
         graph_enum = self.names.join("Graph")
@@ -134,6 +136,7 @@ class _Reader:
             owner=self.graph_name(owners[0]["graph"]) if owners else None,
             weight=cost_directives.weight(directives, self.names, name),
             input_field_weights=input_field_weights,
+            contexts=context.type_contexts(directives, self.context_directive),
         )
 
     def _type_join(self, args: dict[str, Any]) -> TypeJoin:
@@ -156,6 +159,9 @@ class _Reader:
                 override=_optional_str(args.get("override")),
                 used_overridden=bool(args.get("usedOverridden", False)),
                 override_label=_optional_str(args.get("overrideLabel")),
+                context_arguments=self.context_arguments.arguments(
+                    args.get("contextArguments"), f"{type_name}.{node.name.value}"
+                ),
             )
             for args in _applications(node.directives, self.names.join("field"))
             if args.get("graph") is not None

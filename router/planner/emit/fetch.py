@@ -15,8 +15,10 @@ from router.planner.resolvability.resolution import Resolution
 from router.planner.walk.groups import FetchGroup
 
 
-def _variable_definitions(operation: Operation, names: tuple[str, ...], *, entities: bool) -> str:
-    definitions = ["$representations: [_Any!]!"] if entities else []
+def _variable_definitions(
+    operation: Operation, names: tuple[str, ...], *, entities: bool, contextual: tuple[str, ...] = ()
+) -> str:
+    definitions = ["$representations: [_Any!]!", *contextual] if entities else []
     by_name = {definition.variable.name.value: definition for definition in operation.variable_definitions}
     definitions.extend(print_ast(by_name[name]) for name in names if name in by_name)
     return f"({', '.join(definitions)})" if definitions else ""
@@ -34,8 +36,11 @@ def fetch_node(group: FetchGroup, operation: Operation, resolution: Resolution) 
         group.selection.freeze(), operation.root_type, group.subgraph, resolution, entities=group.is_entity
     )
     usages = variables_used(selections)
+    contexts = tuple(rewrite for name, rewrite in group.context_rewrites.items() if name in usages)
+    usages = tuple(name for name in usages if name not in group.context_rewrites)
     kind = operation.kind if not group.is_entity else "query"
-    variables = _variable_definitions(operation, usages, entities=group.is_entity)
+    contextual = tuple(f"${rewrite.variable}: {rewrite.type_ref}" for rewrite in contexts)
+    variables = _variable_definitions(operation, usages, entities=group.is_entity, contextual=contextual)
     name = _operation_name(operation, group)
     if group.is_entity:
         body = "{ _entities(representations: $representations) " + print_compact(selections) + " }"
@@ -51,6 +56,7 @@ def fetch_node(group: FetchGroup, operation: Operation, resolution: Resolution) 
         requires=group.inputs.freeze() if group.is_entity else (),
         typename_rewrites=tuple(sorted(group.typename_rewrites)),
         renames=renames,
+        context_rewrites=contexts,
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from router.plan.context_rewrites import ContextRewrite
 from router.plan.operation import Conditional
 from router.plan.selection import Field, InlineFragment, Selection, field_head, fragment_head
 
@@ -113,6 +114,10 @@ class FetchGroup:
     parents: frozenset[int] = frozenset()
     conditions: tuple[Conditional, ...] | None = None
     typename_rewrites: set[str] = field(default_factory=set)
+    context_rewrites: dict[str, ContextRewrite] = field(default_factory=dict)
+    """Contextual variables by name; the fetch keeps those its selections still use."""
+    flatten_path: tuple[str, ...] | None = None
+    """`merge_path` with the type conditions the plan prints and the executor applies (set once walked)."""
 
     def snapshot(self) -> GroupSnapshot:
         return GroupSnapshot(
@@ -153,9 +158,12 @@ class FetchGroups:
     """What the walk produces: every fetch group in creation order, and the root fetches they hang from.
 
     `root_of` maps a group's id to the index of the root fetch it was created under, so a mutation's
-    root fields can be scheduled one after another, each with the entity fetches it needs.
+    root fields can be scheduled one after another, each with the entity fetches it needs;
+    `flatten_paths` maps each group's id to its merge path with the type conditions that keep other
+    union/interface members' objects out of it (`walk/type_conditions.py`).
     """
 
     groups: tuple[FetchGroup, ...]
     roots: tuple[FetchGroup, ...]
     root_of: dict[int, int]
+    flatten_paths: dict[int, tuple[str, ...]]

@@ -24,6 +24,8 @@ class Position:
     system: bool = False
     """True while adding what the plan needs (keys, requirements) rather than what the client asked."""
     anchor: Anchor | None = None
+    type_conditions: tuple[tuple[int, str], ...] = ()
+    """Object types entered below abstract types on the way here: (path segment index, type)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -20,10 +20,12 @@ from router.planner.cost import RouteCost
 from router.planner.resolvability.narrowing import field_type_in
 from router.planner.resolvability.reach import Reach
 from router.planner.resolvability.resolution import Resolution, provided_below
+from router.planner.walk.context import ContextPlanner
 from router.planner.walk.groups import FetchGroup, FetchGroups, GroupSnapshot, SelectionBuilder
 from router.planner.walk.inputs import InputKeys, inputs_conflict
 from router.planner.walk.position import Anchor, ChainStep, Position, client_fields_of, list_depth, unclash
 from router.planner.walk.routes import Route, RouteFinder
+from router.planner.walk.type_conditions import TypeConditionTracker
 from router.supergraph.model import FieldDef
 
 _INTROSPECTION_ROOT_FIELDS = frozenset({"__schema", "__type", "__typename"})
@@ -47,7 +49,12 @@ def walk(resolution: Resolution, operation: Operation) -> FetchGroups:
     """Stage 2 of planning: every field of the operation assigned to a fetch group."""
     walker = Walker(resolution, operation)
     walker.build()
-    return FetchGroups(groups=tuple(walker.groups), roots=tuple(walker.root_groups), root_of=walker.root_of)
+    return FetchGroups(
+        groups=tuple(walker.groups),
+        roots=tuple(walker.root_groups),
+        root_of=walker.root_of,
+        flatten_paths={group.id: walker.type_conditions.flatten_path(group) for group in walker.groups},
+    )
 
 
 class Walker:
@@ -67,6 +74,8 @@ class Walker:
         self._root_index = 0
         self._single_choice_graphs: frozenset[str] = frozenset()
         self._backtracks = 0
+        self.contexts = ContextPlanner(self)
+        self.type_conditions = TypeConditionTracker()
 
     def build(self) -> None:
         self._single_choice_graphs = self._graphs_used_anyway(self.operation.selections)
@@ -131,6 +140,7 @@ class Walker:
                     client_fields=client_fields_of(self.operation.selections),
                 )
                 anchor = Anchor(position=root, type_name=self.operation.root_type, at_root=True)
+                self.contexts.enter(replace(root, anchor=anchor), self.operation.root_type)
                 self._add_field(replace(root, anchor=anchor), self.operation.root_type, selection)
                 return
             except PlanningError:
@@ -209,6 +219,7 @@ class Walker:
         self, position: Position, type_name: str, selections: tuple[Selection, ...]
     ) -> set[int]:
         """Add selections on `type_name` at `position`; returns the groups that now produce data there."""
+        self.contexts.enter(position, type_name)
         if self.resolution.is_abstract(type_name):
             if not self.resolution.is_object_in(type_name, position.group.subgraph):
                 return self._add_abstract(position, type_name, selections)
@@ -333,6 +344,7 @@ class Walker:
                 anchor=position.anchor.extended(InlineFragment(runtime_type), abstract)
                 if position.anchor
                 else None,
+                type_conditions=(*position.type_conditions, (len(position.path) - 1, runtime_type)),
             )
             touched |= self._add_selections(runtime_position, runtime_type, selections)
         position.target.drop_typename_only_fragments()
@@ -362,6 +374,8 @@ class Walker:
             position.target.leaf(selection)
             return {position.group.id}
         field_def = self.resolution.field(type_name, selection.name)
+        if self.contexts.takes_context(field_def):
+            return self.contexts.add_field(position, type_name, field_def, selection)
         graph = position.group.subgraph
         if self.reach.resolves_plainly(graph, type_name, field_def, position.provided) and (
             not self.reach.only_provided(graph, type_name, field_def)
@@ -381,6 +395,7 @@ class Walker:
             position.target.leaf(selection)
             return {position.group.id}
         provides = self.resolution.provides(position.group.subgraph, field_def)
+        self.type_conditions.step(position.path, position.type_conditions, selection.response_key)
         child = Position(
             group=position.group,
             target=position.target.field(selection),
@@ -396,6 +411,7 @@ class Walker:
             anchor=position.anchor.extended(selection.with_selections(()), type_name)
             if position.anchor
             else None,
+            type_conditions=position.type_conditions,
         )
         field_type = field_type_in(self.resolution, position.group.subgraph, field_def)
         if field_type != field_def.type_name and self.resolution.is_abstract(field_def.type_name):
@@ -466,6 +482,7 @@ class Walker:
             client_fields=position.client_fields,
             system=position.system,
             anchor=entity_anchor,
+            type_conditions=position.type_conditions,
         )
         return touched | self._add_local(entity_position, input_type, field, selection)
 
@@ -493,8 +510,10 @@ class Walker:
         route: Route,
         guard_field: str,
         conditions: tuple[Conditional, ...],
+        after: frozenset[int] = frozenset(),
     ) -> tuple[FetchGroup, set[int]]:
-        """Select the route's inputs at `position` and return the entity fetch group they feed."""
+        """Select the route's inputs at `position` and return the entity fetch group they feed (which
+        also waits for the groups `after`)."""
         inputs: tuple[Selection, ...] = (TYPENAME, *self.resolution.field_set(route.key))
         if route.requires:
             required = _nested_under(route.requires_under, self.resolution.field_set(route.requires))
@@ -513,8 +532,11 @@ class Walker:
         finally:
             self._in_progress.discard(guard)
         representation = (InlineFragment(route.input_type, (), inputs),)
-        group = self._entity_group(route.graph, position.path, frozenset(touched), conditions, representation)
+        group = self._entity_group(
+            route.graph, position.path, frozenset(touched) | after, conditions, representation
+        )
         group.inputs.add_all(representation)
+        self.type_conditions.joined(group, position.type_conditions)
         if route.input_type != type_name:
             group.typename_rewrites.add(route.input_type)
         return group, touched

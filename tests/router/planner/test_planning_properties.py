@@ -22,13 +22,16 @@ from router.plan.selection import Field, InlineFragment, Selection, print_argume
 from router.planner import QueryPlanner
 from router.supergraph import parse_supergraph
 from testbed.shop_supergraph import SHOP
+from tests.router.executor.context_subgraphs import context_apps
 from tests.router.executor.external_node_subgraphs import external_node_apps
 from tests.router.executor.interface_object_only_subgraphs import interface_object_only_apps
 from tests.router.executor.mismatch_subgraphs import mismatch_apps
+from tests.router.executor.type_conditions_subgraphs import type_conditions_apps
 from tests.router.executor.union_members_subgraphs import union_members_apps
 from tests.router.operations import RandomOperations
 from tests.router.supergraphs.abstract import ABSTRACT
 from tests.router.supergraphs.complex_keys import COMPLEX_KEYS
+from tests.router.supergraphs.context import CONTEXT
 from tests.router.supergraphs.distributed import DISTRIBUTED
 from tests.router.supergraphs.external_node import EXTENSION_KEY, EXTERNAL_NODE
 from tests.router.supergraphs.federation1 import FEDERATION1
@@ -47,6 +50,7 @@ from tests.router.supergraphs.shareable import (
     SHARED_ROOT,
     UNREACHABLE_FROM_ONE_SIDE,
 )
+from tests.router.supergraphs.type_conditions import TYPE_CONDITIONS
 from tests.router.supergraphs.union_members import UNION_MEMBERS
 
 SUPERGRAPHS = {
@@ -71,6 +75,7 @@ SUPERGRAPHS = {
     "union_members": UNION_MEMBERS,
     "extension_key": EXTENSION_KEY,
     "provides_choice": PROVIDES_CHOICE,
+    "type_conditions": TYPE_CONDITIONS,
 }
 OPERATIONS_PER_SUPERGRAPH = 40
 
@@ -115,6 +120,8 @@ WITH_SUBGRAPH_SCHEMAS: dict[str, tuple[str, SubgraphApps, int]] = {
     "external_node": (EXTERNAL_NODE, external_node_apps, OPERATIONS_PER_SUPERGRAPH // 8),
     "interface_object_only": (INTERFACE_OBJECT_ONLY, interface_object_only_apps, 1),
     "mismatch": (MISMATCH, mismatch_apps, OPERATIONS_PER_SUPERGRAPH // 2),
+    "context": (CONTEXT, context_apps, OPERATIONS_PER_SUPERGRAPH // 4),
+    "type_conditions": (TYPE_CONDITIONS, type_conditions_apps, OPERATIONS_PER_SUPERGRAPH // 2),
 }
 """Supergraph, its subgraphs' apps, and how many of the random operations must plan at least (the rest
 may be refused: random selections often touch the fields these supergraphs leave without a route)."""

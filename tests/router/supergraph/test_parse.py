@@ -6,9 +6,11 @@ import pytest
 
 from router.errors import SupergraphError
 from router.supergraph import FieldJoin, Graph, TypeJoin, TypeKind, parse_supergraph
+from router.supergraph.model import ContextArgument
 from testbed.sdl import supergraph_sdl
 from testbed.shop_supergraph import SHOP
 from tests.router.supergraphs.abstract import ABSTRACT
+from tests.router.supergraphs.context import CONTEXT
 from tests.router.supergraphs.federation1 import FEDERATION1, RENAMED_JOIN
 from tests.router.supergraphs.keys import KEYS
 from tests.router.supergraphs.shareable import SHAREABLE
@@ -123,3 +125,27 @@ def test_unknown_graph_in_a_join_is_rejected() -> None:
     sdl = supergraph_sdl({"a": "http://a"}, "type Query @join__type(graph: B) { a: Int }")
     with pytest.raises(SupergraphError):
         parse_supergraph(sdl)
+
+
+def test_context_arguments_and_contexts_are_read_with_apollo_variable_names() -> None:
+    supergraph = parse_supergraph(CONTEXT)
+    assert supergraph.type("Store").contexts == ("shop__store", "pricing__store")
+    price = supergraph.field("Product", "price")
+    assert price is not None
+    join = price.join_for("pricing")
+    assert join is not None
+    assert join.context_arguments == (
+        ContextArgument(
+            name="currency",
+            type_ref="String",
+            context="pricing__store",
+            selection="currency",
+            variable="contextualArgument_2_0",
+        ),
+    )
+
+
+def test_contextual_arguments_stay_out_of_the_api_schema() -> None:
+    schema = parse_supergraph(CONTEXT).api_schema
+    assert "context" not in {directive.name for directive in schema.directives}
+    assert not schema.get_type("Product").fields["price"].args  # type: ignore[union-attr]

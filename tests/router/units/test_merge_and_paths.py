@@ -2,10 +2,13 @@
 
 from typing import Any
 
+from router.executor.context import context_values
 from router.executor.merge import deep_merge
 from router.executor.paths import objects_at, undo_renames
 from router.executor.subgraph_errors import unaliased_path
+from router.plan.context_rewrites import ContextRewrite
 from router.plan.nodes import KeyRename
+from router.plan.selection import Field
 
 
 def test_deep_merge_merges_nested_objects_and_lists_element_wise() -> None:
@@ -56,3 +59,28 @@ def test_error_paths_lose_conflict_aliases_as_the_data_does() -> None:
 def test_error_paths_keep_an_alias_used_at_another_depth() -> None:
     renames = (KeyRename(("items", "@"), "x__alias_1", "x"),)
     assert unaliased_path(["x__alias_1"], renames) == ["x__alias_1"]
+
+
+def _is(type_condition: str | None, typename: str) -> bool:
+    return type_condition in (None, typename)
+
+
+def test_objects_at_enters_only_elements_the_type_condition_applies_to() -> None:
+    data = {
+        "media": [
+            {"__typename": "Book", "author": {"id": "u1"}},
+            {"__typename": "Movie", "author": {"id": "u2"}},
+        ]
+    }
+    found = objects_at(data, ("media", "@|[Book]", "author"), _is)
+    assert found == [({"id": "u1"}, ["media", 0, "author"])]
+
+
+def test_context_values_come_from_each_entitys_own_ancestor() -> None:
+    data = {"stores": [{"currency": "EUR", "products": [{"id": "p1"}]}, {"currency": "GBP", "products": []}]}
+    rewrite = ContextRewrite(
+        variable="contextualArgument_1_0", type_ref="String", ancestor_depth=2, selection=(Field("currency"),)
+    )
+    assert context_values((rewrite,), data, ["stores", 0, "products", 0], _is) == {
+        "contextualArgument_1_0": "EUR"
+    }

@@ -1,0 +1,31 @@
+"""An `HttpFetcher` that records what the router sends to `_entities`, to assert no wasted work."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import aiohttp
+
+from router.executor import HttpFetcher
+
+
+class CountingFetcher(HttpFetcher):
+    """Records the variables of every `_entities` request sent, with the subgraph's name."""
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        super().__init__(session)
+        self.sent: list[tuple[str, dict[str, Any]]] = []
+
+    async def fetch(
+        self,
+        service: str,
+        url: str,
+        body: Mapping[str, Any],
+        headers: Mapping[str, str],
+        *,
+        operation_kind: str,
+    ) -> dict[str, Any]:
+        if "representations" in body["variables"]:
+            self.sent.append((service, dict(body["variables"])))
+        return await super().fetch(service, url, body, headers, operation_kind=operation_kind)
