@@ -26,7 +26,7 @@ from pydantic_settings import (
 from observability.tracing_settings import TracingSettings
 from router.auth import ACCEPTED_ROLES, DEFAULT_MAX_TOKEN_LIFETIME_SECONDS
 from router.errors import RouterError
-from router.overrides.labels import CUSTOM_LABEL
+from router.overrides.syntax import CUSTOM_LABEL
 
 
 class Section(BaseModel):

@@ -1,7 +1,7 @@
 """The two kinds of progressive-override labels, and the labels that can change one operation's plan.
 
 Federation allows `percent(x)` (x from 0 to 100, up to 8 decimals) and custom labels matching
-`CUSTOM_LABEL`; composition rejects anything else.
+`CUSTOM_LABEL` (`syntax.py`); composition rejects anything else.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from router.plan.selection import Field, Selection
 from router.planner.normalize import parse_field_set
 from router.supergraph.model import Supergraph
 
-CUSTOM_LABEL = re.compile(r"[a-zA-Z][a-zA-Z0-9_\-:./]*")
 _PERCENT_LABEL = re.compile(r"percent\((\d{1,2}(?:\.\d{1,8})?|100(?:\.0{1,8})?)\)")
 
 

@@ -158,12 +158,14 @@ async def test_orders_forwards_the_request_id_on_its_call_to_products(
 
     await place_order(http, observed, customer, product, {"x-request-id": request_id})
 
-    # Two requests reach products under the id: the router's fetch of the product's name, and orders'
-    # reservation of its stock (orders' pricing call is shared by concurrent checkouts: no one's id).
+    # Three requests reach products under the id: the router's fetch of the product's name (as the
+    # customer), and orders' reservation and sale of its stock (as the orders service). Orders' pricing
+    # call is shared by concurrent checkouts, so it carries no one's id.
     accesses = [
         line for line in lines_with_request_id(log_dir, "products", request_id) if line["event"] == "request"
     ]
-    assert len(accesses) == 2
+    callers = sorted(str(line.get("subject")) for line in accesses)
+    assert callers == sorted(["orders", "orders", customer.user_id])
 
 
 async def test_the_router_echoes_the_client_request_id(
