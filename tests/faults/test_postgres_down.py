@@ -105,6 +105,11 @@ def common_settings(
         "jwt_issuer": ISSUER,
         "jwt_audience": AUDIENCE,
         "log_json": False,
+        # Every test here restarts PostgreSQL under apps that keep running. By default a connection used
+        # less than DB_PING_IDLE_SECONDS ago is not pinged, so the first request on one that died with
+        # the restart answers UNAVAILABLE (docs/operations.md, "PostgreSQL down"); pinging on every
+        # checkout keeps one test's restart out of the next test's first request.
+        "db_ping_idle_seconds": 0,
     }
 
 
