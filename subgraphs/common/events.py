@@ -180,7 +180,7 @@ async def append_events(
         rows.append({**fields, "aggregate_version": last_version + rank[key]})
         events.append(DomainEvent.model_validate({**fields, "aggregate_version": rank[key]}))
     statement = insert(outbox).values(rows).returning(outbox.c.id, outbox.c.aggregate_version)
-    versions = dict((await session.exec(statement)).tuples().all())
+    versions = dict((await session.exec(statement)).all())
     return [event.model_copy(update={"aggregate_version": versions[event.id]}) for event in events]
 
 

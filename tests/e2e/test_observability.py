@@ -127,13 +127,20 @@ def log_lines(log_dir: Path, process: str) -> list[dict[str, Any]]:
     return lines
 
 
-def lines_with_request_id(log_dir: Path, process: str, request_id: str) -> list[dict[str, Any]]:
-    """The process's lines carrying `request_id`, waiting a moment for them (logs are written as the
-    processes get to it)."""
+def lines_with_request_id(
+    log_dir: Path, process: str, request_id: str, *, event: str | None = None, at_least: int = 1
+) -> list[dict[str, Any]]:
+    """The process's lines carrying `request_id` (and naming `event`, when given), waiting a moment
+    until `at_least` are there: a process logs a request after answering it, so its line may come
+    after the client has its response."""
     deadline = time.monotonic() + LOG_WAIT_SECONDS
     while True:
-        found = [line for line in log_lines(log_dir, process) if line.get("request_id") == request_id]
-        if found or time.monotonic() > deadline:
+        found = [
+            line
+            for line in log_lines(log_dir, process)
+            if line.get("request_id") == request_id and (event is None or line.get("event") == event)
+        ]
+        if len(found) >= at_least or time.monotonic() > deadline:
             return found
         time.sleep(0.1)
 
@@ -161,9 +168,7 @@ async def test_orders_forwards_the_request_id_on_its_call_to_products(
     # Three requests reach products under the id: the router's fetch of the product's name (as the
     # customer), and orders' reservation and sale of its stock (as the orders service). Orders' pricing
     # call is shared by concurrent checkouts, so it carries no one's id.
-    accesses = [
-        line for line in lines_with_request_id(log_dir, "products", request_id) if line["event"] == "request"
-    ]
+    accesses = lines_with_request_id(log_dir, "products", request_id, event="request", at_least=3)
     callers = sorted(str(line.get("subject")) for line in accesses)
     assert callers == sorted(["orders", "orders", customer.user_id])
 
@@ -183,9 +188,7 @@ async def test_the_router_access_line_names_the_operation_and_the_caller(
 
     await place_order(http, observed, customer, product, {"x-request-id": request_id})
 
-    [access] = [
-        line for line in lines_with_request_id(log_dir, "router", request_id) if line["event"] == "request"
-    ]
+    [access] = lines_with_request_id(log_dir, "router", request_id, event="request")
     assert (access["operation"], access["subject"], access["status"]) == (
         "PlaceOrder",
         customer.user_id,

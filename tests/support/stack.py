@@ -128,6 +128,9 @@ def running_stack_on_keys(
         "trusted_proxy_secret": proxy_secret,
         "jwt_service_jwks_file": keys.service_jwks_path,
         "tracing": tracing or TracingSettings(),
+        # The stack shares the session's database with the events tests, which relay its outboxes
+        # themselves and count what arrives: a stack relaying too would take their events.
+        "event_relay_interval_seconds": 0,
     }
     jwks_url = f"http://{HOST}:{ports['users']}{JWKS_PATH}"
     subgraphs: dict[str, SubgraphSettings] = {
