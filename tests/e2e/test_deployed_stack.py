@@ -20,6 +20,7 @@ from gocart.processes import Supervisor
 from testbed.database import scratch_database
 from tests.e2e.storefront import Storefront
 from tests.subgraphs.users.builders import BOOTSTRAP_ADMIN
+from tests.support.broker import amqp_url, bound_queue, drain, unique_name
 from tests.support.graphql import GraphQLClient
 from tests.support.local_cluster import LocalCluster
 from tests.support.manifests import DEPLOY, ROOT, render, workloads
@@ -45,6 +46,7 @@ def cluster_secrets(keys: KeyFolder, database_url: str, redis_url: str) -> dict[
             "orders-database-url": database_url,
             "migrations-database-url": database_url,
             "redis-url": redis_url,
+            "amqp-url": amqp_url(),
         },
     }
 
@@ -56,11 +58,25 @@ async def database(services: ServiceUrls) -> AsyncIterator[str]:
 
 
 @pytest.fixture(scope="module")
-def cluster(database: str, services: ServiceUrls, tmp_path_factory: pytest.TempPathFactory) -> LocalCluster:
+def exchange() -> str:
+    """The topic exchange of this stack's events only (the broker is shared with other tests)."""
+    return unique_name("events")
+
+
+@pytest.fixture(scope="module")
+def cluster(
+    database: str, services: ServiceUrls, exchange: str, tmp_path_factory: pytest.TempPathFactory
+) -> LocalCluster:
     root = tmp_path_factory.mktemp("cluster")
     keys = KeyFolder.open(root / "vault" / "keys")
     namespace = f"gocart-test-{uuid.uuid4().hex[:8]}"  # every key this stack writes in the shared Redis
-    extra = {name: {f"GOCART_{name.upper()}_CACHE_NAMESPACE": namespace} for name in SUBGRAPHS}
+    extra = {
+        name: {
+            f"GOCART_{name.upper()}_CACHE_NAMESPACE": namespace,
+            f"GOCART_{name.upper()}_EVENTS_EXCHANGE": exchange,
+        }
+        for name in SUBGRAPHS
+    }
     extra["router"] = {"GOCART_ROUTER_REDIS_NAMESPACE": f"{namespace}-router"}
     return LocalCluster(
         render(DEPLOY / "overlays" / "production"),
@@ -133,6 +149,23 @@ async def test_a_checkout_through_the_router_reaches_every_subgraph(router: Grap
 
     assert order["status"] == "PAID"
     assert order["items"][0]["product"]["id"] == product["id"]
+
+
+async def test_a_checkout_publishes_its_events_to_the_broker_the_secret_names(
+    router: GraphQLClient, exchange: str
+) -> None:
+    storefront = Storefront(router)
+    admin = await storefront.admin()
+    product = await storefront.product(admin, f"Deployed Mug {uuid.uuid4().hex[:6]}", stock=3)
+    customer = await storefront.customer()
+    async with bound_queue(exchange, "order.*") as queue:
+        order = (await storefront.place_order(customer, (product, 1))).ok()["placeOrder"]
+        received = await drain(queue, expected=2)
+
+    assert [event.type for event in received if event.aggregate_id == order["id"]] == [
+        "order.placed",
+        "order.paid",
+    ]
 
 
 async def test_the_rest_layer_answers_through_the_router(running: LocalCluster) -> None:
