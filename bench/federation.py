@@ -1,12 +1,14 @@
-"""Load benchmark of the federated stack: Gocart's router against Apollo's Node gateway, on the same
-subgraphs, supergraph and queries, in one go.
+"""Load benchmark of the federated stack: Gocart's router against two peers, Apollo's Node gateway and
+the Guild's Hive Gateway, on the same subgraphs, supergraph and queries, in one go.
 
 It starts the three real subgraphs (each its own process), a recording stub in front of each, our
-router and Apollo's gateway (`@apollo/gateway` + `@apollo/server`, pinned in bench/gateway/, on the
-machine's Node.js). Then, for each query:
+router and the peers, on the machine's Node.js, pinned in bench/gateway/: Apollo's gateway
+(`@apollo/gateway` + `@apollo/server`) and Hive Gateway (`@graphql-hive/gateway-runtime` with Hive
+Router's Rust query planner, `@graphql-hive/router-runtime`). Then, for each query:
   1. through the stubs in record mode, it notes which subgraph requests our router makes (and lets the
-     stubs record Apollo's too);
-  2. real subgraphs: requests per second, p50 and p99 through each router, and their ratio;
+     stubs record the peers' too);
+  2. real subgraphs: requests per second, p50 and p99 through each router, and our router's ratio to
+     each peer;
   3. each subgraph request our router makes, sent directly to its subgraph, and the subgraphs' own
      limit for the query: 1 / sum of 1/rps over those chained fetches;
   4. stubs replaying the recorded answers and doing nothing else, so each router's own cost shows;
@@ -150,9 +152,13 @@ def start(specs: list[ProcessSpec]) -> Supervisor:
     return supervisor
 
 
+PEERS = {"apollo": "Apollo gateway", "hive": "Hive Gateway"}
+"""The peers' names in the results, and as they are printed."""
+
+
 def routers(supergraph: Path, ports: PortPicker) -> tuple[Supervisor, dict[str, str]]:
-    """Our router and Apollo's gateway, both on `supergraph`."""
-    ours, apollo = ports.next(), ports.next()
+    """Our router and the peers, all on `supergraph`."""
+    ours, apollo, hive = ports.next(), ports.next(), ports.next()
     node = shutil.which("node") or "node"
     supervisor = start(
         [
@@ -162,8 +168,8 @@ def routers(supergraph: Path, ports: PortPicker) -> tuple[Supervisor, dict[str, 
                 {
                     "GOCART_ROUTER_SUPERGRAPH": str(supergraph),
                     "GOCART_ROUTER_PORT": str(ours),
-                    # The load comes from one address, far above a client's rate; Apollo's gateway
-                    # has no rate limit either. The other protections stay on (bench/edge_defaults.py
+                    # The load comes from one address, far above a client's rate; the peers have
+                    # no rate limit either. The other protections stay on (bench/edge_defaults.py
                     # measures what they cost).
                     "GOCART_ROUTER_RATE_LIMIT__ENABLED": "false",
                 },
@@ -175,17 +181,28 @@ def routers(supergraph: Path, ports: PortPicker) -> tuple[Supervisor, dict[str, 
                 {},
                 f"http://{HOST}:{apollo}/?query=%7B__typename%7D",
             ),
+            ProcessSpec(
+                "hive-gateway",
+                [node, str(GATEWAY_DIR / "hive-gateway.mjs"), str(supergraph), str(hive)],
+                {},
+                f"http://{HOST}:{hive}/graphql?query=%7B__typename%7D",
+            ),
         ]
     )
-    return supervisor, {"router": f"http://{HOST}:{ours}/graphql", "apollo": f"http://{HOST}:{apollo}/"}
+    return supervisor, {
+        "router": f"http://{HOST}:{ours}/graphql",
+        "apollo": f"http://{HOST}:{apollo}/",
+        "hive": f"http://{HOST}:{hive}/graphql",
+    }
 
 
 def install_gateway() -> None:
-    if (GATEWAY_DIR / "node_modules" / "@apollo" / "gateway").is_dir():
+    installed = GATEWAY_DIR / "node_modules"
+    if all((installed / package).is_dir() for package in ("@apollo/gateway", "@graphql-hive/router-runtime")):
         return
     npm = shutil.which("npm")
     if npm is None:
-        sys.exit("The benchmark needs Node.js and npm for Apollo's gateway.")
+        sys.exit("The benchmark needs Node.js and npm for the peers (Apollo's gateway, Hive Gateway).")
     subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=GATEWAY_DIR, check=True)
 
 
@@ -216,7 +233,7 @@ class Run:
 def record_fetches(
     stub_ports: dict[str, int], urls: dict[str, str], tokens: Tokens
 ) -> dict[str, list[tuple[str, bytes]]]:
-    """For each query, the subgraph requests our router makes; the stubs also record Apollo's."""
+    """For each query, the subgraph requests our router makes; the stubs also record the peers'."""
     fetches: dict[str, list[tuple[str, bytes]]] = {}
     for query in QUERIES:
         for port in stub_ports.values():
@@ -230,9 +247,19 @@ def record_fetches(
                 urllib.request.urlopen(f"http://{HOST}:{port}/__recent", timeout=10).read()
             )
         ]
-        for _ in range(2):
-            post(urls["apollo"], body_of(QUERIES[query]), tokens.header())
+        for peer in PEERS:
+            for _ in range(2):
+                post(urls[peer], body_of(QUERIES[query]), tokens.header())
     return fetches
+
+
+def print_peers(ours: Result, results: dict[str, Result]) -> None:
+    for peer, title in PEERS.items():
+        print(f"                  {title:<16} {results[peer]}")
+    ratios = "   ".join(
+        f"router / {title} = {ours.rps / results[peer].rps:.2f}x" for peer, title in PEERS.items()
+    )
+    print(f"                  {ratios}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -321,23 +348,22 @@ def main(argv: Sequence[str] | None = None) -> None:
     load = (
         f"closed loop, {args.connections} connections, {args.seconds:.0f} s after {args.warmup:.0f} s warm-up"
     )
-    print(f"\nGocart router vs Apollo gateway: {load}, a unique Authorization header per request\n")
+    print(f"\nGocart router vs its peers: {load}, a unique Authorization header per request\n")
     for query in QUERIES:
         print(f"== {query}")
-        ours, apollo = real_results[query]["router"], real_results[query]["apollo"]
+        ours = real_results[query]["router"]
         print(f"  real subgraphs  Gocart router    {ours}")
-        print(f"                  Apollo gateway   {apollo}")
-        print(f"                  router / Apollo gateway = {ours.rps / apollo.rps:.2f}x")
+        print_peers(ours, real_results[query])
         for name, result in direct[query]:
             print(f"  direct fetch    {name:<16} {result}")
         limit = 1 / sum(1 / result.rps for _, result in direct[query])
         print(
             f"                  subgraphs' limit {limit:8.0f} req/s; router / limit = {ours.rps / limit:.2f}x"
         )
-        ours, apollo = stub_results[query]["router"], stub_results[query]["apollo"]
+        ours = stub_results[query]["router"]
         print(f"  stub subgraphs  Gocart router    {ours}")
-        print(f"                  Apollo gateway   {apollo}")
-        print(f"                  router / Apollo gateway = {ours.rps / apollo.rps:.2f}x\n")
+        print_peers(ours, stub_results[query])
+        print()
     (subgraph_result, subgraph_ms), (floor_result, floor_ms) = subgraph_page, floor_page
     print(f"== {CATALOGUE}: CPU per page against the floor (the same page from one SQL query and orjson)")
     print(f"  floor, in process                      {floor_in_process_ms:6.2f} ms")
