@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,19 +32,7 @@ from subgraphs.orders.models import (
     StockTaskRecord,
     utc_now,
 )
-
-OrderKey = tuple[datetime, uuid.UUID]
-
-
-@dataclass(frozen=True)
-class OrderSearch:
-    """Which orders a listing shows; every condition given must hold."""
-
-    customer_id: str | None = None
-    status: OrderStatus | None = None
-    created_after: datetime | None = None
-    created_before: datetime | None = None
-
+from subgraphs.orders.search import OrderKey, OrderSearch
 
 # ---------------------------------------------------------------- reading
 

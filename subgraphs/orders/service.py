@@ -29,6 +29,7 @@ from subgraphs.common.errors import (
     ConflictError,
     DomainError,
     ForbiddenError,
+    IllegalTransitionError,
     NotFoundError,
 )
 from subgraphs.common.pagination import decode_cursor, encode_cursor, invalid_cursor, page_size
@@ -53,7 +54,7 @@ from subgraphs.orders.products_client import (
     ProductsUnavailable,
     StockLine,
 )
-from subgraphs.orders.repository import OrderKey, OrderSearch
+from subgraphs.orders.search import OrderKey, OrderSearch
 
 log = structlog.get_logger(__name__)
 
@@ -79,10 +80,6 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.PAYMENT_FAILED: frozenset(),
 }
 ADMIN_TARGETS = frozenset({OrderStatus.SHIPPED, OrderStatus.DELIVERED})
-
-
-class IllegalTransitionError(ConflictError):
-    """The order's current status does not allow the change asked for."""
 
 
 def check_transition(current: OrderStatus, target: OrderStatus) -> None:
@@ -406,10 +403,7 @@ async def place_order(
     await session.commit()
     await caches.forget_orders([order_id])
     await _run_task_now(session, products, order_id)
-    order = await repository.get_order(session=session, order_id=order_id)
-    await session.rollback()
-    assert order is not None
-    return order
+    return await _reread(session, order_id)
 
 
 async def _forget_checkout(
@@ -506,7 +500,11 @@ async def cancel_order(
         note=note,
         changes=changes,
     )
-    assert moved  # the row is locked
+    if not moved:  # cannot happen while the row is locked; refuse rather than keep half a cancel
+        await session.rollback()
+        raise ConflictError(
+            "The order changed while it was being cancelled; try again.", orderId=str(order_id)
+        )
     await repository.put_stock_task(session=session, order_id=order_id, action=StockAction.RETURN)
     await events.order_cancelled(
         session,
@@ -565,9 +563,11 @@ async def update_order_status(
 
 
 async def _reread(session: AsyncSession, order_id: uuid.UUID) -> OrderRecord:
+    """The order as this request just committed it (gone only if deleted since, which is NOT_FOUND)."""
     order = await repository.get_order(session=session, order_id=order_id)
     await session.rollback()
-    assert order is not None
+    if order is None:
+        raise NotFoundError("There is no such order.", orderId=str(order_id))
     return order
 
 
