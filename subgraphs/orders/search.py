@@ -24,3 +24,15 @@ class OrderSearch:
     status: OrderStatus | None = None
     created_after: datetime | None = None
     created_before: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CustomerPage:
+    """One page of one customer's orders, as `User.orders` asks for it (checked): `size` orders after
+    `after`, newest first; hashable, so a loader can take many at once."""
+
+    customer_id: str
+    status: OrderStatus | None
+    size: int
+    after: OrderKey | None
+    cursor_given: bool  # `after` was sent (even empty): the page says it has a previous one
