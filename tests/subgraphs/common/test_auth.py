@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 
 import jwt
 import pytest
@@ -19,12 +19,14 @@ from subgraphs.common.auth import (
     KeySet,
     Principal,
     RejectedCredential,
+    RemoteKeySet,
     Role,
     TokenVerifier,
     require_role,
 )
 from subgraphs.common.errors import ForbiddenError, UnauthenticatedError
 from subgraphs.common.signing import SigningKey
+from tests.support.token_cases import TOKEN_CASES, TokenCase, TokenIssuer, published
 
 ISSUER, AUDIENCE = "gocart-users", "gocart"
 
@@ -148,3 +150,35 @@ def test_require_role_tells_unauthenticated_from_forbidden() -> None:
     with pytest.raises(ForbiddenError):
         require_role(Principal(subject="u", role=Role.CUSTOMER), Role.ADMIN)
     assert require_role(Principal(subject="a", role=Role.ADMIN), Role.ADMIN).subject == "a"
+
+
+# ---------------------------------------------------------------- the table the router's gate shares
+
+
+@pytest.fixture(scope="module")
+def token_issuer() -> TokenIssuer:
+    return TokenIssuer()
+
+
+@pytest.fixture(scope="module")
+async def remote_verifier(token_issuer: TokenIssuer) -> AsyncIterator[TokenVerifier]:
+    """Keys from the issuer's JWKS URL, as the subgraphs fetch them in production."""
+    async with published(token_issuer) as jwks_url:
+        keys = RemoteKeySet(jwks_url)
+        yield TokenVerifier(keys, issuer=ISSUER, audience=AUDIENCE)
+        await keys.aclose()
+
+
+async def accepts(verifier: TokenVerifier, token: str) -> bool:
+    try:
+        await verifier.verify(token)
+    except UnauthenticatedError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("case", TOKEN_CASES, ids=lambda case: case.name)
+async def test_the_verifier_decides_as_the_token_table_says(
+    remote_verifier: TokenVerifier, token_issuer: TokenIssuer, case: TokenCase
+) -> None:
+    assert await accepts(remote_verifier, case.mint(token_issuer)) is case.accepted
