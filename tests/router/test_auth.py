@@ -1,15 +1,17 @@
-"""The router's token gate on the shared table of tokens (tests/support/token_cases.py), which the
-subgraphs' verifier is run on too: what one accepts, the other accepts."""
+"""The router's token gate on the shared table of tokens (tests/support/token_cases.py) and the shared
+JWKS refresh scenarios (tests/support/jwks_refresh.py), which the subgraphs' verifier is run on too."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import aiohttp
 import pytest
 
 from router.auth import TokenGate
 from router.errors import Unauthenticated
+from tests.support.jwks_refresh import REFRESH_SCENARIOS, Accepts, RefreshScenario, stand_in_issuer
 from tests.support.token_cases import AUDIENCE, ISSUER, TOKEN_CASES, TokenCase, TokenIssuer, published
 
 
@@ -37,3 +39,23 @@ async def test_the_gate_decides_as_the_token_table_says(
     gate: TokenGate, token_issuer: TokenIssuer, case: TokenCase
 ) -> None:
     assert await accepts(gate, case.mint(token_issuer)) is case.accepted
+
+
+@asynccontextmanager
+async def gate_on(jwks_url: str, min_refresh_seconds: float) -> AsyncIterator[Accepts]:
+    async with aiohttp.ClientSession() as session:
+        gate = TokenGate(
+            session,
+            jwks_url=jwks_url,
+            issuer=ISSUER,
+            audience=AUDIENCE,
+            ttl_seconds=300,
+            min_refresh_seconds=min_refresh_seconds,
+        )
+        yield lambda token: accepts(gate, token)
+
+
+@pytest.mark.parametrize("scenario", REFRESH_SCENARIOS, ids=lambda scenario: scenario.name)
+async def test_the_gate_keeps_the_jwks_as_the_refresh_scenarios_say(scenario: RefreshScenario) -> None:
+    async with stand_in_issuer() as (issuer, jwks_url):
+        await scenario.run(issuer, jwks_url, gate_on)
