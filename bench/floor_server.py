@@ -71,7 +71,8 @@ class FloorApp:
         answer = b"ok"
         if scope["method"] == "POST":
             orjson.loads(body)  # a real server reads its request
-            assert self._pool is not None
+            if self._pool is None:
+                raise RuntimeError("The floor server answers queries only after its lifespan startup.")
             answer = floor_page(await self._pool.fetch(FLOOR_SQL, PAGE_SIZE))
         headers = [(b"content-type", b"application/json"), (b"content-length", str(len(answer)).encode())]
         await send({"type": "http.response.start", "status": 200, "headers": headers})

@@ -189,7 +189,8 @@ async def create_product(services: CheckoutServices, *, stock: int) -> str:
     admin = services.token(Role.ADMIN, "admin-burst")
     async with aiohttp.ClientSession() as http:
         _, body = await _post(http, services.products_url, CREATE_PRODUCT, variables, admin)
-    assert not body.get("errors"), body
+    if body.get("errors"):
+        raise RuntimeError(f"Creating the burst's product failed: {body}")
     product_id: str = body["data"]["createProduct"]["id"]
     return product_id
 

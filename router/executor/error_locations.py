@@ -19,6 +19,7 @@ from graphql import (
     InlineFragmentNode,
     SelectionSetNode,
 )
+from graphql.language import Location as SourceSpan
 from graphql.language import get_location
 
 from router.executor.paths import ResponsePath
@@ -72,7 +73,7 @@ class ClientDocument:
                 return []
             selection_sets = [node.selection_set for node in matches if node.selection_set is not None]
             value = value.get(segment) if isinstance(value, dict) else None
-        return [_location(node) for node in matches if node.loc is not None]
+        return [_location(span) for node in matches if (span := node.loc) is not None]
 
     def _fields(self, selection_set: SelectionSetNode, typename: str | None) -> Iterator[FieldNode]:
         """The fields of a selection set that objects of `typename` get, through fragments that apply."""
@@ -93,9 +94,8 @@ class ClientDocument:
                     yield from self._fields(fragment.selection_set, typename)
 
 
-def _location(node: FieldNode) -> Location:
-    assert node.loc is not None
-    source_location = get_location(node.loc.source, node.loc.start)
+def _location(span: SourceSpan) -> Location:
+    source_location = get_location(span.source, span.start)
     return {"line": source_location.line, "column": source_location.column}
 
 

@@ -11,6 +11,7 @@ from graphql import DocumentNode, OperationType
 from opentelemetry import trace
 
 from observability.tracing import TRACING_OFF, Tracing
+from router.errors import PlanningError
 from router.executor.context import group_by_context
 from router.executor.error_locations import ClientDocument, locate_errors
 from router.executor.fetcher import SubgraphFetcher, SubgraphFetchError
@@ -102,7 +103,8 @@ class Executor:
             with self.tracing.span("graphql.execute", {"graphql.operation.type": plan.operation.kind}):
                 await self._node(plan.node, run)
         root = self.supergraph.api_schema.get_root_type(OperationType(plan.operation.kind))
-        assert root is not None
+        if root is None:  # validation refuses an operation on a root type the schema lacks
+            raise PlanningError(f"The supergraph has no {plan.operation.kind} type.")
         shaper = Shaper(self.supergraph.api_schema, variables, self.applies, run.errors)
         data = shaper.shape(root, plan.operation.selections, run.data)
         response: dict[str, Any] = {"data": data}

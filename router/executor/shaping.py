@@ -154,8 +154,7 @@ class Shaper:
                 result[field.key] = object_type.name
             elif kind == _INTROSPECTION:
                 result[field.key] = value.get(field.key) if path is None else None
-            else:
-                assert field.type is not None
+            elif field.type is not None:  # every other kind of field has a type
                 result[field.key] = self._value(
                     field.type,
                     value.get(field.key),

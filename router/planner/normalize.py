@@ -16,7 +16,7 @@ from graphql import (
     parse,
 )
 
-from router.errors import BadRequest
+from router.errors import BadRequest, SupergraphError
 from router.plan.operation import Operation, select_operation
 from router.plan.selection import Field, InlineFragment, Selection
 
@@ -92,5 +92,6 @@ def parse_field_set(field_set: str) -> tuple[Selection, ...]:
     """Selections of a federation field set such as a key (`id org { id }`) or a `@requires`."""
     document = parse("{" + field_set + "}")
     operation = document.definitions[0]
-    assert isinstance(operation, OperationDefinitionNode)
+    if not isinstance(operation, OperationDefinitionNode):
+        raise SupergraphError(f"{field_set!r} is not a field set.")
     return _Normalizer(document).selections(operation.selection_set)

@@ -6,6 +6,7 @@ client masked, as INTERNAL_SERVER_ERROR (see `graphql.py`). The hierarchy:
     DomainError
     ├── NotFoundError         NOT_FOUND         the thing asked for does not exist (or is not visible)
     ├── ConflictError         CONFLICT          the request clashes with the current state (duplicate SKU...)
+    │   └── IllegalTransitionError                  the current status does not allow the change asked for
     ├── BadUserInputError     BAD_USER_INPUT    an argument is malformed or out of range
     ├── UnauthenticatedError  UNAUTHENTICATED   no valid credential where one is needed
     ├── ForbiddenError        FORBIDDEN         a valid credential without the right role
@@ -40,6 +41,11 @@ class NotFoundError(DomainError):
 
 class ConflictError(DomainError):
     code = "CONFLICT"
+
+
+class IllegalTransitionError(ConflictError):
+    """An entity's current status does not allow the change asked for (an order that has shipped
+    cannot be cancelled); `extensions` say which statuses are allowed."""
 
 
 class BadUserInputError(DomainError):

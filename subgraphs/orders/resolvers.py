@@ -12,7 +12,7 @@ from subgraphs.common.ids import parse_id
 from subgraphs.orders import service
 from subgraphs.orders.enums import OrderStatus
 from subgraphs.orders.inputs import OrderFilter, PlaceOrderInput
-from subgraphs.orders.repository import OrderSearch
+from subgraphs.orders.search import OrderSearch
 from subgraphs.orders.types import Order, OrderConnection, OrdersInfo, order_connection
 
 

@@ -29,6 +29,7 @@ from subgraphs.common.errors import (
     ConflictError,
     DomainError,
     ForbiddenError,
+    IllegalTransitionError,
     NotFoundError,
 )
 from subgraphs.common.pagination import decode_cursor, encode_cursor, invalid_cursor, page_size
@@ -53,7 +54,7 @@ from subgraphs.orders.products_client import (
     ProductsUnavailable,
     StockLine,
 )
-from subgraphs.orders.repository import OrderKey, OrderSearch
+from subgraphs.orders.search import CustomerPage, OrderKey, OrderSearch
 
 log = structlog.get_logger(__name__)
 
@@ -79,10 +80,6 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.PAYMENT_FAILED: frozenset(),
 }
 ADMIN_TARGETS = frozenset({OrderStatus.SHIPPED, OrderStatus.DELIVERED})
-
-
-class IllegalTransitionError(ConflictError):
-    """The order's current status does not allow the change asked for."""
 
 
 def check_transition(current: OrderStatus, target: OrderStatus) -> None:
@@ -204,17 +201,22 @@ def decode_order_cursor(cursor: str) -> OrderKey:
         raise invalid_cursor() from error
 
 
+def _order_page(keys: Sequence[OrderKey], size: int, *, after: bool) -> OrderPage:
+    """The page of up to `size + 1` keys read (the extra one only says a next page exists)."""
+    return OrderPage(
+        items=[(order_id, encode_order_cursor((created, order_id))) for created, order_id in keys[:size]],
+        has_next_page=len(keys) > size,
+        has_previous_page=after,
+    )
+
+
 async def _page(
     session: AsyncSession, search: OrderSearch, first: int | None, after: str | None
 ) -> OrderPage:
     size = page_size(first)
     position = decode_order_cursor(after) if after else None
     keys = await repository.search_order_ids(session=session, search=search, limit=size + 1, after=position)
-    return OrderPage(
-        items=[(order_id, encode_order_cursor((created, order_id))) for created, order_id in keys[:size]],
-        has_next_page=len(keys) > size,
-        has_previous_page=after is not None,
-    )
+    return _order_page(keys, size, after=after is not None)
 
 
 async def list_orders(
@@ -227,20 +229,28 @@ async def list_orders(
     return await _page(session, search, first, after)
 
 
-async def customer_orders(
-    *,
-    session: AsyncSession,
-    caller: Caller,
-    customer_id: str,
-    status: OrderStatus | None,
-    first: int | None,
-    after: str | None,
-) -> OrderPage:
-    """A user's orders, newest first: for that user, admins and services."""
+def customer_page(
+    *, caller: Caller, customer_id: str, status: OrderStatus | None, first: int | None, after: str | None
+) -> CustomerPage:
+    """A user's orders, newest first, are for that user, admins and services: the page asked for, checked
+    (read it with `customer_pages`, through the request's loader)."""
     principal = check_reader(caller)
     if principal.role is Role.CUSTOMER and principal.subject != customer_id:
         raise ForbiddenError("You may only see your own orders.")
-    return await _page(session, OrderSearch(customer_id=customer_id, status=status), first, after)
+    size = page_size(first)
+    position = decode_order_cursor(after) if after else None
+    return CustomerPage(
+        customer_id=customer_id, status=status, size=size, after=position, cursor_given=after is not None
+    )
+
+
+async def customer_pages(*, session: AsyncSession, pages: Sequence[CustomerPage]) -> list[OrderPage]:
+    """Checked pages of many users' orders, read in one query, in the order asked."""
+    keys = await repository.customer_order_keys(session=session, pages=pages)
+    return [
+        _order_page(found, page.size, after=page.cursor_given)
+        for page, found in zip(pages, keys, strict=True)
+    ]
 
 
 # ---------------------------------------------------------------- checkout
@@ -406,10 +416,7 @@ async def place_order(
     await session.commit()
     await caches.forget_orders([order_id])
     await _run_task_now(session, products, order_id)
-    order = await repository.get_order(session=session, order_id=order_id)
-    await session.rollback()
-    assert order is not None
-    return order
+    return await _reread(session, order_id)
 
 
 async def _forget_checkout(
@@ -506,7 +513,11 @@ async def cancel_order(
         note=note,
         changes=changes,
     )
-    assert moved  # the row is locked
+    if not moved:  # cannot happen while the row is locked; refuse rather than keep half a cancel
+        await session.rollback()
+        raise ConflictError(
+            "The order changed while it was being cancelled; try again.", orderId=str(order_id)
+        )
     await repository.put_stock_task(session=session, order_id=order_id, action=StockAction.RETURN)
     await events.order_cancelled(
         session,
@@ -565,9 +576,11 @@ async def update_order_status(
 
 
 async def _reread(session: AsyncSession, order_id: uuid.UUID) -> OrderRecord:
+    """The order as this request just committed it (gone only if deleted since, which is NOT_FOUND)."""
     order = await repository.get_order(session=session, order_id=order_id)
     await session.rollback()
-    assert order is not None
+    if order is None:
+        raise NotFoundError("There is no such order.", orderId=str(order_id))
     return order
 
 

@@ -197,13 +197,8 @@ class User:
         after: str | None = None,
         status: OrderStatus | None = None,
     ) -> OrderConnection | None:  # nullable: a refusal nulls this field only, not its parents
-        async with info.context.db.use() as session:
-            page = await service.customer_orders(
-                session=session,
-                caller=info.context.caller,
-                customer_id=str(self.id),
-                status=status,
-                first=first,
-                after=after,
-            )
+        asked = service.customer_page(
+            caller=info.context.caller, customer_id=str(self.id), status=status, first=first, after=after
+        )
+        page = await info.context.loaders.customer_pages.load(asked)
         return await order_connection(info, page)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from subgraphs.products.models import MovementKind, ReservationStatus
-from subgraphs.products.repository import ProductSort
+from subgraphs.products.search import ProductSort
 
 strawberry.enum(
     ProductSort,

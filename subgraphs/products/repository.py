@@ -10,8 +10,6 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -51,33 +49,10 @@ from subgraphs.products.models import (
     StockReservationLine,
     utc_now,
 )
+from subgraphs.products.search import ProductSearch, ProductSort, SortKey
 
 SEARCH_VECTOR: ColumnClause[Any] = literal_column('"products"."products"."search_vector"')
 SEARCH_CONFIG = "english"
-
-
-class ProductSort(StrEnum):
-    RELEVANCE = "relevance"
-    NEWEST = "newest"
-    PRICE_ASC = "price_asc"
-    PRICE_DESC = "price_desc"
-    NAME_ASC = "name_asc"
-    NAME_DESC = "name_desc"
-
-
-@dataclass(frozen=True)
-class ProductSearch:
-    """Which products a listing shows; `category_ids` already includes descendants when wanted."""
-
-    text: str | None = None
-    category_ids: Sequence[uuid.UUID] | None = None
-    min_price: Decimal | None = None
-    max_price: Decimal | None = None
-    in_stock: bool | None = None
-    include_inactive: bool = False
-
-
-SortKey = tuple[Any, uuid.UUID]
 
 
 def _record(row: Product) -> ProductRecord:

@@ -25,7 +25,7 @@ from subgraphs.products.inputs import (
     UpdateProductInput,
 )
 from subgraphs.products.models import ReservationRecord
-from subgraphs.products.repository import ProductSearch
+from subgraphs.products.search import ProductSearch
 from subgraphs.products.types import (
     Category,
     Product,

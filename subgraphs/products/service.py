@@ -34,7 +34,7 @@ from subgraphs.products.models import (
     StockMovement,
     StockMovementRecord,
 )
-from subgraphs.products.repository import ProductSearch, ProductSort, SortKey
+from subgraphs.products.search import ProductSearch, ProductSort, SortKey
 
 MAX_QUANTITY = 1_000_000
 MAX_PRICE = Decimal("9999999999.99")
@@ -405,7 +405,8 @@ async def move_category(
     category = await repository.update_category(
         session=session, category_id=category_id, changes={"parent_id": parent_id}
     )
-    assert category is not None
+    if category is None:
+        raise NotFoundError("There is no such category.", categoryId=str(category_id))
     await session.commit()
     await caches.forget_category_tree()
     return category
@@ -565,7 +566,10 @@ async def reserve_stock(
     ):
         existing = await repository.get_reservation(session=session, order_id=order_id)
         await session.rollback()
-        assert existing is not None
+        if existing is None:
+            raise ConflictError(
+                "The reservation for this order changed meanwhile; try again.", orderId=str(order_id)
+            )
         if existing.status is ReservationStatus.RELEASED:
             raise ConflictError("The reservation for this order was released.", orderId=str(order_id))
         if existing.lines != wanted:
@@ -705,7 +709,11 @@ async def release_stock(
     actor = require_role(caller, Role.SERVICE)
     await repository.claim_reservation(session=session, order_id=order_id, status=ReservationStatus.RELEASED)
     reservation = await repository.get_reservation(session=session, order_id=order_id, lock=True)
-    assert reservation is not None
+    if reservation is None:
+        await session.rollback()
+        raise ConflictError(
+            "The reservation for this order changed meanwhile; try again.", orderId=str(order_id)
+        )
     if reservation.status in (ReservationStatus.COMMITTED, ReservationStatus.RETURNED):
         await session.rollback()
         raise ConflictError(

@@ -18,7 +18,7 @@ from subgraphs.common.selection import resolved_later, selects_anywhere
 from subgraphs.products import service
 from subgraphs.products.enums import MovementKind, ProductSort, ReservationStatus
 from subgraphs.products.models import CategoryRecord, ProductRecord, ReservationRecord, StockMovementRecord
-from subgraphs.products.repository import ProductSearch
+from subgraphs.products.search import ProductSearch
 
 if TYPE_CHECKING:
     from subgraphs.products.context import ProductsContext

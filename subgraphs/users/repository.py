@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,15 +14,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from subgraphs.common.db import apply_changes, flush_or_conflict
 from subgraphs.users.models import RefreshToken, RefreshTokenRecord, User, UserRecord, UserRole, utc_now
+from subgraphs.users.search import UserSearch
 
 EMAIL_TAKEN = "An account with this email already exists."
-
-
-@dataclass(frozen=True)
-class UserSearch:
-    text: str | None = None
-    role: UserRole | None = None
-    include_deleted: bool = False
 
 
 def _record(row: User) -> UserRecord:

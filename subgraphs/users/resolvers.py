@@ -13,7 +13,7 @@ from subgraphs.common.ids import parse_id
 from subgraphs.common.inputs import given_fields
 from subgraphs.users import service
 from subgraphs.users.inputs import LoginInput, RegisterInput, UpdateUserInput, UserFilter
-from subgraphs.users.repository import UserSearch
+from subgraphs.users.search import UserSearch
 from subgraphs.users.types import AuthPayload, User, UserConnection, UserEdge, UsersInfo
 
 UPDATE_FIELDS = {

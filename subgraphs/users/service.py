@@ -31,8 +31,8 @@ from subgraphs.users.caches import UserCaches
 from subgraphs.users.events import UserEvent
 from subgraphs.users.models import UserRecord, UserRole
 from subgraphs.users.passwords import Passwords, check_password
-from subgraphs.users.repository import UserSearch
 from subgraphs.users.revocations import SessionRevocations
+from subgraphs.users.search import UserSearch
 from subgraphs.users.throttle import LoginThrottle
 from subgraphs.users.tokens import AccessTokenIssuer, IssuedTokens, new_refresh_token, refresh_token_digest
 
@@ -242,7 +242,8 @@ async def update_user(
     if role_changed and current.role is UserRole.ADMIN and cleaned["role"] is not UserRole.ADMIN:
         await _refuse_removing_last_admin(session)
     user = await repository.update_user(session=session, user_id=user_id, changes=cleaned)
-    assert user is not None
+    if user is None:
+        raise NotFoundError("There is no such account.", userId=str(user_id))
     families = await repository.revoke_families(session=session, user_id=user_id) if role_changed else []
     await session.commit()
     await _end_sessions(security, families)
@@ -287,7 +288,8 @@ async def delete_user(
     user = await repository.update_user(
         session=session, user_id=user_id, changes={"deleted_at": datetime.now(UTC)}
     )
-    assert user is not None
+    if user is None:
+        raise NotFoundError("There is no such account.", userId=str(user_id))
     families = await repository.revoke_families(session=session, user_id=user_id)
     await events.emit(session, UserEvent.DELETED, user)
     await session.commit()

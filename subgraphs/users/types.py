@@ -15,7 +15,7 @@ from subgraphs.common.ids import parse_id
 from subgraphs.users import service
 from subgraphs.users.enums import UserRole
 from subgraphs.users.models import UserRecord
-from subgraphs.users.repository import UserSearch
+from subgraphs.users.search import UserSearch
 from subgraphs.users.tokens import IssuedTokens
 
 if TYPE_CHECKING:

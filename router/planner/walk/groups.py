@@ -25,11 +25,11 @@ class SelectionBuilder:
         """The builder for the sub-selection of `selection`, created on first use."""
         key = "f:" + field_head(selection)
         entry = self._entries.get(key)
-        if entry is None or entry[1] is None:
-            entry = (selection.with_selections(()), SelectionBuilder())
-            self._entries[key] = entry
-        assert entry[1] is not None
-        return entry[1]
+        builder = entry[1] if entry is not None else None
+        if builder is None:
+            builder = SelectionBuilder()
+            self._entries[key] = (selection.with_selections(()), builder)
+        return builder
 
     def fragment(
         self, type_condition: str | None, directives: InlineFragment | None = None
@@ -38,11 +38,11 @@ class SelectionBuilder:
         template = InlineFragment(type_condition, directives.directives if directives else ())
         key = "i:" + fragment_head(template)
         entry = self._entries.get(key)
-        if entry is None or entry[1] is None:
-            entry = (template, SelectionBuilder())
-            self._entries[key] = entry
-        assert entry[1] is not None
-        return entry[1]
+        builder = entry[1] if entry is not None else None
+        if builder is None:
+            builder = SelectionBuilder()
+            self._entries[key] = (template, builder)
+        return builder
 
     def add_all(self, selections: tuple[Selection, ...]) -> None:
         """Merge already-built selections (keys, requirements) into this set."""

@@ -7,7 +7,8 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 
 import jwt
 import pytest
@@ -19,12 +20,15 @@ from subgraphs.common.auth import (
     KeySet,
     Principal,
     RejectedCredential,
+    RemoteKeySet,
     Role,
     TokenVerifier,
     require_role,
 )
 from subgraphs.common.errors import ForbiddenError, UnauthenticatedError
 from subgraphs.common.signing import SigningKey
+from tests.support.jwks_refresh import REFRESH_SCENARIOS, Accepts, RefreshScenario, stand_in_issuer
+from tests.support.token_cases import TOKEN_CASES, TokenCase, TokenIssuer, published
 
 ISSUER, AUDIENCE = "gocart-users", "gocart"
 
@@ -148,3 +152,51 @@ def test_require_role_tells_unauthenticated_from_forbidden() -> None:
     with pytest.raises(ForbiddenError):
         require_role(Principal(subject="u", role=Role.CUSTOMER), Role.ADMIN)
     assert require_role(Principal(subject="a", role=Role.ADMIN), Role.ADMIN).subject == "a"
+
+
+# ---------------------------------------------------------------- the tables the router's gate shares
+
+
+@pytest.fixture(scope="module")
+def token_issuer() -> TokenIssuer:
+    return TokenIssuer()
+
+
+@pytest.fixture(scope="module")
+async def remote_verifier(token_issuer: TokenIssuer) -> AsyncIterator[TokenVerifier]:
+    """Keys from the issuer's JWKS URL, as the subgraphs fetch them in production."""
+    async with published(token_issuer) as jwks_url:
+        keys = RemoteKeySet(jwks_url)
+        yield TokenVerifier(keys, issuer=ISSUER, audience=AUDIENCE)
+        await keys.aclose()
+
+
+async def accepts(verifier: TokenVerifier, token: str) -> bool:
+    try:
+        await verifier.verify(token)
+    except UnauthenticatedError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("case", TOKEN_CASES, ids=lambda case: case.name)
+async def test_the_verifier_decides_as_the_token_table_says(
+    remote_verifier: TokenVerifier, token_issuer: TokenIssuer, case: TokenCase
+) -> None:
+    assert await accepts(remote_verifier, case.mint(token_issuer)) is case.accepted
+
+
+@asynccontextmanager
+async def verifier_on(jwks_url: str, min_refresh_seconds: float) -> AsyncIterator[Accepts]:
+    keys = RemoteKeySet(jwks_url, ttl_seconds=300, min_refresh_seconds=min_refresh_seconds)
+    verifier = TokenVerifier(keys, issuer=ISSUER, audience=AUDIENCE)
+    try:
+        yield lambda token: accepts(verifier, token)
+    finally:
+        await keys.aclose()
+
+
+@pytest.mark.parametrize("scenario", REFRESH_SCENARIOS, ids=lambda scenario: scenario.name)
+async def test_remote_keys_are_kept_as_the_refresh_scenarios_say(scenario: RefreshScenario) -> None:
+    async with stand_in_issuer() as (issuer, jwks_url):
+        await scenario.run(issuer, jwks_url, verifier_on)
