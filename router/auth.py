@@ -125,8 +125,16 @@ class TokenGate:
         except (aiohttp.ClientError, TimeoutError, ValueError) as error:
             logger.warning("could not fetch the JWKS at %s: %s", self._url, error)
             return
+        entries = document.get("keys", []) if isinstance(document, dict) else None
+        if not isinstance(entries, list):
+            logger.warning(
+                "the JWKS at %s is not an object with a list of keys; keeping the known keys", self._url
+            )
+            return
         keys: dict[str, jwt.PyJWK] = {}
-        for entry in document.get("keys", []):
+        for entry in entries:
+            if not isinstance(entry, dict):
+                continue
             try:
                 key = jwt.PyJWK.from_dict(dict(entry))
             except jwt.PyJWTError:

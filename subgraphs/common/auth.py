@@ -130,10 +130,16 @@ class KeySource(Protocol):
 
 
 def parse_jwks(document: str | Mapping[str, Any]) -> dict[str, jwt.PyJWK]:
-    """The usable signing keys of a JWKS document (asymmetric, with a `kid`); others are ignored."""
+    """The usable signing keys of a JWKS document (asymmetric, with a `kid`); others are ignored.
+    `ValueError` when it is not a key set at all (not an object, or `keys` not a list)."""
     data = json.loads(document) if isinstance(document, str) else document
+    entries = data.get("keys", []) if isinstance(data, Mapping) else None
+    if not isinstance(entries, list):
+        raise ValueError("the JWKS is not an object with a list of keys")
     keys: dict[str, jwt.PyJWK] = {}
-    for entry in data.get("keys", []):
+    for entry in entries:
+        if not isinstance(entry, Mapping):
+            continue
         try:
             key = jwt.PyJWK.from_dict(dict(entry))
         except jwt.PyJWTError:

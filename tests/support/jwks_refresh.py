@@ -34,14 +34,17 @@ class StandInIssuer:
         self.requests = 0
         self.up = True
         self.answer_delay = 0.0  # keeps a fetch in flight while other requests arrive
+        self.garbled: Any = None  # when set, answered (as JSON) instead of the key set
         self.app = FastAPI()
 
         @self.app.get("/jwks.json")
-        async def jwks() -> dict[str, Any]:
+        async def jwks() -> Any:
             self.requests += 1
             await asyncio.sleep(self.answer_delay)
             if not self.up:
                 raise RuntimeError("issuer down")
+            if self.garbled is not None:
+                return self.garbled
             return {"keys": [key.public_jwk() for key in self.keys]}
 
     def token(self, key: SigningKey) -> str:
@@ -103,6 +106,19 @@ async def requests_arriving_during_the_first_fetch_wait_for_it(
     assert (outcomes, issuer.requests) == ([True] * 5, 1)
 
 
+async def an_answer_that_is_not_a_key_set_keeps_the_known_keys(
+    issuer: StandInIssuer, url: str, verifier_on: VerifierOn
+) -> None:
+    async with verifier_on(url, 0) as accepts:
+        await accepts(issuer.token(issuer.keys[0]))
+        outcomes = []
+        for garbled in (["a", "list"], "text", {"keys": "none"}):
+            issuer.garbled = garbled
+            outcomes.append(await accepts(issuer.token(SigningKey.generate())))  # makes it refetch
+            outcomes.append(await accepts(issuer.token(issuer.keys[0])))
+    assert outcomes == [False, True] * 3
+
+
 @dataclass(frozen=True)
 class RefreshScenario:
     name: str
@@ -122,5 +138,9 @@ REFRESH_SCENARIOS = [
     ),
     RefreshScenario(
         "requests during the first fetch wait for it", requests_arriving_during_the_first_fetch_wait_for_it
+    ),
+    RefreshScenario(
+        "an answer that is not a key set keeps the known keys",
+        an_answer_that_is_not_a_key_set_keeps_the_known_keys,
     ),
 ]
