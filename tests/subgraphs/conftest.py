@@ -196,6 +196,7 @@ def make_orders_settings(
             # Tests settle stock tasks themselves, so what is pending is never a race.
             "stock_task_interval_seconds": 0,
             "event_relay_interval_seconds": 0,  # likewise the outbox relay
+            "webhook_interval_seconds": 0,  # and the webhook worker
             **overrides,
         }
         return OrdersSettings(**values)
