@@ -160,7 +160,10 @@ def users_engine(users_app: FastAPI) -> Any:
 
 # ---------------------------------------------------------------- orders
 
-ORDER_TABLES = "orders.stock_tasks, orders.order_history, orders.order_items, orders.orders"
+ORDER_TABLES = (
+    "orders.stock_tasks, orders.order_history, orders.order_items, orders.orders, "
+    "orders.webhook_deliveries, orders.webhook_endpoints"
+)
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ answer until the test lets it go."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,16 +50,23 @@ class Receiver:
     ) -> None:
         self.behaviours[path] = Behaviour(secret=secret, failures=failures, release=release)
 
-    def at(self, path: str) -> list[Received]:
-        return [delivery for delivery in self.received if delivery.path == path]
+    def at(self, path: str, where: Callable[[Received], bool] = lambda _: True) -> list[Received]:
+        return [delivery for delivery in self.received if delivery.path == path and where(delivery)]
 
-    async def wait_for(self, path: str, count: int, *, timeout_seconds: float = 20.0) -> list[Received]:
-        """The deliveries that reached `path` once there are `count` (bounded wait)."""
+    async def wait_for(
+        self,
+        path: str,
+        count: int,
+        *,
+        where: Callable[[Received], bool] = lambda _: True,
+        timeout_seconds: float = 20.0,
+    ) -> list[Received]:
+        """The deliveries that reached `path` (those `where` accepts) once there are `count` (bounded)."""
         async with asyncio.timeout(timeout_seconds):
-            while len(self.at(path)) < count:
+            while len(self.at(path, where)) < count:
                 self.arrived.clear()
                 await self.arrived.wait()
-        return self.at(path)
+        return self.at(path, where)
 
     async def handle(self, request: Request) -> Response:
         path = request.path_params["path"]
