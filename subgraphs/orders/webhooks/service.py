@@ -40,10 +40,10 @@ def check_url(url: str) -> str:
     candidate = url.strip()
     try:
         parts = urlsplit(candidate)
-        has_host = bool(parts.hostname)
-    except ValueError:
-        has_host = False
-    if len(candidate) > MAX_URL_LENGTH or parts.scheme not in ("http", "https") or not has_host:
+        acceptable = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # such as a malformed port or IPv6 address
+        acceptable = False
+    if not acceptable or len(candidate) > MAX_URL_LENGTH:
         raise BadUserInputError(
             f"url must be an http or https URL with a host, at most {MAX_URL_LENGTH} characters.", field="url"
         )

@@ -43,7 +43,8 @@ async def test_an_endpoint_keeps_the_secret_it_was_given(admin: Admin) -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["ftp://hooks.example.com/x", "hooks.example.com/x", "https://", "javascript:alert(1)"]
+    "url",
+    ["ftp://hooks.example.com/x", "hooks.example.com/x", "https://", "javascript:alert(1)", "http://[::1/x"],
 )
 async def test_a_url_that_is_not_http_is_refused(admin: Admin, url: str) -> None:
     result = await admin.gql.execute(CREATE_ENDPOINT, creating(url), token=admin.token)
