@@ -116,3 +116,5 @@ class OutgoingDelivery(BaseModel):
     payload: str
     attempts: int
     first_attempt_at: datetime | None
+    # The claim's lease: the attempt is recorded only while the delivery still holds it.
+    leased_until: datetime

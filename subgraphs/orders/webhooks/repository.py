@@ -265,6 +265,7 @@ async def claim_due_deliveries(
             payload=delivery.payload,
             attempts=delivery.attempts,
             first_attempt_at=delivery.first_attempt_at,
+            leased_until=delivery.next_attempt_at,
         )
         for delivery, endpoint in (await session.exec(query)).all()
     ]
@@ -274,17 +275,25 @@ async def record_attempt(
     *,
     session: AsyncSession,
     delivery_id: uuid.UUID,
+    leased_until: datetime,
     status: DeliveryStatus,
     attempted_at: datetime,
     next_attempt_at: datetime,
     status_code: int | None,
     response_ms: int,
     error: str | None,
-) -> None:
-    """What one attempt saw; the first attempt's time is kept (the retry window counts from it)."""
-    await session.exec(
+) -> bool:
+    """What one attempt saw; the first attempt's time is kept (the retry window counts from it).
+
+    Recorded only if the delivery still holds the lease of the claim that sent it: one redelivered
+    meanwhile, or claimed again by another worker once the lease ended, is theirs now. Whether it was."""
+    statement = (
         update(WebhookDelivery)
-        .where(col(WebhookDelivery.id) == delivery_id)
+        .where(
+            col(WebhookDelivery.id) == delivery_id,
+            col(WebhookDelivery.status) == DeliveryStatus.PENDING.value,
+            col(WebhookDelivery.next_attempt_at) == leased_until,
+        )
         .values(
             status=status.value,
             attempts=col(WebhookDelivery.attempts) + 1,
@@ -296,5 +305,7 @@ async def record_attempt(
             last_error=error[:1000] if error else None,
             updated_at=func.now(),
         )
+        .returning(col(WebhookDelivery.id))
         .execution_options(synchronize_session=False)
     )
+    return (await session.exec(statement)).first() is not None

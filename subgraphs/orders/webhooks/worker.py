@@ -1,8 +1,9 @@
 """The delivery worker: sends due deliveries, so that a slow or failing endpoint never holds up others.
 
 Each pass claims due deliveries with `FOR UPDATE SKIP LOCKED` and leases them (safe with several
-replicas), at most `per_endpoint` of each endpoint and never one of an endpoint this worker is still
-sending to, up to the free slots of `max_concurrency`. Each delivery is sent in a task of its own, and
+replicas; an attempt is recorded only while its claim's lease holds), at most `per_endpoint` of each
+endpoint and none of an endpoint this worker is still sending to, up to the free slots of
+`max_concurrency`. Each delivery is sent in a task of its own, and
 the next pass does not wait for them: a task that ends frees its slot and wakes the loop. An endpoint
 that answers slowly holds its own slots only.
 
@@ -106,9 +107,10 @@ class WebhookDispatcher:
         result = await self._sender.send(delivery, timestamp=attempted_at)
         status, retry_at = self._verdict(delivery, result, attempted_at)
         async with self._sessions() as session:
-            await repository.record_attempt(
+            recorded = await repository.record_attempt(
                 session=session,
                 delivery_id=delivery.id,
+                leased_until=delivery.leased_until,
                 status=status,
                 attempted_at=attempted_at,
                 next_attempt_at=retry_at or attempted_at,
@@ -132,6 +134,7 @@ class WebhookDispatcher:
             response_ms=result.response_ms,
             error=result.error,
             retry_at=retry_at.isoformat() if retry_at else None,
+            recorded=recorded,  # false: redelivered (or claimed again) meanwhile, which stands
         )
 
     def _verdict(
