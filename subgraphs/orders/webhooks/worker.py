@@ -66,10 +66,6 @@ class WebhookDispatcher:
         self._in_flight: dict[asyncio.Task[None], uuid.UUID] = {}
         self._wake = asyncio.Event()
 
-    @property
-    def in_flight(self) -> int:
-        return len(self._in_flight)
-
     async def dispatch_once(self) -> int:
         """Claim what this worker may send now and start sending it; how many were started."""
         free = self._policy.max_concurrency - len(self._in_flight)
