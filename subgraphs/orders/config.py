@@ -71,3 +71,26 @@ class OrdersSettings(SubgraphSettings):
     stale_checkout_seconds: float = Field(
         default=300.0, gt=0, description="A checkout PENDING this long was interrupted and is failed."
     )
+
+    # Webhooks (docs/events.md, "Webhooks").
+    webhook_interval_seconds: float = Field(
+        default=1.0, ge=0, description="How often an idle worker looks for due deliveries; 0 turns it off."
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="Longest wait for an endpoint's answer, per attempt."
+    )
+    webhook_retry_window_seconds: float = Field(
+        default=86_400.0, gt=0, description="A delivery is retried for this long after its first attempt."
+    )
+    webhook_retry_base_seconds: float = Field(
+        default=5.0, gt=0, description="Wait after the first failed attempt; doubled for each further one."
+    )
+    webhook_retry_max_delay_seconds: float = Field(
+        default=3600.0, gt=0, description="Longest wait between two attempts."
+    )
+    webhook_max_concurrency: int = Field(
+        default=20, ge=1, description="Deliveries in flight at once, over all endpoints, per process."
+    )
+    webhook_per_endpoint_concurrency: int = Field(
+        default=2, ge=1, description="Deliveries in flight at once to one endpoint, per process."
+    )

@@ -13,6 +13,7 @@ from subgraphs.orders.caches import OrderCaches
 from subgraphs.orders.loaders import OrderLoaders
 from subgraphs.orders.payments import PaymentSimulator
 from subgraphs.orders.products_client import ProductsClient
+from subgraphs.orders.webhooks.loaders import DeliveryPages
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class OrdersContext(SubgraphContext):
         self.loaders = OrderLoaders(self.db, self.caches)
         self.products = orders.products
         self.payments = orders.payments
+        self.webhook_deliveries = DeliveryPages(self.db, caller)
 
 
 def context_factory(resources: AppResources, request: Request) -> OrdersContext:

@@ -1,7 +1,8 @@
 """`create_app(settings)`: the orders subgraph as an ASGI app.
 
 Besides the shared resources, the app owns a pooled HTTP client of the products subgraph and, unless
-turned off, the background loop that settles stock tasks (`worker.py`).
+turned off, the background loops that settle stock tasks (`worker.py`) and send webhooks
+(`webhooks/worker.py`); its event consumer queues every event for the webhook endpoints that want it.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from subgraphs.orders.payments import PaymentSimulator
 from subgraphs.orders.products_client import ProductsClient, RetryPolicy, ServiceCredential, signing_key_from
 from subgraphs.orders.schema import create_schema
 from subgraphs.orders.shortage_hints import ShortageHints
+from subgraphs.orders.webhooks.consumer import webhook_consumers
+from subgraphs.orders.webhooks.runtime import run_webhooks
 from subgraphs.orders.worker import settle_forever
 
 MIGRATIONS = MigrationSource(script_location=Path(__file__).parent / "migrations", schema=SCHEMA)
@@ -82,7 +85,8 @@ def create_app(settings: OrdersSettings) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def orders_resources(app: FastAPI, resources: AppResources) -> AsyncIterator[None]:
-        """The products client and, unless turned off, the worker that settles stock tasks."""
+        """The products client and, unless turned off, the workers that settle stock tasks and send
+        webhooks."""
         products = create_products_client(settings, app.state.metrics.registry, resources.tracing)
         app.state.orders = OrdersResources(
             products=products, payments=PaymentSimulator(latency_seconds=settings.payment_latency_seconds)
@@ -93,7 +97,8 @@ def create_app(settings: OrdersSettings) -> FastAPI:
                 settle_forever(resources=resources, products=products, settings=settings)
             )
         try:
-            yield
+            async with run_webhooks(app, resources, settings):
+                yield
         finally:
             if worker is not None:
                 worker.cancel()
@@ -111,5 +116,5 @@ def create_app(settings: OrdersSettings) -> FastAPI:
         context_factory=context_factory,
         migrations=MIGRATIONS,
         lifespan=orders_resources,
-        events=EventSetup(tables=EVENTS),
+        events=EventSetup(tables=EVENTS, consumers=webhook_consumers),
     )

@@ -14,10 +14,11 @@ from subgraphs.orders.enums import OrderStatus
 from subgraphs.orders.inputs import OrderFilter, PlaceOrderInput
 from subgraphs.orders.search import OrderSearch
 from subgraphs.orders.types import Order, OrderConnection, OrdersInfo, order_connection
+from subgraphs.orders.webhooks.resolvers import WebhookMutations, WebhookQueries
 
 
 @strawberry.type
-class Query:
+class Query(WebhookQueries):
     @strawberry.field(description="An order by id: for its customer or an admin; null otherwise.")
     async def order(self, info: OrdersInfo, id: strawberry.ID) -> Order | None:
         service.check_reader(info.context.caller)
@@ -53,7 +54,7 @@ class Query:
 
 
 @strawberry.type
-class Mutation:
+class Mutation(WebhookMutations):
     @strawberry.mutation(
         description=(
             "Customers: place an order for the cart and pay for it. A declined payment is not an error: "

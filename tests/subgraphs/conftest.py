@@ -160,7 +160,10 @@ def users_engine(users_app: FastAPI) -> Any:
 
 # ---------------------------------------------------------------- orders
 
-ORDER_TABLES = "orders.stock_tasks, orders.order_history, orders.order_items, orders.orders"
+ORDER_TABLES = (
+    "orders.stock_tasks, orders.order_history, orders.order_items, orders.orders, "
+    "orders.webhook_deliveries, orders.webhook_endpoints"
+)
 
 
 @pytest.fixture(scope="session")
@@ -196,6 +199,7 @@ def make_orders_settings(
             # Tests settle stock tasks themselves, so what is pending is never a race.
             "stock_task_interval_seconds": 0,
             "event_relay_interval_seconds": 0,  # likewise the outbox relay
+            "webhook_interval_seconds": 0,  # and the webhook worker
             **overrides,
         }
         return OrdersSettings(**values)

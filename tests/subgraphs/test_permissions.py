@@ -79,12 +79,14 @@ class World:
         orders: GraphQLClient,
         tokens: Tokens,
         users_engine: AsyncEngine,
+        orders_engine: AsyncEngine,
     ) -> None:
         self.products = products
         self.users = users
         self.orders = orders
         self.tokens = tokens
         self.users_engine = users_engine
+        self.orders_engine = orders_engine
         self.catalog = Catalog(products, tokens)
         self.accounts = Accounts(users)
 
@@ -140,8 +142,31 @@ class World:
         ).ok()
         return order
 
+    async def webhook_endpoint(self) -> str:
+        created = await self.orders.execute(
+            CREATE_WEBHOOK, {"input": WEBHOOK_ENDPOINT}, token=self.tokens.for_role(Role.ADMIN)
+        )
+        endpoint_id: str = created.ok()["createWebhookEndpoint"]["endpoint"]["id"]
+        return endpoint_id
+
+    async def webhook_delivery(self) -> str:
+        """A delivery queued for a new endpoint, as the intake queues one."""
+        delivery_id = str(uuid.uuid4())
+        async with self.orders_engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO orders.webhook_deliveries (id, endpoint_id, event_id, event_type, payload, "
+                    "status, attempts, next_attempt_at, created_at, updated_at) VALUES (:id, :endpoint, "
+                    ":event, 'order.paid', '{}', 'pending', 0, now(), now(), now())"
+                ),
+                {"id": delivery_id, "endpoint": await self.webhook_endpoint(), "event": str(uuid.uuid4())},
+            )
+        return delivery_id
+
 
 PLACE_ORDER = "mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id status } }"
+CREATE_WEBHOOK = "mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { endpoint { id } } }"
+WEBHOOK_ENDPOINT = {"url": "https://hooks.example.com/gocart", "eventTypes": ["order.*"]}
 
 Probe = Callable[[World, Caller, str | None], Awaitable[GraphQLResponse]]
 PROBES: dict[str, Probe] = {}
@@ -448,6 +473,36 @@ async def _(w: World, c: Caller, target: str | None) -> GraphQLResponse:
     return await w.orders.execute(mutation, {"id": await w.order()}, token=c.token)
 
 
+@probe("Query.webhookEndpoints")
+async def _(w: World, c: Caller, target: str | None) -> GraphQLResponse:
+    return await w.orders.execute(
+        "{ webhookEndpoints { nodes { id deliveries { nodes { id } } } } }", token=c.token
+    )
+
+
+@probe("Mutation.createWebhookEndpoint")
+async def _(w: World, c: Caller, target: str | None) -> GraphQLResponse:
+    return await w.orders.execute(CREATE_WEBHOOK, {"input": WEBHOOK_ENDPOINT}, token=c.token)
+
+
+@probe("Mutation.updateWebhookEndpoint")
+async def _(w: World, c: Caller, target: str | None) -> GraphQLResponse:
+    mutation = "mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: {active: false}) { active } }"
+    return await w.orders.execute(mutation, {"id": await w.webhook_endpoint()}, token=c.token)
+
+
+@probe("Mutation.deleteWebhookEndpoint")
+async def _(w: World, c: Caller, target: str | None) -> GraphQLResponse:
+    mutation = "mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }"
+    return await w.orders.execute(mutation, {"id": await w.webhook_endpoint()}, token=c.token)
+
+
+@probe("Mutation.redeliverWebhook")
+async def _(w: World, c: Caller, target: str | None) -> GraphQLResponse:
+    mutation = "mutation($id: ID!) { redeliverWebhook(deliveryId: $id) { status } }"
+    return await w.orders.execute(mutation, {"id": await w.webhook_delivery()}, token=c.token)
+
+
 # ---------------------------------------------------------------- the walk
 
 
@@ -461,6 +516,7 @@ async def world(
     tokens: Tokens,
 ) -> AsyncIterator[World]:
     users_resources: AppResources = users_app.state.resources
+    orders_resources: AppResources = orders_app.state.resources
 
     def client(app: FastAPI, name: str) -> httpx.AsyncClient:
         return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://{name}")
@@ -471,7 +527,7 @@ async def world(
         client(orders_app, "orders") as orders,
     ):
         clients = (GraphQLClient(products), GraphQLClient(users), GraphQLClient(orders))
-        yield World(*clients, tokens, users_resources.engine)
+        yield World(*clients, tokens, users_resources.engine, orders_resources.engine)
 
 
 def expect_refusal(response: GraphQLResponse, role: str) -> None:

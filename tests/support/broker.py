@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 import aio_pika
 from aio_pika.abc import AbstractQueue
 
+from subgraphs.common.amqp import dead_letter_queue
 from subgraphs.common.events import DomainEvent
 
 CI_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
@@ -43,6 +44,18 @@ async def bound_queue(exchange: str, *patterns: str) -> AsyncIterator[AbstractQu
             yield queue
         finally:
             await topic.delete()
+
+
+async def delete_queues(*queues: str, exchange: str | None = None) -> None:
+    """Delete consumer queues (and their dead-letter queues) a test's app declared, and its exchange."""
+    connection = await aio_pika.connect(amqp_url())
+    async with connection:
+        channel = await connection.channel()
+        for queue in queues:
+            await channel.queue_delete(queue)
+            await channel.queue_delete(dead_letter_queue(queue))
+        if exchange is not None:
+            await channel.exchange_delete(exchange)
 
 
 async def drain(queue: AbstractQueue, *, expected: int, timeout_seconds: float = 20.0) -> list[DomainEvent]:

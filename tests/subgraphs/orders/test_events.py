@@ -17,7 +17,7 @@ from subgraphs.orders.main import create_app
 from subgraphs.orders.payments import DECLINED_CARD
 from tests.conftest import Tokens
 from tests.subgraphs.orders.shop import CANCEL_ORDER, UPDATE_STATUS, Shop, placed
-from tests.support.broker import amqp_url, bound_queue, drain, unique_name
+from tests.support.broker import amqp_url, bound_queue, delete_queues, drain, unique_name
 from tests.support.event_schemas import check_against_schema
 from tests.support.graphql import GraphQLClient
 from tests.support.servers import ThreadServer
@@ -37,16 +37,19 @@ async def relaying_app(
     exchange: str,
     clean_shop: None,
 ) -> AsyncIterator[FastAPI]:
-    """An orders app whose relay publishes to RabbitMQ (the session's app relays nothing)."""
+    """An orders app whose relay publishes to RabbitMQ (the session's app relays nothing); its
+    consumer's queue (the webhook intake) is its own, deleted after."""
     settings = make_orders_settings(
         products_server.graphql_url,
         amqp_url=amqp_url(),
         events_exchange=exchange,
+        events_queue_prefix=exchange,
         event_relay_interval_seconds=0.05,
     )
     app = create_app(settings)
     async with LifespanManager(app):
         yield app
+    await delete_queues(f"{exchange}.orders.webhooks")
 
 
 @pytest.fixture
