@@ -5,7 +5,9 @@ outbox side by side without publishing a row twice. Order per aggregate holds ac
 published only if no earlier unsent row of its aggregate is held by another relay (it waits for the next
 pass), and within a batch rows go out in outbox order, stopping at the first failure. A row is marked
 sent after its sink confirmed it (the broker's publisher confirm), in the transaction that claimed it:
-a crash in between publishes it again (at least once; consumers drop repeats by event id).
+a crash in between publishes it again (at least once; consumers drop repeats by event id). When idle,
+the relay also prunes sent rows past their retention (`outbox_pruning.py`), at most once a
+`prune_interval_seconds`.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from subgraphs.common.db import SessionFactory
 from subgraphs.common.events import DomainEvent, EventTables, event_from_row
+from subgraphs.common.outbox_pruning import OutboxPruner
 
 log = structlog.get_logger(__name__)
 
@@ -39,6 +42,7 @@ class RelayPolicy:
     batch_size: int = 100
     interval_seconds: float = 0.5
     max_backoff_seconds: float = 30.0
+    prune_interval_seconds: float = 60.0
 
 
 class RelayMetrics:
@@ -47,6 +51,11 @@ class RelayMetrics:
             "gocart_events_published",
             "Outbox events handed to the broker (or in-process consumers).",
             ["type"],
+            registry=registry,
+        )
+        self.pruned = Counter(
+            "gocart_events_pruned",
+            "Sent outbox rows deleted after their retention.",
             registry=registry,
         )
         self.failures = Counter(
@@ -65,8 +74,11 @@ class OutboxRelay:
         sink: EventSink,
         policy: RelayPolicy,
         metrics: RelayMetrics | None = None,
+        pruner: OutboxPruner | None = None,
     ) -> None:
         self._sessions = sessions
+        self._pruner = pruner
+        self._next_prune = 0.0  # loop time; the first idle pass prunes
         self._tables = tables
         self._sink = sink
         self._policy = policy
@@ -154,6 +166,23 @@ class OutboxRelay:
                 allowed.add(position)
         return [row for row in claimed if row["position"] in allowed]
 
+    async def _prune_if_due(self) -> None:
+        """Prune once the interval has passed since the last time; a failure is logged and waits for
+        the next time (it never holds up publishing)."""
+        loop = asyncio.get_running_loop()
+        if self._pruner is None or loop.time() < self._next_prune:
+            return
+        self._next_prune = loop.time() + self._policy.prune_interval_seconds
+        try:
+            pruned = await self._pruner.prune_once()
+        except Exception as error:
+            log.warning("events.prune_failed", error=f"{type(error).__name__}: {error}")
+            return
+        if pruned:
+            log.info("events.pruned", rows=pruned)
+            if self._metrics is not None:
+                self._metrics.pruned.inc(pruned)
+
     async def run_forever(self) -> None:
         """Relay until cancelled: at once while there is more, after the interval when idle, with a
         growing pause (to `max_backoff_seconds`) while the sink fails."""
@@ -164,6 +193,7 @@ class OutboxRelay:
                 backoff = self._policy.interval_seconds
                 if published >= self._policy.batch_size:
                     continue
+                await self._prune_if_due()
                 delay = self._policy.interval_seconds
             except asyncio.CancelledError:
                 raise
