@@ -9,12 +9,15 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+from asgi_lifespan import LifespanManager
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.common.context import AppResources
+from subgraphs.products.caches import ProductCaches
 from subgraphs.products.config import ProductsSettings
 from subgraphs.products.expiry import release_expired_once
+from subgraphs.products.main import create_app
 from subgraphs.products.models import EVENTS, StockReservation
 from tests.conftest import Tokens
 from tests.subgraphs.products.builders import Catalog
@@ -24,6 +27,10 @@ from tests.support.event_schemas import check_against_schema
 from tests.support.graphql import GraphQLClient
 
 RESERVATIONS = StockReservation.__table__  # type: ignore[attr-defined]
+
+
+def caches(resources: AppResources) -> ProductCaches:
+    return ProductCaches.create(resources.redis, resources.settings)
 
 
 async def expire(engine: AsyncEngine, order_id: str) -> None:
@@ -84,7 +91,7 @@ async def test_an_expired_reservation_gives_its_stock_back_and_says_so_in_an_eve
     (await reserve(gql, tokens, order_id, (product, 2))).ok()
     await expire(engine, order_id)
 
-    released = await release_expired_once(resources=resources, limit=10)
+    released = await release_expired_once(sessions=resources.sessions, caches=caches(resources), limit=10)
 
     assert released == 1
     assert await stock_of(gql, tokens, product) == {"onHand": 5, "reserved": 0, "available": 5}
@@ -114,7 +121,7 @@ async def test_a_reservation_that_has_not_expired_is_left_alone(
     order_id = new_order()
     (await reserve(gql, tokens, order_id, (product, 2))).ok()
 
-    released = await release_expired_once(resources=resources, limit=10)
+    released = await release_expired_once(sessions=resources.sessions, caches=caches(resources), limit=10)
 
     assert released == 0
     assert await stock_of(gql, tokens, product) == {"onHand": 5, "reserved": 2, "available": 3}
@@ -131,8 +138,8 @@ async def test_two_workers_at_once_release_each_expired_reservation_once(
         await expire(engine, order_id)
 
     counts = await asyncio.gather(
-        release_expired_once(resources=resources, limit=100),
-        release_expired_once(resources=resources, limit=100),
+        release_expired_once(sessions=resources.sessions, caches=caches(resources), limit=100),
+        release_expired_once(sessions=resources.sessions, caches=caches(resources), limit=100),
     )
 
     assert sum(counts) == len(orders)
@@ -172,7 +179,7 @@ async def test_committing_an_expired_reservation_sells_the_stock_again_when_ther
     order_id = new_order()
     (await reserve(gql, tokens, order_id, (product, 2))).ok()
     await expire(engine, order_id)
-    await release_expired_once(resources=resources, limit=10)
+    await release_expired_once(sessions=resources.sessions, caches=caches(resources), limit=10)
 
     result = await gql.execute(COMMIT, {"order": order_id}, token=tokens.service)
 
@@ -194,7 +201,7 @@ async def test_committing_an_expired_reservation_whose_stock_went_elsewhere_is_o
     order_id = new_order()
     (await reserve(gql, tokens, order_id, (product, 2))).ok()
     await expire(engine, order_id)
-    await release_expired_once(resources=resources, limit=10)
+    await release_expired_once(sessions=resources.sessions, caches=caches(resources), limit=10)
     (await reserve(gql, tokens, new_order(), (product, 2))).ok()  # another checkout took it
 
     result = await gql.execute(COMMIT, {"order": order_id}, token=tokens.service)
@@ -211,9 +218,37 @@ async def test_releasing_an_expired_reservation_changes_nothing(
     order_id = new_order()
     (await reserve(gql, tokens, order_id, (product, 2))).ok()
     await expire(engine, order_id)
-    await release_expired_once(resources=resources, limit=10)
+    await release_expired_once(sessions=resources.sessions, caches=caches(resources), limit=10)
 
     result = await gql.execute(RELEASE, {"order": order_id}, token=tokens.service)
 
     assert result.ok()["releaseStock"]["status"] == "EXPIRED"
+    assert await stock_of(gql, tokens, product) == {"onHand": 5, "reserved": 0, "available": 5}
+
+
+async def test_a_products_app_runs_the_expiry_worker_while_it_runs(
+    gql: GraphQLClient,
+    catalog: Catalog,
+    tokens: Tokens,
+    engine: AsyncEngine,
+    products_settings: ProductsSettings,
+) -> None:
+    product = await catalog.product("EXP-8", stock=5)
+    order_id = new_order()
+    (await reserve(gql, tokens, order_id, (product, 2))).ok()
+    await expire(engine, order_id)
+    settings = products_settings.model_copy(
+        update={"reservation_sweep_interval_seconds": 0.05, "migrate_on_startup": False}
+    )
+
+    async with LifespanManager(create_app(settings)):
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 20
+        while True:
+            status = await status_of(engine, order_id)
+            if status == "expired" or loop.time() > deadline:
+                break
+            await asyncio.sleep(0.05)
+
+    assert status == "expired"
     assert await stock_of(gql, tokens, product) == {"onHand": 5, "reserved": 0, "available": 5}
