@@ -708,7 +708,8 @@ async def release_stock(
     *, session: AsyncSession, caches: ProductCaches, caller: Caller, order_id: uuid.UUID
 ) -> ReservationRecord:
     """Give an order's held stock back. Releasing an unknown order records the release, so a reservation
-    still in flight for it (a timed-out call) cannot take stock afterwards."""
+    still in flight for it (a timed-out call) cannot take stock afterwards; releasing an expired one
+    changes nothing (its stock went back when it expired)."""
     actor = require_role(caller, Role.SERVICE)
     await repository.claim_reservation(
         session=session, order_id=order_id, status=ReservationStatus.RELEASED, hold=timedelta(0)
@@ -768,7 +769,9 @@ async def return_stock(
 async def commit_stock(
     *, session: AsyncSession, caches: ProductCaches, caller: Caller, order_id: uuid.UUID
 ) -> ReservationRecord:
-    """Turn an order's held stock into a sale: on-hand and reserved both drop. Idempotent."""
+    """Turn an order's held stock into a sale: on-hand and reserved both drop. Idempotent. A hold past
+    its expiry that the expiry worker has not released yet still commits; an expired one is sold again
+    from what is available now, or refused OUT_OF_STOCK (`_sell_again`)."""
     actor = require_role(caller, Role.SERVICE)
     reservation = await repository.get_reservation(session=session, order_id=order_id, lock=True)
     if reservation is None:
@@ -796,8 +799,26 @@ async def commit_stock(
 async def _sell_again(session: AsyncSession, reservation: ReservationRecord, actor: Principal) -> None:
     """Sell an expired reservation's lines from what is available now, all or none (the hold is gone:
     its stock may have gone to someone else). OUT_OF_STOCK, nothing changed, when a line is short, so
-    the order is refused the sale as a checkout is refused a reservation; never an oversell."""
+    the order is refused the sale as a checkout is refused a reservation; never an oversell. The ledger
+    and status first, the product rows last, as `_settle` does."""
     order_id = reservation.order_id
+    await repository.record_movements(
+        session=session,
+        movements=[
+            _movement(
+                line.product_id,
+                MovementKind.SALE,
+                actor,
+                on_hand=-line.quantity,
+                reason="sold after its reservation expired",
+                order_id=order_id,
+            )
+            for line in reservation.lines
+        ],
+    )
+    await repository.set_reservation_status(
+        session=session, order_id=order_id, status=ReservationStatus.COMMITTED
+    )
     changes: list[EventDraft] = []
     for line in reservation.lines:  # in product-id order, so row locks never deadlock
         product = await repository.change_stock(
@@ -818,23 +839,6 @@ async def _sell_again(session: AsyncSession, reservation: ReservationRecord, act
         changes += events.stock_changed(
             product, kind=MovementKind.SALE, on_hand_delta=-line.quantity, order_id=order_id
         )
-    await repository.record_movements(
-        session=session,
-        movements=[
-            _movement(
-                line.product_id,
-                MovementKind.SALE,
-                actor,
-                on_hand=-line.quantity,
-                reason="sold after its reservation expired",
-                order_id=order_id,
-            )
-            for line in reservation.lines
-        ],
-    )
-    await repository.set_reservation_status(
-        session=session, order_id=order_id, status=ReservationStatus.COMMITTED
-    )
     await events.write(session, changes)
 
 

@@ -209,6 +209,7 @@ async def test_committing_an_expired_reservation_whose_stock_went_elsewhere_is_o
     assert result.codes == ["OUT_OF_STOCK"]
     assert await stock_of(gql, tokens, product) == {"onHand": 2, "reserved": 2, "available": 0}
     assert await status_of(engine, order_id) == "expired"
+    assert "SALE" not in [movement["kind"] for movement in await ledger_of(gql, tokens, product)]
 
 
 async def test_releasing_an_expired_reservation_changes_nothing(
