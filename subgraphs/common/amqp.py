@@ -78,9 +78,7 @@ class AmqpSink:
         except BaseException:
             await self.close()
             raise
-        errors: list[BaseException | None] = [
-            outcome if isinstance(outcome, BaseException) else None for outcome in outcomes
-        ]
+        errors = [_publish_error(outcome) for outcome in outcomes]
         if any(error is not None for error in errors):
             await self.close()  # whatever went wrong, the next attempt starts on a fresh channel
         return errors
@@ -111,6 +109,14 @@ class AmqpSink:
                 await connection.close()
             except Exception as error:  # a connection already broken: nothing left to close
                 log.debug("amqp.close_failed", error=str(error))
+
+
+def _publish_error(outcome: object) -> BaseException | None:
+    """A gathered publish's error (None: confirmed). One cancelled under us (its channel closed while
+    this task was not cancelled) is a failed publish, not a reason to stop the relay."""
+    if isinstance(outcome, asyncio.CancelledError):
+        return ConnectionError("the publish was cancelled: the channel closed")
+    return outcome if isinstance(outcome, BaseException) else None
 
 
 @dataclass(frozen=True)
