@@ -84,10 +84,11 @@ def checkout_services(
     redis_url: str,
     namespace: str,
     orders_settings: Mapping[str, Any] | None = None,
+    shared_settings: Mapping[str, Any] | None = None,
 ) -> Iterator[CheckoutServices]:
     """Products and orders as `gocart serve` processes on free ports, with their defaults unless
-    `orders_settings` says otherwise; stopped on exit. (Processes of its own rather than a
-    `Supervisor`: a test freezes and thaws them.)"""
+    `shared_settings` (both) or `orders_settings` say otherwise; stopped on exit. (Processes of its own
+    rather than a `Supervisor`: a test freezes and thaws them.)"""
     key = SigningKey.generate()  # signs the customers' and the admin's tokens, as the users subgraph would
     service_key = SigningKey.generate()  # the orders subgraph's own, trusted for the service role only
     products_port = free_port(HOST, 48000)
@@ -102,6 +103,7 @@ def checkout_services(
         "jwt_jwks": SecretStr(key.jwks()),
         "jwt_service_jwks": SecretStr(service_key.jwks()),
         "log_level": "WARNING",
+        **dict(shared_settings or {}),
     }
     products = ProductsSettings(**common, port=products_port)
     orders = OrdersSettings(
@@ -227,6 +229,25 @@ async def burst(services: CheckoutServices, *, product_id: str, buyers: int = BU
         return list(
             await asyncio.gather(*(_place_order(http, services, token, product_id) for token in tokens))
         )
+
+
+async def steady_orders(
+    services: CheckoutServices, *, product_id: str, orders: int, concurrency: int
+) -> list[Answer]:
+    """`orders` orders of one unit each, placed by `concurrency` customers one after another (a steady
+    load, not a burst: what throughput is measured with)."""
+    remaining = iter(range(orders))
+    answers: list[Answer] = []
+    timeout = aiohttp.ClientTimeout(total=CLIENT_TIMEOUT_SECONDS)
+
+    async def customer(token: str) -> None:
+        for _ in remaining:
+            answers.append(await _place_order(http, services, token, product_id))
+
+    async with aiohttp.ClientSession(timeout=timeout) as http:
+        tokens = [services.token(Role.CUSTOMER, f"steady-buyer-{n}") for n in range(concurrency)]
+        await asyncio.gather(*(customer(token) for token in tokens))
+    return answers
 
 
 def outcome_counts(answers: Sequence[Answer]) -> dict[str, int]:

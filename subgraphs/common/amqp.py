@@ -41,8 +41,10 @@ async def _declare_exchange(channel: AbstractChannel, name: str) -> AbstractExch
 
 
 class AmqpSink:
-    """Publishes events to the topic exchange and waits for each publisher confirm. The connection is
-    opened on first use and again after any failure, so a broker that was down is picked up by itself."""
+    """Publishes events to the topic exchange and waits for their publisher confirms: one at a time
+    (`deliver`), or several at once with their confirms awaited together (`deliver_many`, one round
+    trip for all rather than one each). The connection is opened on first use and again after any
+    failure, so a broker that was down is picked up by itself."""
 
     def __init__(self, address: BrokerAddress) -> None:
         self._address = address
@@ -60,27 +62,45 @@ class AmqpSink:
 
     async def deliver(self, event: DomainEvent) -> None:
         try:
+            await self._publish(await self._ready(), event)
+        except BaseException:
+            await self.close()
+            raise
+
+    async def deliver_many(self, events: Sequence[DomainEvent]) -> list[BaseException | None]:
+        """Publish all, then await all their confirms; each event's error, or None. Order among them is
+        not kept (the relay passes events of distinct aggregates)."""
+        try:
             exchange = await self._ready()
-            await exchange.publish(
-                aio_pika.Message(
-                    event.to_json(),
-                    content_type="application/json",
-                    delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-                    message_id=str(event.id),
-                    type=event.type,
-                    timestamp=event.time,
-                    headers={
-                        "aggregate_id": event.aggregate_id,
-                        "aggregate_version": event.aggregate_version,
-                    },
-                ),
-                routing_key=event.routing_key,
-                mandatory=False,
-                timeout=self._address.connect_timeout_seconds,
+            outcomes = await asyncio.gather(
+                *(self._publish(exchange, event) for event in events), return_exceptions=True
             )
         except BaseException:
             await self.close()
             raise
+        errors = [_publish_error(outcome) for outcome in outcomes]
+        if any(error is not None for error in errors):
+            await self.close()  # whatever went wrong, the next attempt starts on a fresh channel
+        return errors
+
+    async def _publish(self, exchange: AbstractExchange, event: DomainEvent) -> None:
+        await exchange.publish(
+            aio_pika.Message(
+                event.to_json(),
+                content_type="application/json",
+                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                message_id=str(event.id),
+                type=event.type,
+                timestamp=event.time,
+                headers={
+                    "aggregate_id": event.aggregate_id,
+                    "aggregate_version": event.aggregate_version,
+                },
+            ),
+            routing_key=event.routing_key,
+            mandatory=False,
+            timeout=self._address.connect_timeout_seconds,
+        )
 
     async def close(self) -> None:
         connection, self._connection, self._exchange = self._connection, None, None
@@ -89,6 +109,14 @@ class AmqpSink:
                 await connection.close()
             except Exception as error:  # a connection already broken: nothing left to close
                 log.debug("amqp.close_failed", error=str(error))
+
+
+def _publish_error(outcome: object) -> BaseException | None:
+    """A gathered publish's error (None: confirmed). One cancelled under us (its channel closed while
+    this task was not cancelled) is a failed publish, not a reason to stop the relay."""
+    if isinstance(outcome, asyncio.CancelledError):
+        return ConnectionError("the publish was cancelled: the channel closed")
+    return outcome if isinstance(outcome, BaseException) else None
 
 
 @dataclass(frozen=True)

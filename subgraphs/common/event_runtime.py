@@ -11,13 +11,15 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from subgraphs.common.amqp import AmqpSink, BrokerAddress, QueueBinding, consume_forever
 from subgraphs.common.context import AppResources
-from subgraphs.common.db import create_engine, create_session_factory
+from subgraphs.common.db import SessionFactory, create_engine, create_session_factory
 from subgraphs.common.event_consumers import EventConsumer, InProcessSink, OnceByEventId
 from subgraphs.common.event_relay import EventSink, OutboxRelay, RelayMetrics, RelayPolicy
 from subgraphs.common.events import EventTables
+from subgraphs.common.outbox_pruning import OutboxPruner, PrunePolicy
 from subgraphs.common.settings import SubgraphSettings
 
 EVENTS_POOL_SIZE = 2
@@ -39,6 +41,19 @@ def broker_address(settings: SubgraphSettings) -> BrokerAddress | None:
     if settings.amqp_url is None:
         return None
     return BrokerAddress(url=settings.amqp_url.get_secret_value(), exchange=settings.events_exchange)
+
+
+def outbox_pruner(
+    settings: SubgraphSettings, sessions: SessionFactory, tables: EventTables
+) -> OutboxPruner | None:
+    """The relay's pruner, unless sent rows are kept forever (`event_retention_seconds` 0)."""
+    if settings.event_retention_seconds <= 0:
+        return None
+    policy = PrunePolicy(
+        retention=timedelta(seconds=settings.event_retention_seconds),
+        batch_size=settings.event_prune_batch_size,
+    )
+    return OutboxPruner(sessions=sessions, tables=tables, policy=policy)
 
 
 @contextlib.asynccontextmanager
@@ -91,6 +106,7 @@ async def run_events(
             max_backoff_seconds=settings.event_relay_max_backoff_seconds,
         ),
         metrics=metrics,
+        pruner=outbox_pruner(settings, sessions, setup.tables),
     )
     if settings.event_relay_interval_seconds > 0:
         tasks.append(asyncio.create_task(relay.run_forever()))

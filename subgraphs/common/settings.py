@@ -118,6 +118,14 @@ class SubgraphSettings(BaseSettings):
     event_relay_max_backoff_seconds: float = Field(
         default=30.0, gt=0, description="Longest pause between attempts while the broker is unreachable."
     )
+    event_retention_seconds: float = Field(
+        default=7 * 24 * 3600,
+        ge=0,
+        description="How long sent outbox rows are kept before the relay prunes them; 0 keeps them forever.",
+    )
+    event_prune_batch_size: int = Field(
+        default=1000, ge=1, description="Oldest outbox rows a prune pass looks at (and deletes at most)."
+    )
     event_max_attempts: int = Field(
         default=5, ge=1, description="Deliveries of an event to a consumer before it is dead-lettered."
     )

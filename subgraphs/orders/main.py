@@ -88,13 +88,12 @@ def create_app(settings: OrdersSettings) -> FastAPI:
         """The products client and, unless turned off, the workers that settle stock tasks and send
         webhooks."""
         products = create_products_client(settings, app.state.metrics.registry, resources.tracing)
-        app.state.orders = OrdersResources(
-            products=products, payments=PaymentSimulator(latency_seconds=settings.payment_latency_seconds)
-        )
+        payments = PaymentSimulator(latency_seconds=settings.payment_latency_seconds)
+        app.state.orders = OrdersResources(products=products, payments=payments)
         worker: asyncio.Task[None] | None = None
         if settings.stock_task_interval_seconds > 0:
             worker = asyncio.create_task(
-                settle_forever(resources=resources, products=products, settings=settings)
+                settle_forever(resources=resources, products=products, settings=settings, payments=payments)
             )
         try:
             async with run_webhooks(app, resources, settings):

@@ -31,6 +31,7 @@ from subgraphs.common.errors import (
     ForbiddenError,
     IllegalTransitionError,
     NotFoundError,
+    OutOfStockError,
 )
 from subgraphs.common.pagination import decode_cursor, encode_cursor, invalid_cursor, page_size
 from subgraphs.orders import events, repository
@@ -80,6 +81,15 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.PAYMENT_FAILED: frozenset(),
 }
 ADMIN_TARGETS = frozenset({OrderStatus.SHIPPED, OrderStatus.DELIVERED})
+
+
+@dataclass(frozen=True)
+class Refunds:
+    """What cancelling a paid order products can no longer sell needs (`run_stock_task`): the payment
+    processor to refund it, and the cache to drop it from."""
+
+    payments: PaymentSimulator
+    caches: OrderCaches
 
 
 def check_transition(current: OrderStatus, target: OrderStatus) -> None:
@@ -338,7 +348,7 @@ async def place_order(
         # arrive): forget the order and owe a release, in one transaction, tried at once. Products
         # records the release even for an order it never saw, so a late attempt is refused there.
         await _forget_checkout(session, caches, order_id, owe_release=True)
-        await _run_task_now(session, products, order_id)
+        await _run_task_now(session, products, order_id, Refunds(payments, caches))
         raise
     except DomainError:
         # A definite no (OUT_OF_STOCK, NOT_FOUND, CONFLICT): products holds nothing for this order.
@@ -415,7 +425,7 @@ async def place_order(
         )
     await session.commit()
     await caches.forget_orders([order_id])
-    await _run_task_now(session, products, order_id)
+    await _run_task_now(session, products, order_id, Refunds(payments, caches))
     return await _reread(session, order_id)
 
 
@@ -529,7 +539,7 @@ async def cancel_order(
     )
     await session.commit()
     await caches.forget_orders([order_id])
-    await _run_task_now(session, products, order_id)
+    await _run_task_now(session, products, order_id, Refunds(payments, caches))
     return await _reread(session, order_id)
 
 
@@ -596,11 +606,24 @@ async def _perform(products: ProductsClient, task: StockTaskRecord) -> None:
         await products.return_stock(order_id=task.order_id)
 
 
-async def run_stock_task(*, session: AsyncSession, products: ProductsClient, task: StockTaskRecord) -> bool:
+async def run_stock_task(
+    *,
+    session: AsyncSession,
+    products: ProductsClient,
+    task: StockTaskRecord,
+    refunds: Refunds | None = None,
+) -> bool:
     """Ask products to do what it owes the order; True when done. A failure to reach products keeps
-    the task for a later attempt (with a growing delay); a definite refusal ends it, logged."""
+    the task for a later attempt (with a growing delay); a definite refusal ends it, logged. A sale
+    refused OUT_OF_STOCK (the order's reservation expired in products and its stock went elsewhere)
+    cancels the order and refunds it, given `refunds`: no order stays PAID without its stock."""
     try:
         await _perform(products, task)
+    except OutOfStockError as error:
+        if task.action is not StockAction.COMMIT or refunds is None:
+            return await _refused(session, task, error)
+        await _cancel_unsold(session, refunds, task.order_id)
+        return False
     except ProductsUnavailable as error:
         delay = timedelta(seconds=min(MAX_TASK_DELAY_SECONDS, 2 ** min(task.attempts, 16)))
         await repository.postpone_stock_task(
@@ -614,48 +637,102 @@ async def run_stock_task(*, session: AsyncSession, products: ProductsClient, tas
         await session.commit()
         return False
     except DomainError as error:
-        log.error(
-            "orders.stock_task_refused",
-            order_id=str(task.order_id),
-            action=task.action.value,
-            code=error.code,
-            error=error.message,
-        )
-        await repository.postpone_stock_task(
-            session=session,
-            order_id=task.order_id,
-            action=task.action,
-            error=f"{error.code}: {error.message}",
-            delay=timedelta(0),
-            give_up=True,
-        )
-        await session.commit()
-        return False
+        return await _refused(session, task, error)
     await repository.finish_stock_task(session=session, order_id=task.order_id, action=task.action)
     await session.commit()
     return True
 
 
-async def _run_task_now(session: AsyncSession, products: ProductsClient, order_id: uuid.UUID) -> None:
+async def _refused(session: AsyncSession, task: StockTaskRecord, error: DomainError) -> bool:
+    """End a task products definitely refused, keeping the error (logged)."""
+    log.error(
+        "orders.stock_task_refused",
+        order_id=str(task.order_id),
+        action=task.action.value,
+        code=error.code,
+        error=error.message,
+    )
+    await repository.postpone_stock_task(
+        session=session,
+        order_id=task.order_id,
+        action=task.action,
+        error=f"{error.code}: {error.message}",
+        delay=timedelta(0),
+        give_up=True,
+    )
+    await session.commit()
+    return False
+
+
+UNSOLD_NOTE = "stock no longer available"
+
+
+async def _cancel_unsold(session: AsyncSession, refunds: Refunds, order_id: uuid.UUID) -> None:
+    """Cancel a PAID order products cannot sell any more, refunding its payment; its sale task becomes
+    a release (products holds nothing for it: releasing an expired reservation changes nothing)."""
+    order = await repository.lock_order(session=session, order_id=order_id)
+    if order is None or order.status is not OrderStatus.PAID:
+        await session.rollback()
+        return
+    changes: dict[str, Any] = {}
+    if order.payment.status is PaymentStatus.SUCCEEDED and order.payment.transaction_id:
+        refund_id = await refunds.payments.refund(
+            order_id=order_id,
+            transaction_id=order.payment.transaction_id,
+            amount=order.total,
+            currency=order.currency,
+        )
+        changes = {"payment_status": PaymentStatus.REFUNDED.value, "refund_id": refund_id}
+    await repository.transition(
+        session=session,
+        order_id=order_id,
+        from_status=OrderStatus.PAID,
+        to_status=OrderStatus.CANCELLED,
+        actor=SYSTEM_ACTOR,
+        note=UNSOLD_NOTE,
+        changes=changes,
+    )
+    await repository.put_stock_task(session=session, order_id=order_id, action=StockAction.RELEASE)
+    await events.order_cancelled(
+        session,
+        order_id=order_id,
+        customer_id=order.customer_id,
+        reason=UNSOLD_NOTE,
+        refunded=bool(changes),
+        stock_action=StockAction.RELEASE,
+    )
+    await session.commit()
+    await refunds.caches.forget_orders([order_id])
+    log.warning("orders.cancelled_unsold", order_id=str(order_id), refunded=bool(changes))
+
+
+async def _run_task_now(
+    session: AsyncSession, products: ProductsClient, order_id: uuid.UUID, refunds: Refunds
+) -> None:
     """Run the order's stock task right after the commit that wrote it; it stays queued on failure."""
     task = await repository.get_stock_task(session=session, order_id=order_id)
     await session.rollback()
     if task is not None:
-        await run_stock_task(session=session, products=products, task=task)
+        await run_stock_task(session=session, products=products, task=task, refunds=refunds)
 
 
 async def run_due_stock_tasks(
-    *, session: AsyncSession, products: ProductsClient, now: datetime | None = None, limit: int = 100
+    *,
+    session: AsyncSession,
+    products: ProductsClient,
+    now: datetime | None = None,
+    limit: int = 100,
+    refunds: Refunds | None = None,
 ) -> int:
     """Retry the stock tasks that are due (by `now`) and that no other replica is running; how many
-    were done."""
+    were done. With `refunds`, a sale products can no longer make cancels and refunds its order."""
     tasks = await repository.claim_due_stock_tasks(
         session=session, now=now or utc_now(), limit=limit, lease=timedelta(seconds=STOCK_TASK_LEASE_SECONDS)
     )
     await session.commit()
     done = 0
     for task in tasks:
-        done += await run_stock_task(session=session, products=products, task=task)
+        done += await run_stock_task(session=session, products=products, task=task, refunds=refunds)
     return done
 
 

@@ -17,28 +17,41 @@ from subgraphs.common.db_outage import is_database_outage
 from subgraphs.orders import service
 from subgraphs.orders.caches import OrderCaches
 from subgraphs.orders.config import OrdersSettings
+from subgraphs.orders.payments import PaymentSimulator
 from subgraphs.orders.products_client import ProductsClient
 
 log = structlog.get_logger(__name__)
 
 
-async def settle_once(*, resources: AppResources, products: ProductsClient, settings: OrdersSettings) -> int:
-    """One pass: cancel stale checkouts, then run every due stock task; how many tasks were done."""
+async def settle_once(
+    *,
+    resources: AppResources,
+    products: ProductsClient,
+    settings: OrdersSettings,
+    payments: PaymentSimulator | None = None,
+) -> int:
+    """One pass: cancel stale checkouts, then run every due stock task; how many tasks were done. With
+    `payments`, a sale products can no longer make cancels and refunds its order."""
     caches = OrderCaches.create(resources.redis, settings, resources.metrics)
+    refunds = service.Refunds(payments, caches) if payments is not None else None
     async with resources.sessions() as session:
         await service.fail_stale_checkouts(
             session=session, caches=caches, older_than=timedelta(seconds=settings.stale_checkout_seconds)
         )
-        return await service.run_due_stock_tasks(session=session, products=products)
+        return await service.run_due_stock_tasks(session=session, products=products, refunds=refunds)
 
 
 async def settle_forever(
-    *, resources: AppResources, products: ProductsClient, settings: OrdersSettings
+    *,
+    resources: AppResources,
+    products: ProductsClient,
+    settings: OrdersSettings,
+    payments: PaymentSimulator | None = None,
 ) -> None:
     while True:
         await asyncio.sleep(settings.stock_task_interval_seconds)
         try:
-            await settle_once(resources=resources, products=products, settings=settings)
+            await settle_once(resources=resources, products=products, settings=settings, payments=payments)
         except asyncio.CancelledError:
             raise
         except Exception as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 from fastapi import Request
 
@@ -12,6 +13,7 @@ from subgraphs.common.context import AppResources, SubgraphContext
 from subgraphs.products import service
 from subgraphs.products.caches import ProductCaches
 from subgraphs.products.category_tree import CategoryTree
+from subgraphs.products.config import ProductsSettings
 from subgraphs.products.loaders import ProductLoaders
 
 
@@ -22,6 +24,13 @@ class ProductsContext(SubgraphContext):
         self.loaders = ProductLoaders(self.db, self.caches)
         self._tree: CategoryTree | None = None
         self._tree_lock = asyncio.Lock()
+        settings = resources.settings
+        # How long a reservation made in this request holds its stock.
+        self.reservation_hold = (
+            timedelta(seconds=settings.reservation_ttl_seconds)
+            if isinstance(settings, ProductsSettings)
+            else service.DEFAULT_RESERVATION_HOLD
+        )
 
     @property
     def loaded_category_tree(self) -> CategoryTree | None:

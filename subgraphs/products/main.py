@@ -12,6 +12,7 @@ from subgraphs.common.migrations import MigrationSource
 from subgraphs.products.config import ProductsSettings
 from subgraphs.products.consumers import product_consumers
 from subgraphs.products.context import context_factory
+from subgraphs.products.expiry import expiry_worker
 from subgraphs.products.models import EVENTS, SCHEMA
 from subgraphs.products.schema import create_schema
 
@@ -29,5 +30,6 @@ def create_app(settings: ProductsSettings) -> FastAPI:
         context_factory=context_factory,
         migrations=MIGRATIONS,
         server_settings={"pg_trgm.word_similarity_threshold": str(settings.fuzzy_match_threshold)},
+        lifespan=expiry_worker(settings),
         events=EventSetup(tables=EVENTS, consumers=product_consumers),
     )

@@ -105,10 +105,12 @@ class ReservationStatus(StrEnum):
     RELEASED = "released"
     COMMITTED = "committed"
     RETURNED = "returned"
+    EXPIRED = "expired"  # released by the expiry worker: the order never settled it in time
 
 
 class StockReservation(SQLModel, table=True):
-    """One order's hold on stock; its status makes reserve, release and commit idempotent."""
+    """One order's hold on stock; its status makes reserve, release and commit idempotent. A hold still
+    RESERVED at `expires_at` is released by the expiry worker (`expiry.py`)."""
 
     __tablename__ = "stock_reservations"
     __table_args__ = {"schema": SCHEMA}
@@ -117,6 +119,7 @@ class StockReservation(SQLModel, table=True):
     status: str = ReservationStatus.RESERVED.value
     created_at: datetime = Field(default_factory=utc_now, sa_column=_timestamp())
     updated_at: datetime = Field(default_factory=utc_now, sa_column=_timestamp())
+    expires_at: datetime = Field(default_factory=utc_now, sa_column=_timestamp())
 
 
 class StockReservationLine(SQLModel, table=True):

@@ -9,7 +9,7 @@ import typing
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -339,15 +339,18 @@ async def list_movements(
 # ---------------------------------------------------------------- reservations
 
 
-async def claim_reservation(*, session: AsyncSession, order_id: uuid.UUID, status: ReservationStatus) -> bool:
+async def claim_reservation(
+    *, session: AsyncSession, order_id: uuid.UUID, status: ReservationStatus, hold: timedelta
+) -> bool:
     """Create the order's reservation header; False when it already exists (then it is only locked).
 
     A concurrent claim of the same order waits here for the first to finish, so one order id is
-    only ever reserved once.
+    only ever reserved once. A new header expires `hold` after it was made.
     """
+    now = utc_now()
     statement = (
         insert(StockReservation)
-        .values(order_id=order_id, status=status.value, created_at=utc_now(), updated_at=utc_now())
+        .values(order_id=order_id, status=status.value, created_at=now, updated_at=now, expires_at=now + hold)
         .on_conflict_do_nothing(index_elements=["order_id"])
         .returning(col(StockReservation.order_id))
     )
@@ -357,6 +360,25 @@ async def claim_reservation(*, session: AsyncSession, order_id: uuid.UUID, statu
             select(StockReservation).where(col(StockReservation.order_id) == order_id).with_for_update()
         )
     return created
+
+
+async def claim_expired_reservation(*, session: AsyncSession, now: datetime) -> uuid.UUID | None:
+    """Lock the reservation that expired first and is still RESERVED, skipping any another transaction
+    holds (a replica's expiry worker, or the order settling it right now); None when there is none.
+
+    A row settled meanwhile no longer matches once its lock is free, so it is never returned."""
+    statement = (
+        select(col(StockReservation.order_id))
+        .where(
+            col(StockReservation.status) == ReservationStatus.RESERVED.value,
+            col(StockReservation.expires_at) <= now,
+        )
+        .order_by(col(StockReservation.expires_at))
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    order_id: uuid.UUID | None = (await session.exec(statement)).first()
+    return order_id
 
 
 async def get_reservation(

@@ -308,6 +308,7 @@ class Mutation:
                 caller=info.context.caller,
                 order_id=parse_id(order_id, "orderId"),
                 lines=lines,
+                hold=info.context.reservation_hold,
             )
         return StockReservation.from_record(record)
 

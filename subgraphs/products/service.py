@@ -9,7 +9,7 @@ import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlparse
@@ -33,6 +33,7 @@ from subgraphs.products.models import (
     ReservationStatus,
     StockMovement,
     StockMovementRecord,
+    utc_now,
 )
 from subgraphs.products.search import ProductSearch, ProductSort, SortKey
 
@@ -43,6 +44,8 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")
 
 STAFF = (Role.ADMIN,)
+DEFAULT_RESERVATION_HOLD = timedelta(minutes=15)  # `reservation_ttl_seconds`' default
+EXPIRY_ACTOR = Principal(subject="reservation-expiry", role=Role.SERVICE)
 
 
 # ---------------------------------------------------------------- input rules
@@ -550,8 +553,10 @@ async def reserve_stock(
     caller: Caller,
     order_id: uuid.UUID,
     lines: Sequence[tuple[uuid.UUID, int]],
+    hold: timedelta = DEFAULT_RESERVATION_HOLD,
 ) -> ReservationRecord:
-    """Hold stock for an order, all lines or none. Repeating it for the same order returns the first.
+    """Hold stock for an order, all lines or none, for `hold` (then the expiry worker gives it back).
+    Repeating it for the same order returns the first.
 
     Cheap under contention: the order's reservation is claimed first (a repeat of the same order waits
     for it there, not on the products), a plain read then refuses what is short at once (a sold-out
@@ -562,7 +567,7 @@ async def reserve_stock(
     actor = require_role(caller, Role.SERVICE)
     wanted = merge_lines(lines)
     if not await repository.claim_reservation(
-        session=session, order_id=order_id, status=ReservationStatus.RESERVED
+        session=session, order_id=order_id, status=ReservationStatus.RESERVED, hold=hold
     ):
         existing = await repository.get_reservation(session=session, order_id=order_id)
         await session.rollback()
@@ -572,6 +577,8 @@ async def reserve_stock(
             )
         if existing.status is ReservationStatus.RELEASED:
             raise ConflictError("The reservation for this order was released.", orderId=str(order_id))
+        if existing.status is ReservationStatus.EXPIRED:
+            raise ConflictError("The reservation for this order expired.", orderId=str(order_id))
         if existing.lines != wanted:
             raise ConflictError("This order already holds a different reservation.", orderId=str(order_id))
         return existing
@@ -705,9 +712,12 @@ async def release_stock(
     *, session: AsyncSession, caches: ProductCaches, caller: Caller, order_id: uuid.UUID
 ) -> ReservationRecord:
     """Give an order's held stock back. Releasing an unknown order records the release, so a reservation
-    still in flight for it (a timed-out call) cannot take stock afterwards."""
+    still in flight for it (a timed-out call) cannot take stock afterwards; releasing an expired one
+    changes nothing (its stock went back when it expired)."""
     actor = require_role(caller, Role.SERVICE)
-    await repository.claim_reservation(session=session, order_id=order_id, status=ReservationStatus.RELEASED)
+    await repository.claim_reservation(
+        session=session, order_id=order_id, status=ReservationStatus.RELEASED, hold=timedelta(0)
+    )
     reservation = await repository.get_reservation(session=session, order_id=order_id, lock=True)
     if reservation is None:
         await session.rollback()
@@ -719,6 +729,9 @@ async def release_stock(
         raise ConflictError(
             "The order's stock was already sold; use returnStock to give it back.", orderId=str(order_id)
         )
+    if reservation.status is ReservationStatus.EXPIRED:  # given back already, by the expiry worker
+        await session.rollback()
+        return reservation
     if reservation.status is ReservationStatus.RESERVED:
         await _settle(
             session,
@@ -764,7 +777,9 @@ async def return_stock(
 async def commit_stock(
     *, session: AsyncSession, caches: ProductCaches, caller: Caller, order_id: uuid.UUID
 ) -> ReservationRecord:
-    """Turn an order's held stock into a sale: on-hand and reserved both drop. Idempotent."""
+    """Turn an order's held stock into a sale: on-hand and reserved both drop. Idempotent. A hold past
+    its expiry that the expiry worker has not released yet still commits; an expired one is sold again
+    from what is available now, or refused OUT_OF_STOCK (`_sell_again`)."""
     actor = require_role(caller, Role.SERVICE)
     reservation = await repository.get_reservation(session=session, order_id=order_id, lock=True)
     if reservation is None:
@@ -772,7 +787,9 @@ async def commit_stock(
     if reservation.status is ReservationStatus.RELEASED:
         await session.rollback()
         raise ConflictError("The reservation for this order was released.", orderId=str(order_id))
-    if reservation.status is ReservationStatus.RESERVED:
+    if reservation.status is ReservationStatus.EXPIRED:
+        await _sell_again(session, reservation, actor)
+    elif reservation.status is ReservationStatus.RESERVED:  # past its expiry or not: it still holds
         await _settle(
             session,
             reservation,
@@ -785,3 +802,78 @@ async def commit_stock(
     await session.commit()
     await caches.forget_products([line.product_id for line in reservation.lines])
     return reservation.model_copy(update={"status": ReservationStatus.COMMITTED})
+
+
+async def _sell_again(session: AsyncSession, reservation: ReservationRecord, actor: Principal) -> None:
+    """Sell an expired reservation's lines from what is available now, all or none (the hold is gone:
+    its stock may have gone to someone else). OUT_OF_STOCK, nothing changed, when a line is short, so
+    the order is refused the sale as a checkout is refused a reservation; never an oversell. The ledger
+    and status first, the product rows last, as `_settle` does."""
+    order_id = reservation.order_id
+    await repository.record_movements(
+        session=session,
+        movements=[
+            _movement(
+                line.product_id,
+                MovementKind.SALE,
+                actor,
+                on_hand=-line.quantity,
+                reason="sold after its reservation expired",
+                order_id=order_id,
+            )
+            for line in reservation.lines
+        ],
+    )
+    await repository.set_reservation_status(
+        session=session, order_id=order_id, status=ReservationStatus.COMMITTED
+    )
+    changes: list[EventDraft] = []
+    for line in reservation.lines:  # in product-id order, so row locks never deadlock
+        product = await repository.change_stock(
+            session=session,
+            product_id=line.product_id,
+            on_hand_delta=-line.quantity,
+            require_available=line.quantity,
+        )
+        if product is None or not product.active:
+            await session.rollback()
+            shortage = await _shortage(session, line)
+            await session.rollback()
+            raise OutOfStockError(
+                "The order's reservation expired and its stock is no longer available.",
+                orderId=str(order_id),
+                items=[shortage],
+            )
+        changes += events.stock_changed(
+            product, kind=MovementKind.SALE, on_hand_delta=-line.quantity, order_id=order_id
+        )
+    await events.write(session, changes)
+
+
+async def release_one_expired(
+    *, session: AsyncSession, caches: ProductCaches, now: datetime | None = None
+) -> uuid.UUID | None:
+    """Give back the stock of one reservation still RESERVED past its expiry, as a release does (ledger
+    kind RELEASE, `stock.changed`, status EXPIRED), in one transaction; the order id, or None when none
+    is due. One reservation per transaction: its product rows are locked in product-id order, as every
+    other stock change locks them, so the worker never deadlocks with a checkout."""
+    order_id = await repository.claim_expired_reservation(session=session, now=now or utc_now())
+    if order_id is None:
+        await session.rollback()
+        return None
+    reservation = await repository.get_reservation(session=session, order_id=order_id, lock=True)
+    if reservation is None:  # claimed in this transaction, so it cannot be gone; nothing to give back
+        await session.rollback()
+        return None
+    await _settle(
+        session,
+        reservation,
+        EXPIRY_ACTOR,
+        kind=MovementKind.RELEASE,
+        status=ReservationStatus.EXPIRED,
+        on_hand_per_unit=0,
+        reserved_per_unit=-1,
+    )
+    await session.commit()
+    await caches.forget_products([line.product_id for line in reservation.lines])
+    return order_id

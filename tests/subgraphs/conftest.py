@@ -55,6 +55,7 @@ def products_settings(
         jwt_audience=AUDIENCE,
         log_json=False,
         event_relay_interval_seconds=0,  # tests that need events run a relay of their own
+        reservation_sweep_interval_seconds=0,  # the expiry tests run a pass of their own
     )
 
 

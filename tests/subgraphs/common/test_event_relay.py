@@ -4,7 +4,8 @@ whether the broker is down for a while or two relays work one outbox at once."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+import uuid
+from collections.abc import AsyncIterator, Callable, Sequence
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -12,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from subgraphs.common.amqp import AmqpSink, BrokerAddress
 from subgraphs.common.db import SessionFactory, create_engine, create_session_factory
 from subgraphs.common.event_relay import OutboxRelay, RelayPolicy
-from subgraphs.common.events import EventTables
+from subgraphs.common.events import DomainEvent, EventTables
 from tests.subgraphs.common.events_support import create_outbox, unsent, versions_in_order, write_events
 from tests.support.broker import DEAD_AMQP_URL, amqp_url, bound_queue, drain, unique_name
 
@@ -128,3 +129,75 @@ async def test_a_relay_that_cannot_publish_keeps_its_events_for_the_next_pass(
         with pytest.raises(ConnectionError):
             await dead.relay_once()
     assert await unsent(events_engine, outbox) == 3
+
+
+class FlakySink:
+    """A batch sink that records the waves it is given and fails one event the first time."""
+
+    def __init__(self, fail_once: uuid.UUID) -> None:
+        self.waves: list[list[DomainEvent]] = []
+        self._fail_once: uuid.UUID | None = fail_once
+
+    async def deliver(self, event: DomainEvent) -> None:
+        raise AssertionError("the relay hands a batch sink whole waves")
+
+    async def deliver_many(self, events: Sequence[DomainEvent]) -> list[BaseException | None]:
+        self.waves.append(list(events))
+        outcomes: list[BaseException | None] = []
+        for event in events:
+            if event.id == self._fail_once:
+                self._fail_once = None
+                outcomes.append(ConnectionError("nacked"))
+            else:
+                outcomes.append(None)
+        return outcomes
+
+
+def delivered(sink: FlakySink) -> list[DomainEvent]:
+    return [event for wave in sink.waves for event in wave]
+
+
+async def test_a_batch_sink_gets_one_event_of_each_aggregate_per_wave(
+    sessions: SessionFactory, outbox: EventTables
+) -> None:
+    await write_events(sessions, outbox, aggregates=3, per_aggregate=4)
+    sink = FlakySink(fail_once=uuid.uuid4())  # fails nothing
+    relay = OutboxRelay(sessions=sessions, tables=outbox, sink=sink, policy=RelayPolicy(batch_size=100))
+
+    assert await relay.relay_once() == 12
+
+    assert [len(wave) for wave in sink.waves] == [3, 3, 3, 3]
+    assert all(len({event.aggregate_id for event in wave}) == 3 for wave in sink.waves)
+    assert versions_in_order(delivered(sink))
+
+
+async def test_a_failed_event_holds_back_its_aggregate_while_the_rest_of_its_wave_is_sent(
+    sessions: SessionFactory, outbox: EventTables, events_engine: AsyncEngine
+) -> None:
+    written = await write_events(sessions, outbox, aggregates=3, per_aggregate=3)
+    failing = next(event for event in written if event.aggregate_version == 2)
+    sink = FlakySink(fail_once=failing.id)
+    relay = OutboxRelay(sessions=sessions, tables=outbox, sink=sink, policy=RelayPolicy(batch_size=100))
+
+    with pytest.raises(ConnectionError):
+        await relay.relay_once()
+    assert len(sink.waves) == 2  # the pass stopped after the wave with the failure
+    assert await unsent(events_engine, outbox) == 4  # the failed one and every aggregate's third
+
+    await relay.relay_once()
+
+    assert await unsent(events_engine, outbox) == 0
+    assert versions_in_order(_sent_in_order(sink, failing))
+
+
+def _sent_in_order(sink: FlakySink, failed: DomainEvent) -> list[DomainEvent]:
+    """What consumers saw: every wave's events, without the failed attempt."""
+    seen: list[DomainEvent] = []
+    failed_once = False
+    for wave in sink.waves:
+        for event in wave:
+            if event.id == failed.id and not failed_once:
+                failed_once = True
+                continue
+            seen.append(event)
+    return seen

@@ -20,6 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from subgraphs.common.db import create_session_factory
 from subgraphs.orders import service
 from subgraphs.orders.breaker import BreakerState
 from subgraphs.orders.caches import OrderCaches
@@ -28,11 +29,13 @@ from subgraphs.orders.context import OrdersResources
 from subgraphs.orders.main import create_app as create_orders_app
 from subgraphs.orders.models import StockAction, utc_now
 from subgraphs.orders.payments import DECLINED_CARD
+from subgraphs.products.caches import ProductCaches
 from subgraphs.products.config import ProductsSettings
+from subgraphs.products.expiry import release_expired_once
 from subgraphs.products.main import create_app as create_products_app
 from tests.conftest import Tokens
 from tests.subgraphs.orders.servers import SlowProxy
-from tests.subgraphs.orders.shop import CANCEL_ORDER, Shop, place, placed, stock_task
+from tests.subgraphs.orders.shop import CANCEL_ORDER, ORDER, Shop, place, placed, stock_task
 from tests.support.graphql import GraphQLClient
 from tests.support.servers import ThreadServer
 
@@ -49,14 +52,18 @@ class Rig:
     redis: Redis
 
     async def settle(self, *, passes: int = 20) -> int:
-        """Run every owed stock task, pass after pass as the background worker would, until none is
+        """Run every owed stock task, pass after pass as the background worker does, until none is
         left or `passes` ran: a products server just started may not answer the very first call, and
         the worker's next pass is what settles it then. How many tasks were done."""
         done = 0
+        refunds = service.Refunds(self.own.payments, OrderCaches.create(self.redis, self.settings))
         for _ in range(passes):
             async with AsyncSession(self.engine, expire_on_commit=False) as session:
                 done += await service.run_due_stock_tasks(
-                    session=session, products=self.own.products, now=utc_now() + timedelta(days=1)
+                    session=session,
+                    products=self.own.products,
+                    now=utc_now() + timedelta(days=1),
+                    refunds=refunds,
                 )
             if not await owes_stock(self.engine):
                 break
@@ -312,3 +319,67 @@ async def test_the_background_worker_settles_what_is_owed_once_products_is_back(
             await asyncio.sleep(0.05)
 
     assert await shop.stock_of(mug) == {"onHand": 3, "reserved": 0, "available": 3}
+
+
+TAKE_STOCK = 'mutation($id: ID!, $d: Int!) { adjustStock(id: $id, delta: $d, reason: "damaged") { id } }'
+
+
+async def expire_held_stock(engine: AsyncEngine, redis: Redis, settings: ProductsSettings) -> int:
+    """Run products' expiry pass with every hold past its expiry (as if the hold's time had run out)."""
+    async with engine.begin() as connection:
+        await connection.execute(
+            text("UPDATE products.stock_reservations SET expires_at = now() - interval '1 minute'")
+        )
+    return await release_expired_once(
+        sessions=create_session_factory(engine), caches=ProductCaches.create(redis, settings), limit=10
+    )
+
+
+async def test_a_sale_owed_past_the_hold_is_made_when_the_stock_is_still_there(
+    rig: RigFactory,
+    shop: Shop,
+    tokens: Tokens,
+    orders_engine: AsyncEngine,
+    products_settings: ProductsSettings,
+) -> None:
+    mug = await shop.product("OUT-11", stock=5)
+    async with rig(payment_latency_seconds=1.0, breaker_failure_threshold=10) as r:
+        checkout = asyncio.create_task(placed(r.gql, tokens.customer, (mug, 2)))
+        await wait_for_reservation(orders_engine)
+        await r.products.stop_async()
+        order = await checkout
+        assert await expire_held_stock(orders_engine, r.redis, products_settings) == 1
+        await r.products.start_async()
+        await r.settle()
+        after = (await r.gql.execute(ORDER, {"id": order["id"]}, token=tokens.customer)).ok()["order"]
+
+    assert after["status"] == "PAID"
+    assert await shop.stock_of(mug) == {"onHand": 3, "reserved": 0, "available": 3}
+    assert await reservation_statuses(orders_engine) == ["committed"]
+
+
+async def test_a_sale_owed_past_the_hold_whose_stock_went_elsewhere_cancels_and_refunds_the_order(
+    rig: RigFactory,
+    shop: Shop,
+    tokens: Tokens,
+    orders_engine: AsyncEngine,
+    products_settings: ProductsSettings,
+) -> None:
+    mug = await shop.product("OUT-10", stock=2)
+    async with rig(payment_latency_seconds=1.0, breaker_failure_threshold=10) as r:
+        checkout = asyncio.create_task(placed(r.gql, tokens.customer, (mug, 2)))
+        await wait_for_reservation(orders_engine)
+        await r.products.stop_async()
+        order = await checkout
+        assert await expire_held_stock(orders_engine, r.redis, products_settings) == 1
+        (await shop.gql.execute(TAKE_STOCK, {"id": mug["id"], "d": -2}, token=tokens.admin)).ok()
+        await r.products.start_async()
+        await r.settle()
+        after = (await r.gql.execute(ORDER, {"id": order["id"]}, token=tokens.customer)).ok()["order"]
+        refunds = [entry for entry in r.own.payments.ledger if entry.kind == "refund"]
+
+    assert (after["status"], after["payment"]["status"]) == ("CANCELLED", "REFUNDED")
+    assert after["history"][-1]["note"] == "stock no longer available"
+    assert [str(entry.order_id) for entry in refunds] == [order["id"]]
+    assert await shop.stock_of(mug) == {"onHand": 0, "reserved": 0, "available": 0}  # nothing oversold
+    assert await stock_task(orders_engine, order["id"]) is None  # the release it was left owing is done
