@@ -27,6 +27,7 @@ from router.edge.csrf import check_csrf, check_post_content_type
 from router.edge.envelope import Envelope, from_body, from_query_parameters
 from router.edge.persisted import PersistedQueries
 from router.edge.rate_limit import RateLimiter
+from router.entity_cache import CachePolicy, EntityCache
 from router.errors import BadRequest, MethodNotAllowed, RequestError
 from router.gateway import Gateway, GraphQLRequest, PreparedOperation
 from router.metrics import RouterMetrics
@@ -42,6 +43,7 @@ class Edge:
     token_gate: TokenGate | None = None
     redis: Redis | None = None
     rate_limiter: RateLimiter | None = None
+    entity_cache: EntityCache | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,7 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
     prepared: PreparedOperation | None = None
     estimated_cost: int | None = None
+    cache_policy: CachePolicy | None = None  # of everything the answer was made of (HTTP caching)
 
 
 def client_address(request: Request) -> str:
@@ -145,9 +148,13 @@ async def answer(
     except RequestError as error:
         edge.metrics.rejections.labels(error.code).inc()
         return _refused(error)
-    body = await gateway.run(prepared, item, variables, admitted.forwarded)
+    execution = await gateway.run(prepared, item, variables, admitted.forwarded, admitted.caller.subject)
+    body = execution.response
     record_actual_cost(demand, edge.metrics, gateway.supergraph, operation, variables, body.get("data"))
-    return Answer(body, 400 if "data" not in body else 200, prepared=prepared, estimated_cost=estimated_cost)
+    status = 400 if "data" not in body else 200
+    return Answer(
+        body, status, prepared=prepared, estimated_cost=estimated_cost, cache_policy=execution.cache_policy
+    )
 
 
 def _prepare(
