@@ -30,6 +30,7 @@ from router.gateway import Gateway
 from router.limits import OperationLimits
 from router.metrics import RouterMetrics
 from router.server.graphiql import STATIC_DIRECTORY, STATIC_PATH
+from router.server.invalidation import invalidation
 from router.server.pipeline import Edge
 from router.server.reload import hot_reload, supergraph_digest
 from router.server.routes import graphql, health, metrics
@@ -174,6 +175,7 @@ def create_app(settings: RouterSettings) -> Starlette:
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/health", health, methods=["GET"]),
+            Route("/invalidation", invalidation, methods=["POST"]),
             Route("/metrics", metrics, methods=["GET"]),
             Mount(STATIC_PATH, StaticFiles(directory=STATIC_DIRECTORY), name="graphiql-assets"),
         ],

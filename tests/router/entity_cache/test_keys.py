@@ -6,7 +6,7 @@ from __future__ import annotations
 from router.entity_cache.keys import PUBLIC_SCOPE, CacheKeys, entity_id, private_scope, variant
 from router.executor.cached import EntityKeys, top_level_fields
 from router.supergraph import parse_supergraph
-from tests.router.executor.cache_control_subgraphs import cache_control_supergraph
+from tests.router.cache_control_subgraphs import cache_control_supergraph
 
 URLS = {"catalog": "http://catalog/graphql", "details": "http://details/graphql"}
 

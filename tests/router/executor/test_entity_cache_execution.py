@@ -19,7 +19,7 @@ from router.executor.execute import Execution
 from router.gateway import Gateway, GraphQLRequest
 from router.metrics import RouterMetrics
 from router.supergraph import parse_supergraph
-from tests.router.executor.cache_control_subgraphs import (
+from tests.router.cache_control_subgraphs import (
     Backend,
     cache_control_apps,
     cache_control_supergraph,
