@@ -17,7 +17,7 @@ from graphql.execution.values import get_variable_values
 from observability.tracing import TRACING_OFF, Tracing
 from router.cache import LruCache
 from router.config import ProgressiveOverrideSettings
-from router.entity_cache import EntityCache
+from router.entity_cache import UNCACHED, CacheScope, EntityCache
 from router.errors import (
     BadRequest,
     InvalidVariables,
@@ -222,10 +222,10 @@ class Gateway:
         request: GraphQLRequest,
         variables: dict[str, Any],
         headers: Mapping[str, str],
-        subject: str | None = None,
+        scope: CacheScope = UNCACHED,
     ) -> Execution:
-        """Execute an operation already prepared and whose variables are coerced, for the caller
-        `subject` (as verified by the router; None when anonymous)."""
+        """Execute an operation already prepared and whose variables are coerced, reading and writing
+        the entity cache in the caller's `scope` (by default not at all)."""
         data: dict[str, Any] = {}
         errors: list[dict[str, Any]] = []
         if prepared.introspection:
@@ -241,5 +241,5 @@ class Gateway:
             initial_errors=errors,
             document=prepared.document,
             operation_name=request.operation_name,
-            subject=subject,
+            scope=scope,
         )

@@ -3,14 +3,19 @@ fetches kept in Redis for as long as the subgraphs' `Cache-Control` allows, priv
 invalidated by entity (docs/router.md, "Entity cache")."""
 
 from router.entity_cache.policy import NO_STORE, CachePolicy, Visibility, parse_cache_control
+from router.entity_cache.scope import ANONYMOUS, UNCACHED, CacheScope, scope_of
 from router.entity_cache.store import Cached, EntityCache, EntityRef
 
 __all__ = [
+    "ANONYMOUS",
     "NO_STORE",
+    "UNCACHED",
     "CachePolicy",
+    "CacheScope",
     "Cached",
     "EntityCache",
     "EntityRef",
     "Visibility",
     "parse_cache_control",
+    "scope_of",
 ]

@@ -7,8 +7,9 @@
 `<entity>` hashes the entity's key fields (canonical JSON), so the invalidation API, naming the entity
 by its key, finds the same key the executor built from a representation. `<variant>` hashes what else
 decides the answer: the subgraph operation (the selection), its variables and, for an entity, its whole
-representation (`@requires` fields included). `<scope>` is `public`, or `private-<hash of the caller's
-subject>`: private data is only ever stored and found under the subject it was fetched for.
+representation (`@requires` fields included). `<scope>` is `public` (anonymous callers), `public-<role>`
+(signed-in callers of that role), or `private-<hash of the caller's subject>`: private data is only
+ever stored and found under the subject it was fetched for (router/entity_cache/scope.py).
 """
 
 from __future__ import annotations

@@ -19,8 +19,9 @@ import orjson
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from router.entity_cache.keys import PUBLIC_SCOPE, CacheKeys, entity_id, private_scope
+from router.entity_cache.keys import CacheKeys, entity_id
 from router.entity_cache.policy import CachePolicy, Visibility
+from router.entity_cache.scope import CacheScope
 from router.metrics import RouterMetrics
 from router.redis_outage import RedisOutage
 
@@ -70,18 +71,17 @@ class EntityCache:
             log=logger,
         )
 
-    def _scopes(self, subject: str | None) -> tuple[str, ...]:
-        return (PUBLIC_SCOPE,) if subject is None else (PUBLIC_SCOPE, private_scope(subject))
-
     async def get_entities(
-        self, subgraph: str, refs: Sequence[EntityRef], subject: str | None
+        self, subgraph: str, refs: Sequence[EntityRef], scope: CacheScope
     ) -> list[Cached | None]:
-        """What is cached of each entity for this caller (public, or private to `subject`), in order."""
-        scopes = self._scopes(subject)
+        """What is cached of each entity for this caller (its public and private scopes), in order."""
+        scopes = scope.readable
+        if not scopes or not refs:
+            return [None] * len(refs)
         keys = [
-            self.keys.entity(subgraph, ref.typename, ref.entity, ref.variant, scope)
+            self.keys.entity(subgraph, ref.typename, ref.entity, ref.variant, scope_name)
             for ref in refs
-            for scope in scopes
+            for scope_name in scopes
         ]
         stored = await self._mget(keys)
         found: list[Cached | None] = []
@@ -97,41 +97,42 @@ class EntityCache:
         subgraph: str,
         items: Sequence[tuple[EntityRef, Any]],
         policy: CachePolicy,
-        subject: str | None,
+        scope: CacheScope,
     ) -> None:
-        """Keep each entity for its policy's age, under its scope (never private without a subject)."""
-        scope = self._scope_for(policy, subject)
-        if scope is None or not items or not self.outage.worth_trying():
+        """Keep each entity for its policy's age, under the caller's scope of its kind (if it has one)."""
+        scope_name = self._scope_for(policy, scope)
+        if scope_name is None or not items or not self.outage.worth_trying():
             return
         ttl = min(policy.max_age, self._max_ttl)
         encoded = self._encode(policy, ttl)
         pipeline = self._redis.pipeline(transaction=False)
         for ref, value in items:
-            key = self.keys.entity(subgraph, ref.typename, ref.entity, ref.variant, scope)
+            key = self.keys.entity(subgraph, ref.typename, ref.entity, ref.variant, scope_name)
             index = self.keys.entity_index(subgraph, ref.typename, ref.entity)
             pipeline.set(key, encoded(value), ex=ttl)
             pipeline.sadd(index, key)
             pipeline.expire(index, self._max_ttl)
         await self._execute(pipeline)
 
-    async def get_root(self, subgraph: str, variant: str, subject: str | None, label: str) -> Cached | None:
+    async def get_root(self, subgraph: str, variant: str, scope: CacheScope, label: str) -> Cached | None:
         """A root-field fetch's cached data for this caller; `label` is the metrics' type (`Query`)."""
-        stored = await self._mget(
-            [self.keys.root(subgraph, variant, scope) for scope in self._scopes(subject)]
-        )
+        if not scope.readable:
+            return None
+        stored = await self._mget([self.keys.root(subgraph, variant, name) for name in scope.readable])
         entry = next((self._decode(value) for value in stored or () if value is not None), None)
         self._count(subgraph, label, entry, stored is not None)
         return entry
 
     async def put_root(
-        self, subgraph: str, variant: str, data: Any, policy: CachePolicy, subject: str | None
+        self, subgraph: str, variant: str, data: Any, policy: CachePolicy, scope: CacheScope
     ) -> None:
-        scope = self._scope_for(policy, subject)
-        if scope is None or not self.outage.worth_trying():
+        scope_name = self._scope_for(policy, scope)
+        if scope_name is None or not self.outage.worth_trying():
             return
         ttl = min(policy.max_age, self._max_ttl)
+        key = self.keys.root(subgraph, variant, scope_name)
         pipeline = self._redis.pipeline(transaction=False)
-        pipeline.set(self.keys.root(subgraph, variant, scope), self._encode(policy, ttl)(data), ex=ttl)
+        pipeline.set(key, self._encode(policy, ttl)(data), ex=ttl)
         await self._execute(pipeline)
 
     async def invalidate(self, subgraph: str, typename: str, key: Mapping[str, Any] | None) -> int:
@@ -159,12 +160,10 @@ class EntityCache:
             dropped += int(await self._redis.unlink(*doomed[start : start + SCAN_BATCH]))
         return dropped
 
-    def _scope_for(self, policy: CachePolicy, subject: str | None) -> str | None:
+    def _scope_for(self, policy: CachePolicy, scope: CacheScope) -> str | None:
         if not policy.storable:
             return None
-        if policy.private:
-            return private_scope(subject) if subject is not None else None
-        return PUBLIC_SCOPE
+        return scope.private if policy.private else scope.public
 
     def _encode(self, policy: CachePolicy, ttl: int) -> Callable[[Any], bytes]:
         expires = self._clock() + ttl

@@ -11,7 +11,7 @@ from graphql import DocumentNode, OperationType
 from opentelemetry import trace
 
 from observability.tracing import TRACING_OFF, Tracing
-from router.entity_cache import NO_STORE, CachePolicy, EntityCache, parse_cache_control
+from router.entity_cache import NO_STORE, UNCACHED, CachePolicy, CacheScope, EntityCache, parse_cache_control
 from router.executor.cached import EntityKeys, entity_refs, root_variant
 from router.executor.context import group_by_context
 from router.executor.error_locations import ClientDocument, locate_errors
@@ -40,7 +40,7 @@ class _Run:
     variables: Mapping[str, Any]
     raw_variables: Mapping[str, Any]
     headers: Mapping[str, str]
-    subject: str | None = None
+    scope: CacheScope = UNCACHED
     data: dict[str, Any] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)
     cache_policy: CachePolicy | None = None  # restricted by every fetch (and cache hit); None: none ran
@@ -139,11 +139,11 @@ class Executor:
         initial_errors: list[dict[str, Any]] | None = None,
         document: DocumentNode | None = None,
         operation_name: str | None = None,
-        subject: str | None = None,
+        scope: CacheScope = UNCACHED,
     ) -> Execution:
-        """`execute`, with the cache policy of the answer; `subject` is the caller the router verified
-        (None: anonymous, or no token gate): the entity cache keeps private data under it only."""
-        run = _Run(variables, raw_variables, headers, subject)
+        """`execute`, with the cache policy of the answer; `scope` says which entity cache entries
+        the caller may read and write (router/entity_cache/scope.py; by default none)."""
+        run = _Run(variables, raw_variables, headers, scope)
         run.data.update(initial_data or {})
         run.errors.extend(initial_errors or ())
         if plan.node is not None:
@@ -225,7 +225,7 @@ class Executor:
         cache = self._cache_for(fetch)
         variant = root_variant(fetch.operation, variables) if cache is not None else ""
         if cache is not None:
-            cached = await cache.get_root(fetch.service_name, variant, run.subject, self._query_type)
+            cached = await cache.get_root(fetch.service_name, variant, run.scope, self._query_type)
             if cached is not None:
                 run.touched(cached.policy)
                 self._merge_root(fetch, {"data": cached.value}, run)
@@ -237,7 +237,7 @@ class Executor:
         policy = parse_cache_control(sent.cache_control)
         run.touched(policy if not response.get("errors") else NO_STORE)
         if cache is not None and not response.get("errors") and isinstance(response.get("data"), dict):
-            await cache.put_root(fetch.service_name, variant, response["data"], policy, run.subject)
+            await cache.put_root(fetch.service_name, variant, response["data"], policy, run.scope)
         self._merge_root(fetch, response, run)
 
     def _merge_root(self, fetch: FetchNode, response: dict[str, Any], run: _Run) -> None:
@@ -282,7 +282,7 @@ class Executor:
             await self._fetch_entities(fetch, variables, representations, run, None)
             return
         refs = entity_refs(self.entity_keys, fetch, variables, representations)
-        cached = await cache.get_entities(fetch.service_name, refs, run.subject)
+        cached = await cache.get_entities(fetch.service_name, refs, run.scope)
         hits = [
             (item, found) for item, found in zip(representations, cached, strict=True) if found is not None
         ]
@@ -344,7 +344,7 @@ class Executor:
         items = [
             (ref, entity) for ref, entity in zip(refs, entities, strict=True) if isinstance(entity, dict)
         ]
-        await cache.put_entities(fetch.service_name, items, policy, run.subject)
+        await cache.put_entities(fetch.service_name, items, policy, run.scope)
 
     async def _entity_batch(
         self, fetch: FetchNode, variables: dict[str, Any], batch: list[Representation], run: _Run

@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 from redis.asyncio import Redis
 
-from router.entity_cache import CachePolicy, EntityCache, Visibility
+from router.entity_cache import CachePolicy, EntityCache, Visibility, scope_of
 from router.executor.execute import Execution
 from router.gateway import Gateway, GraphQLRequest
 from router.metrics import RouterMetrics
@@ -72,10 +72,15 @@ def gateway(urls: dict[str, str], fetcher: CountingFetcher, entity_cache: Entity
     return gateway_for(urls, fetcher, entity_cache)
 
 
-async def run(gateway: Gateway, query: str, subject: str | None = None) -> Execution:
+async def run(
+    gateway: Gateway, query: str, subject: str | None = None, role: str | None = "customer"
+) -> Execution:
+    """Run `query` as the router would for a caller it verified (`subject` of `role`), or an
+    anonymous one; with `role` None, a signed-in caller the router could not verify."""
     prepared = gateway.prepare(query, None)
     headers = {"authorization": f"Bearer {subject}"} if subject is not None else {}
-    return await gateway.run(prepared, GraphQLRequest(query), {}, headers, subject)
+    scope = scope_of(signed_in=subject is not None, subject=subject, role=role)
+    return await gateway.run(prepared, GraphQLRequest(query), {}, headers, scope)
 
 
 def requests_to(fetcher: CountingFetcher, subgraph: str) -> list[dict[str, Any]]:
@@ -158,6 +163,35 @@ async def test_private_data_of_an_anonymous_caller_is_never_stored(
     await run(gateway, NOTES)
     assert sent_ids(fetcher) == [["p1", "p2"]]
     assert await keys_of(redis, namespace, "e") == []
+
+
+async def test_public_entries_are_not_shared_between_roles(
+    gateway: Gateway, fetcher: CountingFetcher
+) -> None:
+    await run(gateway, NAMES_AND_STOCK, subject="alice", role="customer")
+    fetcher.requests.clear()
+    await run(gateway, NAMES_AND_STOCK, subject="root", role="admin")  # may be shown more than her
+    assert len(requests_to(fetcher, "catalog")) == 1
+    assert sent_ids(fetcher)[-1] == ["p1", "p2"]
+
+
+async def test_public_entries_are_shared_by_callers_of_one_role(
+    gateway: Gateway, fetcher: CountingFetcher
+) -> None:
+    await run(gateway, NAMES_AND_STOCK, subject="alice")
+    fetcher.requests.clear()
+    await run(gateway, NAMES_AND_STOCK, subject="bob")
+    assert fetcher.requests == []
+
+
+async def test_nothing_is_cached_for_a_caller_the_router_could_not_verify(
+    gateway: Gateway, fetcher: CountingFetcher
+) -> None:
+    await run(gateway, NAMES_AND_STOCK)  # an anonymous caller fills the public entries
+    fetcher.requests.clear()
+    await run(gateway, NAMES_AND_STOCK, subject="someone", role=None)
+    await run(gateway, NAMES_AND_STOCK, subject="someone", role=None)
+    assert len(fetcher.requests) == 4
 
 
 async def test_entries_live_as_long_as_the_subgraph_allows(

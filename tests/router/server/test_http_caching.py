@@ -18,6 +18,8 @@ from pydantic import SecretStr
 
 from router.config import EntityCacheSettings, RouterSettings
 from router.server import create_app
+from subgraphs.common.auth import Role
+from subgraphs.common.signing import SigningKey
 from tests.router.cache_control_subgraphs import Backend, cache_control_apps, cache_control_supergraph
 from tests.router.servers import serving
 from tests.support.services import ServiceUrls
@@ -27,6 +29,7 @@ CATALOGUE = "{ products { id name } }"
 WITH_STOCK = "{ products { id name stock } }"
 WITH_NOTES = "{ products { id note } }"
 PREFLIGHT = {"apollo-require-preflight": "true"}
+ISSUER, AUDIENCE = "gocart-users", "gocart"
 
 
 @pytest.fixture(scope="module")
@@ -243,3 +246,20 @@ async def test_invalidation_with_redis_down_is_unavailable(
         assert answer.json()["errors"][0]["extensions"]["code"] == "UNAVAILABLE"
         served = await get(client, CATALOGUE)  # and queries are answered, uncached
         assert served.json()["data"]["products"][0]["id"] == "p1"
+
+
+async def test_through_the_router_a_customer_never_sees_another_customers_cached_data(
+    settings: RouterSettings, issuer_url: str, signing_key: SigningKey
+) -> None:
+    gated = settings.model_copy(update={"jwt_jwks_url": f"{issuer_url}/jwks.json"})
+
+    def bearer(subject: str) -> str:
+        token = signing_key.mint(subject=subject, role=Role.CUSTOMER, issuer=ISSUER, audience=AUDIENCE)
+        return f"Bearer {token}"
+
+    alice, bob = bearer("alice"), bearer("bob")
+    async for client in started(gated):
+        first = await client.post("/graphql", json={"query": WITH_NOTES}, headers={"authorization": alice})
+        assert first.json()["data"]["products"][0]["note"] == f"note of p1 for {alice}"
+        second = await client.post("/graphql", json={"query": WITH_NOTES}, headers={"authorization": bob})
+        assert second.json()["data"]["products"][0]["note"] == f"note of p1 for {bob}"
