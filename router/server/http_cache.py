@@ -3,9 +3,12 @@ restrictive policy of everything the answer was made of (router/entity_cache/pol
 `ETag` (a hash of the body) that a conditional GET (`If-None-Match`) matches to get a bodiless 304.
 
 What may be stored: an answer without errors, every part of which a subgraph allowed to be stored.
-It is `public` only when every part was; private answers are `private` for anonymous callers (with
-`Vary: Authorization`) and never stored for signed-in ones, whose browser may be shared between
-accounts. POST answers (and batches) carry no caching header: HTTP caches do not store them.
+It is `public` only when every part was; private answers are `private` for anonymous callers and
+never stored for signed-in ones, whose browser may be shared between accounts. Every storable answer
+says `Vary: Authorization`: a subgraph's public view may depend on the caller's role (an admin also
+sees unlisted products), so a cache must not hand one caller's answer to a request with other
+credentials; anonymous requests, the catalogue's, all share one entry. POST answers (and batches)
+carry no caching header: HTTP caches do not store them.
 """
 
 from __future__ import annotations
@@ -23,11 +26,9 @@ def cache_control(
     """The caching headers of one GET answer."""
     if policy is None or status != 200 or has_errors or not policy.storable:
         return {"cache-control": NO_STORE}
-    if policy.private:
-        if authenticated:
-            return {"cache-control": NO_STORE}
-        return {"cache-control": policy.header(), "vary": "authorization"}
-    return {"cache-control": policy.header()}
+    if policy.private and authenticated:
+        return {"cache-control": NO_STORE}
+    return {"cache-control": policy.header(), "vary": "authorization"}
 
 
 def entity_tag(body: bytes) -> str:

@@ -115,6 +115,11 @@ async def test_a_get_that_touched_private_data_is_private_and_varies_by_caller(
     assert "authorization" in response.headers["vary"].lower().replace(" ", "").split(",")
 
 
+async def test_a_stored_answer_varies_by_credentials(client: httpx.AsyncClient) -> None:
+    response = await get(client, CATALOGUE)
+    assert "authorization" in response.headers["vary"].lower().replace(" ", "").split(",")
+
+
 async def test_private_data_for_a_signed_in_caller_is_not_stored(client: httpx.AsyncClient) -> None:
     response = await get(client, WITH_NOTES, authorization="Bearer someone")
     assert response.headers["cache-control"] == "no-store"
