@@ -142,7 +142,10 @@ class Executor:
         scope: CacheScope = UNCACHED,
     ) -> Execution:
         """`execute`, with the cache policy of the answer; `scope` says which entity cache entries
-        the caller may read and write (router/entity_cache/scope.py; by default none)."""
+        the caller may read and write (router/entity_cache/scope.py; by default none). A mutation's
+        plan neither reads nor writes it: what its later fetches return follows the write."""
+        if plan.operation.kind != "query":
+            scope = UNCACHED
         run = _Run(variables, raw_variables, headers, scope)
         run.data.update(initial_data or {})
         run.errors.extend(initial_errors or ())
@@ -214,15 +217,17 @@ class Executor:
             run.touched(NO_STORE)
             return None
 
-    def _cache_for(self, fetch: FetchNode) -> EntityCache | None:
-        """The entity cache, for queries only (a mutation's answer is never kept nor served)."""
-        return self.entity_cache if fetch.operation_kind == "query" else None
+    def _cache_for(self, fetch: FetchNode, run: _Run) -> EntityCache | None:
+        """The entity cache, for query fetches of a caller with a scope (None: skip it)."""
+        if fetch.operation_kind != "query" or not run.scope.readable:
+            return None
+        return self.entity_cache
 
     async def _root_fetch(self, fetch: FetchNode, run: _Run) -> None:
         """The fetch's data from the entity cache when it holds it for this caller, else from the
         subgraph (then kept for as long as its `Cache-Control` allows, when it has no errors)."""
         variables = self._variables_for(fetch, run)
-        cache = self._cache_for(fetch)
+        cache = self._cache_for(fetch, run)
         variant = root_variant(fetch.operation, variables) if cache is not None else ""
         if cache is not None:
             cached = await cache.get_root(fetch.service_name, variant, run.scope, self._query_type)
@@ -277,7 +282,7 @@ class Executor:
     ) -> None:
         """The entities the cache holds for this caller are merged from it; only the others are sent
         (in batches), and kept for as long as the subgraph's `Cache-Control` allows."""
-        cache = self._cache_for(fetch)
+        cache = self._cache_for(fetch, run)
         if cache is None:
             await self._fetch_entities(fetch, variables, representations, run, None)
             return

@@ -1,6 +1,7 @@
 """Two subgraphs that answer with a `Cache-Control` header, for the entity cache tests.
 
-`catalog` lists products (`Query.products`, public for a minute unless told otherwise); `details`
+`catalog` lists products (`Query.products`, public for a minute unless told otherwise) and has a
+mutation (`touch`, answering the product it names); `details`
 resolves `Product.stock` (public, with the policy the test sets) and `Product.note` (private: it is
 written for the caller, named by its Authorization header). What they answer comes from a `Backend`
 the tests change, so a stale answer from the cache shows.
@@ -22,6 +23,10 @@ from testbed.sdl import supergraph_sdl
 TYPES = """
 type Query @join__type(graph: CATALOG) @join__type(graph: DETAILS) {
   products: [Product] @join__field(graph: CATALOG)
+}
+
+type Mutation @join__type(graph: CATALOG) {
+  touch(id: ID!): Product @join__field(graph: CATALOG)
 }
 
 type Product @join__type(graph: CATALOG, key: "id") @join__type(graph: DETAILS, key: "id") {
@@ -64,6 +69,10 @@ def _answer(payload: dict[str, Any], cache_control: str | None) -> Response:
 
 def cache_control_apps(backend: Backend) -> dict[str, Starlette]:
     async def catalog(request: Request) -> Response:
+        body = orjson.loads(await request.body())
+        if body["query"].lstrip().startswith("mutation"):
+            touched = {"__typename": "Product", "id": body["variables"].get("id", "p1")}
+            return _answer({"data": {"touch": touched}}, "no-store")
         products = [{"__typename": "Product", "id": id_, "name": f"name of {id_}"} for id_ in backend.ids]
         return _answer({"data": {"products": products}}, backend.catalog_policy)
 

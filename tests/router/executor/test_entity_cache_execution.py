@@ -194,6 +194,17 @@ async def test_nothing_is_cached_for_a_caller_the_router_could_not_verify(
     assert len(fetcher.requests) == 4
 
 
+async def test_a_mutation_neither_reads_nor_writes_the_cache(
+    gateway: Gateway, fetcher: CountingFetcher, backend: Backend, redis: Redis, namespace: str
+) -> None:
+    await run(gateway, NAMES_AND_STOCK)
+    stored = sorted(await keys_of(redis, namespace, "e"))
+    backend.stock["p1"] = 99
+    touched = await run(gateway, 'mutation { touch(id: "p1") { id stock } }')
+    assert touched.response["data"]["touch"] == {"id": "p1", "stock": 99}
+    assert sorted(await keys_of(redis, namespace, "e")) == stored
+
+
 async def test_entries_live_as_long_as_the_subgraph_allows(
     gateway: Gateway, backend: Backend, redis: Redis, namespace: str
 ) -> None:
