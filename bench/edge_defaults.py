@@ -25,7 +25,6 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 
@@ -47,6 +46,7 @@ from router.config import (  # noqa: E402
     TrafficSettings,
     TrafficShaping,
 )
+from router.executor import SubgraphResponse  # noqa: E402
 from router.gateway import Gateway  # noqa: E402
 from router.supergraph import parse_supergraph  # noqa: E402
 from testbed.ports import unused_port  # noqa: E402
@@ -139,7 +139,7 @@ def alias_bomb_refusal_microseconds(rounds: int = 200) -> float:
 
 
 class _NoFetcher:
-    async def fetch(self, *_args: object, **_kwargs: object) -> dict[str, Any]:
+    async def fetch(self, *_args: object, **_kwargs: object) -> SubgraphResponse:
         raise RuntimeError("a refused operation must not fetch")
 
     def max_representations(self, service: str) -> int | None:  # noqa: ARG002

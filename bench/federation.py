@@ -14,12 +14,15 @@ Router's Rust query planner, `@graphql-hive/router-runtime`). Then, for each que
   4. stubs replaying the recorded answers and doing nothing else, so each router's own cost shows;
   5. the floor of the catalogue page (bench/catalogue_page.py): the same page from one SQL query and
      orjson, in this process and served over HTTP, and the products subgraph's CPU per page (while
-     answering the router's fetch directly) as a ratio to it.
+     answering the router's fetch directly) as a ratio to it;
+  6. our router with its entity cache off and on (warm, in Redis), both verifying tokens (so private
+     data is cached per caller), on the real subgraphs: the ratio, and the cache's hit ratio over the
+     measured window (from the router's /metrics). `--entity-cache-only` runs just this step.
 The load generator is a closed loop (a fixed number of connections, each sending its next request when
 the last is answered) after a warm-up, with a unique Authorization header on every request so nobody
 can deduplicate. Figures are printed, never asserted.
 
-    python bench/federation.py [--seconds 10] [--warmup 3] [--connections 16]
+    python bench/federation.py [--seconds 10] [--warmup 3] [--connections 16] [--entity-cache-only]
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import count
@@ -50,6 +54,7 @@ from gocart.servers import free_port
 from gocart.settings import StackSettings
 from gocart.stack import Ports, Stack
 from subgraphs.common.auth import Role
+from subgraphs.users.main import JWKS_PATH
 
 ROOT = Path(__file__).resolve().parent.parent
 GATEWAY_DIR = ROOT / "bench" / "gateway"
@@ -196,6 +201,81 @@ def routers(supergraph: Path, ports: PortPicker) -> tuple[Supervisor, dict[str, 
     }
 
 
+def cached_routers(
+    supergraph: Path, ports: PortPicker, jwks_url: str, redis_url: str
+) -> tuple[Supervisor, dict[str, str]]:
+    """Our router twice on `supergraph`, verifying tokens: the entity cache off, and on in Redis."""
+    off, on = ports.next(), ports.next()
+    common = {
+        "GOCART_ROUTER_SUPERGRAPH": str(supergraph),
+        "GOCART_ROUTER_RATE_LIMIT__ENABLED": "false",
+        "GOCART_ROUTER_JWT_JWKS_URL": jwks_url,
+        "GOCART_ROUTER_JWT_MAX_TOKEN_LIFETIME_SECONDS": str(3 * 3600),  # the bench's tokens live 2 h
+        "GOCART_ROUTER_REDIS_URL": redis_url,
+        "GOCART_ROUTER_REDIS_NAMESPACE": f"gocart-bench-{uuid.uuid4().hex[:8]}",
+    }
+    supervisor = start(
+        [
+            ProcessSpec(
+                "router-cache-off",
+                python_module("router"),
+                {**common, "GOCART_ROUTER_PORT": str(off)},
+                f"http://{HOST}:{off}/health",
+            ),
+            ProcessSpec(
+                "router-cache-on",
+                python_module("router"),
+                {**common, "GOCART_ROUTER_PORT": str(on), "GOCART_ROUTER_ENTITY_CACHE__ENABLED": "true"},
+                f"http://{HOST}:{on}/health",
+            ),
+        ]
+    )
+    return supervisor, {"off": f"http://{HOST}:{off}/graphql", "on": f"http://{HOST}:{on}/graphql"}
+
+
+CACHE_LOOKUP = re.compile(
+    r'^gocart_router_entity_cache_lookups_total\{[^}]*outcome="(\w+)"[^}]*\} (\S+)$', re.M
+)
+
+
+def cache_lookups(graphql_url: str) -> dict[str, float]:
+    """The router's entity cache lookups so far, by outcome (hit, miss, skipped)."""
+    metrics_url = graphql_url.removesuffix("/graphql") + "/metrics"
+    text = urllib.request.urlopen(metrics_url, timeout=10).read().decode()  # noqa: S310  (localhost)
+    totals: dict[str, float] = {}
+    for outcome, value in CACHE_LOOKUP.findall(text):
+        totals[outcome] = totals.get(outcome, 0.0) + float(value)
+    return totals
+
+
+def measure_entity_cache(run: Run, urls: dict[str, str]) -> dict[str, tuple[Result, Result, float]]:
+    """Per query: the router with the cache off, on (warm: the warm-up fills it), and the hit ratio
+    of the measured window."""
+    results: dict[str, tuple[Result, Result, float]] = {}
+    for query in QUERIES:
+        off = run.measure(urls["off"], body_of(QUERIES[query]))
+        run.warm(urls["on"], body_of(QUERIES[query]))
+        before = cache_lookups(urls["on"])
+        on = run.measure(urls["on"], body_of(QUERIES[query]), warmup=False)
+        after = cache_lookups(urls["on"])
+        hits = after.get("hit", 0.0) - before.get("hit", 0.0)
+        lookups = sum(after.values()) - sum(before.values())
+        results[query] = (off, on, hits / lookups if lookups else 0.0)
+    return results
+
+
+def print_entity_cache(results: dict[str, tuple[Result, Result, float]]) -> None:
+    print("== entity cache: our router, tokens verified, real subgraphs, cache off vs on (warm)")
+    for query, (off, on, hit_ratio) in results.items():
+        print(f"  {query}")
+        print(f"    cache off   {off}")
+        print(f"    cache on    {on}")
+        print(
+            f"    on / off = {on.rps / off.rps:.2f}x   p50 off / on = {off.p50 / on.p50:.2f}x   "
+            f"hit ratio {hit_ratio:.1%}"
+        )
+
+
 def install_gateway() -> None:
     installed = GATEWAY_DIR / "node_modules"
     if all((installed / package).is_dir() for package in ("@apollo/gateway", "@graphql-hive/router-runtime")):
@@ -215,9 +295,14 @@ class Run:
         self.args = args
         self.tokens = tokens
 
-    def measure(self, url: str, body: bytes) -> Result:
+    def warm(self, url: str, body: bytes) -> None:
         loop = self.args.connections
         asyncio.run(closed_loop(url, body, self.tokens, connections=loop, seconds=self.args.warmup))
+
+    def measure(self, url: str, body: bytes, *, warmup: bool = True) -> Result:
+        if warmup:
+            self.warm(url, body)
+        loop = self.args.connections
         return asyncio.run(closed_loop(url, body, self.tokens, connections=loop, seconds=self.args.seconds))
 
     def cpu_per_request(self, url: str, body: bytes, pid: int) -> tuple[Result, float]:
@@ -269,8 +354,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--entity-cache-only", action="store_true", help="only step 6")
     args = parser.parse_args(argv)
-    install_gateway()
+    if not args.entity_cache_only:
+        install_gateway()
 
     stack = Stack(StackSettings(log_level="WARNING"))
     migrate(stack)
@@ -313,8 +400,31 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     floor_port = ports.next()
     floor_url = f"http://{HOST}:{floor_port}/graphql"
+    jwks_url = f"{base_url(configs['users'])}{JWKS_PATH}"
+    if args.entity_cache_only:
+        services = start(subgraph_specs)
+        try:
+            front, urls = cached_routers(real_supergraph, ports, jwks_url, stack.redis_url)
+            try:
+                demo.place_demo_orders(
+                    urls["off"], password=stack.dev_password, admin=stack.admin_credentials
+                )
+                cache_results = measure_entity_cache(run, urls)
+            finally:
+                front.stop()
+        finally:
+            services.stop()
+        warmup = f"{args.seconds:.0f} s after {args.warmup:.0f} s warm-up"
+        print(f"\nclosed loop, {args.connections} connections, {warmup}\n")
+        print_entity_cache(cache_results)
+        return
     services = start([*subgraph_specs, *stub_specs, floor_process(floor_port, stack.database_url)])
     try:
+        front, urls = cached_routers(real_supergraph, ports, jwks_url, stack.redis_url)
+        try:
+            cache_results = measure_entity_cache(run, urls)
+        finally:
+            front.stop()
         front, urls = routers(real_supergraph, ports)
         try:
             demo.place_demo_orders(urls["router"], password=stack.dev_password, admin=stack.admin_credentials)
@@ -373,6 +483,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"  products subgraph / floor over HTTP = {subgraph_ms / floor_ms:.1f}x"
         f"   / floor in process = {subgraph_ms / floor_in_process_ms:.1f}x"
     )
+    print()
+    print_entity_cache(cache_results)
 
 
 if __name__ == "__main__":

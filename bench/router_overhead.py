@@ -16,6 +16,7 @@ from graphql import parse
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from router.executor import SubgraphResponse
 from router.gateway import Gateway, GraphQLRequest
 from router.planner import QueryPlanner
 from router.supergraph import parse_supergraph
@@ -39,21 +40,23 @@ class CannedFetcher:
         headers: Mapping[str, str],  # noqa: ARG002
         *,
         operation_kind: str,  # noqa: ARG002
-    ) -> dict[str, Any]:
+    ) -> SubgraphResponse:
         if service == "products" and "_entities" not in body["query"]:
             products = [
                 {"__typename": "Product", "upc": f"p{i}", "name": f"P{i}", "price": 10 + i, "weight": i}
                 for i in range(PRODUCTS)
             ]
-            return {"data": {"topProducts": products}}
+            return SubgraphResponse({"data": {"topProducts": products}})
         representations = body["variables"]["representations"]
         if service == "inventory":
-            return {"data": {"_entities": [{"shippingEstimate": r["weight"] // 2} for r in representations]}}
+            return SubgraphResponse(
+                {"data": {"_entities": [{"shippingEstimate": r["weight"] // 2} for r in representations]}}
+            )
         if service == "reviews":
             author = {"username": "ada", "__typename": "User", "id": "1"}
             reviews = [{"body": "ok", "author": author} for _ in range(3)]
-            return {"data": {"_entities": [{"reviews": reviews} for _ in representations]}}
-        return {"data": {"_entities": [{"name": "Ada"} for _ in representations]}}
+            return SubgraphResponse({"data": {"_entities": [{"reviews": reviews} for _ in representations]}})
+        return SubgraphResponse({"data": {"_entities": [{"name": "Ada"} for _ in representations]}})
 
 
 def rate(label: str, count: int, seconds: float) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from dataclasses import dataclass
 
 import aiohttp
 import jwt
@@ -26,6 +27,14 @@ ACCEPTED_ROLES = ("customer", "admin")
 DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 900 + 60  # the access tokens' 15 minutes, and a minute for clocks
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who a verified access token names, and with which role."""
+
+    subject: str
+    role: str
 
 
 class TokenGate:
@@ -64,6 +73,12 @@ class TokenGate:
 
     async def subject(self, authorization: str | None) -> str | None:
         """The verified token's subject, None without a token; raises `Unauthenticated` for a bad one."""
+        identity = await self.identity(authorization)
+        return identity.subject if identity is not None else None
+
+    async def identity(self, authorization: str | None) -> Identity | None:
+        """The verified token's subject and role, None without a token; raises `Unauthenticated` for a
+        bad one."""
         if not authorization:
             return None
         scheme, _, token = authorization.partition(" ")
@@ -94,7 +109,7 @@ class TokenGate:
             raise Unauthenticated("The access token carries a role the router does not accept.")
         if int(claims["exp"]) - int(claims["iat"]) > self._max_lifetime:
             raise Unauthenticated("The access token lives longer than the router accepts.")
-        return str(claims["sub"])
+        return Identity(str(claims["sub"]), claims["role"])
 
     async def _key(self, kid: str) -> jwt.PyJWK | None:
         """The key named `kid`; one JWKS fetch at a time, which requests arriving meanwhile wait for."""

@@ -214,6 +214,21 @@ class ProgressiveOverrideSettings(Section):
         return self
 
 
+class EntityCacheSettings(Section):
+    """The entity cache in Redis (docs/router.md, "Entity cache"): `_entities` results and root-field
+    query fetches kept for as long as each subgraph's `Cache-Control` allows, private data per caller.
+    Off unless enabled (it needs `redis_url`); `gocart dev` and docker-compose enable it."""
+
+    enabled: bool = False
+    max_ttl_seconds: int = Field(
+        default=3_600, ge=1, description="Longest an entry is kept, whatever a subgraph allows."
+    )
+    invalidation_secret: SecretStr | None = Field(
+        default=None,
+        description="Bearer secret of POST /invalidation (dropping entities); the endpoint is off without.",
+    )
+
+
 class MetricsSettings(Section):
     """What `/metrics` exports (docs/operations.md, "Metrics")."""
 
@@ -284,6 +299,7 @@ class RouterSettings(BaseSettings):
     hot_reload: HotReloadSettings = HotReloadSettings()
     progressive_override: ProgressiveOverrideSettings = ProgressiveOverrideSettings()
     tracing: TracingSettings = TracingSettings()
+    entity_cache: EntityCacheSettings = EntityCacheSettings()
 
 
 class SettingsInvalid(RouterError):

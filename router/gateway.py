@@ -17,6 +17,7 @@ from graphql.execution.values import get_variable_values
 from observability.tracing import TRACING_OFF, Tracing
 from router.cache import LruCache
 from router.config import ProgressiveOverrideSettings
+from router.entity_cache import UNCACHED, CacheScope, EntityCache
 from router.errors import (
     BadRequest,
     InvalidVariables,
@@ -27,6 +28,7 @@ from router.errors import (
     ValidationFailed,
 )
 from router.executor import Executor, SubgraphFetcher
+from router.executor.execute import Execution
 from router.executor.introspection import execute_introspection, has_introspection
 from router.limits import (
     LimitExceeded,
@@ -93,13 +95,14 @@ class Gateway:
         on_plan_cache: Callable[[bool], None] | None = None,
         *,
         tracing: Tracing = TRACING_OFF,
+        entity_cache: EntityCache | None = None,
     ) -> None:
         """`on_plan_cache(hit)` is told of every plan-cache lookup (for the metrics)."""
         self.supergraph = supergraph
         self._on_plan_cache = on_plan_cache
         self.limits = limits or OperationLimits()
         self.planner = QueryPlanner(supergraph)
-        self.executor = Executor(supergraph, fetcher, urls, tracing=tracing)
+        self.executor = Executor(supergraph, fetcher, urls, tracing=tracing, entity_cache=entity_cache)
         self.tracing = tracing
         self.operation_labels = OperationLabels(supergraph)
         self.label_draw = LabelDraw(
@@ -210,7 +213,8 @@ class Gateway:
             variables = self.coerce_variables(prepared, request.variables)
         except RequestError as error:
             return {"errors": error.to_errors()}
-        return await self.run(prepared, request, variables, headers)
+        execution = await self.run(prepared, request, variables, headers)
+        return execution.response
 
     async def run(
         self,
@@ -218,15 +222,17 @@ class Gateway:
         request: GraphQLRequest,
         variables: dict[str, Any],
         headers: Mapping[str, str],
-    ) -> dict[str, Any]:
-        """Execute an operation already prepared and whose variables are coerced."""
+        scope: CacheScope = UNCACHED,
+    ) -> Execution:
+        """Execute an operation already prepared and whose variables are coerced, reading and writing
+        the entity cache in the caller's `scope` (by default not at all)."""
         data: dict[str, Any] = {}
         errors: list[dict[str, Any]] = []
         if prepared.introspection:
             data, errors = execute_introspection(
                 self.supergraph.api_schema, prepared.document, request.operation_name, variables
             )
-        return await self.executor.execute(
+        return await self.executor.run(
             prepared.plan,
             variables=variables,
             raw_variables=request.variables or {},
@@ -235,4 +241,5 @@ class Gateway:
             initial_errors=errors,
             document=prepared.document,
             operation_name=request.operation_name,
+            scope=scope,
         )

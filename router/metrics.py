@@ -114,5 +114,18 @@ class RouterMetrics:
             registry=self.registry,
         )
 
+        self.entity_cache = Counter(
+            "gocart_router_entity_cache_lookups",
+            "Entity cache lookups, by subgraph, type (the root type for root-field fetches) and outcome "
+            "(hit, miss, skipped: Redis unreachable).",
+            ["subgraph", "type", "outcome"],
+            registry=self.registry,
+        )
+        self.entity_cache_degraded = Gauge(
+            "gocart_router_entity_cache_degraded",
+            "1 while Redis is unreachable and the entity cache is off.",
+            registry=self.registry,
+        )
+
     def count_plan_cache(self, hit: bool) -> None:
         self.plan_cache.labels("hit" if hit else "miss").inc()

@@ -11,10 +11,12 @@ from graphql import DocumentNode, OperationType
 from opentelemetry import trace
 
 from observability.tracing import TRACING_OFF, Tracing
+from router.entity_cache import NO_STORE, UNCACHED, CachePolicy, CacheScope, EntityCache, parse_cache_control
 from router.errors import PlanningError
+from router.executor.cached import EntityKeys, entity_refs, root_variant
 from router.executor.context import group_by_context
 from router.executor.error_locations import ClientDocument, locate_errors
-from router.executor.fetcher import SubgraphFetcher, SubgraphFetchError
+from router.executor.fetcher import SubgraphFetcher, SubgraphFetchError, SubgraphResponse
 from router.executor.merge import deep_merge
 from router.executor.paths import objects_at, undo_renames
 from router.executor.representations import Representation, build_representations
@@ -39,8 +41,22 @@ class _Run:
     variables: Mapping[str, Any]
     raw_variables: Mapping[str, Any]
     headers: Mapping[str, str]
+    scope: CacheScope = UNCACHED
     data: dict[str, Any] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    cache_policy: CachePolicy | None = None  # restricted by every fetch (and cache hit); None: none ran
+
+    def touched(self, policy: CachePolicy) -> None:
+        self.cache_policy = policy if self.cache_policy is None else self.cache_policy.restrict(policy)
+
+
+@dataclass(frozen=True, slots=True)
+class Execution:
+    """A GraphQL response, and the cache policy of everything it was made of (None when no subgraph
+    was asked: an answer from the router alone, such as introspection)."""
+
+    response: dict[str, Any]
+    cache_policy: CachePolicy | None
 
 
 class Executor:
@@ -53,9 +69,14 @@ class Executor:
         urls: Mapping[str, str],
         *,
         tracing: Tracing = TRACING_OFF,
+        entity_cache: EntityCache | None = None,
     ) -> None:
         self.supergraph = supergraph
         self.tracing = tracing
+        self.entity_cache = entity_cache
+        self.entity_keys = EntityKeys(supergraph)
+        query_type = supergraph.api_schema.query_type
+        self._query_type = query_type.name if query_type is not None else "Query"
         self.fetcher = fetcher
         self.urls = dict(urls)
         self.interfaces = frozenset(
@@ -96,7 +117,37 @@ class Executor:
 
         With the client's `document`, errors that have a path get the locations of the fields it names.
         """
-        run = _Run(variables, raw_variables, headers)
+        execution = await self.run(
+            plan,
+            variables=variables,
+            raw_variables=raw_variables,
+            headers=headers,
+            initial_data=initial_data,
+            initial_errors=initial_errors,
+            document=document,
+            operation_name=operation_name,
+        )
+        return execution.response
+
+    async def run(
+        self,
+        plan: QueryPlan,
+        *,
+        variables: Mapping[str, Any],
+        raw_variables: Mapping[str, Any],
+        headers: Mapping[str, str],
+        initial_data: dict[str, Any] | None = None,
+        initial_errors: list[dict[str, Any]] | None = None,
+        document: DocumentNode | None = None,
+        operation_name: str | None = None,
+        scope: CacheScope = UNCACHED,
+    ) -> Execution:
+        """`execute`, with the cache policy of the answer; `scope` says which entity cache entries
+        the caller may read and write (router/entity_cache/scope.py; by default none). A mutation's
+        plan neither reads nor writes it: what its later fetches return follows the write."""
+        if plan.operation.kind != "query":
+            scope = UNCACHED
+        run = _Run(variables, raw_variables, headers, scope)
         run.data.update(initial_data or {})
         run.errors.extend(initial_errors or ())
         if plan.node is not None:
@@ -114,7 +165,7 @@ class Executor:
                 client_document = ClientDocument(document, operation_name, variables, self.applies)
                 errors = locate_errors(errors, client_document, run.data)
             response["errors"] = errors
-        return response
+        return Execution(response, run.cache_policy)
 
     async def _node(self, node: PlanNode, run: _Run) -> None:
         """Run one plan node, in a span of its own when tracing (so the trace has the plan's shape)."""
@@ -148,7 +199,7 @@ class Executor:
     def _variables_for(self, fetch: FetchNode, run: _Run) -> dict[str, Any]:
         return {name: run.raw_variables[name] for name in fetch.variable_usages if name in run.raw_variables}
 
-    async def _request(self, fetch: FetchNode, variables: dict[str, Any], run: _Run) -> dict[str, Any]:
+    async def _request(self, fetch: FetchNode, variables: dict[str, Any], run: _Run) -> SubgraphResponse:
         body: dict[str, Any] = {"query": fetch.operation, "variables": variables}
         if fetch.operation_name:
             body["operationName"] = fetch.operation_name
@@ -160,17 +211,43 @@ class Executor:
             operation_kind=fetch.operation_kind,
         )
 
-    async def _send(self, fetch: FetchNode, variables: dict[str, Any], run: _Run) -> dict[str, Any] | None:
+    async def _send(self, fetch: FetchNode, variables: dict[str, Any], run: _Run) -> SubgraphResponse | None:
         try:
             return await self._request(fetch, variables, run)
         except SubgraphFetchError as error:
             run.errors.append(fetch_failure(fetch.service_name, str(error)))
+            run.touched(NO_STORE)
             return None
 
+    def _cache_for(self, fetch: FetchNode, run: _Run) -> EntityCache | None:
+        """The entity cache, for query fetches of a caller with a scope (None: skip it)."""
+        if fetch.operation_kind != "query" or not run.scope.readable:
+            return None
+        return self.entity_cache
+
     async def _root_fetch(self, fetch: FetchNode, run: _Run) -> None:
-        response = await self._send(fetch, self._variables_for(fetch, run), run)
-        if response is None:
+        """The fetch's data from the entity cache when it holds it for this caller, else from the
+        subgraph (then kept for as long as its `Cache-Control` allows, when it has no errors)."""
+        variables = self._variables_for(fetch, run)
+        cache = self._cache_for(fetch, run)
+        variant = root_variant(fetch.operation, variables) if cache is not None else ""
+        if cache is not None:
+            cached = await cache.get_root(fetch.service_name, variant, run.scope, self._query_type)
+            if cached is not None:
+                run.touched(cached.policy)
+                self._merge_root(fetch, {"data": cached.value}, run)
+                return
+        sent = await self._send(fetch, variables, run)
+        if sent is None:
             return
+        response = sent.body
+        policy = parse_cache_control(sent.cache_control)
+        run.touched(policy if not response.get("errors") else NO_STORE)
+        if cache is not None and not response.get("errors") and isinstance(response.get("data"), dict):
+            await cache.put_root(fetch.service_name, variant, response["data"], policy, run.scope)
+        self._merge_root(fetch, response, run)
+
+    def _merge_root(self, fetch: FetchNode, response: dict[str, Any], run: _Run) -> None:
         undo_renames(response, fetch.renames)
         run.errors.extend(
             client_error(error, fetch.service_name, renames=fetch.renames)
@@ -205,6 +282,34 @@ class Executor:
     async def _entity_requests(
         self, fetch: FetchNode, variables: dict[str, Any], representations: list[Representation], run: _Run
     ) -> None:
+        """The entities the cache holds for this caller are merged from it; only the others are sent
+        (in batches), and kept for as long as the subgraph's `Cache-Control` allows."""
+        cache = self._cache_for(fetch, run)
+        if cache is None:
+            await self._fetch_entities(fetch, variables, representations, run, None)
+            return
+        refs = entity_refs(self.entity_keys, fetch, variables, representations)
+        cached = await cache.get_entities(fetch.service_name, refs, run.scope)
+        hits = [
+            (item, found) for item, found in zip(representations, cached, strict=True) if found is not None
+        ]
+        if hits:
+            for _, found in hits:
+                run.touched(found.policy)
+            entities = [found.value for _, found in hits]
+            self._merge_entities(fetch, [item for item, _ in hits], {"data": {"_entities": entities}}, run)
+        missing = [item for item, found in zip(representations, cached, strict=True) if found is None]
+        if missing:
+            await self._fetch_entities(fetch, variables, missing, run, cache)
+
+    async def _fetch_entities(
+        self,
+        fetch: FetchNode,
+        variables: dict[str, Any],
+        representations: list[Representation],
+        run: _Run,
+        cache: EntityCache | None,
+    ) -> None:
         batches = _batches(representations, self.fetcher.max_representations(fetch.service_name))
         trace.get_current_span().set_attribute("gocart.fetch.batches", len(batches))
         if len(batches) == 1:
@@ -219,12 +324,38 @@ class Executor:
                 if str(outcome) not in reported:  # one error per distinct failure, not one per batch
                     reported.add(str(outcome))
                     run.errors.append(fetch_failure(fetch.service_name, str(outcome)))
+                run.touched(NO_STORE)
             else:
-                self._merge_entities(fetch, batch, outcome, run)
+                response = outcome.body
+                policy = parse_cache_control(outcome.cache_control)
+                run.touched(policy if not response.get("errors") else NO_STORE)
+                if cache is not None and policy.storable and not response.get("errors"):
+                    await self._keep_entities(cache, fetch, variables, batch, response, policy, run)
+                self._merge_entities(fetch, batch, response, run)
+
+    async def _keep_entities(
+        self,
+        cache: EntityCache,
+        fetch: FetchNode,
+        variables: dict[str, Any],
+        batch: list[Representation],
+        response: dict[str, Any],
+        policy: CachePolicy,
+        run: _Run,
+    ) -> None:
+        data = response.get("data")
+        entities = data.get("_entities") if isinstance(data, dict) else None
+        if not isinstance(entities, list) or len(entities) != len(batch):
+            return
+        refs = entity_refs(self.entity_keys, fetch, variables, batch)
+        items = [
+            (ref, entity) for ref, entity in zip(refs, entities, strict=True) if isinstance(entity, dict)
+        ]
+        await cache.put_entities(fetch.service_name, items, policy, run.scope)
 
     async def _entity_batch(
         self, fetch: FetchNode, variables: dict[str, Any], batch: list[Representation], run: _Run
-    ) -> dict[str, Any] | SubgraphFetchError:
+    ) -> SubgraphResponse | SubgraphFetchError:
         batch_variables = {**variables, "representations": [item.value for item in batch]}
         try:
             return await self._request(fetch, batch_variables, run)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 import aiohttp
@@ -33,6 +34,15 @@ class SubgraphFetchError(RouterError):
         super().__init__(f"HTTP fetch failed from '{service}': {description}")
 
 
+@dataclass(frozen=True, slots=True)
+class SubgraphResponse:
+    """A subgraph's decoded GraphQL response and its `Cache-Control` header (None without one): how
+    long the router may keep what it says, and for whom (router/entity_cache/)."""
+
+    body: dict[str, Any]
+    cache_control: str | None = None
+
+
 class SubgraphFetcher(Protocol):
     """Sends a GraphQL request body to a subgraph and returns its decoded JSON response."""
 
@@ -44,7 +54,7 @@ class SubgraphFetcher(Protocol):
         headers: Mapping[str, str],
         *,
         operation_kind: str,
-    ) -> dict[str, Any]:
+    ) -> SubgraphResponse:
         """`operation_kind` is the subgraph operation's kind (`query`, `mutation`): only queries are
         safe to send twice."""
         ...
@@ -76,12 +86,13 @@ class HttpFetcher:
         headers: Mapping[str, str],
         *,
         operation_kind: str,  # noqa: ARG002  (sent once whatever the kind)
-    ) -> dict[str, Any]:
+    ) -> SubgraphResponse:
         request_headers = {"content-type": "application/json", "accept": "application/json", **headers}
         try:
             async with self._session.post(url, data=orjson.dumps(body), headers=request_headers) as response:
                 payload = await response.read()
                 status = response.status
+                cache_control = response.headers.get("cache-control")
         except TimeoutError as error:
             raise _failure(service, "timeout", "the subgraph timed out", f"{url}: {error!r}") from error
         except aiohttp.ClientConnectorError as error:
@@ -107,4 +118,4 @@ class HttpFetcher:
                 f"the subgraph answered HTTP {status} without a GraphQL response",
                 f"{url}: {payload[:200]!r}",
             )
-        return decoded
+        return SubgraphResponse(decoded, cache_control)

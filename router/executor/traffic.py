@@ -25,7 +25,7 @@ from tenacity import wait_random_exponential as full_jitter
 
 from router.config import TrafficSettings, TrafficShaping
 from router.executor.breaker import BreakerState, CircuitBreaker
-from router.executor.fetcher import FailureReason, HttpFetcher, SubgraphFetchError
+from router.executor.fetcher import FailureReason, HttpFetcher, SubgraphFetchError, SubgraphResponse
 from router.metrics import BREAKER_STATES, RouterMetrics
 
 logger = logging.getLogger(__name__)
@@ -111,7 +111,7 @@ class TrafficFetcher:
         headers: Mapping[str, str],
         *,
         operation_kind: str,
-    ) -> dict[str, Any]:
+    ) -> SubgraphResponse:
         """Send the request under `service`'s policy; only queries are retried.
 
         The first try goes straight to the subgraph: tenacity's retry loop is only built once it has
@@ -144,7 +144,7 @@ class TrafficFetcher:
         )
         self._metrics.subgraph_retries.labels(service).inc()
         await self._sleep(backoff(RetryCallState(retrying, None, (), {})))  # a fresh state: attempt 1
-        result: dict[str, Any] = await retrying(self._attempt, *attempt)
+        result: SubgraphResponse = await retrying(self._attempt, *attempt)
         return result
 
     async def _attempt(
@@ -155,7 +155,7 @@ class TrafficFetcher:
         body: Mapping[str, Any],
         headers: Mapping[str, str],
         operation_kind: str,
-    ) -> dict[str, Any]:
+    ) -> SubgraphResponse:
         breaker = subgraph.breaker
         permit = breaker.admit() if breaker is not None else None
         if breaker is not None and permit is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -22,18 +23,22 @@ from router.config import CorsSettings, RouterSettings
 from router.edge.client_address import client_address_middleware
 from router.edge.persisted import PersistedQueries
 from router.edge.rate_limit import build_rate_limiter
+from router.entity_cache import EntityCache
 from router.executor import SubgraphFetcher
 from router.executor.traffic import TrafficFetcher
 from router.gateway import Gateway
 from router.limits import OperationLimits
 from router.metrics import RouterMetrics
 from router.server.graphiql import STATIC_DIRECTORY, STATIC_PATH
+from router.server.invalidation import invalidation
 from router.server.pipeline import Edge
 from router.server.reload import hot_reload, supergraph_digest
 from router.server.routes import graphql, health, metrics
 from router.supergraph import Supergraph, parse_supergraph
 
 SERVICE_NAME = "gocart-router"
+
+logger = logging.getLogger(__name__)
 
 QUIET_PATHS = ("/health", "/metrics")  # polled by supervisors and Prometheus: logged at debug only
 
@@ -60,6 +65,7 @@ def build_gateway(
     settings: RouterSettings,
     metrics: RouterMetrics | None = None,
     tracing: Tracing = TRACING_OFF,
+    entity_cache: EntityCache | None = None,
 ) -> Gateway:
     """The gateway serving `supergraph`, at startup and on each reload: a fresh planner and plan cache,
     the subgraph URLs of this supergraph (as overridden by settings), and the shared fetcher."""
@@ -72,6 +78,21 @@ def build_gateway(
         progressive_override=settings.progressive_override,
         on_plan_cache=metrics.count_plan_cache if metrics is not None else None,
         tracing=tracing,
+        entity_cache=entity_cache,
+    )
+
+
+def build_entity_cache(
+    settings: RouterSettings, metrics: RouterMetrics, redis: Redis | None
+) -> EntityCache | None:
+    """The entity cache when enabled; it lives in Redis, so without `redis_url` there is none (logged)."""
+    if not settings.entity_cache.enabled:
+        return None
+    if redis is None:
+        logger.warning("entity_cache.enabled needs redis_url; the entity cache is off")
+        return None
+    return EntityCache(
+        redis, settings.redis_namespace, metrics, max_ttl_seconds=settings.entity_cache.max_ttl_seconds
     )
 
 
@@ -109,6 +130,7 @@ def create_app(settings: RouterSettings) -> Starlette:
             )
             trace_redis(edge.redis, tracing)
         edge.rate_limiter = build_rate_limiter(settings, edge.metrics, edge.redis)
+        edge.entity_cache = build_entity_cache(settings, edge.metrics, edge.redis)
         traffic = TrafficFetcher(
             settings.traffic_shaping,
             edge.metrics,
@@ -126,16 +148,24 @@ def create_app(settings: RouterSettings) -> Starlette:
                     max_lifetime_seconds=settings.jwt_max_token_lifetime_seconds,
                 )
             app.state.traffic = traffic
-            app.state.gateway = build_gateway(supergraph, traffic, settings, edge.metrics, tracing)
+            app.state.gateway = build_gateway(
+                supergraph, traffic, settings, edge.metrics, tracing, edge.entity_cache
+            )
             app.state.supergraph_sha256 = supergraph_digest(source)
             # A reloaded supergraph keeps the traffic fetcher: its pools, breakers and batch limits.
             rebuild = functools.partial(
-                build_gateway, fetcher=traffic, settings=settings, metrics=edge.metrics, tracing=tracing
+                build_gateway,
+                fetcher=traffic,
+                settings=settings,
+                metrics=edge.metrics,
+                tracing=tracing,
+                entity_cache=edge.entity_cache,
             )
             async with hot_reload(app, settings, edge.metrics, rebuild):
                 yield
             app.state.gateway = None
             app.state.traffic = None
+        edge.entity_cache = None
         if edge.redis is not None:
             await edge.redis.aclose()
             edge.redis = None
@@ -145,6 +175,7 @@ def create_app(settings: RouterSettings) -> Starlette:
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/health", health, methods=["GET"]),
+            Route("/invalidation", invalidation, methods=["POST"]),
             Route("/metrics", metrics, methods=["GET"]),
             Mount(STATIC_PATH, StaticFiles(directory=STATIC_DIRECTORY), name="graphiql-assets"),
         ],

@@ -27,6 +27,7 @@ from router.edge.csrf import check_csrf, check_post_content_type
 from router.edge.envelope import Envelope, from_body, from_query_parameters
 from router.edge.persisted import PersistedQueries
 from router.edge.rate_limit import RateLimiter
+from router.entity_cache import CachePolicy, CacheScope, EntityCache, scope_of
 from router.errors import BadRequest, MethodNotAllowed, RequestError
 from router.gateway import Gateway, GraphQLRequest, PreparedOperation
 from router.metrics import RouterMetrics
@@ -42,6 +43,7 @@ class Edge:
     token_gate: TokenGate | None = None
     redis: Redis | None = None
     rate_limiter: RateLimiter | None = None
+    entity_cache: EntityCache | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,13 @@ class Caller:
 
     address: str
     subject: str | None
+    role: str | None = None  # the verified token's role (None without a token gate or a token)
+    signed_in: bool = False  # the request carried credentials, verified or not
+
+    @property
+    def cache_scope(self) -> CacheScope:
+        """Which entity cache entries the caller may read and write (router/entity_cache/scope.py)."""
+        return scope_of(signed_in=self.signed_in, subject=self.subject, role=self.role)
 
 
 @dataclass(slots=True)
@@ -72,6 +81,7 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
     prepared: PreparedOperation | None = None
     estimated_cost: int | None = None
+    cache_policy: CachePolicy | None = None  # of everything the answer was made of (HTTP caching)
 
 
 def client_address(request: Request) -> str:
@@ -88,8 +98,10 @@ async def admit(request: Request, edge: Edge) -> Admitted:
     if request.method == "POST":
         check_post_content_type(request.headers)
     address = client_address(request)
-    subject = await edge.token_gate.subject(request.headers.get("authorization")) if edge.token_gate else None
-    caller = Caller(address, subject)
+    authorization = request.headers.get("authorization")
+    identity = await edge.token_gate.identity(authorization) if edge.token_gate else None
+    subject = identity.subject if identity is not None else None
+    caller = Caller(address, subject, identity.role if identity else None, signed_in=bool(authorization))
     bind_request(subject=subject)
     if edge.rate_limiter is not None:
         await edge.rate_limiter.admit(caller.address, caller.subject)
@@ -145,9 +157,13 @@ async def answer(
     except RequestError as error:
         edge.metrics.rejections.labels(error.code).inc()
         return _refused(error)
-    body = await gateway.run(prepared, item, variables, admitted.forwarded)
+    execution = await gateway.run(prepared, item, variables, admitted.forwarded, admitted.caller.cache_scope)
+    body = execution.response
     record_actual_cost(demand, edge.metrics, gateway.supergraph, operation, variables, body.get("data"))
-    return Answer(body, 400 if "data" not in body else 200, prepared=prepared, estimated_cost=estimated_cost)
+    status = 400 if "data" not in body else 200
+    return Answer(
+        body, status, prepared=prepared, estimated_cost=estimated_cost, cache_policy=execution.cache_policy
+    )
 
 
 def _prepare(

@@ -18,6 +18,7 @@ from router.executor.traffic import TrafficFetcher
 from router.gateway import Gateway
 from router.plan.printer import print_plan, print_plan_compact
 from router.server.graphiql import GRAPHIQL_CONTENT_SECURITY_POLICY, graphiql_page
+from router.server.http_cache import cache_control, entity_tag, matches
 from router.server.pipeline import Answer, Edge, admit, answer_all
 from router.server.reload import short_digest
 
@@ -104,7 +105,29 @@ async def _serve_graphql(request: Request, edge: Edge) -> Response:
         headers[PLAN_HEADER] = print_plan_compact(single.prepared.plan)
         extensions = single.body.setdefault("extensions", {})
         extensions["queryPlan"] = {"text": print_plan(single.prepared.plan)}
-    return _json(single.body, single.status, media_type, headers)
+    if request.method != "GET":
+        return _json(single.body, single.status, media_type, headers)
+    return _cacheable(request, single, media_type, headers)
+
+
+def _cacheable(request: Request, single: Answer, media_type: str, headers: dict[str, str]) -> Response:
+    """A GET answer with its caching headers (router/server/http_cache.py); 304 without a body when
+    the client's `If-None-Match` names it."""
+    body = orjson.dumps(single.body)
+    headers.update(
+        cache_control(
+            single.cache_policy,
+            status=single.status,
+            has_errors="errors" in single.body,
+            authenticated=request.headers.get("authorization") is not None,
+        )
+    )
+    if single.status != 200:
+        return Response(body, status_code=single.status, media_type=media_type, headers=headers)
+    headers["etag"] = entity_tag(body)
+    if matches(request.headers.get("if-none-match"), headers["etag"]):
+        return Response(status_code=304, headers=headers)
+    return Response(body, status_code=200, media_type=media_type, headers=headers)
 
 
 async def health(request: Request) -> Response:

@@ -22,11 +22,14 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
 from strawberry.schema import BaseSchema
+from strawberry.types import ExecutionResult
 
 from observability.instrumentation import trace_engine, trace_redis, trace_requests
 from observability.tracing import start_tracing
 from subgraphs.common.auth import Caller, KeySource
+from subgraphs.common.cache_control import CachePolicyTable, restricted_header
 from subgraphs.common.client_address import resolve_client_addresses
 from subgraphs.common.context import AppResources, SubgraphContext, verifier_from_settings
 from subgraphs.common.db import create_engine, create_session_factory
@@ -50,11 +53,18 @@ class SubgraphGraphQL(GraphQL[Any, None]):
     bodies read and written by orjson (several times faster than json on a page of results).
 
     The request's context (its caller verified first) is made here, and its database session is
-    given back to the pool once the answer has been sent."""
+    given back to the pool once the answer has been sent. With a `cache_policy`, every answer carries
+    the `Cache-Control` it computes (subgraphs/common/cache_control.py)."""
 
-    def __init__(self, schema: BaseSchema, context_factory: ContextFactory[C]) -> None:
+    def __init__(
+        self,
+        schema: BaseSchema,
+        context_factory: ContextFactory[C],
+        cache_policy: CachePolicyTable | None = None,
+    ) -> None:
         super().__init__(schema, graphql_ide="graphiql")
         self._context_factory = context_factory
+        self._cache_policy = cache_policy
 
     def decode_json(self, data: str | bytes) -> object:
         return orjson.loads(data)  # its JSONDecodeError is json's, so a bad body is still a 400
@@ -74,6 +84,24 @@ class SubgraphGraphQL(GraphQL[Any, None]):
         context = self._context_factory(resources, request)  # type: ignore[arg-type]
         request.state.graphql_context = context
         return context
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: Any,  # Strawberry's adapter (its type lives in a dependency of Strawberry)
+        sub_response: Response,
+        context: Any,
+        root_value: Any,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        result = await super().execute_single(
+            request, request_adapter, sub_response, context, root_value, request_data
+        )
+        if self._cache_policy is not None:
+            hint = self._cache_policy.hint(request_data.query, context.caller, failed=bool(result.errors))
+            existing = sub_response.headers.get("cache-control")
+            sub_response.headers["cache-control"] = restricted_header(existing, hint)
+        return result
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
@@ -105,11 +133,13 @@ def create_subgraph_app(
     lifespan: LifespanHook | None = None,
     key_source: KeySource | None = None,
     events: EventSetup | None = None,
+    cache_policy: CachePolicyTable | None = None,
 ) -> FastAPI:
     """A FastAPI app serving one subgraph's schema with the shared plumbing around it.
 
     `key_source` replaces the configured JWKS (the users subgraph verifies with its own keys); `events`
-    runs the outbox relay and the subgraph's event consumers (docs/events.md)."""
+    runs the outbox relay and the subgraph's event consumers (docs/events.md); `cache_policy` gives
+    every answer its `Cache-Control` (subgraphs/common/cache_control.py)."""
 
     @asynccontextmanager
     async def shared_lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -169,7 +199,7 @@ def create_subgraph_app(
     resolve_client_addresses(app, settings)
     trace_requests(app, tracing)  # outermost: the request's span encloses every other middleware
     app.router.routes.append(
-        Route("/graphql", SubgraphGraphQL(schema, context_factory), methods=["GET", "POST"])
+        Route("/graphql", SubgraphGraphQL(schema, context_factory, cache_policy), methods=["GET", "POST"])
     )
 
     @app.get("/health", include_in_schema=False)

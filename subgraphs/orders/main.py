@@ -22,6 +22,7 @@ from subgraphs.common.event_runtime import EventSetup
 from subgraphs.common.migrations import MigrationSource
 from subgraphs.orders.breaker import CircuitBreaker
 from subgraphs.orders.bulkhead import Bulkhead
+from subgraphs.orders.cache_control import ORDERS_CACHE_POLICY
 from subgraphs.orders.call_metrics import ProductsCallMetrics
 from subgraphs.orders.config import OrdersSettings
 from subgraphs.orders.context import OrdersResources, context_factory
@@ -116,4 +117,5 @@ def create_app(settings: OrdersSettings) -> FastAPI:
         migrations=MIGRATIONS,
         lifespan=orders_resources,
         events=EventSetup(tables=EVENTS, consumers=webhook_consumers),
+        cache_policy=ORDERS_CACHE_POLICY,
     )

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from subgraphs.common.app import create_subgraph_app
 from subgraphs.common.event_runtime import EventSetup
 from subgraphs.common.migrations import MigrationSource
+from subgraphs.products.cache_control import PRODUCTS_CACHE_POLICY
 from subgraphs.products.config import ProductsSettings
 from subgraphs.products.consumers import product_consumers
 from subgraphs.products.context import context_factory
@@ -32,4 +33,5 @@ def create_app(settings: ProductsSettings) -> FastAPI:
         server_settings={"pg_trgm.word_similarity_threshold": str(settings.fuzzy_match_threshold)},
         lifespan=expiry_worker(settings),
         events=EventSetup(tables=EVENTS, consumers=product_consumers),
+        cache_policy=PRODUCTS_CACHE_POLICY,
     )

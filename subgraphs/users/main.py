@@ -25,6 +25,7 @@ from subgraphs.common.event_runtime import EventSetup
 from subgraphs.common.migrations import MigrationSource
 from subgraphs.common.revocations import RevocationList
 from subgraphs.users import service
+from subgraphs.users.cache_control import USERS_CACHE_POLICY
 from subgraphs.users.config import UsersSettings
 from subgraphs.users.consumers import user_consumers
 from subgraphs.users.context import UsersContext, client_address
@@ -148,6 +149,7 @@ def create_app(settings: UsersSettings) -> FastAPI:
         lifespan=start_users,
         key_source=keys if own_keys else None,  # verify our own tokens, through a rotation too
         events=EventSetup(tables=EVENTS, consumers=user_consumers),
+        cache_policy=USERS_CACHE_POLICY,
     )
     rebuilds = Counter(
         "gocart_revocation_rebuilds",

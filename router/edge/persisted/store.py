@@ -9,43 +9,14 @@ is left alone for `retry_seconds` after a failure, so an outage does not add a t
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from router.cache import LruCache
+from router.redis_outage import RedisOutage
 
 logger = logging.getLogger(__name__)
-
-
-class RedisOutage:
-    """Whether Redis is believed down, so the warning is logged once per outage."""
-
-    def __init__(self, retry_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.retry_seconds = retry_seconds
-        self._clock = clock
-        self._down_since: float | None = None
-        self._last_failure = 0.0
-
-    @property
-    def ongoing(self) -> bool:
-        return self._down_since is not None
-
-    def worth_trying(self) -> bool:
-        return self._down_since is None or self._clock() - self._last_failure >= self.retry_seconds
-
-    def failed(self, error: Exception) -> None:
-        self._last_failure = self._clock()
-        if self._down_since is None:
-            self._down_since = self._last_failure
-            logger.warning("Redis is unreachable; persisted queries are kept in this process only: %s", error)
-
-    def succeeded(self) -> None:
-        if self._down_since is not None:
-            self._down_since = None
-            logger.info("Redis answers again; persisted queries are shared through it")
 
 
 class ApqStore:
@@ -62,7 +33,12 @@ class ApqStore:
         self.ttl_seconds = ttl_seconds
         self._prefix = f"{namespace}:apq:"
         self._memory: LruCache[str, str] = LruCache(memory_size)
-        self.outage = RedisOutage(retry_seconds)
+        self.outage = RedisOutage(
+            retry_seconds,
+            down="persisted queries are kept in this process only",
+            up="persisted queries are shared through it",
+            log=logger,
+        )
 
     def key(self, sha256: str) -> str:
         return self._prefix + sha256

@@ -1,4 +1,5 @@
-"""An `HttpFetcher` that records what the router sends to `_entities`, to assert no wasted work."""
+"""An `HttpFetcher` that records what the router sends (to `_entities`, and every request), to assert
+no wasted work."""
 
 from __future__ import annotations
 
@@ -7,15 +8,17 @@ from typing import Any
 
 import aiohttp
 
-from router.executor import HttpFetcher
+from router.executor import HttpFetcher, SubgraphResponse
 
 
 class CountingFetcher(HttpFetcher):
-    """Records the variables of every `_entities` request sent, with the subgraph's name."""
+    """Records the variables of every `_entities` request sent (`sent`), and the subgraph and variables
+    of every request (`requests`)."""
 
     def __init__(self, session: aiohttp.ClientSession) -> None:
         super().__init__(session)
         self.sent: list[tuple[str, dict[str, Any]]] = []
+        self.requests: list[tuple[str, dict[str, Any]]] = []
 
     async def fetch(
         self,
@@ -25,7 +28,8 @@ class CountingFetcher(HttpFetcher):
         headers: Mapping[str, str],
         *,
         operation_kind: str,
-    ) -> dict[str, Any]:
+    ) -> SubgraphResponse:
+        self.requests.append((service, dict(body["variables"])))
         if "representations" in body["variables"]:
             self.sent.append((service, dict(body["variables"])))
         return await super().fetch(service, url, body, headers, operation_kind=operation_kind)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from router.executor import SubgraphResponse
 from router.gateway import Gateway, GraphQLRequest
 from router.supergraph import parse_supergraph
 from testbed.sdl import supergraph_sdl
@@ -221,7 +222,7 @@ async def test_an_operation_the_planner_cannot_plan_answers_query_planning_faile
 class _NeverCalled:
     async def fetch(
         self, service: str, url: str, body: Any, headers: Any, *, operation_kind: str
-    ) -> dict[str, Any]:
+    ) -> SubgraphResponse:
         raise AssertionError("no subgraph may be called")
 
     def max_representations(self, service: str) -> None:

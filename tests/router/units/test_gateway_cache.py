@@ -4,6 +4,7 @@ can change its plan); failures are cached too."""
 import pytest
 
 from router.errors import ValidationFailed
+from router.executor import SubgraphResponse
 from router.gateway import Gateway
 from router.plan.printer import print_plan
 from router.supergraph import parse_supergraph
@@ -14,7 +15,7 @@ from tests.router.supergraphs.progressive import PROGRESSIVE
 class _NoFetcher:
     async def fetch(
         self, service: str, url: str, body: object, headers: object, *, operation_kind: str
-    ) -> dict[str, object]:
+    ) -> SubgraphResponse:
         raise AssertionError("preparing an operation never calls a subgraph")
 
     def max_representations(self, service: str) -> None:

@@ -1,4 +1,5 @@
-"""The APQ store's view of Redis outages: one warning per outage, and Redis left alone for a while."""
+"""The view of Redis outages the APQ store and the entity cache share: one warning per outage, and
+Redis left alone for a while."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import logging
 
 import pytest
 
-from router.edge.persisted.store import RedisOutage
+from router.redis_outage import RedisOutage
 
 
 class Clock:
@@ -23,7 +24,7 @@ def warnings(caplog: pytest.LogCaptureFixture) -> int:
 
 def test_one_warning_per_outage(caplog: pytest.LogCaptureFixture) -> None:
     outage = RedisOutage(retry_seconds=5, clock=Clock())
-    with caplog.at_level(logging.INFO, logger="router.edge.persisted.store"):
+    with caplog.at_level(logging.INFO, logger="router.redis_outage"):
         outage.failed(ConnectionError("refused"))
         outage.failed(ConnectionError("refused"))
         assert warnings(caplog) == 1

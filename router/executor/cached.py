@@ -1,0 +1,74 @@
+"""What the executor names to the entity cache: each entity's identity and variant, and a root-field
+fetch's variant (router/entity_cache/keys.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from router.entity_cache import EntityRef
+from router.entity_cache.keys import entity_id, variant
+from router.executor.representations import Representation
+from router.plan.nodes import FetchNode
+from router.supergraph.model import Supergraph
+
+REPRESENTATIONS = "representations"
+
+
+def top_level_fields(field_set: str) -> tuple[str, ...]:
+    """The top-level field names of a `@key` field set: `"id"`, `"sku variant { id }"` -> sku, variant."""
+    names: list[str] = []
+    depth = 0
+    for word in field_set.replace("{", " { ").replace("}", " } ").split():
+        if word == "{":
+            depth += 1
+        elif word == "}":
+            depth -= 1
+        elif depth == 0:
+            names.append(word)
+    return tuple(names)
+
+
+class EntityKeys:
+    """The key fields of each entity type in each subgraph (every `@key` of it, top level), looked up
+    once per pair: a representation's values of them are the entity's identity."""
+
+    def __init__(self, supergraph: Supergraph) -> None:
+        self._supergraph = supergraph
+        self._fields: dict[tuple[str, str], frozenset[str]] = {}
+
+    def fields(self, subgraph: str, typename: str) -> frozenset[str]:
+        found = self._fields.get((subgraph, typename))
+        if found is None:
+            type_def = self._supergraph.types.get(typename)
+            joins = type_def.keys_in(subgraph) if type_def is not None else ()
+            found = frozenset(name for join in joins for name in top_level_fields(join.key or ""))
+            self._fields[(subgraph, typename)] = found
+        return found
+
+    def identity(self, subgraph: str, representation: Mapping[str, Any]) -> tuple[str, str]:
+        """The entity's type and `entity_id`; without known key fields, every field but `__typename`."""
+        typename = str(representation.get("__typename", ""))
+        key_fields = self.fields(subgraph, typename)
+        key = {
+            name: value
+            for name, value in representation.items()
+            if name != "__typename" and (not key_fields or name in key_fields)
+        }
+        return typename, entity_id(key)
+
+
+def entity_refs(
+    keys: EntityKeys, fetch: FetchNode, variables: Mapping[str, Any], batch: Sequence[Representation]
+) -> list[EntityRef]:
+    """The cache's name of each entity of an `_entities` fetch, in order."""
+    others = {name: value for name, value in variables.items() if name != REPRESENTATIONS}
+    refs = []
+    for item in batch:
+        typename, identity = keys.identity(fetch.service_name, item.value)
+        refs.append(EntityRef(typename, identity, variant(fetch.operation, others, item.value)))
+    return refs
+
+
+def root_variant(operation: str, variables: Mapping[str, Any]) -> str:
+    return variant(operation, variables, None)
