@@ -30,6 +30,10 @@ from router.metrics import BREAKER_STATES, RouterMetrics
 
 logger = logging.getLogger(__name__)
 
+UPSTREAM_IDLE_SECONDS = 4.0
+"""How long an idle pooled connection to a subgraph is kept: below uvicorn's 5 s keep-alive, so the
+router never reuses a connection the subgraph is closing ("Can not write request body")."""
+
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -196,7 +200,7 @@ class TrafficFetcher:
         settings = self._shaping.for_subgraph(name)
         session = aiohttp.ClientSession(
             timeout=aiohttp.ClientTimeout(total=settings.timeout_seconds),
-            connector=aiohttp.TCPConnector(limit=settings.pool_size),
+            connector=aiohttp.TCPConnector(limit=settings.pool_size, keepalive_timeout=UPSTREAM_IDLE_SECONDS),
             trace_configs=self._trace_configs or None,  # a client span and `traceparent` per fetch
         )
         breaker = None

@@ -95,6 +95,7 @@ def open_shop(database_url: str, own_redis: OwnRedis, signing_key: SigningKey) -
         "jwt_issuer": ISSUER,
         "jwt_audience": AUDIENCE,
         "log_json": False,
+        "event_relay_interval_seconds": 0,  # no background work beside what the tests are about
     }
     jwks = SecretStr(signing_key.jwks())
 
@@ -109,7 +110,9 @@ def open_shop(database_url: str, own_redis: OwnRedis, signing_key: SigningKey) -
                 revocation_sync_interval_seconds=sync_interval,
             )
         )
-        products = create_products_app(ProductsSettings(**common, jwt_jwks=jwks))
+        products = create_products_app(
+            ProductsSettings(**common, jwt_jwks=jwks, reservation_sweep_interval_seconds=0)
+        )
         orders = create_orders_app(
             OrdersSettings(
                 **common,
@@ -118,12 +121,15 @@ def open_shop(database_url: str, own_redis: OwnRedis, signing_key: SigningKey) -
                 service_signing_key_pem=SecretStr(signing_key.private_pem()),
                 service_signing_kid=signing_key.kid,
                 stock_task_interval_seconds=0,
+                webhook_interval_seconds=0,
             )
         )
         async with AsyncExitStack() as stack:
 
             async def client_of(app: FastAPI) -> GraphQLClient:
-                await stack.enter_async_context(LifespanManager(app))
+                # Shutdown bounded at 30 s, not asgi-lifespan's 5 s: a loaded machine after a Redis
+                # restart needs longer, and a real hang still fails.
+                await stack.enter_async_context(LifespanManager(app, shutdown_timeout=30))
                 http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://subgraph")
                 return GraphQLClient(await stack.enter_async_context(http))
 

@@ -8,6 +8,7 @@ import aiohttp
 import pytest
 
 from router.executor import HttpFetcher
+from router.executor.traffic import UPSTREAM_IDLE_SECONDS
 from router.gateway import Gateway
 from router.supergraph import parse_supergraph
 from testbed.shop_subgraphs import shop_apps
@@ -42,7 +43,10 @@ def shop_urls() -> Iterator[dict[str, str]]:
 
 @pytest.fixture(scope="session")
 async def http_session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
+    # Idle connections dropped before the servers' keep-alive ends, as the router drops them.
+    async with aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(keepalive_timeout=UPSTREAM_IDLE_SECONDS)
+    ) as session:
         yield session
 
 
