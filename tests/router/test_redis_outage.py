@@ -43,3 +43,14 @@ def test_redis_is_tried_again_only_after_the_retry_time() -> None:
     assert not outage.worth_trying()
     clock.now = 5.0
     assert outage.worth_trying()
+
+
+def test_once_due_one_caller_probes_and_the_others_wait_for_it() -> None:
+    clock = Clock()
+    outage = RedisOutage(retry_seconds=5, clock=clock)
+    outage.failed(ConnectionError("refused"))
+    clock.now = 5.0
+
+    first, second = outage.worth_trying(), outage.worth_trying()
+
+    assert (first, second) == (True, False)

@@ -2,10 +2,11 @@
 `RateLimited` refusal (HTTP 429 with Retry-After).
 
 Redis unreachable (refused, timed out, any `RedisError`) never fails a request: the request is decided
-by the in-process buckets, with the same settings, so each replica limits alone. The first failure logs
-one warning and sets the degraded gauge; Redis is then tried again only every `retry_seconds` (one
-request probes it, the others stay in process), so an outage does not cost every request a timeout.
-The first answer after that logs the recovery and clears the gauge.
+by the in-process buckets, with the same settings, so each replica limits alone. The outage is followed
+by the router's shared `RedisOutage`: the first failure logs one warning and sets the degraded gauge;
+Redis is then tried again only every `retry_seconds` (one request probes it, the others stay in
+process), so an outage does not cost every request a timeout. The first answer after that logs the
+recovery (a warning too: limits are shared again) and clears the gauge.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from router.edge.rate_limit.buckets import Bucket, Decision, InProcessBuckets
 from router.edge.rate_limit.redis_buckets import RedisBuckets
 from router.errors import RateLimited
 from router.metrics import RouterMetrics
+from router.redis_outage import RedisOutage
 
 logger = logging.getLogger(__name__)
 
@@ -47,10 +49,20 @@ class RateLimiter:
         self.metrics = metrics
         self.shared = shared
         self.local = InProcessBuckets() if local is None else local
-        self._clock = clock
-        self._retry_seconds = retry_seconds
-        self.degraded = False
-        self._next_probe = float("-inf")
+        self.outage = RedisOutage(
+            retry_seconds,
+            clock,
+            down=f"rate limiting in process, per replica, trying Redis again every {retry_seconds:.0f} s",
+            up="rate limits are shared by every replica again",
+            on_change=lambda down: metrics.rate_limit_degraded.set(1 if down else 0),
+            log=logger,
+            recovered_level=logging.WARNING,
+        )
+
+    @property
+    def degraded(self) -> bool:
+        """Redis is believed down: requests are decided in process."""
+        return self.outage.ongoing
 
     def buckets(self, address: str, subject: str | None) -> list[Bucket]:
         """`address:<address>` always; `subject:<sub>` too for a signed-in caller."""
@@ -84,47 +96,17 @@ class RateLimiter:
 
     async def take(self, buckets: Sequence[Bucket], tokens: int = 1) -> Decision:
         """Redis's decision when it answers, the in-process buckets' otherwise."""
-        if self.shared is not None and self._redis_worth_asking():
+        if self.shared is not None and self.outage.worth_trying():
             try:
                 decision = await self.shared.take(buckets, tokens)
             except (RedisError, OSError) as error:
-                self._enter_degraded(error)
+                self.outage.failed(error)
             else:
-                self._leave_degraded()
+                self.outage.succeeded()
                 return decision
         if self.shared is not None:
             self.metrics.rate_limit_fallbacks.inc()
         return self.local.take(buckets, tokens)
-
-    def _redis_worth_asking(self) -> bool:
-        if not self.degraded:
-            return True
-        now = self._clock()
-        if now < self._next_probe:
-            return False
-        self._next_probe = now + self._retry_seconds  # this request probes; the others wait for it
-        return True
-
-    def _enter_degraded(self, error: Exception) -> None:
-        self._next_probe = self._clock() + self._retry_seconds
-        if self.degraded:
-            return
-        self.degraded = True
-        self.metrics.rate_limit_degraded.set(1)
-        logger.warning(
-            "Redis is unreachable for rate limiting (%s: %s); limiting in process, per replica, "
-            "trying Redis again every %.0f s",
-            type(error).__name__,
-            error,
-            self._retry_seconds,
-        )
-
-    def _leave_degraded(self) -> None:
-        if not self.degraded:
-            return
-        self.degraded = False
-        self.metrics.rate_limit_degraded.set(0)
-        logger.warning("Redis answers again; rate limits are shared by every replica again")
 
 
 def refuse_unless_allowed(decision: Decision) -> None:
