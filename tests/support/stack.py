@@ -153,6 +153,9 @@ def running_stack_on_keys(
             service_signing_key_file=keys.service_key_path("orders"),
             products_timeout_seconds=2.0,
             breaker_reset_seconds=1.0,
+            # Nor deliver webhooks: the webhook tests register endpoints in the same database and
+            # count what their own worker sends; a second worker here could claim a delivery first.
+            webhook_interval_seconds=0,
         ),
     }
     urls = {name: base_url(settings) for name, settings in subgraphs.items()}
