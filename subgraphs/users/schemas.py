@@ -47,32 +47,42 @@ def phone_number(value: Any) -> str | None:
     return phone
 
 
-class UserRegistration(BaseModel):
-    """A new customer account. Fields are checked in this order, the password against the (clean)
-    email and names before it."""
+class PersonDetails(BaseModel):
+    """The rules for an account's details, for each model that declares them (registration, update);
+    a model's fields are checked in the order it declares them."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @field_validator("email", mode="before", check_fields=False)
+    @classmethod
+    def _email(cls, value: Any) -> str:
+        return normalize_email(value)
+
+    @field_validator("first_name", mode="before", check_fields=False)
+    @classmethod
+    def _first_name(cls, value: Any) -> str:
+        return person_name(value, "firstName")
+
+    @field_validator("last_name", mode="before", check_fields=False)
+    @classmethod
+    def _last_name(cls, value: Any) -> str:
+        return person_name(value, "lastName")
+
+    @field_validator("phone", mode="before", check_fields=False)
+    @classmethod
+    def _phone(cls, value: Any) -> str | None:
+        return phone_number(value)
+
+
+class UserRegistration(PersonDetails):
+    """A new customer account. Fields are checked in this order, the password against the (clean)
+    email and names before it."""
 
     email: str
     first_name: str
     last_name: str
     password: str
     phone: str | None = None
-
-    @field_validator("email", mode="before")
-    @classmethod
-    def _email(cls, value: Any) -> str:
-        return normalize_email(value)
-
-    @field_validator("first_name", mode="before")
-    @classmethod
-    def _first_name(cls, value: Any) -> str:
-        return person_name(value, "firstName")
-
-    @field_validator("last_name", mode="before")
-    @classmethod
-    def _last_name(cls, value: Any) -> str:
-        return person_name(value, "lastName")
 
     @field_validator("password")
     @classmethod
@@ -85,45 +95,18 @@ class UserRegistration(BaseModel):
         )
         return value
 
-    @field_validator("phone", mode="before")
-    @classmethod
-    def _phone(cls, value: Any) -> str | None:
-        return phone_number(value)
 
-
-class UserUpdate(BaseModel):
+class UserUpdate(PersonDetails):
     """The details to change; only the fields given (`given(update)`) change, a null one is cleared.
 
     `role` is taken as given, null included: whether the caller may change it, and that it cannot be
     null, is for the service to say after it checked who is asking."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     email: str | None = None
     first_name: str | None = None
     last_name: str | None = None
     phone: str | None = None
     role: UserRole | None = None
-
-    @field_validator("email", mode="before")
-    @classmethod
-    def _email(cls, value: Any) -> str:
-        return normalize_email(value)
-
-    @field_validator("first_name", mode="before")
-    @classmethod
-    def _first_name(cls, value: Any) -> str:
-        return person_name(value, "firstName")
-
-    @field_validator("last_name", mode="before")
-    @classmethod
-    def _last_name(cls, value: Any) -> str:
-        return person_name(value, "lastName")
-
-    @field_validator("phone", mode="before")
-    @classmethod
-    def _phone(cls, value: Any) -> str | None:
-        return phone_number(value)
 
 
 class Credentials(BaseModel):
