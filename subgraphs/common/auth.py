@@ -1,233 +1,80 @@
-"""Who is calling: access-token verification, revocation and role checks.
+"""Access-token verification: signature, claims, token policy and revocation.
 
 Tokens are JWTs signed with an asymmetric key (EdDSA or RS256) named by `kid`, published by the users
 subgraph as a JWKS. The algorithm is taken from the trusted key, never from the token, so `alg: none` and
 algorithm confusion are refused. A token also names its session (`sid`); logging out revokes the session
 and the token in Redis, which every verifier checks (`revocations.py`). When Redis cannot say whether a
 token is revoked, the roles in `fail_closed_roles` (admin by default) are refused with UNAVAILABLE and the
-others accepted (docs/permissions.md, "Revoked sessions"). Role checks live in the services
-(`require_role`), so every way into an operation is covered.
+others accepted (docs/permissions.md, "Revoked sessions").
 
 Two sets of keys are trusted, each for its own roles: the users subgraph's keys sign people's tokens
 (`customer`, `admin`), and each service's own key (the orders subgraph's) signs its service tokens
 (`service`) and nothing else, so a service that is broken into cannot mint an admin token. A token with
 a role its key may not grant, with an unknown role, or living longer (`exp - iat`) than the configured
 maximum is refused.
+
+The caller and the role checks are in `callers.py`, the key sources in `key_sources.py`; both are
+re-exported here, so `from subgraphs.common.auth import Role` keeps working.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import json
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from enum import StrEnum
-from typing import Any, Protocol
+from collections.abc import Callable
 
-import aiohttp
 import jwt
 import structlog
 from prometheus_client import Counter
 
-from subgraphs.common.errors import ForbiddenError, UnauthenticatedError, UnavailableError
+from subgraphs.common.callers import (
+    ANONYMOUS,
+    PERSON_ROLES,
+    REVOCATIONS_RETRY_AFTER_SECONDS,
+    SERVICE_ROLES,
+    Caller,
+    Principal,
+    RejectedCredential,
+    Role,
+    is_admin,
+    require_role,
+    require_signed_in,
+)
+from subgraphs.common.errors import UnauthenticatedError, UnavailableError
+from subgraphs.common.key_sources import ALLOWED_ALGORITHMS, KeySet, KeySource, RemoteKeySet, parse_jwks
 from subgraphs.common.revocations import RevocationList, RevocationState
 
-ALLOWED_ALGORITHMS = frozenset({"EdDSA", "RS256"})
+__all__ = [
+    "ALLOWED_ALGORITHMS",
+    "ANONYMOUS",
+    "DEFAULT_MAX_TOKEN_LIFETIME_SECONDS",
+    "DEFAULT_VERIFIED_CACHE_SIZE",
+    "PERSON_ROLES",
+    "REQUIRED_CLAIMS",
+    "REVOCATIONS_RETRY_AFTER_SECONDS",
+    "SERVICE_ROLES",
+    "Caller",
+    "KeySet",
+    "KeySource",
+    "Principal",
+    "RejectedCredential",
+    "RemoteKeySet",
+    "Role",
+    "TokenVerifier",
+    "VerifiedTokens",
+    "is_admin",
+    "parse_jwks",
+    "require_role",
+    "require_signed_in",
+]
+
 REQUIRED_CLAIMS = ("exp", "iat", "sub", "iss", "aud", "role")
 # The users subgraph's access tokens live 15 minutes; a minute more for the clocks of its issuer.
 DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 900 + 60
-# What a caller refused because revocations cannot be read is told to wait (the users subgraph checks
-# Redis every few seconds and rebuilds the set as soon as it answers again).
-REVOCATIONS_RETRY_AFTER_SECONDS = 5
 # Verified tokens remembered per process (each entry is about half a kilobyte).
 DEFAULT_VERIFIED_CACHE_SIZE = 10_000
 
 log = structlog.get_logger(__name__)
-
-
-class Role(StrEnum):
-    """The roles a token can carry; `service` is for subgraph-to-subgraph calls only."""
-
-    CUSTOMER = "customer"
-    ADMIN = "admin"
-    SERVICE = "service"
-
-
-PERSON_ROLES = frozenset({Role.CUSTOMER, Role.ADMIN})  # what the users subgraph's keys may grant
-SERVICE_ROLES = frozenset({Role.SERVICE})  # what a service's own key may grant
-
-
-@dataclass(frozen=True, slots=True)
-class Principal:
-    """The authenticated caller of a request, or nobody (`subject` None)."""
-
-    subject: str | None = None
-    role: Role | None = None
-    token_id: str | None = None
-    session_id: str | None = None
-    expires_at: int | None = None
-
-    @property
-    def is_authenticated(self) -> bool:
-        return self.subject is not None
-
-    def is_admin(self) -> bool:
-        return self.role is Role.ADMIN
-
-
-ANONYMOUS = Principal()
-
-
-@dataclass(frozen=True, slots=True)
-class RejectedCredential:
-    """A credential that was presented but failed verification; any role check then says why.
-
-    `unavailable`: the credential may be good, but it could not be checked (revocations unreadable);
-    role checks answer UNAVAILABLE, which the caller may retry, instead of UNAUTHENTICATED.
-    """
-
-    reason: str
-    unavailable: bool = False
-
-
-Caller = Principal | RejectedCredential
-
-
-def require_role(caller: Caller, *roles: Role) -> Principal:
-    """The caller, if it holds one of `roles`; UNAUTHENTICATED or FORBIDDEN otherwise."""
-    principal = require_signed_in(caller)
-    if principal.role not in roles:
-        raise ForbiddenError("You are not allowed to do this.", requiredRoles=[str(r) for r in roles])
-    return principal
-
-
-def require_signed_in(caller: Caller) -> Principal:
-    """The caller, if a valid token names one; UNAUTHENTICATED otherwise."""
-    if isinstance(caller, RejectedCredential):
-        if caller.unavailable:
-            raise UnavailableError(caller.reason, retryAfterSeconds=REVOCATIONS_RETRY_AFTER_SECONDS)
-        raise UnauthenticatedError(caller.reason)
-    if not caller.is_authenticated:
-        raise UnauthenticatedError("Sign in to do this.")
-    return caller
-
-
-def is_admin(caller: Caller) -> bool:
-    return isinstance(caller, Principal) and caller.role is Role.ADMIN
-
-
-# ---------------------------------------------------------------- key sources
-
-
-class KeySource(Protocol):
-    """Where the public keys that may sign access tokens come from, by `kid`."""
-
-    async def get(self, kid: str) -> jwt.PyJWK | None: ...
-
-    async def aclose(self) -> None: ...
-
-
-def parse_jwks(document: str | Mapping[str, Any]) -> dict[str, jwt.PyJWK]:
-    """The usable signing keys of a JWKS document (asymmetric, with a `kid`); others are ignored.
-    `ValueError` when it is not a key set at all (not an object, or `keys` not a list)."""
-    data = json.loads(document) if isinstance(document, str) else document
-    entries = data.get("keys", []) if isinstance(data, Mapping) else None
-    if not isinstance(entries, list):
-        raise ValueError("the JWKS is not an object with a list of keys")
-    keys: dict[str, jwt.PyJWK] = {}
-    for entry in entries:
-        if not isinstance(entry, Mapping):
-            continue
-        try:
-            key = jwt.PyJWK.from_dict(dict(entry))
-        except jwt.PyJWTError:
-            continue
-        if key.key_id is not None and key.algorithm_name in ALLOWED_ALGORITHMS:
-            keys[key.key_id] = key
-    return keys
-
-
-class KeySet:
-    """A fixed set of public keys (a JWKS from settings)."""
-
-    def __init__(self, keys: Mapping[str, jwt.PyJWK]) -> None:
-        self._keys = dict(keys)
-
-    @classmethod
-    def from_jwks(cls, document: str | Mapping[str, Any]) -> KeySet:
-        return cls(parse_jwks(document))
-
-    @classmethod
-    def empty(cls) -> KeySet:
-        return cls({})
-
-    async def get(self, kid: str) -> jwt.PyJWK | None:
-        return self._keys.get(kid)
-
-    async def aclose(self) -> None:
-        return None
-
-
-class RemoteKeySet:
-    """The users subgraph's JWKS, fetched over HTTP and cached.
-
-    Keys are refetched when the cache is older than `ttl_seconds`, or when a token names an unknown `kid`
-    (a rotated key) but at most once per `min_refresh_seconds`, so forged kids cannot flood the issuer.
-    One fetch at a time: requests that arrive while it is in flight wait for it, so the first requests
-    after a start (or a rotation) are not refused for keys that are on their way. When the issuer is
-    unreachable, the keys already known keep working.
-    """
-
-    def __init__(self, url: str, *, ttl_seconds: float = 300, min_refresh_seconds: float = 10) -> None:
-        self._url = url
-        self._ttl = ttl_seconds
-        self._min_refresh = min_refresh_seconds
-        self._keys: dict[str, jwt.PyJWK] = {}
-        self._fetched_at = float("-inf")
-        self._attempted_at = float("-inf")
-        self._session: aiohttp.ClientSession | None = None
-        self._fetching = asyncio.Lock()
-
-    async def get(self, kid: str) -> jwt.PyJWK | None:
-        if self._fetching.locked():
-            # A fetch is in flight: a known key serves meanwhile, an unknown one waits for the fetch.
-            if kid in self._keys:
-                return self._keys[kid]
-            async with self._fetching:
-                pass
-        elif self._wants_refresh(kid):
-            async with self._fetching:
-                if self._wants_refresh(kid):  # not fetched while this request waited
-                    await self._refresh()
-        return self._keys.get(kid)
-
-    def _wants_refresh(self, kid: str) -> bool:
-        now = time.monotonic()
-        stale = now - self._fetched_at > self._ttl
-        # Until a first fetch succeeds (the issuer may start after us), retry every second.
-        pause = self._min_refresh if self._keys else 1.0
-        return (stale or kid not in self._keys) and now - self._attempted_at > pause
-
-    async def _refresh(self) -> None:
-        self._attempted_at = time.monotonic()
-        if self._session is None:
-            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=3))
-        try:
-            async with self._session.get(self._url) as response:
-                response.raise_for_status()
-                self._keys = parse_jwks(await response.json(content_type=None))
-                self._fetched_at = self._attempted_at
-        except (aiohttp.ClientError, TimeoutError, ValueError) as error:
-            log.warning("jwks.fetch_failed", url=self._url, error=str(error))
-
-    async def aclose(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-
-
-# ---------------------------------------------------------------- verification
 
 
 class VerifiedTokens:

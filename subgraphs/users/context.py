@@ -1,17 +1,22 @@
-"""The per-request context of the users subgraph: loaders, caches, sign-in machinery, client address."""
+"""The per-request context of the users subgraph: loaders, caches, sign-in machinery, client address.
+
+It binds the use cases' dependencies (`UsersDeps`) once, so resolvers call `info.context.run(...)`.
+"""
 
 from __future__ import annotations
 
 from fastapi import Request
+from sqlmodel.ext.asyncio.session import AsyncSession
 
-from subgraphs.common.auth import Caller
+from subgraphs.common.callers import Caller
 from subgraphs.common.context import AppResources, SubgraphContext
+from subgraphs.common.use_cases import UseCaseRunner
 from subgraphs.users.caches import UserCaches
+from subgraphs.users.deps import Security, UsersDeps
 from subgraphs.users.loaders import UserLoaders
-from subgraphs.users.service import Security
 
 
-class UsersContext(SubgraphContext):
+class UsersContext(UseCaseRunner[UsersDeps], SubgraphContext):
     def __init__(
         self,
         *,
@@ -26,6 +31,15 @@ class UsersContext(SubgraphContext):
         self.client_address = client_address
         self.caches = UserCaches.create(resources.redis, resources.settings, resources.metrics)
         self.loaders = UserLoaders(self.db, self.caches)
+
+    def bind(self, session: AsyncSession) -> UsersDeps:
+        return UsersDeps(
+            session=session,
+            caller=self.caller,
+            caches=self.caches,
+            security=self.security,
+            client_address=self.client_address,
+        )
 
 
 def client_address(request: Request) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from subgraphs.users.enums import UserRole
+from subgraphs.users.search import UserSearch
 
 
 @strawberry.input
@@ -36,3 +37,8 @@ class UserFilter:
     search: str | None = strawberry.field(default=None, description="Part of an email or name.")
     role: UserRole | None = None
     include_deleted: bool = False
+
+    def as_search(self) -> UserSearch:
+        """What the listing asks for: the search text trimmed, blank meaning none."""
+        text = (self.search or "").strip() or None
+        return UserSearch(text=text, role=self.role, include_deleted=self.include_deleted)

@@ -24,11 +24,12 @@ from subgraphs.common.context import AppResources
 from subgraphs.common.event_runtime import EventSetup
 from subgraphs.common.migrations import MigrationSource
 from subgraphs.common.revocations import RevocationList
-from subgraphs.users import service
+from subgraphs.users import accounts
 from subgraphs.users.cache_control import USERS_CACHE_POLICY
 from subgraphs.users.config import UsersSettings
 from subgraphs.users.consumers import user_consumers
 from subgraphs.users.context import UsersContext, client_address
+from subgraphs.users.deps import Security
 from subgraphs.users.keys import UsersKeys
 from subgraphs.users.models import EVENTS, SCHEMA
 from subgraphs.users.passwords import Passwords
@@ -78,8 +79,8 @@ def create_app(settings: UsersSettings) -> FastAPI:
         ttl_seconds=settings.access_token_ttl_seconds,
     )
 
-    def security_for(throttle: LoginThrottle, revocations: SessionRevocations) -> service.Security:
-        return service.Security(
+    def security_for(throttle: LoginThrottle, revocations: SessionRevocations) -> Security:
+        return Security(
             passwords=passwords,
             tokens=tokens,
             throttle=throttle,
@@ -108,7 +109,7 @@ def create_app(settings: UsersSettings) -> FastAPI:
         email, password = settings.bootstrap_admin_email, settings.bootstrap_admin_password
         if email is not None and password is not None:
             async with resources.sessions() as session:
-                created = await service.ensure_admin(
+                created = await accounts.ensure_admin(
                     session=session, passwords=passwords, email=email, password=password.get_secret_value()
                 )
             if created is not None:

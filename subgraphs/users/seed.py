@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from subgraphs.users import service
+from subgraphs.users import accounts
 from subgraphs.users.models import User, UserRole, utc_now
 from subgraphs.users.passwords import Passwords
 
@@ -60,7 +60,7 @@ async def seed(
             added += result.first() is not None
     if admin is not None:
         async with AsyncSession(engine, expire_on_commit=False) as session:
-            await service.ensure_admin(
+            await accounts.ensure_admin(
                 session=session, passwords=passwords, email=admin[0], password=admin[1]
             )
     return added

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 import strawberry
 from strawberry.types import Info
 
+from subgraphs.common.connections import Connection
 from subgraphs.common.costs import count_cost
-from subgraphs.common.graphql_types import PageInfo
 from subgraphs.common.ids import parse_id
-from subgraphs.users import service
+from subgraphs.users import accounts
 from subgraphs.users.enums import UserRole
 from subgraphs.users.models import UserRecord
 from subgraphs.users.search import UserSearch
@@ -58,7 +58,7 @@ class User:
         )
 
     def _private_visible(self, info: UsersInfo) -> bool:
-        return self.shown_to_owner or service.may_see_private(info.context.caller, self.user_id)
+        return self.shown_to_owner or accounts.may_see_private(info.context.caller, self.user_id)
 
     @classmethod
     async def resolve_reference(cls, info: UsersInfo, id: strawberry.ID) -> User | None:
@@ -99,22 +99,9 @@ class AuthPayload:
 
 
 @strawberry.type
-class UserEdge:
-    cursor: str
-    node: User
-
-
-@strawberry.type
-class UserConnection:
-    edges: list[UserEdge]
-    page_info: PageInfo
+class UserConnection(Connection[User]):
     search: strawberry.Private[UserSearch]
-
-    @strawberry.field
-    def nodes(self) -> list[User]:
-        return [edge.node for edge in self.edges]
 
     @strawberry.field(description="How many accounts match, over all pages.", directives=[count_cost()])
     async def total_count(self, info: UsersInfo) -> int:
-        async with info.context.db.use() as session:
-            return await service.count_users(session=session, caller=info.context.caller, search=self.search)
+        return await info.context.run(accounts.count_users, self.search)

@@ -17,7 +17,7 @@ from rest_compat import fields
 from rest_compat.models import ProductIn
 from subgraphs.common.errors import BadUserInputError
 from subgraphs.products import service as products
-from subgraphs.users import service as users
+from subgraphs.users import schemas as users
 
 TRICKY = [
     "",
@@ -111,8 +111,8 @@ def _accepted(rule: Callable[[str], object], value: str) -> bool:
 
 SUBGRAPH_RULES: list[tuple[str, Any, Callable[[str], object]]] = [
     ("email", fields.Email, users.normalize_email),
-    ("first name", fields.Name, lambda value: users._name(value, "firstName")),
-    ("phone", fields.Phone, users._phone),
+    ("first name", fields.Name, lambda value: users.person_name(value, "firstName")),
+    ("phone", fields.Phone, users.phone_number),
     ("image URL", fields.ImageUrl, products._image_url),
 ]
 

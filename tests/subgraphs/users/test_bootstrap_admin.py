@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.common.context import AppResources
-from subgraphs.users import repository, service
+from subgraphs.users import accounts, repository
 from subgraphs.users.models import UserRole
 from subgraphs.users.passwords import Passwords
 from tests.subgraphs.users.builders import PASSWORD
@@ -46,7 +46,7 @@ async def test_a_replica_that_loses_the_race_for_the_bootstrap_admin_starts_anyw
 
     async def start_replica() -> object:
         async with resources.sessions() as session:
-            return await service.ensure_admin(
+            return await accounts.ensure_admin(
                 session=session, passwords=passwords, email=email, password=PASSWORD
             )
 
