@@ -36,7 +36,7 @@ from subgraphs.products.schemas import (
 )
 from subgraphs.products.search import ProductSearch
 from subgraphs.products.services import catalogue, categories, stock
-from subgraphs.products.services.settlement import COMMIT, RELEASE, RETURN, settle
+from subgraphs.products.services.settlement import COMMIT, RELEASE, RETURN, Settlement, settle
 from subgraphs.products.types import (
     Category,
     Product,
@@ -76,6 +76,12 @@ async def _search_from(info: ProductsInfo, where: ProductFilter | None) -> Produ
         in_stock=where.in_stock,
         include_inactive=where.include_inactive,
     )
+
+
+async def _settled(info: ProductsInfo, order_id: strawberry.ID, settlement: Settlement) -> StockReservation:
+    """Release, return or commit: the internal settlements differ only in their `Settlement`."""
+    record = await info.context.run(settle, parse_id(order_id, "orderId"), settlement)
+    return StockReservation.from_record(record)
 
 
 @strawberry.type
@@ -208,20 +214,17 @@ class Mutation:
         inaccessible=True, description="Internal (service credential): give held stock back."
     )
     async def release_stock(self, info: ProductsInfo, order_id: strawberry.ID) -> StockReservation:
-        record = await info.context.run(settle, parse_id(order_id, "orderId"), RELEASE)
-        return StockReservation.from_record(record)
+        return await _settled(info, order_id, RELEASE)
 
     @strawberry.federation.mutation(
         inaccessible=True,
         description="Internal (service credential): give back all an order took (held or sold). Idempotent.",
     )
     async def return_stock(self, info: ProductsInfo, order_id: strawberry.ID) -> StockReservation:
-        record = await info.context.run(settle, parse_id(order_id, "orderId"), RETURN)
-        return StockReservation.from_record(record)
+        return await _settled(info, order_id, RETURN)
 
     @strawberry.federation.mutation(
         inaccessible=True, description="Internal (service credential): sell held stock."
     )
     async def commit_stock(self, info: ProductsInfo, order_id: strawberry.ID) -> StockReservation:
-        record = await info.context.run(settle, parse_id(order_id, "orderId"), COMMIT)
-        return StockReservation.from_record(record)
+        return await _settled(info, order_id, COMMIT)
