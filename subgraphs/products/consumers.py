@@ -21,8 +21,9 @@ from subgraphs.common.context import AppResources
 from subgraphs.common.errors import DomainError
 from subgraphs.common.event_consumers import EventConsumer
 from subgraphs.common.events import DomainEvent
-from subgraphs.products import service
 from subgraphs.products.caches import ProductCaches
+from subgraphs.products.deps import ProductsDeps
+from subgraphs.products.services.settlement import COMMIT, RELEASE, RETURN, settle
 
 log = structlog.get_logger(__name__)
 
@@ -34,19 +35,17 @@ def product_consumers(resources: AppResources) -> Sequence[EventConsumer]:
 
     async def settle_stock(session: AsyncSession, event: DomainEvent) -> None:
         order_id = uuid.UUID(str(event.data["order_id"]))
+        settlement = (
+            COMMIT
+            if event.type == "order.paid"
+            else RETURN
+            if event.data.get("stock_action") == "return"
+            else RELEASE
+        )
         try:
-            if event.type == "order.paid":
-                await service.commit_stock(
-                    session=session, caches=caches, caller=EVENTS_CALLER, order_id=order_id
-                )
-            elif event.data.get("stock_action") == "return":
-                await service.return_stock(
-                    session=session, caches=caches, caller=EVENTS_CALLER, order_id=order_id
-                )
-            else:
-                await service.release_stock(
-                    session=session, caches=caches, caller=EVENTS_CALLER, order_id=order_id
-                )
+            await settle(
+                ProductsDeps(session=session, caller=EVENTS_CALLER, caches=caches), order_id, settlement
+            )
         except DomainError as error:
             await session.rollback()
             log.info("products.stock_event_refused", type=event.type, order_id=str(order_id), code=error.code)

@@ -1,4 +1,5 @@
-"""The per-request context of the products subgraph: loaders, caches and the category tree."""
+"""The per-request context of the products subgraph: loaders, caches, the category tree, and the
+dependencies its use cases are run with (`info.context.run(use_case, ...)`)."""
 
 from __future__ import annotations
 
@@ -6,18 +7,21 @@ import asyncio
 from datetime import timedelta
 
 from fastapi import Request
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from subgraphs.common.app import base_context_kwargs
 from subgraphs.common.auth import Caller
 from subgraphs.common.context import AppResources, SubgraphContext
-from subgraphs.products import service
+from subgraphs.common.use_cases import UseCaseRunner
 from subgraphs.products.caches import ProductCaches
 from subgraphs.products.category_tree import CategoryTree
 from subgraphs.products.config import ProductsSettings
+from subgraphs.products.deps import DEFAULT_RESERVATION_HOLD, ProductsDeps
 from subgraphs.products.loaders import ProductLoaders
+from subgraphs.products.services.categories import load_category_tree
 
 
-class ProductsContext(SubgraphContext):
+class ProductsContext(SubgraphContext, UseCaseRunner[ProductsDeps]):
     def __init__(self, *, resources: AppResources, caller: Caller, request_id: str) -> None:
         super().__init__(resources=resources, caller=caller, request_id=request_id)
         self.caches = ProductCaches.create(resources.redis, resources.settings, resources.metrics)
@@ -29,7 +33,12 @@ class ProductsContext(SubgraphContext):
         self.reservation_hold = (
             timedelta(seconds=settings.reservation_ttl_seconds)
             if isinstance(settings, ProductsSettings)
-            else service.DEFAULT_RESERVATION_HOLD
+            else DEFAULT_RESERVATION_HOLD
+        )
+
+    def bind(self, session: AsyncSession) -> ProductsDeps:
+        return ProductsDeps(
+            session=session, caller=self.caller, caches=self.caches, reservation_hold=self.reservation_hold
         )
 
     @property
@@ -42,7 +51,7 @@ class ProductsContext(SubgraphContext):
         async with self._tree_lock:
             if self._tree is None:
                 async with self.db.use() as session:
-                    self._tree = await service.load_category_tree(session=session, caches=self.caches)
+                    self._tree = await load_category_tree(session=session, caches=self.caches)
             return self._tree
 
 

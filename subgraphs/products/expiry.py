@@ -1,6 +1,6 @@
 """The background loop that gives back stock held by checkouts that never finished: every pass releases
-the reservations still RESERVED past their `expires_at` (`service.release_one_expired`), so stock comes
-back even while the orders subgraph is down.
+the reservations still RESERVED past their `expires_at` (`services.settlement.release_one_expired`),
+so stock comes back even while the orders subgraph is down.
 
 Safe on several replicas: each reservation is claimed with `FOR UPDATE SKIP LOCKED`, so no two workers
 release one, and one an order is settling right now is left to it. A pass that fails does not end the
@@ -23,9 +23,10 @@ from subgraphs.common.app import LifespanHook
 from subgraphs.common.context import AppResources
 from subgraphs.common.db import SessionFactory, create_engine, create_session_factory
 from subgraphs.common.db_outage import is_database_outage
-from subgraphs.products import service
 from subgraphs.products.caches import ProductCaches
 from subgraphs.products.config import ProductsSettings
+from subgraphs.products.deps import ProductsDeps
+from subgraphs.products.services.settlement import EXPIRY_ACTOR, release_one_expired
 
 log = structlog.get_logger(__name__)
 
@@ -36,8 +37,9 @@ async def release_expired_once(
     """One pass: release up to `limit` expired reservations, one transaction each; how many."""
     released = 0
     async with sessions() as session:
+        deps = ProductsDeps(session=session, caller=EXPIRY_ACTOR, caches=caches)
         while released < limit:
-            order_id = await service.release_one_expired(session=session, caches=caches, now=now)
+            order_id = await release_one_expired(deps, now=now)
             if order_id is None:
                 break
             log.info("products.reservation_expired", order_id=str(order_id))

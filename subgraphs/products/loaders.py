@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 from subgraphs.common.db import RequestSession
 from subgraphs.common.loaders import CachedLoader
-from subgraphs.products import repository
 from subgraphs.products.caches import ProductCaches
 from subgraphs.products.models import ProductRecord
+from subgraphs.products.repositories import catalogue
 
 
 class ProductLoaders:
@@ -18,6 +18,6 @@ class ProductLoaders:
     def __init__(self, db: RequestSession, caches: ProductCaches) -> None:
         async def fetch_products(ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, ProductRecord]:
             async with db.use() as session:
-                return await repository.get_products(session=session, ids=ids)
+                return await catalogue.get_products(session=session, ids=ids)
 
         self.products: CachedLoader[uuid.UUID, ProductRecord] = CachedLoader(caches.products, fetch_products)

@@ -1,20 +1,20 @@
-"""Root queries and mutations of the products subgraph: parse arguments, call a service, map records.
+"""Root queries and mutations of the products subgraph: parse arguments, call a use case, map records.
 
-Resolvers hold no rules of their own; who may do what and what input is valid live in `service`.
+Resolvers hold no rules of their own: what input is valid lives in `schemas`, who may do what in
+`services`. A resolver reads as one line of parsing, one call (`info.context.run`, which binds the
+request's `ProductsDeps`) and one mapping.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 
 import strawberry
 
 from subgraphs.common.costs import assumed_size, connection_size, page_size
 from subgraphs.common.errors import BadUserInputError
 from subgraphs.common.ids import parse_id
-from subgraphs.common.inputs import given_fields
-from subgraphs.products import service
+from subgraphs.common.model_inputs import parse_input
 from subgraphs.products.enums import ProductSort
 from subgraphs.products.inputs import (
     CreateCategoryInput,
@@ -24,8 +24,19 @@ from subgraphs.products.inputs import (
     UpdateCategoryInput,
     UpdateProductInput,
 )
-from subgraphs.products.models import ReservationRecord
+from subgraphs.products.schemas import (
+    CategoryCreate,
+    CategoryUpdate,
+    ProductCreate,
+    ProductUpdate,
+    Restock,
+    StockAdjustment,
+    StockHold,
+    optional_id,
+)
 from subgraphs.products.search import ProductSearch
+from subgraphs.products.services import catalogue, categories, stock
+from subgraphs.products.services.settlement import COMMIT, RELEASE, RETURN, Settlement, settle
 from subgraphs.products.types import (
     Category,
     Product,
@@ -35,20 +46,6 @@ from subgraphs.products.types import (
     StockReservation,
     product_connection,
 )
-
-PRODUCT_FIELDS = {
-    "sku": "sku",
-    "name": "name",
-    "description": "description",
-    "price": "price",
-    "currency": "currency",
-    "image_url": "image_url",
-    "active": "active",
-}
-
-
-def _optional_id(value: strawberry.ID | None, field: str) -> uuid.UUID | None:
-    return parse_id(value, field) if value is not None else None
 
 
 async def _search_from(info: ProductsInfo, where: ProductFilter | None) -> ProductSearch:
@@ -81,20 +78,9 @@ async def _search_from(info: ProductsInfo, where: ProductFilter | None) -> Produ
     )
 
 
-SettleReservation = Callable[..., Awaitable[ReservationRecord]]
-
-
-async def _settle_reservation(
-    info: ProductsInfo, order_id: strawberry.ID, operation: SettleReservation
-) -> StockReservation:
-    """Release, commit or return an order's reservation: the internal operations share one shape."""
-    async with info.context.db.use() as session:
-        record = await operation(
-            session=session,
-            caches=info.context.caches,
-            caller=info.context.caller,
-            order_id=parse_id(order_id, "orderId"),
-        )
+async def _settled(info: ProductsInfo, order_id: strawberry.ID, settlement: Settlement) -> StockReservation:
+    """Release, return or commit: the internal settlements differ only in their `Settlement`."""
+    record = await info.context.run(settle, parse_id(order_id, "orderId"), settlement)
     return StockReservation.from_record(record)
 
 
@@ -105,14 +91,13 @@ class Query:
         record = await info.context.loaders.products.load(parse_id(id))
         return (
             Product.from_record(record)
-            if service.is_visible(record, info.context.caller) and record
+            if catalogue.is_visible(record, info.context.caller) and record
             else None
         )
 
     @strawberry.field(description="A product by its SKU (case-insensitive).")
     async def product_by_sku(self, info: ProductsInfo, sku: str) -> Product | None:
-        async with info.context.db.use() as session:
-            record = await service.product_by_sku(session=session, caller=info.context.caller, sku=sku)
+        record = await info.context.run(catalogue.product_by_sku, sku)
         return Product.from_record(record) if record is not None else None
 
     @strawberry.field(
@@ -156,13 +141,8 @@ class Query:
     async def stock_movements(
         self, info: ProductsInfo, product_id: strawberry.ID, first: int | None = None
     ) -> list[StockMovement] | None:  # nullable: a refusal nulls this field only, not the whole answer
-        async with info.context.db.use() as session:
-            records = await service.stock_movements(
-                session=session,
-                caller=info.context.caller,
-                product_id=parse_id(product_id, "productId"),
-                first=first,
-            )
+        product = parse_id(product_id, "productId")
+        records = await info.context.run(stock.stock_movements, product, first=first)
         return [StockMovement.from_record(record) for record in records]
 
 
@@ -170,128 +150,54 @@ class Query:
 class Mutation:
     @strawberry.mutation(description="Admins: add a product to the catalogue.")
     async def create_product(self, info: ProductsInfo, input: CreateProductInput) -> Product:
-        values = given_fields(input, PRODUCT_FIELDS) | {
-            "category_id": _optional_id(input.category_id, "categoryId")
-        }
-        async with info.context.db.use() as session:
-            record = await service.create_product(
-                session=session,
-                caches=info.context.caches,
-                caller=info.context.caller,
-                values=values,
-                initial_stock=input.initial_stock,
-            )
-        return Product.from_record(record)
+        new = parse_input(ProductCreate, input)
+        return Product.from_record(await info.context.run(catalogue.create_product, new))
 
     @strawberry.mutation(description="Admins: change a product's details.")
     async def update_product(
         self, info: ProductsInfo, id: strawberry.ID, input: UpdateProductInput
     ) -> Product:
-        changes = given_fields(input, PRODUCT_FIELDS)
-        if input.category_id is not strawberry.UNSET:
-            changes["category_id"] = _optional_id(input.category_id, "categoryId")
-        async with info.context.db.use() as session:
-            record = await service.update_product(
-                session=session,
-                caches=info.context.caches,
-                caller=info.context.caller,
-                product_id=parse_id(id),
-                changes=changes,
-            )
-        return Product.from_record(record)
+        update = parse_input(ProductUpdate, input)
+        return Product.from_record(await info.context.run(catalogue.update_product, parse_id(id), update))
 
     @strawberry.mutation(description="Admins: take a product out of the catalogue (orders still see it).")
     async def delete_product(self, info: ProductsInfo, id: strawberry.ID) -> Product:
-        async with info.context.db.use() as session:
-            record = await service.delete_product(
-                session=session,
-                caches=info.context.caches,
-                caller=info.context.caller,
-                product_id=parse_id(id),
-            )
-        return Product.from_record(record)
+        return Product.from_record(await info.context.run(catalogue.delete_product, parse_id(id)))
 
     @strawberry.mutation(description="Admins: add a category, under a parent or as a root.")
     async def create_category(self, info: ProductsInfo, input: CreateCategoryInput) -> Category:
-        async with info.context.db.use() as session:
-            record = await service.create_category(
-                session=session,
-                caches=info.context.caches,
-                caller=info.context.caller,
-                name=input.name,
-                slug=input.slug,
-                description=input.description,
-                parent_id=_optional_id(input.parent_id, "parentId"),
-            )
-        return Category.from_record(record)
+        new = parse_input(CategoryCreate, input)
+        return Category.from_record(await info.context.run(categories.create_category, new))
 
     @strawberry.mutation(description="Admins: rename a category or change its slug or description.")
     async def update_category(
         self, info: ProductsInfo, id: strawberry.ID, input: UpdateCategoryInput
     ) -> Category:
-        changes = given_fields(input, {"name": "name", "slug": "slug", "description": "description"})
-        async with info.context.db.use() as session:
-            record = await service.update_category(
-                session=session,
-                caches=info.context.caches,
-                caller=info.context.caller,
-                category_id=parse_id(id),
-                changes=changes,
-            )
-        return Category.from_record(record)
+        update = parse_input(CategoryUpdate, input)
+        return Category.from_record(await info.context.run(categories.update_category, parse_id(id), update))
 
     @strawberry.mutation(description="Admins: move a category under another parent (null: make it a root).")
     async def move_category(
         self, info: ProductsInfo, id: strawberry.ID, parent_id: strawberry.ID | None = None
     ) -> Category:
-        async with info.context.db.use() as session:
-            record = await service.move_category(
-                session=session,
-                caches=info.context.caches,
-                caller=info.context.caller,
-                category_id=parse_id(id),
-                parent_id=_optional_id(parent_id, "parentId"),
-            )
-        return Category.from_record(record)
+        category, parent = parse_id(id), optional_id(parent_id, "parentId")
+        return Category.from_record(await info.context.run(categories.move_category, category, parent))
 
     @strawberry.mutation(description="Admins: delete a category with no subcategories and no products.")
     async def delete_category(self, info: ProductsInfo, id: strawberry.ID) -> Category:
-        async with info.context.db.use() as session:
-            record = await service.delete_category(
-                session=session,
-                caches=info.context.caches,
-                caller=info.context.caller,
-                category_id=parse_id(id),
-            )
-        return Category.from_record(record)
+        return Category.from_record(await info.context.run(categories.delete_category, parse_id(id)))
 
     @strawberry.mutation(description="Admins: receive stock into the warehouse.")
     async def restock_product(
         self, info: ProductsInfo, id: strawberry.ID, quantity: int, note: str | None = None
     ) -> Product:
-        async with info.context.db.use() as session:
-            record = await service.restock(
-                session=session,
-                caches=info.context.caches,
-                caller=info.context.caller,
-                product_id=parse_id(id),
-                quantity=quantity,
-                note=note,
-            )
-        return Product.from_record(record)
+        received = parse_input(Restock, None, quantity=quantity, note=note)
+        return Product.from_record(await info.context.run(stock.restock, parse_id(id), received))
 
     @strawberry.mutation(description="Admins: correct the on-hand count up or down, with a reason.")
     async def adjust_stock(self, info: ProductsInfo, id: strawberry.ID, delta: int, reason: str) -> Product:
-        async with info.context.db.use() as session:
-            record = await service.adjust_stock(
-                session=session,
-                caches=info.context.caches,
-                caller=info.context.caller,
-                product_id=parse_id(id),
-                delta=delta,
-                reason=reason,
-            )
-        return Product.from_record(record)
+        adjustment = parse_input(StockAdjustment, None, delta=delta, reason=reason)
+        return Product.from_record(await info.context.run(stock.adjust_stock, parse_id(id), adjustment))
 
     @strawberry.federation.mutation(
         inaccessible=True,
@@ -300,33 +206,25 @@ class Mutation:
     async def reserve_stock(
         self, info: ProductsInfo, order_id: strawberry.ID, items: list[StockLineInput]
     ) -> StockReservation:
-        lines = [(parse_id(item.product_id, "productId"), item.quantity) for item in items]
-        async with info.context.db.use() as session:
-            record = await service.reserve_stock(
-                session=session,
-                caches=info.context.caches,
-                caller=info.context.caller,
-                order_id=parse_id(order_id, "orderId"),
-                lines=lines,
-                hold=info.context.reservation_hold,
-            )
+        hold = parse_input(StockHold, None, lines=[(item.product_id, item.quantity) for item in items])
+        record = await info.context.run(stock.reserve_stock, parse_id(order_id, "orderId"), hold)
         return StockReservation.from_record(record)
 
     @strawberry.federation.mutation(
         inaccessible=True, description="Internal (service credential): give held stock back."
     )
     async def release_stock(self, info: ProductsInfo, order_id: strawberry.ID) -> StockReservation:
-        return await _settle_reservation(info, order_id, service.release_stock)
+        return await _settled(info, order_id, RELEASE)
 
     @strawberry.federation.mutation(
         inaccessible=True,
         description="Internal (service credential): give back all an order took (held or sold). Idempotent.",
     )
     async def return_stock(self, info: ProductsInfo, order_id: strawberry.ID) -> StockReservation:
-        return await _settle_reservation(info, order_id, service.return_stock)
+        return await _settled(info, order_id, RETURN)
 
     @strawberry.federation.mutation(
         inaccessible=True, description="Internal (service credential): sell held stock."
     )
     async def commit_stock(self, info: ProductsInfo, order_id: strawberry.ID) -> StockReservation:
-        return await _settle_reservation(info, order_id, service.commit_stock)
+        return await _settled(info, order_id, COMMIT)

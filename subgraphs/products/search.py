@@ -1,6 +1,6 @@
 """What a product listing asks for: its conditions, its order and its keyset position.
 
-Plain values beside the models, so resolvers, types, enums, services and the repository share them
+Plain values beside the models, so resolvers, types, enums, services and the repositories share them
 without the upper layers importing SQL code.
 """
 

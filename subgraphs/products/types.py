@@ -11,14 +11,14 @@ import strawberry
 from strawberry.types import Info
 
 from subgraphs.common.auth import Role, require_role
+from subgraphs.common.connections import Connection
 from subgraphs.common.costs import assumed_size, connection_size, count_cost
-from subgraphs.common.graphql_types import PageInfo
 from subgraphs.common.ids import parse_id
 from subgraphs.common.selection import resolved_later, selects_anywhere
-from subgraphs.products import service
 from subgraphs.products.enums import MovementKind, ProductSort, ReservationStatus
 from subgraphs.products.models import CategoryRecord, ProductRecord, ReservationRecord, StockMovementRecord
 from subgraphs.products.search import ProductSearch
+from subgraphs.products.services import catalogue
 
 if TYPE_CHECKING:
     from subgraphs.products.context import ProductsContext
@@ -189,28 +189,13 @@ class Category:
         return await product_connection(info, ProductSearch(category_ids=ids), sort, first=first, after=after)
 
 
-@strawberry.type
-class ProductEdge:
-    cursor: str
-    node: Product
-
-
 @strawberry.type(description="A page of products; `totalCount` costs one more query, so ask only when shown.")
-class ProductConnection:
-    edges: list[ProductEdge]
-    page_info: PageInfo
+class ProductConnection(Connection[Product]):
     search: strawberry.Private[ProductSearch]
-
-    @strawberry.field
-    def nodes(self) -> list[Product]:
-        return [edge.node for edge in self.edges]
 
     @strawberry.field(description="How many products match, over all pages.", directives=[count_cost()])
     async def total_count(self, info: ProductsInfo) -> int:
-        async with info.context.db.use() as session:
-            return await service.count_products(
-                session=session, caller=info.context.caller, search=self.search
-            )
+        return await info.context.run(catalogue.count_products, self.search)
 
 
 async def product_connection(
@@ -220,18 +205,11 @@ async def product_connection(
     `category` resolves synchronously."""
     if selects_anywhere(info, "category"):
         await info.context.category_tree()
-    async with info.context.db.use() as session:
-        page = await service.list_products(
-            session=session, caller=info.context.caller, search=search, sort=sort, first=first, after=after
-        )
-    edges = [ProductEdge(cursor=cursor, node=Product.from_record(record)) for record, cursor in page.items]
-    return ProductConnection(
-        edges=edges,
-        page_info=PageInfo.of(
-            [edge.cursor for edge in edges],
-            has_next_page=page.has_next_page,
-            has_previous_page=page.has_previous_page,
-        ),
+    page = await info.context.run(catalogue.list_products, search, sort, first=first, after=after)
+    return ProductConnection.of(
+        [(Product.from_record(record), cursor) for record, cursor in page.items],
+        has_next_page=page.has_next_page,
+        has_previous_page=page.has_previous_page,
         search=search,
     )
 

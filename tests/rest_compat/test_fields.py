@@ -16,7 +16,7 @@ from pydantic import TypeAdapter, ValidationError
 from rest_compat import fields
 from rest_compat.models import ProductIn
 from subgraphs.common.errors import BadUserInputError
-from subgraphs.products import service as products
+from subgraphs.products import schemas as products
 from subgraphs.users import schemas as users
 
 TRICKY = [
@@ -113,7 +113,7 @@ SUBGRAPH_RULES: list[tuple[str, Any, Callable[[str], object]]] = [
     ("email", fields.Email, users.normalize_email),
     ("first name", fields.Name, lambda value: users.person_name(value, "firstName")),
     ("phone", fields.Phone, users.phone_number),
-    ("image URL", fields.ImageUrl, products._image_url),
+    ("image URL", fields.ImageUrl, products.image_url),
 ]
 
 
