@@ -49,12 +49,8 @@ from subgraphs.orders.models import (
     utc_now,
 )
 from subgraphs.orders.payments import PaymentSimulator, parse_card
-from subgraphs.orders.products_client import (
-    ProductsClient,
-    ProductsNotCalled,
-    ProductsUnavailable,
-    StockLine,
-)
+from subgraphs.orders.products_answers import ProductsNotCalled, ProductsUnavailable, StockLine
+from subgraphs.orders.products_client import ProductsClient
 from subgraphs.orders.search import CustomerPage, OrderKey, OrderSearch
 
 log = structlog.get_logger(__name__)
