@@ -121,18 +121,23 @@ class OrderPlacement(BaseModel):
         return [StockLine(product_id=line.product_id, quantity=line.quantity) for line in self.items]
 
 
-class OrderCancellation(BaseModel):
-    """`cancelOrder`: which order, and why (`cancelled` when no reason is given)."""
+class OrderChange(BaseModel):
+    """A change to one order, named by the mutation's `id`."""
 
     model_config = ConfigDict(frozen=True)
 
     order_id: uuid.UUID
-    reason: str
 
     @field_validator("order_id", mode="before")
     @classmethod
     def _order_id(cls, value: object) -> uuid.UUID:
         return parse_id(value)
+
+
+class OrderCancellation(OrderChange):
+    """`cancelOrder`: which order, and why (`cancelled` when no reason is given)."""
+
+    reason: str
 
     @field_validator("reason", mode="before")
     @classmethod
@@ -140,19 +145,11 @@ class OrderCancellation(BaseModel):
         return clean_note(value, "reason") or "cancelled"
 
 
-class StatusUpdate(BaseModel):
+class StatusUpdate(OrderChange):
     """An admin's `updateOrderStatus`: SHIPPED or DELIVERED, with an optional note."""
 
-    model_config = ConfigDict(frozen=True)
-
-    order_id: uuid.UUID
     status: OrderStatus
     note: str
-
-    @field_validator("order_id", mode="before")
-    @classmethod
-    def _order_id(cls, value: object) -> uuid.UUID:
-        return parse_id(value)
 
     @field_validator("status", mode="after")
     @classmethod

@@ -4,6 +4,8 @@ cache."""
 
 from __future__ import annotations
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from subgraphs.common.auth import Role, require_role
 from subgraphs.common.errors import ConflictError, IllegalTransitionError
 from subgraphs.orders import events, repository
@@ -37,6 +39,15 @@ def check_transition(current: OrderStatus, target: OrderStatus) -> None:
         )
 
 
+async def _check_or_roll_back(session: AsyncSession, order: OrderRecord, target: OrderStatus) -> None:
+    """`check_transition` for a locked order; a refusal ends the transaction (and the lock)."""
+    try:
+        check_transition(order.status, target)
+    except IllegalTransitionError:
+        await session.rollback()
+        raise
+
+
 async def cancel_order(deps: OrdersDeps, cancellation: OrderCancellation) -> OrderRecord:
     """Cancel a paid order before it ships (its customer or an admin): the payment is refunded
     (simulated) and products is owed the stock back."""
@@ -46,11 +57,7 @@ async def cancel_order(deps: OrdersDeps, cancellation: OrderCancellation) -> Ord
     if order.status is OrderStatus.PENDING:
         await session.rollback()
         raise ConflictError("The order is still being placed; try again in a moment.", orderId=str(order_id))
-    try:
-        check_transition(order.status, OrderStatus.CANCELLED)
-    except IllegalTransitionError:
-        await session.rollback()
-        raise
+    await _check_or_roll_back(session, order, OrderStatus.CANCELLED)
     changes = await refund_if_paid(deps.payments, order)
     moved = await repository.transition(
         session=session,
@@ -86,11 +93,7 @@ async def update_order_status(deps: OrdersDeps, update: StatusUpdate) -> OrderRe
     principal = require_role(deps.caller, *STAFF)
     session, order_id = deps.session, update.order_id
     order = await load_for_change(session, principal, order_id)
-    try:
-        check_transition(order.status, update.status)
-    except IllegalTransitionError:
-        await session.rollback()
-        raise
+    await _check_or_roll_back(session, order, update.status)
     await repository.transition(
         session=session,
         order_id=order_id,
