@@ -1,6 +1,6 @@
 """An order's life after checkout: the state machine, cancelling a paid order, and an admin moving it
-along fulfilment. Every change checks the caller's role first, commits, then drops the order from the
-cache."""
+along fulfilment. Every change checks the caller's role before it reads anything (its input was checked
+when the resolver parsed it), commits, then drops the order from the cache."""
 
 from __future__ import annotations
 

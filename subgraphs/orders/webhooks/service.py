@@ -1,6 +1,6 @@
 """The webhook use cases: admins register, change, list and remove endpoints and redeliver a delivery;
-the intake queues an event for the endpoints that want it. Every admin operation checks the role first; what
-input is valid lives in `schemas`.
+the intake queues an event for the endpoints that want it. Every admin operation checks the role before
+it reads anything; its input was checked when the resolver parsed it (`schemas`).
 """
 
 from __future__ import annotations
