@@ -7,6 +7,7 @@ from datetime import datetime
 import strawberry
 
 from subgraphs.orders.enums import OrderStatus, PaymentMethod
+from subgraphs.orders.search import OrderSearch
 
 
 @strawberry.input(description="One line of a cart; lines for the same product are added together.")
@@ -39,3 +40,11 @@ class OrderFilter:
     customer_id: strawberry.ID | None = None
     created_after: datetime | None = strawberry.field(default=None, description="Inclusive.")
     created_before: datetime | None = strawberry.field(default=None, description="Exclusive.")
+
+    def to_search(self) -> OrderSearch:
+        return OrderSearch(
+            customer_id=str(self.customer_id) if self.customer_id is not None else None,
+            status=self.status,
+            created_after=self.created_after,
+            created_before=self.created_before,
+        )

@@ -9,10 +9,11 @@ from aiodataloader import DataLoader
 
 from subgraphs.common.db import RequestSession
 from subgraphs.common.loaders import CachedLoader
-from subgraphs.orders import repository, service
+from subgraphs.orders import repository
 from subgraphs.orders.caches import OrderCaches
 from subgraphs.orders.models import OrderRecord
 from subgraphs.orders.search import CustomerPage
+from subgraphs.orders.services.queries import OrderPage, customer_pages
 
 
 class CustomerPages:
@@ -26,13 +27,13 @@ class CustomerPages:
         self._db = db
         self._loader = DataLoader(batch_load_fn=self._batch_load)
 
-    async def load(self, page: CustomerPage) -> service.OrderPage:
-        loaded: service.OrderPage = await self._loader.load(page)
+    async def load(self, page: CustomerPage) -> OrderPage:
+        loaded: OrderPage = await self._loader.load(page)
         return loaded
 
-    async def _batch_load(self, pages: list[CustomerPage]) -> list[service.OrderPage]:
+    async def _batch_load(self, pages: list[CustomerPage]) -> list[OrderPage]:
         async with self._db.use() as session:
-            return await service.customer_pages(session=session, pages=pages)
+            return await customer_pages(session=session, pages=pages)
 
 
 class OrderLoaders:

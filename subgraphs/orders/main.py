@@ -28,8 +28,9 @@ from subgraphs.orders.config import OrdersSettings
 from subgraphs.orders.context import OrdersResources, context_factory
 from subgraphs.orders.models import EVENTS, SCHEMA
 from subgraphs.orders.payments import PaymentSimulator
-from subgraphs.orders.products_client import ProductsClient, RetryPolicy, ServiceCredential, signing_key_from
+from subgraphs.orders.products_client import ProductsClient, RetryPolicy
 from subgraphs.orders.schema import create_schema
+from subgraphs.orders.service_credential import ServiceCredential, signing_key_from
 from subgraphs.orders.shortage_hints import ShortageHints
 from subgraphs.orders.webhooks.consumer import webhook_consumers
 from subgraphs.orders.webhooks.runtime import run_webhooks

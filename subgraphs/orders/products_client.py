@@ -25,39 +25,39 @@ What a caller sees:
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
-from pathlib import Path
 from typing import Any, NoReturn
 
 import aiohttp
 import structlog
-from pydantic import BaseModel
 
 from observability.instrumentation import client_trace_configs
 from observability.request_context import REQUEST_ID_HEADER, current_request_id
 from observability.tracing import TRACING_OFF, Tracing
-from subgraphs.common.auth import Role
 from subgraphs.common.errors import (
-    ConflictError,
     DomainError,
-    NotFoundError,
     OutOfStockError,
-    UnavailableError,
 )
-from subgraphs.common.signing import SigningKey
 from subgraphs.orders.breaker import BreakerState, CircuitBreaker
 from subgraphs.orders.bulkhead import Bulkhead, Overloaded, Priority
 from subgraphs.orders.coalescing import Batch, Coalescer
+from subgraphs.orders.products_answers import (
+    UNAVAILABLE_MESSAGE,
+    KnownShortage,
+    ProductSnapshot,
+    ProductsNotCalled,
+    ProductsUnavailable,
+    StockLine,
+    data_or_raise,
+    snapshot_of,
+)
+from subgraphs.orders.service_credential import ServiceCredential
 from subgraphs.orders.shortage_hints import ShortageHints
 
 log = structlog.get_logger(__name__)
 
-SERVICE_SUBJECT = "orders"
 MAX_PRICED_PER_CALL = 100  # products per `_entities` call (a cart has at most 100 lines)
 TRANSIENT_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 
@@ -76,77 +76,6 @@ mutation($orderId: ID!, $items: [StockLineInput!]!) {
 RELEASE = "mutation($orderId: ID!) { releaseStock(orderId: $orderId) { orderId status } }"
 COMMIT = "mutation($orderId: ID!) { commitStock(orderId: $orderId) { orderId status } }"
 RETURN = "mutation($orderId: ID!) { returnStock(orderId: $orderId) { orderId status } }"
-
-
-UNAVAILABLE_MESSAGE = "The product catalogue is unavailable right now; try again shortly."
-
-
-class ProductsUnavailable(UnavailableError):
-    """Products did not answer (down, slow, failing, overloaded, or the circuit is open): the outcome
-    is unknown."""
-
-
-class ProductsNotCalled(ProductsUnavailable):
-    """Refused before anything was sent (open circuit, no slot in the bulkhead): products never heard
-    of the operation, so nothing happened there."""
-
-
-class KnownShortage(OutOfStockError):
-    """OUT_OF_STOCK from what products answered a moment ago, without asking it again."""
-
-
-class ProductSnapshot(BaseModel):
-    """A product as products describes it at checkout: what the order captures."""
-
-    id: uuid.UUID
-    name: str
-    price: Decimal
-    currency: str
-    active: bool
-    deleted_at: datetime | None
-    available: int
-
-
-@dataclass(frozen=True)
-class StockLine:
-    product_id: uuid.UUID
-    quantity: int
-
-
-def signing_key_from(pem: str | None, pem_file: Path | None, kid: str | None) -> SigningKey | None:
-    """The key that signs the service token, from settings (None: calls go without a credential)."""
-    if pem is not None:
-        return SigningKey.from_pem(pem.encode(), kid)
-    if pem_file is not None:
-        return SigningKey.from_pem(pem_file.read_bytes(), kid)
-    return None
-
-
-class ServiceCredential:
-    """The bearer token orders presents to products (role `service`), re-minted shortly before expiry."""
-
-    def __init__(self, key: SigningKey | None, *, issuer: str, audience: str, ttl_seconds: int) -> None:
-        self._key = key
-        self._issuer = issuer
-        self._audience = audience
-        self._ttl = ttl_seconds
-        self._token: str | None = None
-        self._renew_at = 0.0
-
-    def header(self) -> dict[str, str]:
-        if self._key is None:
-            return {}
-        now = time.monotonic()
-        if self._token is None or now >= self._renew_at:
-            self._token = self._key.mint(
-                subject=SERVICE_SUBJECT,
-                role=Role.SERVICE,
-                issuer=self._issuer,
-                audience=self._audience,
-                ttl_seconds=self._ttl,
-            )
-            self._renew_at = now + self._ttl * 0.8
-        return {"Authorization": f"Bearer {self._token}"}
 
 
 @dataclass(frozen=True)
@@ -233,15 +162,7 @@ class ProductsClient:
         for entity in data.get("_entities") or []:
             if not entity:
                 continue
-            snapshot = ProductSnapshot(
-                id=entity["id"],
-                name=entity["name"],
-                price=Decimal(str(entity["price"])),
-                currency=entity["currency"],
-                active=entity["active"],
-                deleted_at=entity["deletedAt"],
-                available=entity["stock"]["available"],
-            )
+            snapshot = snapshot_of(entity)
             found[snapshot.id] = snapshot
         return found
 
@@ -336,7 +257,7 @@ class ProductsClient:
                 attempt += 1
                 continue
             try:
-                return _data_or_raise(operation, body)
+                return data_or_raise(operation, body)
             except DomainError as refusal:
                 if attempt > 0 and takes_stock and not isinstance(refusal, ProductsUnavailable):
                     log.warning("products.refused_after_lost_attempt", operation=operation, code=refusal.code)
@@ -416,26 +337,3 @@ class _Transient(Exception):
         super().__init__(detail)
         self.reason = reason
         self.detail = detail
-
-
-def _data_or_raise(operation: str, body: Mapping[str, Any]) -> dict[str, Any]:
-    errors = body.get("errors") or []
-    if not errors:
-        data: dict[str, Any] = body.get("data") or {}
-        return data
-    first = errors[0]
-    extensions = first.get("extensions") or {}
-    code = extensions.get("code")
-    message = str(first.get("message", ""))
-    if code == "OUT_OF_STOCK":
-        raise OutOfStockError("Not enough stock for some items.", items=extensions.get("items", []))
-    if code == "NOT_FOUND":
-        raise NotFoundError(
-            "Some products do not exist or are not for sale.", items=extensions.get("items", [])
-        )
-    if code == "CONFLICT":
-        raise ConflictError(message or "Products refused the stock operation.", operation=operation)
-    # Anything else (a missing operation, a refused service credential, a bug in products) is not the
-    # customer's doing and may be fixed by a deploy: it is an outage as far as orders is concerned.
-    log.error("products.call_refused", operation=operation, code=code, message=message)
-    raise ProductsUnavailable(UNAVAILABLE_MESSAGE, reason=f"refused:{code}")

@@ -11,12 +11,13 @@ from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 from strawberry.types import Info
 
+from subgraphs.common.connections import Connection
 from subgraphs.common.costs import assumed_size, connection_size
-from subgraphs.common.graphql_types import PageInfo
 from subgraphs.common.ids import parse_id
-from subgraphs.orders import service
 from subgraphs.orders.enums import OrderStatus, PaymentFailure, PaymentMethod, PaymentStatus
 from subgraphs.orders.models import OrderItemRecord, OrderRecord, PaymentRecord, StatusChangeRecord
+from subgraphs.orders.services.access import can_see
+from subgraphs.orders.services.queries import OrderPage, customer_page
 
 if TYPE_CHECKING:
     from subgraphs.orders.context import OrdersContext
@@ -134,44 +135,29 @@ class Order:
     async def resolve_reference(cls, info: OrdersInfo, id: strawberry.ID) -> Order | None:
         order_id = parse_id(id)
         record = await info.context.loaders.orders.load(order_id)
-        return cls.from_record(record) if record and service.can_see(info.context.caller, record) else None
+        return cls.from_record(record) if record and can_see(info.context.caller, record) else None
 
     @strawberry.field(description="Who placed the order.")
     def customer(self) -> User:
         return User(id=strawberry.ID(self.customer_id))
 
 
-@strawberry.type
-class OrderEdge:
-    cursor: str
-    node: Order
-
-
 @strawberry.type(description="A page of orders, newest first.")
-class OrderConnection:
-    edges: list[OrderEdge]
-    page_info: PageInfo
-
-    @strawberry.field
-    def nodes(self) -> list[Order]:
-        return [edge.node for edge in self.edges]
+class OrderConnection(Connection[Order]):
+    pass
 
 
-async def order_connection(info: OrdersInfo, page: service.OrderPage) -> OrderConnection:
+async def order_connection(info: OrdersInfo, page: OrderPage) -> OrderConnection:
     """The page's orders through the loader (Redis first), in page order."""
     records = await info.context.loaders.orders.load_many([order_id for order_id, _ in page.items])
-    edges = [
-        OrderEdge(cursor=cursor, node=Order.from_record(record))
-        for (_, cursor), record in zip(page.items, records, strict=True)
-        if record is not None
-    ]
-    return OrderConnection(
-        edges=edges,
-        page_info=PageInfo.of(
-            [edge.cursor for edge in edges],
-            has_next_page=page.has_next_page,
-            has_previous_page=page.has_previous_page,
-        ),
+    return OrderConnection.of(
+        [
+            (Order.from_record(record), cursor)
+            for (_, cursor), record in zip(page.items, records, strict=True)
+            if record is not None
+        ],
+        has_next_page=page.has_next_page,
+        has_previous_page=page.has_previous_page,
     )
 
 
@@ -197,7 +183,7 @@ class User:
         after: str | None = None,
         status: OrderStatus | None = None,
     ) -> OrderConnection | None:  # nullable: a refusal nulls this field only, not its parents
-        asked = service.customer_page(
+        asked = customer_page(
             caller=info.context.caller, customer_id=str(self.id), status=status, first=first, after=after
         )
         page = await info.context.loaders.customer_pages.load(asked)

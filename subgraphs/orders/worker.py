@@ -14,11 +14,12 @@ import structlog
 
 from subgraphs.common.context import AppResources
 from subgraphs.common.db_outage import is_database_outage
-from subgraphs.orders import service
 from subgraphs.orders.caches import OrderCaches
 from subgraphs.orders.config import OrdersSettings
+from subgraphs.orders.deps import Refunds
 from subgraphs.orders.payments import PaymentSimulator
 from subgraphs.orders.products_client import ProductsClient
+from subgraphs.orders.services.stock_tasks import fail_stale_checkouts, run_due_stock_tasks
 
 log = structlog.get_logger(__name__)
 
@@ -33,12 +34,12 @@ async def settle_once(
     """One pass: cancel stale checkouts, then run every due stock task; how many tasks were done. With
     `payments`, a sale products can no longer make cancels and refunds its order."""
     caches = OrderCaches.create(resources.redis, settings, resources.metrics)
-    refunds = service.Refunds(payments, caches) if payments is not None else None
+    refunds = Refunds(payments, caches) if payments is not None else None
     async with resources.sessions() as session:
-        await service.fail_stale_checkouts(
+        await fail_stale_checkouts(
             session=session, caches=caches, older_than=timedelta(seconds=settings.stale_checkout_seconds)
         )
-        return await service.run_due_stock_tasks(session=session, products=products, refunds=refunds)
+        return await run_due_stock_tasks(session=session, products=products, refunds=refunds)
 
 
 async def settle_forever(

@@ -10,6 +10,7 @@ from aiodataloader import DataLoader
 
 from subgraphs.common.auth import Caller
 from subgraphs.common.db import RequestSession
+from subgraphs.common.use_cases import RequestDeps
 from subgraphs.orders.webhooks import service
 from subgraphs.orders.webhooks.models import DeliveryRecord
 
@@ -27,9 +28,8 @@ class DeliveryPages:
             for (first, after), endpoint_ids in by_page.items():
                 async with db.use() as session:
                     found = await service.recent_deliveries(
-                        session=session, caller=caller, endpoint_ids=endpoint_ids, first=first, after=after
+                        RequestDeps(session, caller), endpoint_ids, first=first, after=after
                     )
-                    await session.rollback()
                 pages.update({(endpoint_id, first, after): page for endpoint_id, page in found.items()})
             return [pages[key] for key in keys]
 

@@ -1,5 +1,5 @@
 """The webhook queries and mutations (admins only), merged into the orders subgraph's root types:
-parse arguments, call the service, map records."""
+parse arguments, call a use case, map records."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import strawberry
 
 from subgraphs.common.costs import connection_size
 from subgraphs.common.ids import parse_id
+from subgraphs.common.model_inputs import parse_input
 from subgraphs.orders.webhooks import service
 from subgraphs.orders.webhooks.inputs import CreateWebhookEndpointInput, UpdateWebhookEndpointInput
+from subgraphs.orders.webhooks.schemas import EndpointCreate, EndpointUpdate
 from subgraphs.orders.webhooks.types import (
     CreatedWebhookEndpoint,
     OrdersInfo,
@@ -30,11 +32,7 @@ class WebhookQueries:
     async def webhook_endpoints(
         self, info: OrdersInfo, first: int | None = None, after: str | None = None
     ) -> WebhookEndpointConnection | None:  # nullable: a refusal nulls this field only
-        async with info.context.db.use() as session:
-            page = await service.list_endpoints(
-                session=session, caller=info.context.caller, first=first, after=after
-            )
-            await session.rollback()
+        page = await info.context.run(service.list_endpoints, first=first, after=after)
         return WebhookEndpointConnection.from_page(page)
 
 
@@ -46,14 +44,7 @@ class WebhookMutations:
     async def create_webhook_endpoint(
         self, info: OrdersInfo, input: CreateWebhookEndpointInput
     ) -> CreatedWebhookEndpoint:
-        async with info.context.db.use() as session:
-            created = await service.create_endpoint(
-                session=session,
-                caller=info.context.caller,
-                url=input.url,
-                event_types=input.event_types,
-                secret=input.secret,
-            )
+        created = await info.context.run(service.create_endpoint, parse_input(EndpointCreate, input))
         return CreatedWebhookEndpoint(
             endpoint=WebhookEndpoint.from_record(created.endpoint), secret=created.secret
         )
@@ -62,21 +53,16 @@ class WebhookMutations:
     async def update_webhook_endpoint(
         self, info: OrdersInfo, id: strawberry.ID, input: UpdateWebhookEndpointInput
     ) -> WebhookEndpoint:
-        changes = service.EndpointChanges(url=input.url, event_types=input.event_types, active=input.active)
-        async with info.context.db.use() as session:
-            endpoint = await service.update_endpoint(
-                session=session, caller=info.context.caller, endpoint_id=parse_id(id), changes=changes
-            )
-        return WebhookEndpoint.from_record(endpoint)
+        endpoint_id, update = parse_id(id), parse_input(EndpointUpdate, input)
+        return WebhookEndpoint.from_record(
+            await info.context.run(service.update_endpoint, endpoint_id, update)
+        )
 
     @strawberry.mutation(
         description="Admins: remove an endpoint and its delivery log (or set active: false to keep them)."
     )
     async def delete_webhook_endpoint(self, info: OrdersInfo, id: strawberry.ID) -> strawberry.ID:
-        async with info.context.db.use() as session:
-            await service.delete_endpoint(
-                session=session, caller=info.context.caller, endpoint_id=parse_id(id)
-            )
+        await info.context.run(service.delete_endpoint, parse_id(id))
         return id
 
     @strawberry.mutation(
@@ -85,8 +71,5 @@ class WebhookMutations:
         )
     )
     async def redeliver_webhook(self, info: OrdersInfo, delivery_id: strawberry.ID) -> WebhookDelivery:
-        async with info.context.db.use() as session:
-            delivery = await service.redeliver(
-                session=session, caller=info.context.caller, delivery_id=parse_id(delivery_id, "deliveryId")
-            )
+        delivery = await info.context.run(service.redeliver, parse_id(delivery_id, "deliveryId"))
         return WebhookDelivery.from_record(delivery)

@@ -1,5 +1,6 @@
 """The webhook use cases: admins register, change, list and remove endpoints and redeliver a delivery;
-the intake queues an event for the endpoints that want it. Every admin operation checks the role first.
+the intake queues an event for the endpoints that want it. Every admin operation checks the role before
+it reads anything; its input was checked when the resolver parsed it (`schemas`).
 """
 
 from __future__ import annotations
@@ -8,20 +9,20 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
-from urllib.parse import urlsplit
+from typing import Generic, TypeVar
 
 import structlog
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from subgraphs.common.auth import Caller, Role, require_role
-from subgraphs.common.errors import BadUserInputError, NotFoundError
+from subgraphs.common.errors import NotFoundError
 from subgraphs.common.events import DomainEvent
 from subgraphs.common.pagination import decode_cursor, encode_cursor, invalid_cursor, page_size
+from subgraphs.common.use_cases import RequestDeps
 from subgraphs.orders.webhooks import catalogue, repository
 from subgraphs.orders.webhooks.models import DeliveryRecord, EndpointRecord
 from subgraphs.orders.webhooks.repository import ListingKey
-from subgraphs.orders.webhooks.signing import InvalidSecret, check_secret, generate_secret
+from subgraphs.orders.webhooks.schemas import EndpointCreate, EndpointUpdate
 
 log = structlog.get_logger(__name__)
 
@@ -30,50 +31,6 @@ MAX_EVENT_TYPES = 50
 DELIVERIES_PAGE_MAXIMUM = 100
 
 T = TypeVar("T")
-
-
-# ---------------------------------------------------------------- input rules
-
-
-def check_url(url: str) -> str:
-    """An absolute http or https URL with a host; BAD_USER_INPUT otherwise."""
-    candidate = url.strip()
-    try:
-        parts = urlsplit(candidate)
-        acceptable = parts.scheme in ("http", "https") and bool(parts.hostname)
-    except ValueError:  # such as a malformed port or IPv6 address
-        acceptable = False
-    if not acceptable or len(candidate) > MAX_URL_LENGTH:
-        raise BadUserInputError(
-            f"url must be an http or https URL with a host, at most {MAX_URL_LENGTH} characters.", field="url"
-        )
-    return candidate
-
-
-def check_event_types(event_types: Sequence[str]) -> list[str]:
-    """Known event types or patterns that match one (`order.*`, `#`), without repeats, in the order
-    given; BAD_USER_INPUT naming those that are neither."""
-    wanted = list(dict.fromkeys(event_type.strip() for event_type in event_types))
-    if not wanted or len(wanted) > MAX_EVENT_TYPES:
-        raise BadUserInputError(f"eventTypes needs 1 to {MAX_EVENT_TYPES} entries.", field="eventTypes")
-    unknown = [event_type for event_type in wanted if not catalogue.known_or_matching(event_type)]
-    if unknown:
-        raise BadUserInputError(
-            "eventTypes names no known event type.",
-            field="eventTypes",
-            unknown=unknown,
-            known=list(catalogue.EVENT_TYPES),
-        )
-    return wanted
-
-
-def _secret(secret: str | None) -> str:
-    if secret is None:
-        return generate_secret()
-    try:
-        return check_secret(secret.strip())
-    except InvalidSecret as error:
-        raise BadUserInputError(str(error), field="secret") from error
 
 
 # ---------------------------------------------------------------- endpoints
@@ -87,46 +44,33 @@ class CreatedEndpoint:
     secret: str
 
 
-@dataclass(frozen=True)
-class EndpointChanges:
-    """What `updateWebhookEndpoint` sets; None leaves a field as it is."""
-
-    url: str | None = None
-    event_types: Sequence[str] | None = None
-    active: bool | None = None
-
-
 def _admin(caller: Caller) -> None:
     require_role(caller, Role.ADMIN)
 
 
-async def create_endpoint(
-    *, session: AsyncSession, caller: Caller, url: str, event_types: Sequence[str], secret: str | None
-) -> CreatedEndpoint:
-    _admin(caller)
-    checked_url, types, signing_secret = check_url(url), check_event_types(event_types), _secret(secret)
+async def create_endpoint(deps: RequestDeps, created: EndpointCreate) -> CreatedEndpoint:
+    _admin(deps.caller)
     endpoint = await repository.insert_endpoint(
-        session=session, url=checked_url, event_types=types, secret=signing_secret
+        session=deps.session, url=created.url, event_types=created.event_types, secret=created.secret
     )
-    await session.commit()
-    log.info("webhooks.endpoint_created", endpoint_id=str(endpoint.id), url=endpoint.url, event_types=types)
-    return CreatedEndpoint(endpoint=endpoint, secret=signing_secret)
+    await deps.session.commit()
+    log.info(
+        "webhooks.endpoint_created",
+        endpoint_id=str(endpoint.id),
+        url=endpoint.url,
+        event_types=created.event_types,
+    )
+    return CreatedEndpoint(endpoint=endpoint, secret=created.secret)
 
 
 async def update_endpoint(
-    *, session: AsyncSession, caller: Caller, endpoint_id: uuid.UUID, changes: EndpointChanges
+    deps: RequestDeps, endpoint_id: uuid.UUID, update: EndpointUpdate
 ) -> EndpointRecord:
-    _admin(caller)
-    values: dict[str, Any] = {}
-    if changes.url is not None:
-        values["url"] = check_url(changes.url)
-    if changes.event_types is not None:
-        values["event_types"] = check_event_types(changes.event_types)
-    if changes.active is not None:
-        values["active"] = changes.active
-    if not values:
-        raise BadUserInputError("Give at least one of url, eventTypes and active.", field="input")
-    endpoint = await repository.update_endpoint(session=session, endpoint_id=endpoint_id, changes=values)
+    _admin(deps.caller)
+    session = deps.session
+    endpoint = await repository.update_endpoint(
+        session=session, endpoint_id=endpoint_id, changes=update.changes()
+    )
     if endpoint is None:
         await session.rollback()
         raise NotFoundError("No webhook endpoint has this id.", field="id")
@@ -134,9 +78,10 @@ async def update_endpoint(
     return endpoint
 
 
-async def delete_endpoint(*, session: AsyncSession, caller: Caller, endpoint_id: uuid.UUID) -> None:
+async def delete_endpoint(deps: RequestDeps, endpoint_id: uuid.UUID) -> None:
     """Delete the endpoint and its deliveries (deactivate it instead to keep them)."""
-    _admin(caller)
+    _admin(deps.caller)
+    session = deps.session
     if not await repository.delete_endpoint(session=session, endpoint_id=endpoint_id):
         await session.rollback()
         raise NotFoundError("No webhook endpoint has this id.", field="id")
@@ -168,13 +113,12 @@ def decode_listing_cursor(cursor: str) -> ListingKey:
         raise invalid_cursor() from error
 
 
-async def list_endpoints(
-    *, session: AsyncSession, caller: Caller, first: int | None, after: str | None
-) -> Page[EndpointRecord]:
-    _admin(caller)
+async def list_endpoints(deps: RequestDeps, *, first: int | None, after: str | None) -> Page[EndpointRecord]:
+    _admin(deps.caller)
     size = page_size(first)
     position = decode_listing_cursor(after) if after else None
-    found = await repository.list_endpoints(session=session, limit=size + 1, after=position)
+    found = await repository.list_endpoints(session=deps.session, limit=size + 1, after=position)
+    await deps.session.rollback()
     return Page(
         items=[
             (endpoint, encode_listing_cursor((endpoint.created_at, endpoint.id))) for endpoint in found[:size]
@@ -185,20 +129,16 @@ async def list_endpoints(
 
 
 async def recent_deliveries(
-    *,
-    session: AsyncSession,
-    caller: Caller,
-    endpoint_ids: Sequence[uuid.UUID],
-    first: int | None,
-    after: str | None,
+    deps: RequestDeps, endpoint_ids: Sequence[uuid.UUID], *, first: int | None, after: str | None
 ) -> dict[uuid.UUID, Page[DeliveryRecord]]:
     """Each endpoint's deliveries, newest first, one page of each (one query for all)."""
-    _admin(caller)
+    _admin(deps.caller)
     size = page_size(first, maximum=DELIVERIES_PAGE_MAXIMUM)
     position = decode_listing_cursor(after) if after else None
     found = await repository.recent_deliveries(
-        session=session, endpoint_ids=endpoint_ids, limit=size + 1, after=position
+        session=deps.session, endpoint_ids=endpoint_ids, limit=size + 1, after=position
     )
+    await deps.session.rollback()
     return {
         endpoint_id: Page(
             items=[
@@ -212,10 +152,11 @@ async def recent_deliveries(
     }
 
 
-async def redeliver(*, session: AsyncSession, caller: Caller, delivery_id: uuid.UUID) -> DeliveryRecord:
+async def redeliver(deps: RequestDeps, delivery_id: uuid.UUID) -> DeliveryRecord:
     """Send the delivery again as soon as the worker's next pass, whatever became of it; its retry
     window starts afresh."""
-    _admin(caller)
+    _admin(deps.caller)
+    session = deps.session
     delivery = await repository.redeliver(session=session, delivery_id=delivery_id)
     if delivery is None:
         await session.rollback()

@@ -7,12 +7,8 @@ import pytest
 from subgraphs.common.auth import KeySet, Role, TokenVerifier
 from subgraphs.common.errors import ConflictError, NotFoundError, OutOfStockError
 from subgraphs.common.signing import SigningKey
-from subgraphs.orders.products_client import (
-    ProductsUnavailable,
-    ServiceCredential,
-    _data_or_raise,
-    signing_key_from,
-)
+from subgraphs.orders.products_answers import ProductsUnavailable, data_or_raise
+from subgraphs.orders.service_credential import ServiceCredential, signing_key_from
 from tests.conftest import AUDIENCE, ISSUER
 
 
@@ -58,7 +54,7 @@ def test_without_a_key_in_settings_there_is_no_signing_key() -> None:
 def test_a_definite_refusal_keeps_its_code(code: str, error: type[Exception]) -> None:
     body = {"errors": [{"message": "no", "extensions": {"code": code, "items": [{"productId": "p"}]}}]}
     with pytest.raises(error):
-        _data_or_raise("reserveStock", body)
+        data_or_raise("reserveStock", body)
 
 
 @pytest.mark.parametrize(
@@ -67,4 +63,4 @@ def test_a_definite_refusal_keeps_its_code(code: str, error: type[Exception]) ->
 def test_anything_else_is_an_outage_not_the_customers_fault(code: str) -> None:
     body = {"errors": [{"message": "no", "extensions": {"code": code}}]}
     with pytest.raises(ProductsUnavailable):
-        _data_or_raise("returnStock", body)
+        data_or_raise("returnStock", body)

@@ -21,14 +21,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from subgraphs.common.db import create_session_factory
-from subgraphs.orders import service
 from subgraphs.orders.breaker import BreakerState
 from subgraphs.orders.caches import OrderCaches
 from subgraphs.orders.config import OrdersSettings
 from subgraphs.orders.context import OrdersResources
+from subgraphs.orders.deps import Refunds
 from subgraphs.orders.main import create_app as create_orders_app
 from subgraphs.orders.models import StockAction, utc_now
 from subgraphs.orders.payments import DECLINED_CARD
+from subgraphs.orders.services.stock_tasks import fail_stale_checkouts, run_due_stock_tasks
 from subgraphs.products.caches import ProductCaches
 from subgraphs.products.config import ProductsSettings
 from subgraphs.products.expiry import release_expired_once
@@ -56,10 +57,10 @@ class Rig:
         left or `passes` ran: a products server just started may not answer the very first call, and
         the worker's next pass is what settles it then. How many tasks were done."""
         done = 0
-        refunds = service.Refunds(self.own.payments, OrderCaches.create(self.redis, self.settings))
+        refunds = Refunds(self.own.payments, OrderCaches.create(self.redis, self.settings))
         for _ in range(passes):
             async with AsyncSession(self.engine, expire_on_commit=False) as session:
-                done += await service.run_due_stock_tasks(
+                done += await run_due_stock_tasks(
                     session=session,
                     products=self.own.products,
                     now=utc_now() + timedelta(days=1),
@@ -266,7 +267,7 @@ async def test_an_interrupted_checkout_is_cancelled_and_its_stock_released(
         with contextlib.suppress(asyncio.CancelledError):
             await checkout
         async with AsyncSession(r.engine, expire_on_commit=False) as session:
-            cancelled = await service.fail_stale_checkouts(
+            cancelled = await fail_stale_checkouts(
                 session=session, caches=OrderCaches.create(r.redis, r.settings), older_than=timedelta(0)
             )
         await r.settle()

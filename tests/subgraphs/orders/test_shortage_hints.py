@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from subgraphs.orders.products_client import StockLine
+from subgraphs.orders.products_answers import StockLine
 from subgraphs.orders.shortage_hints import ShortageHints
 
 HOT = uuid.uuid4()

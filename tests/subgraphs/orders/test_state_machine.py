@@ -8,7 +8,7 @@ import pytest
 
 from subgraphs.common.errors import IllegalTransitionError
 from subgraphs.orders.models import OrderStatus
-from subgraphs.orders.service import TRANSITIONS, check_transition
+from subgraphs.orders.services.lifecycle import TRANSITIONS, check_transition
 from tests.conftest import Tokens
 from tests.subgraphs.orders.shop import UPDATE_STATUS, Shop, placed
 from tests.support.graphql import GraphQLClient

@@ -1,0 +1,101 @@
+"""Order listings as keyset pages of `(created_at, id)`: an admin's search, and many customers'
+pages in one query (`User.orders`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import (
+    ARRAY,
+    DateTime,
+    Integer,
+    Text,
+    Uuid,
+    bindparam,
+    func,
+    literal_column,
+    or_,
+    true,
+    tuple_,
+)
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from subgraphs.orders.models import (
+    Order,
+)
+from subgraphs.orders.search import CustomerPage, OrderKey, OrderSearch
+
+
+async def search_order_ids(
+    *, session: AsyncSession, search: OrderSearch, limit: int, after: OrderKey | None
+) -> list[OrderKey]:
+    """One page of order keys, newest first (keyset order on creation time, then id)."""
+    statement = select(col(Order.created_at), col(Order.id))
+    if search.customer_id is not None:
+        statement = statement.where(col(Order.customer_id) == search.customer_id)
+    if search.status is not None:
+        statement = statement.where(col(Order.status) == search.status.value)
+    if search.created_after is not None:
+        statement = statement.where(col(Order.created_at) >= search.created_after)
+    if search.created_before is not None:
+        statement = statement.where(col(Order.created_at) < search.created_before)
+    if after is not None:
+        statement = statement.where(tuple_(col(Order.created_at), col(Order.id)) < tuple_(*after))
+    statement = statement.order_by(col(Order.created_at).desc(), col(Order.id).desc()).limit(limit)
+    return [(created_at, order_id) for created_at, order_id in await session.exec(statement)]
+
+
+# The pages asked for, one row each (`unnest` of parallel arrays, numbered by `slot`), and for each a
+# LATERAL subquery that reads that customer's page from `ix_orders_customer_created`, as
+# `search_order_ids` reads one. A page without a cursor starts before (+infinity, NULL): a row comparison
+# stops at its first unequal pair, so the NULL id is never compared, and one index condition serves both.
+_PAGES = (
+    func.unnest(
+        bindparam("customer_ids", type_=ARRAY(Text)),
+        bindparam("statuses", type_=ARRAY(Text)),
+        bindparam("limits", type_=ARRAY(Integer)),
+        bindparam("after_times", type_=ARRAY(DateTime(timezone=True))),
+        bindparam("after_ids", type_=ARRAY(Uuid)),
+    )
+    .table_valued("customer_id", "status", "row_limit", "after_time", "after_id", with_ordinality="slot")
+    .render_derived("wanted")
+)
+_INFINITY = literal_column("'infinity'::timestamptz", DateTime(timezone=True))
+_CUSTOMER_PAGE = (
+    select(col(Order.created_at), col(Order.id))
+    .where(
+        col(Order.customer_id) == _PAGES.c.customer_id,
+        or_(_PAGES.c.status.is_(None), col(Order.status) == _PAGES.c.status),
+        tuple_(col(Order.created_at), col(Order.id))
+        < tuple_(func.coalesce(_PAGES.c.after_time, _INFINITY), _PAGES.c.after_id),
+    )
+    .order_by(col(Order.created_at).desc(), col(Order.id).desc())
+    .limit(_PAGES.c.row_limit)
+    .lateral("page")
+)
+_CUSTOMER_PAGES = (
+    select(_PAGES.c.slot, _CUSTOMER_PAGE.c.created_at, _CUSTOMER_PAGE.c.id)
+    .select_from(_PAGES.join(_CUSTOMER_PAGE, true()))
+    .order_by(_PAGES.c.slot, _CUSTOMER_PAGE.c.created_at.desc(), _CUSTOMER_PAGE.c.id.desc())
+)
+
+
+async def customer_order_keys(
+    *, session: AsyncSession, pages: Sequence[CustomerPage]
+) -> list[list[OrderKey]]:
+    """For each page asked, up to `size + 1` of its customer's order keys after its cursor, newest first
+    (the extra one tells whether a next page exists): one query however many pages, in the order asked."""
+    if not pages:
+        return []
+    params = {
+        "customer_ids": [page.customer_id for page in pages],
+        "statuses": [page.status.value if page.status is not None else None for page in pages],
+        "limits": [page.size + 1 for page in pages],
+        "after_times": [page.after[0] if page.after is not None else None for page in pages],
+        "after_ids": [page.after[1] if page.after is not None else None for page in pages],
+    }
+    keys: list[list[OrderKey]] = [[] for _ in pages]
+    for slot, created_at, order_id in await session.exec(_CUSTOMER_PAGES, params=params):
+        keys[slot - 1].append((created_at, order_id))
+    return keys
