@@ -80,7 +80,11 @@ async def test_no_more_calls_reach_products_at_once_than_the_bulkhead_allows(
     checkout: CheckoutFactory, shop: Shop, tokens: Tokens
 ) -> None:
     mug = await shop.product("LOAD-1", stock=50)
-    async with checkout(delay=0.05, products_max_concurrency=2, products_max_wait_seconds=60) as c:
+    # A generous products timeout: on a loaded machine a commit that took over the usual 2 s would be
+    # sent again (it is idempotent), and this test counts calls.
+    async with checkout(
+        delay=0.05, products_max_concurrency=2, products_max_wait_seconds=60, products_timeout_seconds=30
+    ) as c:
         buyers = [tokens.for_role(Role.CUSTOMER, f"load-{n}") for n in range(12)]
 
         results = await asyncio.gather(*(place(c.gql, buyer, (mug, 1)) for buyer in buyers))
