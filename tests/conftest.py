@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 from redis.asyncio import Redis
@@ -17,6 +18,21 @@ from tests.support.stack import Stack, running_stack
 
 ISSUER = "gocart-users"
 AUDIENCE = "gocart"
+
+# Tests here run the whole stack as processes, or servers of their own: end-to-end, and slow.
+END_TO_END_FOLDERS = tuple(Path(__file__).parent / folder for folder in ("e2e", "faults"))
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks what no test file should have to remember, so `pytest -m "not slow"` leaves it out: `e2e`
+    and `slow` under tests/e2e and tests/faults, and `slow` wherever the `stack` processes are used."""
+    for item in items:
+        if any(item.path.is_relative_to(folder) for folder in END_TO_END_FOLDERS):
+            item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.slow)
+        elif "stack" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
