@@ -13,6 +13,7 @@ from subgraphs.common.auth import Role
 from subgraphs.common.redis import create_redis
 from subgraphs.common.signing import SigningKey
 from testbed.database import scratch_database
+from tests.support.logs import route_structlog_through_logging
 from tests.support.services import ServiceUnavailable, ServiceUrls, embedded_data_dir, provide_services
 from tests.support.stack import Stack, running_stack
 
@@ -21,6 +22,10 @@ AUDIENCE = "gocart"
 
 # Tests here run the whole stack as processes, or servers of their own: end-to-end, and slow.
 END_TO_END_FOLDERS = tuple(Path(__file__).parent / folder for folder in ("e2e", "faults"))
+
+
+def pytest_configure() -> None:
+    route_structlog_through_logging()
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
