@@ -13,7 +13,7 @@ from subgraphs.orders.products_client import (
     _data_or_raise,
     signing_key_from,
 )
-from tests.conftest import AUDIENCE, ISSUER
+from tests.support.tokens import AUDIENCE, ISSUER
 
 
 async def test_the_service_token_is_a_service_principal_named_orders(

@@ -10,10 +10,10 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.conftest import Tokens
 from tests.support.counters import count_sql, redis_calls_since, redis_command_calls
 from tests.support.graphql import GraphQLClient
 from tests.support.representations import bad_representations, codes_by_index
+from tests.support.tokens import Tokens
 
 ENTITIES = """
 query($representations: [_Any!]!) {

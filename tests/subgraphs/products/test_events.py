@@ -15,11 +15,11 @@ from subgraphs.common.event_consumers import OnceByEventId
 from subgraphs.common.events import DomainEvent, event_from_row
 from subgraphs.products.consumers import product_consumers
 from subgraphs.products.models import EVENTS
-from tests.conftest import Tokens
 from tests.subgraphs.products.builders import Catalog
 from tests.subgraphs.products.test_stock import RESTOCK, new_order, reserve, stock_of
 from tests.support.event_schemas import check_against_schema
 from tests.support.graphql import GraphQLClient
+from tests.support.tokens import Tokens
 
 UPDATE_PRICE = 'mutation($id: ID!) { updateProduct(id: $id, input: {price: "12.00"}) { id } }'
 DELETE = "mutation($id: ID!) { deleteProduct(id: $id) { id } }"

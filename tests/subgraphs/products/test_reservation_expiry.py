@@ -19,12 +19,12 @@ from subgraphs.products.config import ProductsSettings
 from subgraphs.products.expiry import release_expired_once
 from subgraphs.products.main import create_app
 from subgraphs.products.models import EVENTS, StockReservation
-from tests.conftest import Tokens
 from tests.subgraphs.products.builders import Catalog
 from tests.subgraphs.products.test_events import events_of
 from tests.subgraphs.products.test_stock import COMMIT, LEDGER, RELEASE, new_order, reserve, stock_of
 from tests.support.event_schemas import check_against_schema
 from tests.support.graphql import GraphQLClient
+from tests.support.tokens import Tokens
 
 RESERVATIONS = StockReservation.__table__  # type: ignore[attr-defined]
 

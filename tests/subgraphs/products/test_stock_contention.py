@@ -8,11 +8,11 @@ import asyncio
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.conftest import Tokens
 from tests.subgraphs.products.builders import Catalog
 from tests.subgraphs.products.test_stock import COMMIT, RELEASE, new_order, reserve, stock_of
 from tests.support.counters import count_sql
 from tests.support.graphql import GraphQLClient
+from tests.support.tokens import Tokens
 
 GUARD_SECONDS = 20  # only against a hang: a reservation that queued for the lock would never finish
 
