@@ -67,14 +67,14 @@ async def products_app(products_settings: ProductsSettings) -> AsyncIterator[Fas
 
 
 @pytest.fixture(scope="session")
-def resources(products_app: FastAPI) -> AppResources:
+def products_resources(products_app: FastAPI) -> AppResources:
     resources: AppResources = products_app.state.resources
     return resources
 
 
 @pytest.fixture(scope="session")
-def engine(resources: AppResources) -> AsyncEngine:
-    return resources.engine
+def products_engine(products_resources: AppResources) -> AsyncEngine:
+    return products_resources.engine
 
 
 @pytest.fixture
