@@ -4,19 +4,37 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 from redis.asyncio import Redis
 
-from subgraphs.common.auth import Role
 from subgraphs.common.redis import create_redis
 from subgraphs.common.signing import SigningKey
 from testbed.database import scratch_database
+from tests.support.logs import route_structlog_through_logging
 from tests.support.services import ServiceUnavailable, ServiceUrls, embedded_data_dir, provide_services
 from tests.support.stack import Stack, running_stack
+from tests.support.tokens import Tokens
 
-ISSUER = "gocart-users"
-AUDIENCE = "gocart"
+# Tests here run the whole stack as processes, or servers of their own: end-to-end, and slow.
+END_TO_END_FOLDERS = tuple(Path(__file__).parent / folder for folder in ("e2e", "faults"))
+
+
+def pytest_configure() -> None:
+    route_structlog_through_logging()
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks what no test file should have to remember, so `pytest -m "not slow"` leaves it out: `e2e`
+    and `slow` under tests/e2e and tests/faults, and `slow` wherever the `stack` processes are used."""
+    for item in items:
+        if any(item.path.is_relative_to(folder) for folder in END_TO_END_FOLDERS):
+            item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.slow)
+        elif "stack" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -61,36 +79,6 @@ def signing_key() -> SigningKey:
 def service_key() -> SigningKey:
     """The orders subgraph's own key in tests: it signs service tokens, and only those verify."""
     return SigningKey.generate()
-
-
-class Tokens:
-    """Mints access tokens as the users subgraph will (service tokens as the orders subgraph will)."""
-
-    def __init__(self, key: SigningKey, service_key: SigningKey) -> None:
-        self.key = key
-        self.service_key = service_key
-
-    def for_role(self, role: Role, subject: str | None = None, ttl_seconds: int = 600) -> str:
-        key = self.service_key if role is Role.SERVICE else self.key
-        return key.mint(
-            subject=subject or f"{role}-{uuid.uuid4().hex[:6]}",
-            role=role,
-            issuer=ISSUER,
-            audience=AUDIENCE,
-            ttl_seconds=ttl_seconds,
-        )
-
-    @property
-    def admin(self) -> str:
-        return self.for_role(Role.ADMIN, "admin-1")
-
-    @property
-    def customer(self) -> str:
-        return self.for_role(Role.CUSTOMER, "customer-1")
-
-    @property
-    def service(self) -> str:
-        return self.for_role(Role.SERVICE, "orders")
 
 
 @pytest.fixture(scope="session")

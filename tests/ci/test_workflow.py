@@ -55,11 +55,13 @@ def published_port(service: dict[str, Any]) -> int:
     return int(host_port)
 
 
+@pytest.mark.slow  # check-jsonschema as a process
 def test_the_workflow_matches_the_github_workflow_schema() -> None:
     result = schema_check(WORKFLOW)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow  # check-jsonschema as a process
 def test_the_schema_check_rejects_a_job_without_a_runner(tmp_path: Path) -> None:
     text = WORKFLOW.read_text(encoding="utf-8")
     assert RUNS_ON in text

@@ -26,10 +26,10 @@ from redis.asyncio import Redis
 from subgraphs.common.signing import SigningKey
 from subgraphs.users.config import UsersSettings
 from subgraphs.users.main import create_app
-from tests.conftest import AUDIENCE, ISSUER
 from tests.faults.servers import OwnRedis
 from tests.subgraphs.users.builders import Accounts
 from tests.support.graphql import GraphQLClient
+from tests.support.tokens import AUDIENCE, ISSUER
 
 OWNER, ATTACKER = "203.0.113.7", "198.51.100.66"
 FREE_FAILURES = 2

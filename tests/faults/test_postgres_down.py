@@ -48,7 +48,6 @@ from subgraphs.products.main import create_app as create_products_app
 from subgraphs.users.config import UsersSettings
 from subgraphs.users.main import JWKS_PATH
 from subgraphs.users.main import create_app as create_users_app
-from tests.conftest import AUDIENCE, ISSUER, Tokens
 from tests.faults.servers import OwnPostgres
 from tests.subgraphs.orders.shop import place, stock_task
 from tests.subgraphs.products.builders import Catalog
@@ -56,6 +55,7 @@ from tests.subgraphs.users.builders import BOOTSTRAP_ADMIN
 from tests.support.graphql import GraphQLClient, GraphQLResponse
 from tests.support.servers import serve
 from tests.support.services import ServiceUrls
+from tests.support.tokens import AUDIENCE, ISSUER, Tokens
 
 PRODUCTS = "{ products(first: 5) { edges { node { id name } } } }"
 CREATE_CATEGORY = "mutation($name: String!) { createCategory(input: {name: $name}) { id name } }"

@@ -31,10 +31,10 @@ from subgraphs.products.main import create_app as create_products_app
 from subgraphs.users.config import UsersSettings
 from subgraphs.users.main import create_app as create_users_app
 from subgraphs.users.revocations import SessionRevocations
-from tests.conftest import AUDIENCE, ISSUER
 from tests.faults.servers import OwnRedis
 from tests.subgraphs.users.builders import BOOTSTRAP_ADMIN, LOGIN, REGISTER
 from tests.support.graphql import GraphQLClient, GraphQLResponse
+from tests.support.tokens import AUDIENCE, ISSUER
 
 NAMESPACE = "gocart-faults"
 WAIT_SECONDS = 15

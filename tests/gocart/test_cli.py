@@ -17,6 +17,8 @@ from gocart.servers import free_port, port_is_free
 from tests.support.dev_stack import DevStack, gocart_env, running_dev_stack
 from tests.support.services import ServiceUrls, embedded_data_dir
 
+pytestmark = pytest.mark.slow  # runs the gocart command as processes: embedded servers, the dev stack
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

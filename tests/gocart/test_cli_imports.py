@@ -13,6 +13,8 @@ import pytest
 
 from tests.support.dev_stack import gocart_env
 
+pytestmark = pytest.mark.slow  # each case starts a fresh interpreter
+
 ROOT = Path(__file__).resolve().parents[2]
 # What only the commands that run, migrate or describe the services need.
 HEAVY = (

@@ -7,6 +7,8 @@ import pytest
 from gocart.cli import SUBGRAPHS
 from gocart.compose import SUPERGRAPH, Composition, accepted_hints, compose
 
+pytestmark = pytest.mark.slow  # runs Apollo's composition
+
 
 @pytest.fixture(scope="module")
 def composition() -> Composition:

@@ -287,6 +287,7 @@ def test_the_build_context_admits_only_what_the_dockerfile_copies() -> None:
 # docker-compose.yml
 
 
+@pytest.mark.slow  # check-jsonschema as a process
 def test_the_compose_files_are_valid_compose_specification_documents() -> None:
     validated = run_tool(
         "check-jsonschema", "--builtin-schema", "vendor.compose-spec", str(COMPOSE), str(PORTS_OVERRIDE)

@@ -97,6 +97,7 @@ def schema_errors(manifest: Manifest, version: str) -> list[str]:
 # ---------------------------------------------------------------- the Kubernetes schemas
 
 
+@pytest.mark.slow  # each case loads and checks against the Kubernetes schemas of one version
 @pytest.mark.parametrize("version", KUBERNETES_VERSIONS)
 def test_every_rendered_manifest_is_valid_kubernetes(manifests: list[Manifest], version: str) -> None:
     errors = [error for manifest in manifests for error in schema_errors(manifest, version)]

@@ -34,6 +34,8 @@ from testbed.ports import unused_port
 from tests.support.project import ROOT, console_scripts, modules_of_extras
 from tests.support.services import ServiceUrls
 
+pytestmark = pytest.mark.slow  # starts each service's console script as a process
+
 EDGE_LEAVES_OUT = ("subgraphs", "local")  # the router's and the REST layer's images
 SUBGRAPHS_LEAVE_OUT = ("local",)  # the subgraphs' images
 

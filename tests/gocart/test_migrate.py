@@ -21,6 +21,8 @@ from subgraphs.common.migrations import upgrade
 from testbed.database import scratch_database
 from tests.support.services import ServiceUrls
 
+pytestmark = pytest.mark.slow  # runs gocart migrate as processes against real databases
+
 SOURCES = {name: subgraph.migrations for name, subgraph in SUBGRAPHS.items()}
 UNREACHABLE = "postgresql://postgres@127.0.0.1:1/gocart"
 

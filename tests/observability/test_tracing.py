@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from opentelemetry.trace import SpanKind
 
 from observability.trace_ids import add_trace_ids
@@ -32,6 +33,7 @@ def test_a_span_is_nothing_when_tracing_is_off() -> None:
 TRACING_MODULES = ("opentelemetry.sdk.trace", "opentelemetry.exporter", "opentelemetry.instrumentation")
 
 
+@pytest.mark.slow  # starts a fresh interpreter
 def test_tracing_off_loads_no_tracing_sdk_even_when_the_router_app_is_built() -> None:
     probe = (
         "import sys\n"

@@ -35,6 +35,8 @@ from tests.support.servers import ThreadServer
 from tests.support.services import ServiceUrls
 from tests.support.stack import Stack, running_stack
 
+pytestmark = pytest.mark.slow  # a stack of its own, and schemathesis runs as processes
+
 ROOT = Path(__file__).resolve().parents[2]
 CI_SEED = "20261125"
 HOOKS = "tests.rest_compat.schemathesis_hooks"

@@ -25,13 +25,13 @@ from subgraphs.products.config import ProductsSettings
 from subgraphs.products.main import create_app
 from subgraphs.users.config import UsersSettings
 from subgraphs.users.main import create_app as create_users_app
-from tests.conftest import AUDIENCE, ISSUER
 from tests.subgraphs.products.builders import Catalog
 from tests.subgraphs.users.builders import BOOTSTRAP_ADMIN
 from tests.support.graphql import GraphQLClient
 from tests.support.redis_keys import forget_namespace
 from tests.support.servers import ThreadServer
 from tests.support.services import ServiceUrls
+from tests.support.tokens import AUDIENCE, ISSUER
 
 TABLES = "products.stock_movements, products.stock_reservation_lines, products.stock_reservations, products.products, products.categories"
 
@@ -67,14 +67,14 @@ async def products_app(products_settings: ProductsSettings) -> AsyncIterator[Fas
 
 
 @pytest.fixture(scope="session")
-def resources(products_app: FastAPI) -> AppResources:
+def products_resources(products_app: FastAPI) -> AppResources:
     resources: AppResources = products_app.state.resources
     return resources
 
 
 @pytest.fixture(scope="session")
-def engine(resources: AppResources) -> AsyncEngine:
-    return resources.engine
+def products_engine(products_resources: AppResources) -> AsyncEngine:
+    return products_resources.engine
 
 
 @pytest.fixture

@@ -31,10 +31,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.common.auth import Role
 from subgraphs.common.context import AppResources
-from tests.conftest import Tokens
 from tests.subgraphs.products.builders import Catalog
 from tests.subgraphs.users.builders import LOGIN, PASSWORD, Accounts
 from tests.support.graphql import GraphQLClient, GraphQLResponse
+from tests.support.tokens import Tokens
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLE = ROOT / "docs" / "permissions.md"

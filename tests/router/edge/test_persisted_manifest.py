@@ -114,6 +114,7 @@ def test_safelist_without_manifest_is_invalid_configuration(monkeypatch: pytest.
         load_settings()
 
 
+@pytest.mark.slow  # starts a router process
 def test_router_process_with_a_bad_manifest_stops_before_serving(
     supergraph_file: Path, tmp_path: Path
 ) -> None:

@@ -363,6 +363,7 @@ async def unreachable_redis() -> AsyncIterator[Redis]:
         await client.aclose()
 
 
+@pytest.mark.slow  # waits out connection attempts to a Redis that is down
 async def test_with_redis_down_answers_are_right_and_nothing_is_cached(
     urls: dict[str, str], fetcher: CountingFetcher, unreachable_redis: Redis, namespace: str
 ) -> None:

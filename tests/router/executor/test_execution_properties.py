@@ -22,6 +22,8 @@ from graphql import (
 from router.gateway import Gateway, GraphQLRequest
 from tests.router.operations import RandomOperations
 
+pytestmark = pytest.mark.slow  # executes hundreds of generated operations per supergraph
+
 OPERATIONS = 30
 
 

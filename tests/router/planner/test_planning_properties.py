@@ -53,6 +53,8 @@ from tests.router.supergraphs.shareable import (
 from tests.router.supergraphs.type_conditions import TYPE_CONDITIONS
 from tests.router.supergraphs.union_members import UNION_MEMBERS
 
+pytestmark = pytest.mark.slow  # plans hundreds of generated operations per supergraph
+
 SUPERGRAPHS = {
     "shop": SHOP,
     "keys": KEYS,

@@ -63,6 +63,7 @@ async def test_the_default_limits_refuse_the_bomb_before_any_subgraph_call(
     assert calls(stand_ins) == before
 
 
+@pytest.mark.slow  # parses and costs an operation of tens of thousands of aliases
 async def test_without_limits_its_cost_refuses_the_bomb_before_any_subgraph_call(
     stand_ins: dict[str, CountingApp], stand_in_urls: dict[str, str]
 ) -> None:

@@ -14,6 +14,8 @@ import pytest
 from router.server.cli import parse_args, settings_from
 from tests.router.servers import free_port
 
+pytestmark = pytest.mark.slow  # runs the router as processes
+
 
 def test_arguments_override_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("GOCART_ROUTER_PORT", "4100")

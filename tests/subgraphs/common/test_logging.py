@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # each case starts a process configured as the subgraphs are
+
 ROOT = Path(__file__).resolve().parents[3]
 ANSI_ESCAPE = "\x1b["
 # Logs one line through structlog and one through the standard library, as a subgraph's code does.

@@ -17,7 +17,7 @@ from subgraphs.common.revocations import RevocationList
 from subgraphs.common.settings import SubgraphSettings
 from subgraphs.common.signing import SigningKey
 from testbed.ports import unused_port
-from tests.conftest import AUDIENCE, ISSUER
+from tests.support.tokens import AUDIENCE, ISSUER
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from subgraphs.common.auth import Principal, Role, TokenVerifier, VerifiedTokens
 from subgraphs.common.errors import UnauthenticatedError
 from subgraphs.common.revocations import RevocationList
 from subgraphs.common.signing import SigningKey
-from tests.conftest import AUDIENCE, ISSUER
+from tests.support.tokens import AUDIENCE, ISSUER
 
 
 class MutableKeys:

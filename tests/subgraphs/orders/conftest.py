@@ -10,10 +10,10 @@ import pytest
 from fastapi import FastAPI
 
 from subgraphs.orders.context import OrdersResources
-from tests.conftest import Tokens
 from tests.subgraphs.orders.shop import Shop
 from tests.support.graphql import GraphQLClient
 from tests.support.servers import ThreadServer
+from tests.support.tokens import Tokens
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from subgraphs.orders import repository
 from subgraphs.orders.models import StockTaskRecord
 from subgraphs.orders.payments import SUCCESS_CARD
-from tests.conftest import Tokens
 from tests.subgraphs.products.builders import Catalog
 from tests.support.graphql import GraphQLClient, GraphQLResponse
+from tests.support.tokens import Tokens
 
 ORDER_FIELDS = """
   id number status currency subtotal total createdAt updatedAt

@@ -24,11 +24,11 @@ from subgraphs.orders.config import OrdersSettings
 from subgraphs.orders.context import OrdersResources
 from subgraphs.orders.main import create_app as create_orders_app
 from subgraphs.orders.products_client import ProductsClient
-from tests.conftest import Tokens
 from tests.subgraphs.orders.servers import WatchingProxy
 from tests.subgraphs.orders.shop import Shop, place
 from tests.support.graphql import GraphQLClient
 from tests.support.servers import ThreadServer
+from tests.support.tokens import Tokens
 
 RESTOCK = "mutation($id: ID!, $q: Int!) { restockProduct(id: $id, quantity: $q) { id } }"
 

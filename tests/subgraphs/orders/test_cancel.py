@@ -6,9 +6,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.common.auth import Role
 from subgraphs.orders.context import OrdersResources
-from tests.conftest import Tokens
 from tests.subgraphs.orders.shop import CANCEL_ORDER, UPDATE_STATUS, Shop, placed, stock_task
 from tests.support.graphql import GraphQLClient
+from tests.support.tokens import Tokens
 
 
 async def cancel(

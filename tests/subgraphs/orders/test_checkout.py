@@ -9,9 +9,9 @@ from decimal import Decimal
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.conftest import Tokens
 from tests.subgraphs.orders.shop import Shop, place, placed
 from tests.support.graphql import GraphQLClient
+from tests.support.tokens import Tokens
 
 
 async def order_count(engine: AsyncEngine) -> int:

@@ -8,9 +8,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.common.auth import Role
-from tests.conftest import Tokens
 from tests.subgraphs.orders.shop import Shop, place
 from tests.support.graphql import GraphQLClient
+from tests.support.tokens import Tokens
 
 
 async def test_concurrent_checkouts_sell_exactly_the_stock(

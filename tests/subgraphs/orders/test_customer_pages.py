@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.common.auth import Role
-from tests.conftest import Tokens
 from tests.subgraphs.orders.shop import Shop, placed
 from tests.support.counters import count_sql
 from tests.support.graphql import GraphQLClient
+from tests.support.tokens import Tokens
 
 DECLINED_CARD = "4000000000000002"
 PAGE = "edges { cursor node { id status } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }"

@@ -13,11 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.common.auth import Role
 from subgraphs.common.loaders import EntityCache
-from tests.conftest import Tokens
 from tests.subgraphs.orders.shop import UPDATE_STATUS, Shop, placed
 from tests.support.counters import count_sql
 from tests.support.graphql import GraphQLClient
 from tests.support.representations import bad_representations, codes_by_index
+from tests.support.tokens import Tokens
 
 ENTITIES = """
 query($representations: [_Any!]!) {

@@ -15,12 +15,12 @@ from subgraphs.common.events import DomainEvent
 from subgraphs.orders.config import OrdersSettings
 from subgraphs.orders.main import create_app
 from subgraphs.orders.payments import DECLINED_CARD
-from tests.conftest import Tokens
 from tests.subgraphs.orders.shop import CANCEL_ORDER, UPDATE_STATUS, Shop, placed
 from tests.support.broker import amqp_url, bound_queue, delete_queues, drain, unique_name
 from tests.support.event_schemas import check_against_schema
 from tests.support.graphql import GraphQLClient
 from tests.support.servers import ThreadServer
+from tests.support.tokens import Tokens
 
 REQUEST_ID = "events-test-request"
 

@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from subgraphs.common.auth import Role
 from subgraphs.orders.context import OrdersResources
 from subgraphs.orders.payments import DECLINED_CARD
-from tests.conftest import Tokens
 from tests.subgraphs.orders.shop import Shop, place, placed
 from tests.support.graphql import GraphQLClient
+from tests.support.tokens import Tokens
 
 
 async def orders_for_key(engine: AsyncEngine, key: str) -> int:

@@ -18,9 +18,9 @@ from subgraphs.orders.payments import (
     PaymentSimulator,
     parse_card,
 )
-from tests.conftest import Tokens
 from tests.subgraphs.orders.shop import Shop, placed
 from tests.support.graphql import GraphQLClient
+from tests.support.tokens import Tokens
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from subgraphs.common.errors import ConflictError, NotFoundError, OutOfStockErro
 from subgraphs.common.signing import SigningKey
 from subgraphs.orders.products_answers import ProductsUnavailable, data_or_raise
 from subgraphs.orders.service_credential import ServiceCredential, signing_key_from
-from tests.conftest import AUDIENCE, ISSUER
+from tests.support.tokens import AUDIENCE, ISSUER
 
 
 async def test_the_service_token_is_a_service_principal_named_orders(

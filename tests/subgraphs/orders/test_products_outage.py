@@ -34,11 +34,11 @@ from subgraphs.products.caches import ProductCaches
 from subgraphs.products.config import ProductsSettings
 from subgraphs.products.expiry import release_expired_once
 from subgraphs.products.main import create_app as create_products_app
-from tests.conftest import Tokens
 from tests.subgraphs.orders.servers import SlowProxy
 from tests.subgraphs.orders.shop import CANCEL_ORDER, ORDER, Shop, place, placed, stock_task
 from tests.support.graphql import GraphQLClient
 from tests.support.servers import ThreadServer
+from tests.support.tokens import Tokens
 
 
 @dataclass

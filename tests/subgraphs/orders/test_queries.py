@@ -8,9 +8,9 @@ from typing import Any
 
 from subgraphs.common.auth import Role
 from subgraphs.common.pagination import encode_cursor
-from tests.conftest import Tokens
 from tests.subgraphs.orders.shop import ORDER, Shop, placed
 from tests.support.graphql import GraphQLClient
+from tests.support.tokens import Tokens
 
 ORDERS = """
 query($filter: OrderFilter, $first: Int, $after: String) {

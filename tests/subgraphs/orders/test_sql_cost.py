@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.common.auth import Role
-from tests.conftest import Tokens
 from tests.subgraphs.orders.shop import Shop, placed
 from tests.support.counters import count_sql
 from tests.support.graphql import GraphQLClient
+from tests.support.tokens import Tokens
 
 
 async def test_a_checkout_costs_as_many_statements_for_ten_lines_as_for_one(

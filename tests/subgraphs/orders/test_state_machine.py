@@ -9,9 +9,9 @@ import pytest
 from subgraphs.common.errors import IllegalTransitionError
 from subgraphs.orders.models import OrderStatus
 from subgraphs.orders.services.lifecycle import TRANSITIONS, check_transition
-from tests.conftest import Tokens
 from tests.subgraphs.orders.shop import UPDATE_STATUS, Shop, placed
 from tests.support.graphql import GraphQLClient
+from tests.support.tokens import Tokens
 
 LEGAL = {
     (OrderStatus.PENDING, OrderStatus.PAID),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.conftest import Tokens
 from tests.support.graphql import GraphQLClient
+from tests.support.tokens import Tokens
 
 PUBLIC_PRODUCT_FIELDS = """
   id sku name description price currency imageUrl active createdAt updatedAt deletedAt

@@ -26,9 +26,11 @@ from subgraphs.common.event_relay import OutboxRelay
 from subgraphs.products.caches import ProductCaches
 from subgraphs.products.config import ProductsSettings
 from subgraphs.products.main import create_app
-from tests.conftest import Tokens
 from tests.support.broker import amqp_url, unique_name
 from tests.support.graphql import GraphQLClient
+from tests.support.tokens import Tokens
+
+pytestmark = pytest.mark.slow  # two products apps with their own consumers, waiting on RabbitMQ events
 
 PRICE = "query($id: ID!) { product(id: $id) { price } }"
 SET_PRICE = "mutation($id: ID!, $price: Decimal!) { updateProduct(id: $id, input: {price: $price}) { id } }"

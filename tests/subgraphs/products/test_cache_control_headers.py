@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.conftest import Tokens
+from tests.support.tokens import Tokens
 
 LISTING = "{ products(first: 5) { edges { node { name price } } } }"
 WITH_STOCK = "{ products(first: 5) { edges { node { name stock { available } } } } }"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from tests.conftest import Tokens
 from tests.subgraphs.products.builders import CREATE_CATEGORY, Catalog
 from tests.support.graphql import GraphQLClient
+from tests.support.tokens import Tokens
 
 TREE = """
 query($slug: String!) {

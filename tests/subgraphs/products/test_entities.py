@@ -10,10 +10,10 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.conftest import Tokens
 from tests.support.counters import count_sql, redis_calls_since, redis_command_calls
 from tests.support.graphql import GraphQLClient
 from tests.support.representations import bad_representations, codes_by_index
+from tests.support.tokens import Tokens
 
 ENTITIES = """
 query($representations: [_Any!]!) {
@@ -23,8 +23,8 @@ query($representations: [_Any!]!) {
 
 
 @pytest.fixture
-async def hundred_products(engine: AsyncEngine, clean_products: None) -> list[str]:
-    async with engine.begin() as connection:
+async def hundred_products(products_engine: AsyncEngine, clean_products: None) -> list[str]:
+    async with products_engine.begin() as connection:
         rows = await connection.execute(
             text(
                 "INSERT INTO products.products (id, sku, name, price, stock_on_hand) "
@@ -51,7 +51,7 @@ async def test_entities_come_back_in_order_with_null_for_unknown_ids(
 
 
 async def test_bad_representations_are_bad_user_input_at_their_index_and_the_rest_resolve_in_one_query(
-    gql: GraphQLClient, hundred_products: list[str], engine: AsyncEngine
+    gql: GraphQLClient, hundred_products: list[str], products_engine: AsyncEngine
 ) -> None:
     bad = bad_representations("Product", hundred_products[0])
     asked = [
@@ -60,7 +60,7 @@ async def test_bad_representations_are_bad_user_input_at_their_index_and_the_res
         {"__typename": "Product", "id": hundred_products[1]},
     ]
 
-    with count_sql(engine) as sql:
+    with count_sql(products_engine) as sql:
         response = await gql.execute(ENTITIES, {"representations": asked})
 
     entities = response.data["_entities"]
@@ -70,9 +70,9 @@ async def test_bad_representations_are_bad_user_input_at_their_index_and_the_res
 
 
 async def test_more_representations_than_the_cap_are_refused_without_sql(
-    gql: GraphQLClient, hundred_products: list[str], engine: AsyncEngine
+    gql: GraphQLClient, hundred_products: list[str], products_engine: AsyncEngine
 ) -> None:
-    with count_sql(engine) as sql:
+    with count_sql(products_engine) as sql:
         response = await gql.execute(ENTITIES, representations([*hundred_products, hundred_products[0]]))
 
     assert response.codes == ["BAD_USER_INPUT"]
@@ -82,10 +82,10 @@ async def test_more_representations_than_the_cap_are_refused_without_sql(
 
 
 async def test_a_hundred_references_cost_one_mget_and_one_sql_query(
-    gql: GraphQLClient, hundred_products: list[str], engine: AsyncEngine, redis: Redis
+    gql: GraphQLClient, hundred_products: list[str], products_engine: AsyncEngine, redis: Redis
 ) -> None:
     before = await redis_command_calls(redis)
-    with count_sql(engine) as sql:
+    with count_sql(products_engine) as sql:
         entities = (await gql.execute(ENTITIES, representations(hundred_products))).ok()["_entities"]
 
     assert [entity["sku"] for entity in entities] == [f"BULK-{n}" for n in range(1, 101)]
@@ -94,12 +94,12 @@ async def test_a_hundred_references_cost_one_mget_and_one_sql_query(
 
 
 async def test_a_warm_cache_answers_without_sql(
-    gql: GraphQLClient, hundred_products: list[str], engine: AsyncEngine, redis: Redis
+    gql: GraphQLClient, hundred_products: list[str], products_engine: AsyncEngine, redis: Redis
 ) -> None:
     (await gql.execute(ENTITIES, representations(hundred_products))).ok()
 
     before = await redis_command_calls(redis)
-    with count_sql(engine) as sql:
+    with count_sql(products_engine) as sql:
         (await gql.execute(ENTITIES, representations(hundred_products))).ok()
 
     assert sql.count == 0
@@ -107,9 +107,9 @@ async def test_a_warm_cache_answers_without_sql(
 
 
 async def test_repeated_representations_are_loaded_once(
-    gql: GraphQLClient, hundred_products: list[str], engine: AsyncEngine
+    gql: GraphQLClient, hundred_products: list[str], products_engine: AsyncEngine
 ) -> None:
-    with count_sql(engine) as sql:
+    with count_sql(products_engine) as sql:
         entities = (await gql.execute(ENTITIES, representations([hundred_products[0]] * 5))).ok()["_entities"]
 
     assert [entity["sku"] for entity in entities] == ["BULK-1"] * 5
@@ -144,12 +144,12 @@ async def test_a_reservation_is_visible_on_the_next_read(
 
 
 async def test_product_query_reads_through_the_same_cache(
-    gql: GraphQLClient, hundred_products: list[str], engine: AsyncEngine
+    gql: GraphQLClient, hundred_products: list[str], products_engine: AsyncEngine
 ) -> None:
     query = "query($id: ID!) { product(id: $id) { sku } }"
     (await gql.execute(query, {"id": hundred_products[0]})).ok()
 
-    with count_sql(engine) as sql:
+    with count_sql(products_engine) as sql:
         result = (await gql.execute(query, {"id": hundred_products[0]})).ok()
 
     assert result == {"product": {"sku": "BULK-1"}}

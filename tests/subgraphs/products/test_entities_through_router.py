@@ -78,9 +78,9 @@ async def insert_products(engine: AsyncEngine, count: int) -> list[str]:
 
 
 async def test_a_malformed_product_reference_nulls_only_its_own_product(
-    products_server: ThreadServer, engine: AsyncEngine, clean_products: None
+    products_server: ThreadServer, products_engine: AsyncEngine, clean_products: None
 ) -> None:
-    first, second = await insert_products(engine, 2)
+    first, second = await insert_products(products_engine, 2)
 
     response = await order_through_router(products_server, [first, "not-a-uuid", second])
 
@@ -100,9 +100,9 @@ async def test_a_malformed_product_reference_nulls_only_its_own_product(
 
 
 async def test_the_routers_batches_fit_the_subgraphs_cap(
-    products_server: ThreadServer, engine: AsyncEngine, clean_products: None
+    products_server: ThreadServer, products_engine: AsyncEngine, clean_products: None
 ) -> None:
-    product_ids = await insert_products(engine, 150)  # the router sends 100, then 50
+    product_ids = await insert_products(products_engine, 150)  # the router sends 100, then 50
 
     response = await order_through_router(products_server, product_ids)
 

@@ -15,11 +15,11 @@ from subgraphs.common.event_consumers import OnceByEventId
 from subgraphs.common.events import DomainEvent, event_from_row
 from subgraphs.products.consumers import product_consumers
 from subgraphs.products.models import EVENTS
-from tests.conftest import Tokens
 from tests.subgraphs.products.builders import Catalog
 from tests.subgraphs.products.test_stock import RESTOCK, new_order, reserve, stock_of
 from tests.support.event_schemas import check_against_schema
 from tests.support.graphql import GraphQLClient
+from tests.support.tokens import Tokens
 
 UPDATE_PRICE = 'mutation($id: ID!) { updateProduct(id: $id, input: {price: "12.00"}) { id } }'
 DELETE = "mutation($id: ID!) { deleteProduct(id: $id) { id } }"
@@ -51,14 +51,14 @@ def an_order_event(event_type: str, order_id: str, **data: Any) -> DomainEvent:
 
 
 async def test_a_product_s_catalogue_and_stock_changes_are_events_in_order_each_valid(
-    gql: GraphQLClient, catalog: Catalog, tokens: Tokens, engine: AsyncEngine
+    gql: GraphQLClient, catalog: Catalog, tokens: Tokens, products_engine: AsyncEngine
 ) -> None:
     product = await catalog.product("EVP-1", stock=10)
     (await gql.execute(UPDATE_PRICE, {"id": product["id"]}, token=tokens.admin)).ok()
     (await gql.execute(RESTOCK, {"id": product["id"], "q": 3}, token=tokens.admin)).ok()
     (await gql.execute(DELETE, {"id": product["id"]}, token=tokens.admin)).ok()
 
-    events = await events_of(engine, product)
+    events = await events_of(products_engine, product)
 
     assert [(event.type, event.aggregate_version) for event in events] == [
         ("product.created", 1),
@@ -74,13 +74,13 @@ async def test_a_product_s_catalogue_and_stock_changes_are_events_in_order_each_
 
 
 async def test_stock_low_is_emitted_once_when_available_stock_drops_below_the_threshold(
-    gql: GraphQLClient, catalog: Catalog, tokens: Tokens, engine: AsyncEngine
+    gql: GraphQLClient, catalog: Catalog, tokens: Tokens, products_engine: AsyncEngine
 ) -> None:
     product = await catalog.product("EVP-2", stock=6)  # the default threshold is 5
     for _ in range(3):  # available 5, then 4 (below), then 3
         (await reserve(gql, tokens, new_order(), (product, 1))).ok()
 
-    events = await events_of(engine, product)
+    events = await events_of(products_engine, product)
 
     low = [event for event in events if event.type == "stock.low"]
     assert [(event.data["available"], event.data["threshold"]) for event in low] == [(4, 5)]
@@ -91,12 +91,14 @@ async def test_stock_low_is_emitted_once_when_available_stock_drops_below_the_th
 
 
 async def test_order_paid_sells_the_order_s_held_stock_when_the_stock_task_did_not(
-    gql: GraphQLClient, catalog: Catalog, tokens: Tokens, resources: AppResources
+    gql: GraphQLClient, catalog: Catalog, tokens: Tokens, products_resources: AppResources
 ) -> None:
     product = await catalog.product("EVP-3", stock=5)
     order_id = new_order()
     (await reserve(gql, tokens, order_id, (product, 2))).ok()
-    safety_net = OnceByEventId(product_consumers(resources)[0], sessions=resources.sessions, tables=EVENTS)
+    safety_net = OnceByEventId(
+        product_consumers(products_resources)[0], sessions=products_resources.sessions, tables=EVENTS
+    )
 
     await safety_net(an_order_event("order.paid", order_id))
 
@@ -104,12 +106,14 @@ async def test_order_paid_sells_the_order_s_held_stock_when_the_stock_task_did_n
 
 
 async def test_order_cancelled_gives_back_the_stock_an_order_bought(
-    gql: GraphQLClient, catalog: Catalog, tokens: Tokens, resources: AppResources
+    gql: GraphQLClient, catalog: Catalog, tokens: Tokens, products_resources: AppResources
 ) -> None:
     product = await catalog.product("EVP-4", stock=5)
     order_id = new_order()
     (await reserve(gql, tokens, order_id, (product, 2))).ok()
-    safety_net = OnceByEventId(product_consumers(resources)[0], sessions=resources.sessions, tables=EVENTS)
+    safety_net = OnceByEventId(
+        product_consumers(products_resources)[0], sessions=products_resources.sessions, tables=EVENTS
+    )
     await safety_net(an_order_event("order.paid", order_id))
 
     await safety_net(an_order_event("order.cancelled", order_id, stock_action="return"))
@@ -118,9 +122,11 @@ async def test_order_cancelled_gives_back_the_stock_an_order_bought(
 
 
 async def test_an_order_event_products_cannot_act_on_is_dropped_not_retried(
-    gql: GraphQLClient, tokens: Tokens, resources: AppResources
+    gql: GraphQLClient, tokens: Tokens, products_resources: AppResources
 ) -> None:
-    safety_net = OnceByEventId(product_consumers(resources)[0], sessions=resources.sessions, tables=EVENTS)
+    safety_net = OnceByEventId(
+        product_consumers(products_resources)[0], sessions=products_resources.sessions, tables=EVENTS
+    )
 
     handled = await safety_net(an_order_event("order.paid", new_order()))  # no reservation: NOT_FOUND
 

@@ -6,9 +6,9 @@ import uuid
 
 import pytest
 
-from tests.conftest import Tokens
 from tests.subgraphs.products.builders import CREATE_PRODUCT, PRODUCT_FIELDS, Catalog
 from tests.support.graphql import GraphQLClient
+from tests.support.tokens import Tokens
 
 UPDATE = f"""
 mutation($id: ID!, $input: UpdateProductInput!) {{ updateProduct(id: $id, input: $input) {{ {PRODUCT_FIELDS} }} }}

@@ -5,9 +5,9 @@ from __future__ import annotations
 import base64
 import uuid
 
-from tests.conftest import Tokens
 from tests.subgraphs.products.builders import PUBLIC_PRODUCT_FIELDS, Catalog
 from tests.support.graphql import GraphQLClient
+from tests.support.tokens import Tokens
 
 PRODUCT = f"query($id: ID!) {{ product(id: $id) {{ {PUBLIC_PRODUCT_FIELDS} }} }}"
 LIST = """

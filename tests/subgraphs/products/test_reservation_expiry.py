@@ -19,12 +19,12 @@ from subgraphs.products.config import ProductsSettings
 from subgraphs.products.expiry import release_expired_once
 from subgraphs.products.main import create_app
 from subgraphs.products.models import EVENTS, StockReservation
-from tests.conftest import Tokens
 from tests.subgraphs.products.builders import Catalog
 from tests.subgraphs.products.test_events import events_of
 from tests.subgraphs.products.test_stock import COMMIT, LEDGER, RELEASE, new_order, reserve, stock_of
 from tests.support.event_schemas import check_against_schema
 from tests.support.graphql import GraphQLClient
+from tests.support.tokens import Tokens
 
 RESERVATIONS = StockReservation.__table__  # type: ignore[attr-defined]
 
@@ -64,14 +64,14 @@ async def test_a_reservation_holds_for_the_configured_time(
     gql: GraphQLClient,
     catalog: Catalog,
     tokens: Tokens,
-    engine: AsyncEngine,
+    products_engine: AsyncEngine,
     products_settings: ProductsSettings,
 ) -> None:
     product = await catalog.product("EXP-0", stock=5)
     order_id = new_order()
     (await reserve(gql, tokens, order_id, (product, 1))).ok()
 
-    async with engine.connect() as connection:
+    async with products_engine.connect() as connection:
         hold = (
             await connection.execute(
                 select(RESERVATIONS.c.expires_at - RESERVATIONS.c.created_at).where(
@@ -84,18 +84,24 @@ async def test_a_reservation_holds_for_the_configured_time(
 
 
 async def test_an_expired_reservation_gives_its_stock_back_and_says_so_in_an_event(
-    gql: GraphQLClient, catalog: Catalog, tokens: Tokens, engine: AsyncEngine, resources: AppResources
+    gql: GraphQLClient,
+    catalog: Catalog,
+    tokens: Tokens,
+    products_engine: AsyncEngine,
+    products_resources: AppResources,
 ) -> None:
     product = await catalog.product("EXP-1", stock=5)
     order_id = new_order()
     (await reserve(gql, tokens, order_id, (product, 2))).ok()
-    await expire(engine, order_id)
+    await expire(products_engine, order_id)
 
-    released = await release_expired_once(sessions=resources.sessions, caches=caches(resources), limit=10)
+    released = await release_expired_once(
+        sessions=products_resources.sessions, caches=caches(products_resources), limit=10
+    )
 
     assert released == 1
     assert await stock_of(gql, tokens, product) == {"onHand": 5, "reserved": 0, "available": 5}
-    assert await status_of(engine, order_id) == "expired"
+    assert await status_of(products_engine, order_id) == "expired"
     assert (await ledger_of(gql, tokens, product))[0] == {
         "kind": "RELEASE",
         "onHandDelta": 0,
@@ -103,7 +109,7 @@ async def test_an_expired_reservation_gives_its_stock_back_and_says_so_in_an_eve
         "reason": "",
         "orderId": order_id,
     }
-    last = (await events_of(engine, product))[-1]
+    last = (await events_of(products_engine, product))[-1]
     assert (last.type, last.data["kind"], last.data["reserved_delta"], last.data["available"]) == (
         "stock.changed",
         "release",
@@ -115,31 +121,45 @@ async def test_an_expired_reservation_gives_its_stock_back_and_says_so_in_an_eve
 
 
 async def test_a_reservation_that_has_not_expired_is_left_alone(
-    gql: GraphQLClient, catalog: Catalog, tokens: Tokens, engine: AsyncEngine, resources: AppResources
+    gql: GraphQLClient,
+    catalog: Catalog,
+    tokens: Tokens,
+    products_engine: AsyncEngine,
+    products_resources: AppResources,
 ) -> None:
     product = await catalog.product("EXP-2", stock=5)
     order_id = new_order()
     (await reserve(gql, tokens, order_id, (product, 2))).ok()
 
-    released = await release_expired_once(sessions=resources.sessions, caches=caches(resources), limit=10)
+    released = await release_expired_once(
+        sessions=products_resources.sessions, caches=caches(products_resources), limit=10
+    )
 
     assert released == 0
     assert await stock_of(gql, tokens, product) == {"onHand": 5, "reserved": 2, "available": 3}
-    assert await status_of(engine, order_id) == "reserved"
+    assert await status_of(products_engine, order_id) == "reserved"
 
 
 async def test_two_workers_at_once_release_each_expired_reservation_once(
-    gql: GraphQLClient, catalog: Catalog, tokens: Tokens, engine: AsyncEngine, resources: AppResources
+    gql: GraphQLClient,
+    catalog: Catalog,
+    tokens: Tokens,
+    products_engine: AsyncEngine,
+    products_resources: AppResources,
 ) -> None:
     product = await catalog.product("EXP-3", stock=20)
     orders = [new_order() for _ in range(8)]
     for order_id in orders:
         (await reserve(gql, tokens, order_id, (product, 2))).ok()
-        await expire(engine, order_id)
+        await expire(products_engine, order_id)
 
     counts = await asyncio.gather(
-        release_expired_once(sessions=resources.sessions, caches=caches(resources), limit=100),
-        release_expired_once(sessions=resources.sessions, caches=caches(resources), limit=100),
+        release_expired_once(
+            sessions=products_resources.sessions, caches=caches(products_resources), limit=100
+        ),
+        release_expired_once(
+            sessions=products_resources.sessions, caches=caches(products_resources), limit=100
+        ),
     )
 
     assert sum(counts) == len(orders)
@@ -147,7 +167,7 @@ async def test_two_workers_at_once_release_each_expired_reservation_once(
     releases = [m for m in await ledger_of(gql, tokens, product) if m["kind"] == "RELEASE"]
     assert sorted(m["orderId"] for m in releases) == sorted(orders)
     outbox = EVENTS.outbox
-    async with engine.connect() as connection:
+    async with products_engine.connect() as connection:
         released_events = (
             await connection.execute(
                 select(func.count())
@@ -159,12 +179,12 @@ async def test_two_workers_at_once_release_each_expired_reservation_once(
 
 
 async def test_a_reservation_past_its_expiry_that_the_worker_has_not_released_still_commits(
-    gql: GraphQLClient, catalog: Catalog, tokens: Tokens, engine: AsyncEngine
+    gql: GraphQLClient, catalog: Catalog, tokens: Tokens, products_engine: AsyncEngine
 ) -> None:
     product = await catalog.product("EXP-4", stock=5)
     order_id = new_order()
     (await reserve(gql, tokens, order_id, (product, 2))).ok()
-    await expire(engine, order_id)
+    await expire(products_engine, order_id)
 
     result = await gql.execute(COMMIT, {"order": order_id}, token=tokens.service)
 
@@ -173,13 +193,19 @@ async def test_a_reservation_past_its_expiry_that_the_worker_has_not_released_st
 
 
 async def test_committing_an_expired_reservation_sells_the_stock_again_when_there_is_enough(
-    gql: GraphQLClient, catalog: Catalog, tokens: Tokens, engine: AsyncEngine, resources: AppResources
+    gql: GraphQLClient,
+    catalog: Catalog,
+    tokens: Tokens,
+    products_engine: AsyncEngine,
+    products_resources: AppResources,
 ) -> None:
     product = await catalog.product("EXP-5", stock=5)
     order_id = new_order()
     (await reserve(gql, tokens, order_id, (product, 2))).ok()
-    await expire(engine, order_id)
-    await release_expired_once(sessions=resources.sessions, caches=caches(resources), limit=10)
+    await expire(products_engine, order_id)
+    await release_expired_once(
+        sessions=products_resources.sessions, caches=caches(products_resources), limit=10
+    )
 
     result = await gql.execute(COMMIT, {"order": order_id}, token=tokens.service)
 
@@ -195,31 +221,43 @@ async def test_committing_an_expired_reservation_sells_the_stock_again_when_ther
 
 
 async def test_committing_an_expired_reservation_whose_stock_went_elsewhere_is_out_of_stock(
-    gql: GraphQLClient, catalog: Catalog, tokens: Tokens, engine: AsyncEngine, resources: AppResources
+    gql: GraphQLClient,
+    catalog: Catalog,
+    tokens: Tokens,
+    products_engine: AsyncEngine,
+    products_resources: AppResources,
 ) -> None:
     product = await catalog.product("EXP-6", stock=2)
     order_id = new_order()
     (await reserve(gql, tokens, order_id, (product, 2))).ok()
-    await expire(engine, order_id)
-    await release_expired_once(sessions=resources.sessions, caches=caches(resources), limit=10)
+    await expire(products_engine, order_id)
+    await release_expired_once(
+        sessions=products_resources.sessions, caches=caches(products_resources), limit=10
+    )
     (await reserve(gql, tokens, new_order(), (product, 2))).ok()  # another checkout took it
 
     result = await gql.execute(COMMIT, {"order": order_id}, token=tokens.service)
 
     assert result.codes == ["OUT_OF_STOCK"]
     assert await stock_of(gql, tokens, product) == {"onHand": 2, "reserved": 2, "available": 0}
-    assert await status_of(engine, order_id) == "expired"
+    assert await status_of(products_engine, order_id) == "expired"
     assert "SALE" not in [movement["kind"] for movement in await ledger_of(gql, tokens, product)]
 
 
 async def test_releasing_an_expired_reservation_changes_nothing(
-    gql: GraphQLClient, catalog: Catalog, tokens: Tokens, engine: AsyncEngine, resources: AppResources
+    gql: GraphQLClient,
+    catalog: Catalog,
+    tokens: Tokens,
+    products_engine: AsyncEngine,
+    products_resources: AppResources,
 ) -> None:
     product = await catalog.product("EXP-7", stock=5)
     order_id = new_order()
     (await reserve(gql, tokens, order_id, (product, 2))).ok()
-    await expire(engine, order_id)
-    await release_expired_once(sessions=resources.sessions, caches=caches(resources), limit=10)
+    await expire(products_engine, order_id)
+    await release_expired_once(
+        sessions=products_resources.sessions, caches=caches(products_resources), limit=10
+    )
 
     result = await gql.execute(RELEASE, {"order": order_id}, token=tokens.service)
 
@@ -231,13 +269,13 @@ async def test_a_products_app_runs_the_expiry_worker_while_it_runs(
     gql: GraphQLClient,
     catalog: Catalog,
     tokens: Tokens,
-    engine: AsyncEngine,
+    products_engine: AsyncEngine,
     products_settings: ProductsSettings,
 ) -> None:
     product = await catalog.product("EXP-8", stock=5)
     order_id = new_order()
     (await reserve(gql, tokens, order_id, (product, 2))).ok()
-    await expire(engine, order_id)
+    await expire(products_engine, order_id)
     settings = products_settings.model_copy(
         update={"reservation_sweep_interval_seconds": 0.05, "migrate_on_startup": False}
     )
@@ -246,7 +284,7 @@ async def test_a_products_app_runs_the_expiry_worker_while_it_runs(
         loop = asyncio.get_running_loop()
         deadline = loop.time() + 20
         while True:
-            status = await status_of(engine, order_id)
+            status = await status_of(products_engine, order_id)
             if status == "expired" or loop.time() > deadline:
                 break
             await asyncio.sleep(0.05)

@@ -6,9 +6,9 @@ import asyncio
 import uuid
 from typing import Any
 
-from tests.conftest import Tokens
 from tests.subgraphs.products.builders import Catalog
 from tests.support.graphql import GraphQLClient, GraphQLResponse
+from tests.support.tokens import Tokens
 
 STOCK = "query($id: ID!) { product(id: $id) { stock { onHand reserved available } } }"
 LEDGER = (

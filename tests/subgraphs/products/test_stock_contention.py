@@ -8,11 +8,11 @@ import asyncio
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.conftest import Tokens
 from tests.subgraphs.products.builders import Catalog
 from tests.subgraphs.products.test_stock import COMMIT, RELEASE, new_order, reserve, stock_of
 from tests.support.counters import count_sql
 from tests.support.graphql import GraphQLClient
+from tests.support.tokens import Tokens
 
 GUARD_SECONDS = 20  # only against a hang: a reservation that queued for the lock would never finish
 
@@ -32,10 +32,10 @@ def statements_after_the_product_update(statements: list[str]) -> list[str]:
 
 
 async def test_a_sold_out_product_refuses_a_reservation_while_its_row_is_locked(
-    gql: GraphQLClient, catalog: Catalog, tokens: Tokens, engine: AsyncEngine
+    gql: GraphQLClient, catalog: Catalog, tokens: Tokens, products_engine: AsyncEngine
 ) -> None:
     product = await catalog.product("HOT-LOCK", stock=0)
-    async with engine.connect() as holder:
+    async with products_engine.connect() as holder:
         await holder.execute(
             text("SELECT 1 FROM products.products WHERE id = :id FOR UPDATE"), {"id": product["id"]}
         )
@@ -50,11 +50,11 @@ async def test_a_sold_out_product_refuses_a_reservation_while_its_row_is_locked(
 
 
 async def test_a_reservation_locks_the_product_row_only_for_its_update_and_the_commit(
-    gql: GraphQLClient, catalog: Catalog, tokens: Tokens, engine: AsyncEngine
+    gql: GraphQLClient, catalog: Catalog, tokens: Tokens, products_engine: AsyncEngine
 ) -> None:
     product = await catalog.product("HOT-ORDER", stock=3)
 
-    with count_sql(engine) as sql:
+    with count_sql(products_engine) as sql:
         (await reserve(gql, tokens, new_order(), (product, 1))).ok()
 
     assert statements_after_the_product_update(sql.statements) == ONLY_THE_EVENTS
@@ -62,13 +62,13 @@ async def test_a_reservation_locks_the_product_row_only_for_its_update_and_the_c
 
 
 async def test_a_sale_locks_the_product_row_only_for_its_update_and_the_commit(
-    gql: GraphQLClient, catalog: Catalog, tokens: Tokens, engine: AsyncEngine
+    gql: GraphQLClient, catalog: Catalog, tokens: Tokens, products_engine: AsyncEngine
 ) -> None:
     product = await catalog.product("HOT-SALE", stock=3)
     order = new_order()
     (await reserve(gql, tokens, order, (product, 1))).ok()
 
-    with count_sql(engine) as sql:
+    with count_sql(products_engine) as sql:
         (await gql.execute(COMMIT, {"order": order}, token=tokens.service)).ok()
 
     assert statements_after_the_product_update(sql.statements) == ONLY_THE_EVENTS
@@ -76,13 +76,13 @@ async def test_a_sale_locks_the_product_row_only_for_its_update_and_the_commit(
 
 
 async def test_a_release_locks_the_product_row_only_for_its_update_and_the_commit(
-    gql: GraphQLClient, catalog: Catalog, tokens: Tokens, engine: AsyncEngine
+    gql: GraphQLClient, catalog: Catalog, tokens: Tokens, products_engine: AsyncEngine
 ) -> None:
     product = await catalog.product("HOT-RELEASE", stock=3)
     order = new_order()
     (await reserve(gql, tokens, order, (product, 2))).ok()
 
-    with count_sql(engine) as sql:
+    with count_sql(products_engine) as sql:
         (await gql.execute(RELEASE, {"order": order}, token=tokens.service)).ok()
 
     assert statements_after_the_product_update(sql.statements) == ONLY_THE_EVENTS

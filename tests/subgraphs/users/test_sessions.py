@@ -18,9 +18,9 @@ from subgraphs.common.context import AppResources
 from subgraphs.users import repository
 from subgraphs.users.models import RefreshToken
 from subgraphs.users.tokens import refresh_token_digest
-from tests.conftest import AUDIENCE, ISSUER
 from tests.subgraphs.users.builders import BOOTSTRAP_ADMIN, PASSWORD, Accounts
 from tests.support.graphql import GraphQLClient
+from tests.support.tokens import AUDIENCE, ISSUER
 
 ME = "{ me { id } }"
 REFRESH = "mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken refreshToken } }"

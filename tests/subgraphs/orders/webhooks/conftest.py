@@ -22,10 +22,10 @@ from subgraphs.orders.webhooks.consumer import webhook_consumers
 from subgraphs.orders.webhooks.schedule import RetrySchedule
 from subgraphs.orders.webhooks.sender import WebhookSender
 from subgraphs.orders.webhooks.worker import DispatchPolicy, WebhookDispatcher
-from tests.conftest import Tokens
 from tests.subgraphs.orders.webhooks.receivers import Receiver
 from tests.support.graphql import GraphQLClient
 from tests.support.servers import serve
+from tests.support.tokens import Tokens
 
 WEBHOOK_TABLES = "orders.webhook_deliveries, orders.webhook_endpoints"
 FAST_RETRIES = RetrySchedule(base_seconds=0.05, max_delay_seconds=0.2, window_seconds=120)

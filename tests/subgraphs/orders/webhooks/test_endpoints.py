@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from subgraphs.orders.webhooks.signing import check_secret, generate_secret
-from tests.conftest import Tokens
 from tests.subgraphs.orders.webhooks.conftest import CREATE_ENDPOINT, ENDPOINTS, Admin
 from tests.support.graphql import GraphQLClient
+from tests.support.tokens import Tokens
 
 URL = "https://hooks.example.com/gocart"
 UPDATE = """

@@ -22,13 +22,13 @@ from subgraphs.common.events import DomainEvent
 from subgraphs.orders.config import OrdersSettings
 from subgraphs.orders.main import create_app
 from subgraphs.orders.webhooks.worker import WebhookDispatcher
-from tests.conftest import Tokens
 from tests.subgraphs.orders.shop import Shop, placed
 from tests.subgraphs.orders.webhooks.conftest import Admin, an_event
 from tests.subgraphs.orders.webhooks.receivers import Received, Receiver
 from tests.support.broker import amqp_url, delete_queues, unique_name
 from tests.support.graphql import GraphQLClient
 from tests.support.servers import ThreadServer
+from tests.support.tokens import Tokens
 
 FAST = {
     "event_relay_interval_seconds": 0.05,

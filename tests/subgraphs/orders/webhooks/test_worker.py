@@ -11,9 +11,9 @@ from subgraphs.common.context import AppResources
 from subgraphs.orders.webhooks.schedule import RetrySchedule
 from subgraphs.orders.webhooks.sender import WebhookSender
 from subgraphs.orders.webhooks.worker import DispatchPolicy, WebhookDispatcher
-from tests.conftest import Tokens
 from tests.subgraphs.orders.webhooks.conftest import Admin, Intake, an_event
 from tests.subgraphs.orders.webhooks.receivers import Receiver
+from tests.support.tokens import Tokens
 
 
 async def registered(admin: Admin, receiver: Receiver, path: str, **behaviour: Any) -> str:
