@@ -356,6 +356,16 @@ async def test_invalidation_drops_the_root_entries_of_the_subgraph(
     assert [item["id"] for item in answer.response["data"]["products"]] == ["p2"]
 
 
+async def test_root_entries_are_found_by_their_subgraphs_index_and_dropped_with_it(
+    gateway: Gateway, entity_cache: EntityCache, redis: Redis, namespace: str
+) -> None:
+    await run(gateway, NAMES_AND_STOCK)
+    assert await keys_of(redis, namespace, "ri") == [f"{namespace}:entity-cache:ri:catalog"]
+    await entity_cache.invalidate("catalog", "Product", {"id": "p1"})
+    assert await keys_of(redis, namespace, "r") == []
+    assert await keys_of(redis, namespace, "ri") == []
+
+
 async def test_the_answers_policy_is_the_most_restrictive_it_touched(
     gateway: Gateway, backend: Backend
 ) -> None:
