@@ -59,5 +59,6 @@ async def invalidation(request: Request) -> Response:
     except (RedisError, OSError) as error:
         logger.warning("entity cache invalidation failed: Redis is unreachable: %s", error)
         return _error("The entity cache cannot be reached; nothing was dropped.", "UNAVAILABLE", 503)
-    logger.info("entity cache invalidated: %d requests, %d keys dropped", len(requests), count)
+    # Debug: the subgraphs call it on every catalogue write and stock change.
+    logger.debug("entity cache invalidated: %d requests, %d keys dropped", len(requests), count)
     return Response(orjson.dumps({"count": count}), media_type="application/json")
