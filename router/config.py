@@ -288,6 +288,9 @@ class RouterSettings(BaseSettings):
     )
     log_level: str = "INFO"
     log_json: bool = Field(default=True, description="JSON lines; console lines for people when false.")
+    access_log: bool = Field(
+        default=True, description="One log line per request (uvicorn's access log); benchmarks turn it off."
+    )
     metrics: MetricsSettings = MetricsSettings()
     limits: LimitsSettings = LimitsSettings()
     demand_control: DemandControlSettings = DemandControlSettings()
