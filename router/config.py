@@ -289,7 +289,8 @@ class RouterSettings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = Field(default=True, description="JSON lines; console lines for people when false.")
     access_log: bool = Field(
-        default=True, description="One log line per request (uvicorn's access log); benchmarks turn it off."
+        default=True,
+        description="An access line per request (at debug only when off); benchmarks turn it off.",
     )
     metrics: MetricsSettings = MetricsSettings()
     limits: LimitsSettings = LimitsSettings()
