@@ -20,15 +20,25 @@ Router's Rust query planner, `@graphql-hive/router-runtime`). Then, for each que
      measured window (from the router's /metrics). `--entity-cache-only` runs just this step.
 The load generator is a closed loop (a fixed number of connections, each sending its next request when
 the last is answered) after a warm-up, with a unique Authorization header on every request so nobody
-can deduplicate. Figures are printed, never asserted.
+can deduplicate. Each router's CPU per request is read from /proc/PID/stat (user + system time of its
+process over the measured window, divided by the requests answered). Neither the stubs nor our router
+write an access log line per request. Figures are printed, never asserted.
+
+`--stubs-only` runs just step 4 (the real subgraphs are started only to record the answers), `--query`
+one of the queries, `--rounds N` every measurement of step 4 N times, taking turns, and prints the
+median. `--compare-with DIR` runs a second Gocart router from another checkout (e.g. a `git worktree`
+of main) beside ours in the same run, on the same supergraph and settings, so before and after is a
+ratio of one run.
 
     python bench/federation.py [--seconds 10] [--warmup 3] [--connections 16] [--entity-cache-only]
+        [--stubs-only] [--query catalogue|orders] [--rounds 1] [--compare-with DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import re
 import shutil
 import statistics
@@ -62,16 +72,20 @@ HOST = "127.0.0.1"
 SUBGRAPHS = ("users", "products", "orders")
 
 CATALOGUE = "catalogue page (1 subgraph)"
+ORDERS = "orders with customers and products (3 subgraphs)"
 QUERIES = {
     CATALOGUE: """
         query { products(first: 20, sort: PRICE_ASC) {
           edges { node { id name price currency stock { available } category { name } } } } }
     """,
-    "orders with customers and products (3 subgraphs)": """
+    ORDERS: """
         query { orders(first: 5) { edges { node { number status total
           customer { firstName lastName } items { quantity product { name price } } } } } }
     """,
 }
+QUERY_NAMES = {"catalogue": CATALOGUE, "orders": ORDERS}
+"""`--query`'s choices."""
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass(frozen=True)
@@ -79,9 +93,29 @@ class Result:
     rps: float
     p50: float
     p99: float
+    cpu_ms: float | None = None
+    """CPU (ms) the server's process spent per request, when measured."""
 
     def __str__(self) -> str:
-        return f"{self.rps:8.0f} req/s   p50 {self.p50:7.2f} ms   p99 {self.p99:7.2f} ms"
+        cpu = f"   CPU {self.cpu_ms:6.2f} ms/req" if self.cpu_ms is not None else ""
+        return f"{self.rps:8.0f} req/s   p50 {self.p50:7.2f} ms   p99 {self.p99:7.2f} ms{cpu}"
+
+
+def median_result(results: Sequence[Result]) -> Result:
+    """The median of each figure over rounds."""
+    cpus = [result.cpu_ms for result in results if result.cpu_ms is not None]
+    return Result(
+        statistics.median(result.rps for result in results),
+        statistics.median(result.p50 for result in results),
+        statistics.median(result.p99 for result in results),
+        statistics.median(cpus) if cpus else None,
+    )
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU the process has spent so far (fields 14 and 15 of /proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
 class Tokens:
@@ -159,27 +193,49 @@ def start(specs: list[ProcessSpec]) -> Supervisor:
 
 PEERS = {"apollo": "Apollo gateway", "hive": "Hive Gateway"}
 """The peers' names in the results, and as they are printed."""
+COMPARED = "compared"
+"""The name of the router from `--compare-with`'s checkout in the results."""
 
 
-def routers(supergraph: Path, ports: PortPicker) -> tuple[Supervisor, dict[str, str]]:
-    """Our router and the peers, all on `supergraph`."""
+def router_env(supergraph: Path, port: int) -> dict[str, str]:
+    return {
+        "GOCART_ROUTER_SUPERGRAPH": str(supergraph),
+        "GOCART_ROUTER_PORT": str(port),
+        # The load comes from one address, far above a client's rate; the peers have no rate
+        # limit either. The other protections stay on (bench/edge_defaults.py measures what they
+        # cost). No access log line per request: the peers write none either.
+        "GOCART_ROUTER_RATE_LIMIT__ENABLED": "false",
+        "GOCART_ROUTER_ACCESS_LOG": "false",
+    }
+
+
+def compared_router(checkout: Path, supergraph: Path, port: int) -> ProcessSpec:
+    """The router of another checkout: `-P` keeps the working directory (this checkout) off the
+    module path, so `router` and everything it imports come from `checkout`."""
+    return ProcessSpec(
+        "router-compared",
+        [sys.executable, "-P", "-m", "router"],
+        {**router_env(supergraph, port), "PYTHONPATH": f"{checkout}{os.pathsep}{checkout / 'rest-compat'}"},
+        f"http://{HOST}:{port}/health",
+    )
+
+
+def routers(
+    supergraph: Path, ports: PortPicker, compare_with: Path | None = None
+) -> tuple[Supervisor, dict[str, str]]:
+    """Our router and the peers, all on `supergraph` (and the router of `compare_with`, when given)."""
     ours, apollo, hive = ports.next(), ports.next(), ports.next()
     node = shutil.which("node") or "node"
+    compared = [] if compare_with is None else [compared_router(compare_with, supergraph, ports.next())]
     supervisor = start(
         [
             ProcessSpec(
                 "router",
                 python_module("router"),
-                {
-                    "GOCART_ROUTER_SUPERGRAPH": str(supergraph),
-                    "GOCART_ROUTER_PORT": str(ours),
-                    # The load comes from one address, far above a client's rate; the peers have
-                    # no rate limit either. The other protections stay on (bench/edge_defaults.py
-                    # measures what they cost).
-                    "GOCART_ROUTER_RATE_LIMIT__ENABLED": "false",
-                },
+                router_env(supergraph, ours),
                 f"http://{HOST}:{ours}/health",
             ),
+            *compared,
             ProcessSpec(
                 "apollo-gateway",
                 [node, str(GATEWAY_DIR / "gateway.mjs"), str(supergraph), str(apollo)],
@@ -194,11 +250,23 @@ def routers(supergraph: Path, ports: PortPicker) -> tuple[Supervisor, dict[str, 
             ),
         ]
     )
-    return supervisor, {
+    urls = {
         "router": f"http://{HOST}:{ours}/graphql",
         "apollo": f"http://{HOST}:{apollo}/",
         "hive": f"http://{HOST}:{hive}/graphql",
     }
+    if compared:
+        urls[COMPARED] = compared[0].health_url.removesuffix("/health") + "/graphql"
+    return supervisor, urls
+
+
+SERVICE_OF = {
+    "router": "router",
+    "apollo": "apollo-gateway",
+    "hive": "hive-gateway",
+    COMPARED: "router-compared",
+}
+"""The supervisor's name of each router's process."""
 
 
 def cached_routers(
@@ -291,9 +359,17 @@ def body_of(query: str) -> bytes:
 
 
 class Run:
-    def __init__(self, args: argparse.Namespace, tokens: Tokens) -> None:
+    def __init__(self, args: argparse.Namespace, stack: Stack, tokens: Tokens) -> None:
         self.args = args
+        self.stack = stack
         self.tokens = tokens
+
+    def load_line(self) -> str:
+        rounds = f", median of {self.args.rounds} rounds" if self.args.rounds > 1 else ""
+        return (
+            f"closed loop, {self.args.connections} connections, {self.args.seconds:.0f} s after "
+            f"{self.args.warmup:.0f} s warm-up{rounds}, a unique Authorization header per request"
+        )
 
     def warm(self, url: str, body: bytes) -> None:
         loop = self.args.connections
@@ -314,13 +390,36 @@ class Run:
         spent = process_tree_cpu_seconds(pid) - before
         return result, spent * 1000 / (result.rps * self.args.seconds)
 
+    def measure_with_cpu(self, url: str, body: bytes, pid: int) -> Result:
+        """`measure`, with the CPU process `pid` spent per request over the measured window."""
+        self.warm(url, body)
+        loop = self.args.connections
+        before = process_cpu_seconds(pid)
+        result = asyncio.run(closed_loop(url, body, self.tokens, connections=loop, seconds=self.args.seconds))
+        spent = process_cpu_seconds(pid) - before
+        return Result(result.rps, result.p50, result.p99, spent * 1000 / (result.rps * self.args.seconds))
+
+    def routers_on_stubs(
+        self, queries: Sequence[str], urls: dict[str, str], supervisor: Supervisor
+    ) -> dict[str, dict[str, Result]]:
+        """Per query, each router's median over `--rounds` rounds (the routers take turns in each)."""
+        pids = {name: supervisor.process(SERVICE_OF[name]).pid for name in urls}
+        rounds: dict[str, dict[str, list[Result]]] = {q: {name: [] for name in urls} for q in queries}
+        for _ in range(self.args.rounds):
+            for query in queries:
+                for name, url in urls.items():
+                    rounds[query][name].append(
+                        self.measure_with_cpu(url, body_of(QUERIES[query]), pids[name])
+                    )
+        return {q: {name: median_result(results) for name, results in rounds[q].items()} for q in queries}
+
 
 def record_fetches(
-    stub_ports: dict[str, int], urls: dict[str, str], tokens: Tokens
+    stub_ports: dict[str, int], urls: dict[str, str], tokens: Tokens, queries: Sequence[str]
 ) -> dict[str, list[tuple[str, bytes]]]:
-    """For each query, the subgraph requests our router makes; the stubs also record the peers'."""
+    """For each query, the subgraph requests our router makes; the stubs also record the others'."""
     fetches: dict[str, list[tuple[str, bytes]]] = {}
-    for query in QUERIES:
+    for query in queries:
         for port in stub_ports.values():
             post(f"http://{HOST}:{port}/__mark")
         for _ in range(2):
@@ -332,19 +431,84 @@ def record_fetches(
                 urllib.request.urlopen(f"http://{HOST}:{port}/__recent", timeout=10).read()
             )
         ]
-        for peer in PEERS:
+        for other in urls.keys() - {"router"}:
             for _ in range(2):
-                post(urls[peer], body_of(QUERIES[query]), tokens.header())
+                post(urls[other], body_of(QUERIES[query]), tokens.header())
     return fetches
 
 
 def print_peers(ours: Result, results: dict[str, Result]) -> None:
+    if COMPARED in results:
+        compared = results[COMPARED]
+        print(f"                  {'compared router':<16} {compared}")
+        cpu = (
+            f"   CPU per request compared / router = {compared.cpu_ms / ours.cpu_ms:.2f}x"
+            if compared.cpu_ms and ours.cpu_ms
+            else ""
+        )
+        print(f"                  router / compared router = {ours.rps / compared.rps:.2f}x{cpu}")
     for peer, title in PEERS.items():
         print(f"                  {title:<16} {results[peer]}")
     ratios = "   ".join(
         f"router / {title} = {ours.rps / results[peer].rps:.2f}x" for peer, title in PEERS.items()
     )
     print(f"                  {ratios}")
+
+
+def stub_specs_for(stub_ports: dict[str, int], real: dict[str, str]) -> list[ProcessSpec]:
+    """A recording stub in front of each real subgraph."""
+    return [
+        ProcessSpec(
+            f"stub-{name}",
+            [
+                sys.executable,
+                str(ROOT / "bench" / "stub_subgraph.py"),
+                "--port",
+                str(port),
+                "--upstream",
+                real[name],
+            ],
+            {},
+            f"http://{HOST}:{port}/health",
+        )
+        for name, port in stub_ports.items()
+    ]
+
+
+def stubs_only(
+    run: Run,
+    queries: Sequence[str],
+    subgraph_specs: list[ProcessSpec],
+    stub_ports: dict[str, int],
+    real: dict[str, str],
+    ports: PortPicker,
+    workdir: Path,
+) -> None:
+    """Step 4 alone: every router on stubs replaying the real subgraphs' recorded answers."""
+    stubs = {name: f"http://{HOST}:{port}/graphql" for name, port in stub_ports.items()}
+    stub_supergraph = supergraph_pointing_at(stubs, workdir / "supergraph-stubs.graphql")
+    services = start([*subgraph_specs, *stub_specs_for(stub_ports, real)])
+    try:
+        front, urls = routers(stub_supergraph, ports, run.args.compare_with)
+        try:
+            demo.place_demo_orders(
+                urls["router"], password=run.stack.dev_password, admin=run.stack.admin_credentials
+            )
+            record_fetches(stub_ports, urls, run.tokens, queries)
+            for port in stub_ports.values():
+                post(f"http://{HOST}:{port}/__mode", b"replay")
+            results = run.routers_on_stubs(queries, urls, front)
+        finally:
+            front.stop()
+    finally:
+        services.stop()
+    print(f"\nrouters on stub subgraphs: {run.load_line()}\n")
+    for query in queries:
+        print(f"== {query}")
+        ours = results[query]["router"]
+        print(f"  stub subgraphs  Gocart router    {ours}")
+        print_peers(ours, results[query])
+        print()
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -355,14 +519,21 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--entity-cache-only", action="store_true", help="only step 6")
+    parser.add_argument("--stubs-only", action="store_true", help="only step 4 (routers on stub subgraphs)")
+    parser.add_argument("--query", choices=sorted(QUERY_NAMES), help="only this query (default: every one)")
+    parser.add_argument("--rounds", type=int, default=1, help="rounds of step 4; the median is printed")
+    parser.add_argument(
+        "--compare-with", type=Path, metavar="DIR", help="also run the router of this checkout, side by side"
+    )
     args = parser.parse_args(argv)
     if not args.entity_cache_only:
         install_gateway()
+    queries = [QUERY_NAMES[args.query]] if args.query else list(QUERIES)
 
     stack = Stack(StackSettings(log_level="WARNING"))
     migrate(stack)
     asyncio.run(seed(stack))
-    run = Run(args, Tokens(stack, 50_000))
+    run = Run(args, stack, Tokens(stack, 50_000))
     workdir = ROOT / ".gocart" / "bench"
     workdir.mkdir(parents=True, exist_ok=True)
 
@@ -379,22 +550,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     stub_ports = {name: ports.next() for name in SUBGRAPHS}
     stubs = {name: f"http://{HOST}:{port}/graphql" for name, port in stub_ports.items()}
     subgraph_specs = [subgraph_process(name, config) for name, config in configs.items()]
-    stub_specs = [
-        ProcessSpec(
-            f"stub-{name}",
-            [
-                sys.executable,
-                str(ROOT / "bench" / "stub_subgraph.py"),
-                "--port",
-                str(port),
-                "--upstream",
-                real[name],
-            ],
-            {},
-            f"http://{HOST}:{port}/health",
-        )
-        for name, port in stub_ports.items()
-    ]
+    if args.stubs_only:
+        stubs_only(run, queries, subgraph_specs, stub_ports, real, ports, workdir)
+        return
+    stub_specs = stub_specs_for(stub_ports, real)
     real_supergraph = supergraph_pointing_at(real, workdir / "supergraph-real.graphql")
     stub_supergraph = supergraph_pointing_at(stubs, workdir / "supergraph-stubs.graphql")
 
@@ -425,7 +584,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             cache_results = measure_entity_cache(run, urls)
         finally:
             front.stop()
-        front, urls = routers(real_supergraph, ports)
+        front, urls = routers(real_supergraph, ports, args.compare_with)
         try:
             demo.place_demo_orders(urls["router"], password=stack.dev_password, admin=stack.admin_credentials)
             real_results = {
@@ -435,15 +594,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         finally:
             front.stop()
 
-        front, urls = routers(stub_supergraph, ports)
+        front, urls = routers(stub_supergraph, ports, args.compare_with)
         try:
-            fetches = record_fetches(stub_ports, urls, run.tokens)
+            fetches = record_fetches(stub_ports, urls, run.tokens, list(QUERIES))
             for port in stub_ports.values():
                 post(f"http://{HOST}:{port}/__mode", b"replay")
-            stub_results = {
-                q: {name: run.measure(url, body_of(QUERIES[q])) for name, url in urls.items()}
-                for q in QUERIES
-            }
+            stub_results = run.routers_on_stubs(list(QUERIES), urls, front)
         finally:
             front.stop()
         direct = {q: [(name, run.measure(real[name], body)) for name, body in fetches[q]] for q in QUERIES}

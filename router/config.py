@@ -289,6 +289,10 @@ class RouterSettings(BaseSettings):
     )
     log_level: str = "INFO"
     log_json: bool = Field(default=True, description="JSON lines; console lines for people when false.")
+    access_log: bool = Field(
+        default=True,
+        description="An access line per request (at debug only when off); benchmarks turn it off.",
+    )
     metrics: MetricsSettings = MetricsSettings()
     limits: LimitsSettings = LimitsSettings()
     demand_control: DemandControlSettings = DemandControlSettings()

@@ -41,6 +41,8 @@ SERVICE_NAME = "gocart-router"
 logger = logging.getLogger(__name__)
 
 QUIET_PATHS = ("/health", "/metrics")  # polled by supervisors and Prometheus: logged at debug only
+SERVED_PATHS = ("/graphql", "/invalidation")
+"""Logged at debug only too when `access_log` is off."""
 
 
 def subgraph_urls(supergraph: Supergraph, settings: RouterSettings) -> dict[str, str]:
@@ -188,7 +190,11 @@ def create_app(settings: RouterSettings) -> Starlette:
         ],
         middleware=[
             # Outermost: every answer gets its request id and access line, refusals included.
-            Middleware(RequestContext, logger_name="router.access", quiet_paths=QUIET_PATHS),
+            Middleware(
+                RequestContext,
+                logger_name="router.access",
+                quiet_paths=QUIET_PATHS if settings.access_log else (*QUIET_PATHS, *SERVED_PATHS),
+            ),
             *client_address_middleware(settings.trusted_proxies, settings.trusted_proxy_secret),
             cors_middleware(settings.cors),
         ],

@@ -69,6 +69,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         port=settings.port,
         timeout_graceful_shutdown=int(settings.graceful_shutdown_seconds),
         log_config=None,  # uvicorn's own lines go through `configure_logging`'s handler too
+        access_log=settings.access_log,
         # The router resolves client addresses itself, from its own trusted-proxies list.
         proxy_headers=False,
     )

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+import uvicorn
 
+from router.server import cli
 from router.server.cli import parse_args, settings_from
 from tests.router.servers import free_port
 
@@ -26,6 +28,18 @@ def test_arguments_override_environment(monkeypatch: pytest.MonkeyPatch, tmp_pat
     assert settings.host == "127.0.0.2"
     assert settings.supergraph == tmp_path / "s.graphql"
     assert settings.subgraph_urls == {"products": "http://p:1/graphql"}
+
+
+@pytest.mark.parametrize("setting", ["true", "false"])
+def test_access_log_setting_reaches_the_server(
+    monkeypatch: pytest.MonkeyPatch, supergraph_file: Path, setting: str
+) -> None:
+    served: dict[str, object] = {}
+    monkeypatch.setenv("GOCART_ROUTER_ACCESS_LOG", setting)
+    monkeypatch.setattr(cli, "configure_logging", lambda **_: None)  # leaves this process's logging be
+    monkeypatch.setattr(uvicorn, "run", lambda _app, **options: served.update(options))
+    cli.main(["--supergraph", str(supergraph_file)])
+    assert served["access_log"] is (setting == "true")
 
 
 def test_process_serves_health_and_exits_on_sigterm(supergraph_file: Path) -> None:
