@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import strawberry
 
+from subgraphs.common.auth import require_signed_in
 from subgraphs.common.costs import connection_size
 from subgraphs.common.ids import parse_id
 from subgraphs.common.model_inputs import parse_input
@@ -57,6 +58,7 @@ class Mutation(WebhookMutations):
         )
     )
     async def place_order(self, info: OrdersInfo, input: PlaceOrderInput) -> Order:
+        require_signed_in(info.context.caller)  # an anonymous checkout is UNAUTHENTICATED whatever its cart
         record = await info.context.run(checkout.place_order, parse_input(OrderPlacement, input))
         return _primed(info, record)
 
