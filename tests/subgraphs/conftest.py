@@ -31,9 +31,16 @@ from tests.support.graphql import GraphQLClient
 from tests.support.redis_keys import forget_namespace
 from tests.support.servers import ThreadServer
 from tests.support.services import ServiceUrls
+from tests.support.tables import empty_tables
 from tests.support.tokens import AUDIENCE, ISSUER
 
-TABLES = "products.stock_movements, products.stock_reservation_lines, products.stock_reservations, products.products, products.categories"
+PRODUCT_TABLES = (  # children before parents, as `empty_tables` deletes
+    "products.stock_movements",
+    "products.stock_reservation_lines",
+    "products.stock_reservations",
+    "products.products",
+    "products.categories",
+)
 
 
 @pytest.fixture(scope="session")
@@ -93,8 +100,7 @@ def gql(http: httpx.AsyncClient) -> GraphQLClient:
 async def clean_products(products_app: FastAPI, redis: Redis, cache_namespace: str) -> None:
     """Each test starts from empty tables and an empty cache."""
     resources: AppResources = products_app.state.resources
-    async with resources.engine.begin() as connection:
-        await connection.execute(text(f"TRUNCATE {TABLES} CASCADE"))
+    await empty_tables(resources.engine, PRODUCT_TABLES)
     await forget_namespace(redis, cache_namespace)
 
 
@@ -122,6 +128,10 @@ def users_settings(
         jwt_service_jwks=SecretStr(service_key.jwks()),
         jwt_issuer=ISSUER,
         jwt_audience=AUDIENCE,
+        # Argon2id at its cheapest: the tests hash and verify hundreds of passwords, and the cost is a
+        # setting, not behaviour (production keeps OWASP's, 65 ms a hash here).
+        password_time_cost=1,
+        password_memory_kib=64,
         login_failures_before_delay=3,
         login_first_delay_seconds=600,  # a test never outlives a delay: the real clock cannot matter
         login_max_failures_per_address=6,
@@ -154,16 +164,25 @@ async def clean_users(users_app: FastAPI, redis: Redis, cache_namespace: str) ->
 
 
 @pytest.fixture(scope="session")
-def users_engine(users_app: FastAPI) -> Any:
+def users_resources(users_app: FastAPI) -> AppResources:
     resources: AppResources = users_app.state.resources
-    return resources.engine
+    return resources
+
+
+@pytest.fixture(scope="session")
+def users_engine(users_resources: AppResources) -> AsyncEngine:
+    return users_resources.engine
 
 
 # ---------------------------------------------------------------- orders
 
 ORDER_TABLES = (
-    "orders.stock_tasks, orders.order_history, orders.order_items, orders.orders, "
-    "orders.webhook_deliveries, orders.webhook_endpoints"
+    "orders.stock_tasks",
+    "orders.order_history",
+    "orders.order_items",
+    "orders.orders",
+    "orders.webhook_deliveries",
+    "orders.webhook_endpoints",
 )
 
 
@@ -231,6 +250,5 @@ def orders_engine(orders_resources: AppResources) -> AsyncEngine:
 @pytest.fixture
 async def clean_orders(orders_engine: AsyncEngine, redis: Redis, cache_namespace: str) -> None:
     """No orders and no products, and an empty cache."""
-    async with orders_engine.begin() as connection:
-        await connection.execute(text(f"TRUNCATE {ORDER_TABLES}, {TABLES} CASCADE"))
+    await empty_tables(orders_engine, (*ORDER_TABLES, *PRODUCT_TABLES))
     await forget_namespace(redis, cache_namespace)

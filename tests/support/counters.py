@@ -1,8 +1,9 @@
-"""Counting real work: SQL statements an engine ran, and Redis commands a server served."""
+"""Counting real work: SQL statements an engine ran, and Redis commands a client sent."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -37,12 +38,27 @@ def count_sql(engine: AsyncEngine) -> Iterator[SqlCounter]:
         event.remove(engine.sync_engine, "before_cursor_execute", record)
 
 
-async def redis_command_calls(redis: Redis) -> dict[str, int]:
-    """Calls per command since the server started (from INFO commandstats)."""
-    stats = await redis.info("commandstats")
-    return {name.removeprefix("cmdstat_"): int(value["calls"]) for name, value in stats.items()}
+class RedisCounter:
+    def __init__(self) -> None:
+        self.commands: Counter[str] = Counter()
+
+    def calls(self, command: str) -> int:
+        return self.commands[command.upper()]
 
 
-async def redis_calls_since(redis: Redis, before: dict[str, int], command: str) -> int:
-    after = await redis_command_calls(redis)
-    return after.get(command, 0) - before.get(command, 0)
+@contextmanager
+def count_redis(client: Redis) -> Iterator[RedisCounter]:
+    """The commands `client` sent while the block ran, by name. Counted at the client, as `count_sql`
+    counts at the engine, so other processes sharing the server (parallel test runs) do not show."""
+    counter = RedisCounter()
+    sent: Callable[..., Awaitable[Any]] = client.execute_command
+
+    async def counting(*args: Any, **options: Any) -> Any:
+        counter.commands[str(args[0]).upper()] += 1
+        return await sent(*args, **options)
+
+    client.execute_command = counting  # type: ignore[method-assign]
+    try:
+        yield counter
+    finally:
+        del client.execute_command

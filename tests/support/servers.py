@@ -4,6 +4,7 @@ their own that a test can stop and start again to cause an outage (`ThreadServer
 from __future__ import annotations
 
 import asyncio
+import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
@@ -13,7 +14,6 @@ from typing import Any, Literal
 import uvicorn
 from fastapi import FastAPI
 
-from gocart.servers import free_port
 from testbed.ports import unused_port
 
 
@@ -25,12 +25,16 @@ class _TestServer(uvicorn.Server):
 @asynccontextmanager
 async def serve(app: FastAPI) -> AsyncIterator[str]:
     """The app's base URL while it serves; it is shut down gracefully afterwards."""
-    port = free_port("127.0.0.1", 46000)
+    # Bound here, on the kernel's pick, and handed to uvicorn: no other process (a parallel test run)
+    # can take the port between choosing and binding it.
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_config=None, lifespan="on", proxy_headers=False
     )
     server = _TestServer(config)
-    task = asyncio.create_task(server.serve())
+    task = asyncio.create_task(server.serve(sockets=[listener]))
     while not server.started:
         if task.done():
             task.result()
@@ -40,6 +44,7 @@ async def serve(app: FastAPI) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await task
+        listener.close()
 
 
 class ThreadServer:

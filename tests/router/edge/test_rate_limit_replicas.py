@@ -18,6 +18,8 @@ from tests.router.edge.conftest import TYPENAME
 from tests.support.services import ServiceUrls
 from tests.support.stack import HOST, ROOT
 
+pytestmark = pytest.mark.slow  # two router processes share one budget
+
 BURST = 4
 
 

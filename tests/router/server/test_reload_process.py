@@ -19,6 +19,8 @@ from router.config import HotReloadSettings, RouterSettings
 from tests.router.server.reloading import WAIT_SECONDS, replace_file, shop_supergraph, short_sha256
 from tests.router.servers import free_port
 
+pytestmark = pytest.mark.slow  # each case starts a router process
+
 ROOT = Path(__file__).resolve().parents[3]
 
 

@@ -17,6 +17,8 @@ from subgraphs.common.events import DomainEvent, EventTables
 from tests.subgraphs.common.events_support import create_outbox, unsent, versions_in_order, write_events
 from tests.support.broker import DEAD_AMQP_URL, amqp_url, bound_queue, drain, unique_name
 
+pytestmark = pytest.mark.slow  # relays publish through RabbitMQ, some while it is down
+
 
 @pytest.fixture
 async def events_engine(database_url: str) -> AsyncIterator[AsyncEngine]:

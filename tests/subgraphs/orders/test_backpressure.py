@@ -30,6 +30,8 @@ from tests.support.graphql import GraphQLClient
 from tests.support.servers import ThreadServer
 from tests.support.tokens import Tokens
 
+pytestmark = pytest.mark.slow  # bursts of concurrent checkouts against a slowed products
+
 RESTOCK = "mutation($id: ID!, $q: Int!) { restockProduct(id: $id, quantity: $q) { id } }"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -11,6 +12,8 @@ from subgraphs.common.auth import Role
 from tests.subgraphs.orders.shop import Shop, place
 from tests.support.graphql import GraphQLClient
 from tests.support.tokens import Tokens
+
+pytestmark = pytest.mark.slow  # races of concurrent checkouts
 
 
 async def test_concurrent_checkouts_sell_exactly_the_stock(

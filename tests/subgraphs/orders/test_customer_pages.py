@@ -14,6 +14,8 @@ from tests.support.counters import count_sql
 from tests.support.graphql import GraphQLClient
 from tests.support.tokens import Tokens
 
+pytestmark = pytest.mark.slow  # each case builds the order histories of many customers
+
 DECLINED_CARD = "4000000000000002"
 PAGE = "edges { cursor node { id status } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }"
 USERS_ORDERS = f"""

@@ -22,6 +22,8 @@ from tests.support.graphql import GraphQLClient
 from tests.support.servers import ThreadServer
 from tests.support.tokens import Tokens
 
+pytestmark = pytest.mark.slow  # each case waits for events relayed through RabbitMQ
+
 REQUEST_ID = "events-test-request"
 
 

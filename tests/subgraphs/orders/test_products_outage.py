@@ -40,6 +40,8 @@ from tests.support.graphql import GraphQLClient
 from tests.support.servers import ThreadServer
 from tests.support.tokens import Tokens
 
+pytestmark = pytest.mark.slow  # products stopped and started, breakers and timeouts waited out
+
 
 @dataclass
 class Rig:

@@ -6,11 +6,11 @@ import uuid
 from typing import Any
 
 import pytest
-from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.support.counters import count_sql, redis_calls_since, redis_command_calls
+from subgraphs.common.context import AppResources
+from tests.support.counters import count_redis, count_sql
 from tests.support.graphql import GraphQLClient
 from tests.support.representations import bad_representations, codes_by_index
 from tests.support.tokens import Tokens
@@ -82,28 +82,26 @@ async def test_more_representations_than_the_cap_are_refused_without_sql(
 
 
 async def test_a_hundred_references_cost_one_mget_and_one_sql_query(
-    gql: GraphQLClient, hundred_products: list[str], products_engine: AsyncEngine, redis: Redis
+    gql: GraphQLClient, hundred_products: list[str], products_resources: AppResources
 ) -> None:
-    before = await redis_command_calls(redis)
-    with count_sql(products_engine) as sql:
+    with count_sql(products_resources.engine) as sql, count_redis(products_resources.redis) as redis:
         entities = (await gql.execute(ENTITIES, representations(hundred_products))).ok()["_entities"]
 
     assert [entity["sku"] for entity in entities] == [f"BULK-{n}" for n in range(1, 101)]
-    assert await redis_calls_since(redis, before, "mget") == 1
+    assert redis.calls("mget") == 1
     assert len(sql.selects()) == 1
 
 
 async def test_a_warm_cache_answers_without_sql(
-    gql: GraphQLClient, hundred_products: list[str], products_engine: AsyncEngine, redis: Redis
+    gql: GraphQLClient, hundred_products: list[str], products_resources: AppResources
 ) -> None:
     (await gql.execute(ENTITIES, representations(hundred_products))).ok()
 
-    before = await redis_command_calls(redis)
-    with count_sql(products_engine) as sql:
+    with count_sql(products_resources.engine) as sql, count_redis(products_resources.redis) as redis:
         (await gql.execute(ENTITIES, representations(hundred_products))).ok()
 
     assert sql.count == 0
-    assert await redis_calls_since(redis, before, "mget") == 1
+    assert redis.calls("mget") == 1
 
 
 async def test_repeated_representations_are_loaded_once(

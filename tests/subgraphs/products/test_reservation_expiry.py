@@ -9,6 +9,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from asgi_lifespan import LifespanManager
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -25,6 +26,8 @@ from tests.subgraphs.products.test_stock import COMMIT, LEDGER, RELEASE, new_ord
 from tests.support.event_schemas import check_against_schema
 from tests.support.graphql import GraphQLClient
 from tests.support.tokens import Tokens
+
+pytestmark = pytest.mark.slow  # reservations are left to expire
 
 RESERVATIONS = StockReservation.__table__  # type: ignore[attr-defined]
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from subgraphs.common.context import AppResources
 from tests.subgraphs.users.builders import Accounts
-from tests.support.counters import count_sql, redis_calls_since, redis_command_calls
+from tests.support.counters import count_redis, count_sql
 from tests.support.graphql import GraphQLClient
 from tests.support.representations import bad_representations, codes_by_index
 
@@ -19,20 +19,20 @@ def representations(ids: list[str]) -> dict[str, object]:
 
 
 async def test_many_users_cost_one_mget_and_one_sql_query_then_none(
-    gql: GraphQLClient, accounts: Accounts, users_engine: AsyncEngine, redis: Redis
+    gql: GraphQLClient, accounts: Accounts, users_resources: AppResources
 ) -> None:
     ids = [(await accounts.register(f"person{n}@example.com"))["id"] for n in range(12)]
 
-    before = await redis_command_calls(redis)
-    with count_sql(users_engine) as cold:
-        first = (await gql.execute(ENTITIES, representations(ids))).ok()["_entities"]
-    with count_sql(users_engine) as warm:
-        (await gql.execute(ENTITIES, representations(ids))).ok()
+    with count_redis(users_resources.redis) as redis:
+        with count_sql(users_resources.engine) as cold:
+            first = (await gql.execute(ENTITIES, representations(ids))).ok()["_entities"]
+        with count_sql(users_resources.engine) as warm:
+            (await gql.execute(ENTITIES, representations(ids))).ok()
 
     assert [entity["id"] for entity in first] == ids
     assert len(cold.selects()) == 1
     assert warm.count == 0
-    assert await redis_calls_since(redis, before, "mget") == 2
+    assert redis.calls("mget") == 2
 
 
 async def test_an_update_is_visible_on_the_next_read(gql: GraphQLClient, accounts: Accounts) -> None:

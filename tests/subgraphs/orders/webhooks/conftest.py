@@ -25,9 +25,10 @@ from subgraphs.orders.webhooks.worker import DispatchPolicy, WebhookDispatcher
 from tests.subgraphs.orders.webhooks.receivers import Receiver
 from tests.support.graphql import GraphQLClient
 from tests.support.servers import serve
+from tests.support.tables import empty_tables
 from tests.support.tokens import Tokens
 
-WEBHOOK_TABLES = "orders.webhook_deliveries, orders.webhook_endpoints"
+WEBHOOK_TABLES = ("orders.webhook_deliveries", "orders.webhook_endpoints")
 FAST_RETRIES = RetrySchedule(base_seconds=0.05, max_delay_seconds=0.2, window_seconds=120)
 
 CREATE_ENDPOINT = """
@@ -56,8 +57,8 @@ mutation($id: ID!) { redeliverWebhook(deliveryId: $id) { id status attempts next
 
 @pytest.fixture
 async def clean_webhooks(orders_engine: AsyncEngine) -> None:
+    await empty_tables(orders_engine, WEBHOOK_TABLES)
     async with orders_engine.begin() as connection:
-        await connection.execute(text(f"TRUNCATE {WEBHOOK_TABLES} CASCADE"))
         await connection.execute(text("DELETE FROM orders.processed_events WHERE consumer = 'webhooks'"))
 
 

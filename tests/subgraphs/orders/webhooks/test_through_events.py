@@ -30,6 +30,8 @@ from tests.support.graphql import GraphQLClient
 from tests.support.servers import ThreadServer
 from tests.support.tokens import Tokens
 
+pytestmark = pytest.mark.slow  # events through RabbitMQ to an HTTP endpoint of its own
+
 FAST = {
     "event_relay_interval_seconds": 0.05,
     "webhook_interval_seconds": 0.05,
