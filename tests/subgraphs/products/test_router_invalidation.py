@@ -3,11 +3,11 @@ its entity cache before answering); a query names nothing."""
 
 from __future__ import annotations
 
-from tests.conftest import Tokens
 from tests.subgraphs.products.builders import Catalog
 from tests.subgraphs.products.test_events import DELETE, UPDATE_PRICE
 from tests.subgraphs.products.test_stock import RESTOCK
 from tests.support.graphql import GraphQLClient
+from tests.support.tokens import Tokens
 
 
 def product_entity(product_id: str) -> dict[str, object]:
