@@ -37,6 +37,7 @@ from router.config import (  # noqa: E402
     BreakerSettings,
     CsrfSettings,
     DemandControlSettings,
+    EntityCacheSettings,
     HotReloadSettings,
     LimitsSettings,
     PersistedQueriesSettings,
@@ -57,14 +58,21 @@ UNBOUNDED = 10**9
 
 
 def protected(base: RouterSettings, redis_url: str) -> RouterSettings:
-    """The defaults, with Redis, and rate limits too high to refuse anything (but still checked)."""
+    """The defaults, with Redis, and rate limits too high to refuse anything (but still checked). The
+    entity cache is off: it is no protection, and `bench/federation.py` measures it on its own."""
     rate = RateLimitSettings(
         per_address_burst=UNBOUNDED,
         per_address_per_second=UNBOUNDED,
         per_subject_burst=UNBOUNDED,
         per_subject_per_second=UNBOUNDED,
     )
-    return base.model_copy(update={"redis_url": redis_url, "rate_limit": rate})
+    return base.model_copy(
+        update={
+            "redis_url": redis_url,
+            "rate_limit": rate,
+            "entity_cache": EntityCacheSettings(enabled=False),
+        }
+    )
 
 
 def unprotected(base: RouterSettings) -> RouterSettings:

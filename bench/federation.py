@@ -287,7 +287,7 @@ def cached_routers(
             ProcessSpec(
                 "router-cache-off",
                 python_module("router"),
-                {**common, "GOCART_ROUTER_PORT": str(off)},
+                {**common, "GOCART_ROUTER_PORT": str(off), "GOCART_ROUTER_ENTITY_CACHE__ENABLED": "false"},
                 f"http://{HOST}:{off}/health",
             ),
             ProcessSpec(

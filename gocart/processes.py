@@ -52,11 +52,23 @@ def settings_env(settings: BaseSettings) -> dict[str, str]:
         elif isinstance(value, bool):
             value = "true" if value else "false"
         elif isinstance(value, BaseModel):
-            value = value.model_dump_json()
+            value = json.dumps(_revealed(value.model_dump(mode="python")))
         elif isinstance(value, dict | list | tuple):
             value = json.dumps(to_jsonable_python(value))  # networks, paths... as their text
         env[f"{prefix}{name}".upper()] = str(value)
     return env
+
+
+def _revealed(value: Any) -> Any:
+    """A section's values as JSON types, its secrets as they are (a section's JSON dump masks them:
+    the service would read `**********`)."""
+    if isinstance(value, SecretStr):
+        return value.get_secret_value()
+    if isinstance(value, dict):
+        return {key: _revealed(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_revealed(item) for item in value]
+    return to_jsonable_python(value)
 
 
 @dataclass(frozen=True)

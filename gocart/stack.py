@@ -17,7 +17,7 @@ from gocart.keys import KeyFolder
 from gocart.settings import StackSettings
 from observability.tracing_settings import TracingSettings
 from rest_compat.config import RestSettings
-from router.config import CorsSettings, RouterSettings
+from router.config import CorsSettings, EntityCacheSettings, RouterSettings
 from subgraphs.common.auth import Role
 from subgraphs.common.signing import SigningKey
 from subgraphs.orders.config import OrdersSettings
@@ -70,6 +70,8 @@ class Stack:
         # Every process listens and connects on one host, so the router and the subgraphs cannot tell
         # our REST layer and router from any local client by address: they trust the hop by this secret.
         self.proxy_secret = SecretStr(read_or_create_secret(settings.data_dir / "proxy-secret"))
+        # The subgraphs' domain events drop what they change from the router's entity cache with it.
+        self.invalidation_secret = SecretStr(read_or_create_secret(settings.data_dir / "invalidation-secret"))
 
     # The embedded servers start when a command first needs them (`gocart token` never does).
     @cached_property
@@ -118,8 +120,10 @@ class Stack:
             return f"spans in {self.traces_dir}; `gocart trace ID` shows one (ID: the x-trace-id header)"
         return "off (gocart dev --trace writes spans to files)"
 
-    def _common(self, service: str, port: int) -> dict[str, Any]:
+    def _common(self, service: str, ports: Ports, port: int) -> dict[str, Any]:
         return {
+            "router_invalidation_url": f"http://{self.settings.host}:{ports.router}/invalidation",
+            "router_invalidation_secret": self.invalidation_secret,
             "tracing": self.tracing(service),
             "host": self.settings.host,
             "port": port,
@@ -140,8 +144,9 @@ class Stack:
     def users_settings(self, ports: Ports | None = None) -> UsersSettings:
         """Users reads its keys from the key folder, and again after `gocart keys rotate`."""
         email, password = self.admin_credentials
+        ports = ports or self.default_ports()
         return UsersSettings(
-            **self._common("users", (ports or self.default_ports()).users),
+            **self._common("users", ports, ports.users),
             jwt_private_key_file=self.keys.signing_key_path,
             jwt_published_jwks_file=self.keys.published_jwks_path,
             bootstrap_admin_email=email,
@@ -151,7 +156,7 @@ class Stack:
     def products_settings(self, ports: Ports | None = None) -> ProductsSettings:
         ports = ports or self.default_ports()
         return ProductsSettings(
-            **self._common("products", ports.products), jwt_jwks_url=self._jwks_url(ports)
+            **self._common("products", ports, ports.products), jwt_jwks_url=self._jwks_url(ports)
         )
 
     def free_ports(self) -> Ports:
@@ -174,7 +179,7 @@ class Stack:
         """Orders calls products with a service token signed by its own key, trusted for `service` only."""
         ports = ports or self.default_ports()
         return OrdersSettings(
-            **self._common("orders", ports.orders),
+            **self._common("orders", ports, ports.orders),
             jwt_jwks_url=self._jwks_url(ports),
             products_url=f"http://{self.settings.host}:{ports.products}/graphql",
             service_signing_key_file=self.keys.service_key_path("orders"),
@@ -208,6 +213,7 @@ class Stack:
             cors=CorsSettings(allow_origin_regex=DEV_ORIGINS),
             expose_query_plan=True,  # GraphiQL's query-plan panel: development only
             redis_url=SecretStr(self.redis_url),  # rate limits shared by every router replica
+            entity_cache=EntityCacheSettings(invalidation_secret=self.invalidation_secret),
             trusted_proxy_secret=self.proxy_secret,  # the REST layer's hop
             subgraph_proxy_secret=self.proxy_secret,
             log_level=self.settings.log_level,

@@ -217,9 +217,10 @@ class ProgressiveOverrideSettings(Section):
 class EntityCacheSettings(Section):
     """The entity cache in Redis (docs/router.md, "Entity cache"): `_entities` results and root-field
     query fetches kept for as long as each subgraph's `Cache-Control` allows, private data per caller.
-    Off unless enabled (it needs `redis_url`); `gocart dev` and docker-compose enable it."""
+    On by default, where there is a `redis_url`; the subgraphs' writes drop what they change, through
+    mutation answers and through `POST /invalidation` (which needs `invalidation_secret`)."""
 
-    enabled: bool = False
+    enabled: bool = True
     max_ttl_seconds: int = Field(
         default=3_600, ge=1, description="Longest an entry is kept, whatever a subgraph allows."
     )

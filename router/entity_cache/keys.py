@@ -3,6 +3,7 @@
     e:<subgraph>:<type>:<entity>:<variant>:<scope>   one entity as one fetch selects it, for one scope
     i:<subgraph>:<type>:<entity>                     the set of an entity's `e:` keys (invalidation)
     r:<subgraph>:<variant>:<scope>                   one root-field fetch's data
+    ri:<subgraph>                                    the set of a subgraph's `r:` keys (invalidation)
 
 `<entity>` hashes the entity's key fields (canonical JSON), so the invalidation API, naming the entity
 by its key, finds the same key the executor built from a representation. `<variant>` hashes what else
@@ -70,5 +71,5 @@ class CacheKeys:
         """SCAN patterns of every entry and index of a type (type-wide invalidation)."""
         return f"{self.prefix}e:{subgraph}:{typename}:*", f"{self.prefix}i:{subgraph}:{typename}:*"
 
-    def roots_pattern(self, subgraph: str) -> str:
-        return f"{self.prefix}r:{subgraph}:*"
+    def root_index(self, subgraph: str) -> str:
+        return f"{self.prefix}ri:{subgraph}"

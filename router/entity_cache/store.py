@@ -131,8 +131,11 @@ class EntityCache:
             return
         ttl = min(policy.max_age, self._max_ttl)
         key = self.keys.root(subgraph, variant, scope_name)
+        index = self.keys.root_index(subgraph)
         pipeline = self._redis.pipeline(transaction=False)
         pipeline.set(key, self._encode(policy, ttl)(data), ex=ttl)
+        pipeline.sadd(index, key)
+        pipeline.expire(index, self._max_ttl)
         await self._execute(pipeline)
 
     async def invalidate(self, subgraph: str, typename: str, key: Mapping[str, Any] | None) -> int:
@@ -140,8 +143,10 @@ class EntityCache:
         type, and every root-field entry of the subgraph (they may hold it); the number of keys
         dropped. Raises `RedisError` when Redis cannot answer: an invalidation must not pass unseen.
 
-        An entity costs one SMEMBERS and one UNLINK; a type, and the root entries, a SCAN of the
-        keyspace (rare: a catalogue import, a schema change)."""
+        An entity costs two SMEMBERS (its index and the subgraph's root entries' index) and one
+        UNLINK; a type a SCAN of the keyspace too (rare: a catalogue import, a schema change). The
+        root entries are found by their index, not by a SCAN, because every catalogue write and
+        stock change drops them, and a SCAN walks the whole keyspace of a shared Redis."""
         doomed: list[str] = []
         if key is not None:
             index = self.keys.entity_index(subgraph, typename, entity_id(key))
@@ -151,10 +156,9 @@ class EntityCache:
         else:
             for pattern in self.keys.type_patterns(subgraph, typename):
                 doomed += [_text(found) async for found in self._redis.scan_iter(pattern, count=SCAN_BATCH)]
-        doomed += [
-            _text(found)
-            async for found in self._redis.scan_iter(self.keys.roots_pattern(subgraph), count=SCAN_BATCH)
-        ]
+        roots = self.keys.root_index(subgraph)
+        doomed += [_text(member) for member in await self._redis.smembers(roots)]
+        doomed.append(roots)
         dropped = 0
         for start in range(0, len(doomed), SCAN_BATCH):
             dropped += int(await self._redis.unlink(*doomed[start : start + SCAN_BATCH]))

@@ -1,16 +1,23 @@
-"""What the executor names to the entity cache: each entity's identity and variant, and a root-field
-fetch's variant (router/entity_cache/keys.py)."""
+"""What the executor names to the entity cache: each entity's identity and variant, a root-field
+fetch's variant (router/entity_cache/keys.py), and what a mutation's answer says it changed."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from router.entity_cache import EntityRef
+from pydantic import ValidationError
+from redis.exceptions import RedisError
+
+from router.entity_cache import EntityCache, EntityRef
 from router.entity_cache.keys import entity_id, variant
+from router.entity_cache.requests import INVALIDATIONS, entity_key
 from router.executor.representations import Representation
 from router.plan.nodes import FetchNode
 from router.supergraph.model import Supergraph
+
+logger = logging.getLogger(__name__)
 
 REPRESENTATIONS = "representations"
 
@@ -72,3 +79,26 @@ def entity_refs(
 
 def root_variant(operation: str, variables: Mapping[str, Any]) -> str:
     return variant(operation, variables, None)
+
+
+async def invalidate_named(cache: EntityCache, subgraph: str, response: Mapping[str, Any]) -> None:
+    """Drop what a subgraph's mutation answer names in `extensions.invalidation` (Apollo Router's
+    invalidation through subgraph responses), before the router answers, so the caller's next read
+    sees its write. A subgraph may only name its own entries. Redis down or a malformed list is
+    logged, never the caller's error: the subgraph's domain events invalidate the same entities again
+    through `POST /invalidation` (subgraphs/common/router_notifier.py)."""
+    extensions = response.get("extensions")
+    named = extensions.get("invalidation") if isinstance(extensions, Mapping) else None
+    if not named:
+        return
+    try:
+        parsed = INVALIDATIONS.validate_python(named)
+    except ValidationError as error:
+        logger.warning("subgraph %r named a malformed invalidation: %s", subgraph, error.errors()[0]["msg"])
+        return
+    try:
+        for item in parsed if isinstance(parsed, list) else [parsed]:
+            if item.subgraph == subgraph:
+                await cache.invalidate(item.subgraph, item.type, entity_key(item))
+    except (RedisError, OSError) as error:
+        logger.warning("entity cache invalidation after a mutation of %r failed: %s", subgraph, error)

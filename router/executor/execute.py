@@ -13,7 +13,7 @@ from opentelemetry import trace
 from observability.tracing import TRACING_OFF, Tracing
 from router.entity_cache import NO_STORE, UNCACHED, CachePolicy, CacheScope, EntityCache, parse_cache_control
 from router.errors import PlanningError
-from router.executor.cached import EntityKeys, entity_refs, root_variant
+from router.executor.cached import EntityKeys, entity_refs, invalidate_named, root_variant
 from router.executor.context import group_by_context
 from router.executor.error_locations import ClientDocument, locate_errors
 from router.executor.fetcher import SubgraphFetcher, SubgraphFetchError, SubgraphResponse
@@ -241,6 +241,8 @@ class Executor:
         if sent is None:
             return
         response = sent.body
+        if fetch.operation_kind == "mutation" and self.entity_cache is not None:
+            await invalidate_named(self.entity_cache, fetch.service_name, response)
         policy = parse_cache_control(sent.cache_control)
         run.touched(policy if not response.get("errors") else NO_STORE)
         if cache is not None and not response.get("errors") and isinstance(response.get("data"), dict):

@@ -87,12 +87,19 @@ def build_gateway(
 def build_entity_cache(
     settings: RouterSettings, metrics: RouterMetrics, redis: Redis | None
 ) -> EntityCache | None:
-    """The entity cache when enabled; it lives in Redis, so without `redis_url` there is none (logged)."""
+    """The entity cache when enabled; it lives in Redis, so without `redis_url` there is none (logged).
+    Without an invalidation secret only mutations answered through the router drop what they change
+    (the subgraphs' domain events cannot reach it): that is logged as a warning."""
     if not settings.entity_cache.enabled:
         return None
     if redis is None:
-        logger.warning("entity_cache.enabled needs redis_url; the entity cache is off")
+        logger.info("the entity cache needs redis_url; it is off")
         return None
+    if settings.entity_cache.invalidation_secret is None:
+        logger.warning(
+            "the entity cache is on without entity_cache.invalidation_secret: changes the subgraphs make "
+            "outside mutations through this router are served stale until their entries expire"
+        )
     return EntityCache(
         redis, settings.redis_namespace, metrics, max_ttl_seconds=settings.entity_cache.max_ttl_seconds
     )

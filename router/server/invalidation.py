@@ -2,52 +2,28 @@
 consumer that knows what changed. Authenticated by the shared secret `entity_cache.invalidation_secret`
 (`Authorization: Bearer <secret>`); off (404) without one.
 
-The body is one request or a list of them, as in Apollo Router's invalidation API:
-
-    {"kind": "entity", "subgraph": "products", "type": "Product", "key": {"id": "..."}}
-    {"kind": "type", "subgraph": "products", "type": "Product"}
-
-and the answer `{"count": <keys dropped>}`. Redis down answers 503 UNAVAILABLE: the caller must know
-that nothing was dropped (and try again).
+The body is one request or a list of them, as in Apollo Router's invalidation API
+(router/entity_cache/requests.py), and the answer `{"count": <keys dropped>}`. Redis down answers 503
+UNAVAILABLE: the caller must know that nothing was dropped (and try again).
 """
 
 from __future__ import annotations
 
 import hmac
 import logging
-from typing import Any, Literal
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import ValidationError
 from redis.exceptions import RedisError
 from starlette.requests import Request
 from starlette.responses import Response
 
 from router.edge.body import read_body
+from router.entity_cache.requests import INVALIDATIONS, entity_key
 from router.errors import RequestError
 from router.server.pipeline import Edge
 
 logger = logging.getLogger(__name__)
-
-
-class _Request(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    subgraph: str = Field(min_length=1)
-    type: str = Field(min_length=1)
-
-
-class EntityInvalidation(_Request):
-    kind: Literal["entity"]
-    key: dict[str, Any] = Field(min_length=1)
-
-
-class TypeInvalidation(_Request):
-    kind: Literal["type"]
-
-
-Invalidation = EntityInvalidation | TypeInvalidation
-_BODY: TypeAdapter[Invalidation | list[Invalidation]] = TypeAdapter(Invalidation | list[Invalidation])
 
 
 def _error(message: str, code: str, status: int) -> Response:
@@ -70,7 +46,7 @@ async def invalidation(request: Request) -> Response:
         return _error("The invalidation secret is missing or wrong.", "UNAUTHENTICATED", 401)
     try:
         body = await read_body(request, edge.settings.limits.max_request_bytes)
-        parsed = _BODY.validate_json(body)
+        parsed = INVALIDATIONS.validate_json(body)
     except RequestError as error:
         return _error(str(error), error.code, error.status_code)
     except ValidationError as error:
@@ -79,10 +55,10 @@ async def invalidation(request: Request) -> Response:
     count = 0
     try:
         for item in requests:
-            key = item.key if isinstance(item, EntityInvalidation) else None
-            count += await cache.invalidate(item.subgraph, item.type, key)
+            count += await cache.invalidate(item.subgraph, item.type, entity_key(item))
     except (RedisError, OSError) as error:
         logger.warning("entity cache invalidation failed: Redis is unreachable: %s", error)
         return _error("The entity cache cannot be reached; nothing was dropped.", "UNAVAILABLE", 503)
-    logger.info("entity cache invalidated: %d requests, %d keys dropped", len(requests), count)
+    # Debug: the subgraphs call it on every catalogue write and stock change.
+    logger.debug("entity cache invalidated: %d requests, %d keys dropped", len(requests), count)
     return Response(orjson.dumps({"count": count}), media_type="application/json")

@@ -35,10 +35,12 @@ from subgraphs.common.context import AppResources, SubgraphContext, verifier_fro
 from subgraphs.common.db import create_engine, create_session_factory
 from subgraphs.common.event_relay import RelayMetrics
 from subgraphs.common.event_runtime import EventSetup, run_events
+from subgraphs.common.events import recording_events
 from subgraphs.common.logging import RequestContextMiddleware, request_id_from
 from subgraphs.common.metrics import MetricsMiddleware, SubgraphMetrics
 from subgraphs.common.migrations import MigrationSource, upgrade_async
 from subgraphs.common.redis import create_redis
+from subgraphs.common.router_notifier import invalidations_for
 from subgraphs.common.settings import SubgraphSettings
 
 C = TypeVar("C", bound=SubgraphContext)
@@ -54,17 +56,22 @@ class SubgraphGraphQL(GraphQL[Any, None]):
 
     The request's context (its caller verified first) is made here, and its database session is
     given back to the pool once the answer has been sent. With a `cache_policy`, every answer carries
-    the `Cache-Control` it computes (subgraphs/common/cache_control.py)."""
+    the `Cache-Control` it computes (subgraphs/common/cache_control.py). An answer whose operation
+    appended domain events names the entities they changed in `extensions.invalidation`, the request
+    shape of the router's invalidation API, so the router drops them from its entity cache before it
+    answers the mutation (`subgraph`: the name the router knows this subgraph by)."""
 
     def __init__(
         self,
         schema: BaseSchema,
         context_factory: ContextFactory[C],
         cache_policy: CachePolicyTable | None = None,
+        subgraph: str | None = None,
     ) -> None:
         super().__init__(schema, graphql_ide="graphiql")
         self._context_factory = context_factory
         self._cache_policy = cache_policy
+        self._subgraph = subgraph
 
     def decode_json(self, data: str | bytes) -> object:
         return orjson.loads(data)  # its JSONDecodeError is json's, so a bad body is still a 400
@@ -94,9 +101,19 @@ class SubgraphGraphQL(GraphQL[Any, None]):
         root_value: Any,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
-        result = await super().execute_single(
-            request, request_adapter, sub_response, context, root_value, request_data
-        )
+        with recording_events() as appended:
+            result = await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+        if self._subgraph is not None and appended:
+            named = [
+                item
+                for event in appended
+                for item in invalidations_for(self._subgraph, event.type, event.aggregate_id)
+            ]
+            invalidation = [item for index, item in enumerate(named) if item not in named[:index]]
+            if invalidation:
+                result.extensions = {**(result.extensions or {}), "invalidation": invalidation}
         if self._cache_policy is not None:
             hint = self._cache_policy.hint(request_data.query, context.caller, failed=bool(result.errors))
             existing = sub_response.headers.get("cache-control")
@@ -199,7 +216,11 @@ def create_subgraph_app(
     resolve_client_addresses(app, settings)
     trace_requests(app, tracing)  # outermost: the request's span encloses every other middleware
     app.router.routes.append(
-        Route("/graphql", SubgraphGraphQL(schema, context_factory, cache_policy), methods=["GET", "POST"])
+        Route(
+            "/graphql",
+            SubgraphGraphQL(schema, context_factory, cache_policy, subgraph=name),
+            methods=["GET", "POST"],
+        )
     )
 
     @app.get("/health", include_in_schema=False)

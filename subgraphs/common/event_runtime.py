@@ -2,7 +2,8 @@
 
 With `amqp_url` set, the relay publishes to RabbitMQ and the consumers read their own queues there;
 without it (`gocart dev` with no broker), the relay hands each event straight to this process's
-consumers. Either way the events come from the same outbox.
+consumers. Either way the events come from the same outbox. Besides the subgraph's own consumers, every
+subgraph runs `router-cache` (router_notifier.py) when it knows the router's invalidation API.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from subgraphs.common.event_consumers import EventConsumer, InProcessSink, OnceB
 from subgraphs.common.event_relay import EventSink, OutboxRelay, RelayMetrics, RelayPolicy
 from subgraphs.common.events import EventTables
 from subgraphs.common.outbox_pruning import OutboxPruner, PrunePolicy
+from subgraphs.common.router_notifier import notifier_from_settings, router_cache_consumers
 from subgraphs.common.settings import SubgraphSettings
 
 EVENTS_POOL_SIZE = 2
@@ -73,9 +75,10 @@ async def run_events(
         pool_timeout_seconds=settings.db_pool_timeout_seconds,
     )
     sessions = create_session_factory(engine)
+    notifier = notifier_from_settings(settings)
     consumers = [
         OnceByEventId(consumer, sessions=sessions, tables=setup.tables)
-        for consumer in setup.consumers(resources)
+        for consumer in (*setup.consumers(resources), *router_cache_consumers(subgraph, notifier))
     ]
     address = broker_address(settings)
     sink: EventSink
@@ -120,4 +123,6 @@ async def run_events(
                 await task
         if address is not None:
             await amqp_sink.close()
+        if notifier is not None:
+            await notifier.aclose()
         await engine.dispose()

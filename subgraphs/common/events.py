@@ -8,8 +8,10 @@ module knows no domain: event types and their data come from the subgraphs' serv
 
 from __future__ import annotations
 
+import contextlib
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -38,6 +40,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 OUTBOX_TABLE = "event_outbox"
 PROCESSED_TABLE = "processed_events"
+
+# The events a request appended (`recording_events`): the subgraph names what they changed in its
+# answer, so the router drops it from its entity cache before answering (docs/router.md).
+_recorded: ContextVar[list[DomainEvent] | None] = ContextVar("gocart_recorded_events", default=None)
 
 
 class DomainEvent(BaseModel):
@@ -181,7 +187,23 @@ async def append_events(
         events.append(DomainEvent.model_validate({**fields, "aggregate_version": rank[key]}))
     statement = insert(outbox).values(rows).returning(outbox.c.id, outbox.c.aggregate_version)
     versions = dict((await session.exec(statement)).all())
-    return [event.model_copy(update={"aggregate_version": versions[event.id]}) for event in events]
+    appended = [event.model_copy(update={"aggregate_version": versions[event.id]}) for event in events]
+    recorded = _recorded.get()
+    if recorded is not None:
+        recorded.extend(appended)
+    return appended
+
+
+@contextlib.contextmanager
+def recording_events() -> Iterator[list[DomainEvent]]:
+    """The events appended in this context (and the tasks it starts) until it ends: those of one
+    request. Some may belong to a transaction that was rolled back."""
+    recorded: list[DomainEvent] = []
+    token = _recorded.set(recorded)
+    try:
+        yield recorded
+    finally:
+        _recorded.reset(token)
 
 
 async def append_event(

@@ -130,6 +130,21 @@ class SubgraphSettings(BaseSettings):
         default=5, ge=1, description="Deliveries of an event to a consumer before it is dead-lettered."
     )
 
+    # The router's entity cache (docs/router.md, "Entity cache"): this subgraph's events drop what
+    # they change from it (subgraphs/common/router_notifier.py); off without both.
+    router_invalidation_url: str | None = Field(
+        default=None, description="http://router:4000/invalidation: the router's invalidation API."
+    )
+    router_invalidation_secret: SecretStr | None = Field(
+        default=None, description="The router's `entity_cache.invalidation_secret` (a Bearer token)."
+    )
+    router_invalidation_timeout_seconds: float = Field(
+        default=2.0, gt=0, description="Longest wait for the router to confirm an invalidation."
+    )
+    router_invalidation_pause_seconds: float = Field(
+        default=3.0, ge=0, description="After a failed call, how long later events fail at once (retried)."
+    )
+
     def require_database_url(self) -> str:
         """The database URL; the CLI fills it in (embedded) before an app is built."""
         if self.database_url is None:

@@ -39,6 +39,7 @@ def cluster_secrets(keys: KeyFolder, database_url: str, redis_url: str) -> dict[
         "gocart-orders-service-key": {"service-key.pem": keys.service_key_path("orders").read_text()},
         "gocart-service-jwks": {"service-jwks.json": keys.service_jwks_path.read_text()},
         "gocart-proxy": {"proxy-secret": secrets.token_hex(32)},
+        "gocart-invalidation": {"invalidation-secret": secrets.token_hex(32)},
         "gocart-admin": {"email": BOOTSTRAP_ADMIN[0], "password": BOOTSTRAP_ADMIN[1]},
         "gocart-datastores": {
             "users-database-url": database_url,

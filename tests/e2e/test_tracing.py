@@ -197,9 +197,14 @@ def _is_sql(span: ReceivedSpan) -> bool:
     return "postgresql" in (span.attributes.get("db.system"), span.attributes.get("db.system.name"))
 
 
+def _is_http(span: ReceivedSpan) -> bool:
+    return any(name in span.attributes for name in ("http.request.method", "http.method"))
+
+
 def _subgraph_request(traced: Traced, fetch: ReceivedSpan) -> ReceivedSpan:
-    """The subgraph's request span that a router fetch (through its HTTP client span) caused."""
-    (client,) = [child for child in traced.children(fetch) if child.kind == "CLIENT"]
+    """The subgraph's request span that a router fetch (through its HTTP client span) caused. The
+    fetch's other client spans are the entity cache's Redis calls."""
+    (client,) = [child for child in traced.children(fetch) if child.kind == "CLIENT" and _is_http(child)]
     (server,) = traced.children(client)
     return server
 

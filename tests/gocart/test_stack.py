@@ -37,6 +37,32 @@ def test_the_rest_layer_and_the_router_are_trusted_hops_by_one_kept_secret(tmp_p
     assert configured_stack(tmp_path).proxy_secret == sent_by_rest  # kept across runs
 
 
+def test_the_router_caches_entities_and_the_subgraphs_invalidate_them_with_one_kept_secret(
+    tmp_path: Path,
+) -> None:
+    stack = configured_stack(tmp_path)
+    ports = stack.default_ports()
+    router = stack.router_settings(ports, {})
+    subgraphs = (stack.users_settings(ports), stack.products_settings(ports), stack.orders_settings(ports))
+
+    secret = router.entity_cache.invalidation_secret
+    assert router.entity_cache.enabled
+    assert secret is not None
+    assert len(secret.get_secret_value()) >= 16
+    assert all(subgraph.router_invalidation_secret == secret for subgraph in subgraphs)
+    assert {subgraph.router_invalidation_url for subgraph in subgraphs} == {
+        f"http://{stack.settings.host}:{ports.router}/invalidation"
+    }
+    assert configured_stack(tmp_path).invalidation_secret == secret  # kept across runs
+    assert (tmp_path / "invalidation-secret").stat().st_mode & 0o077 == 0
+
+
+def test_the_routers_invalidation_secret_reaches_its_process_unmasked(tmp_path: Path) -> None:
+    stack = configured_stack(tmp_path)
+    env = settings_env(stack.router_settings(stack.default_ports(), {}))
+    assert stack.invalidation_secret.get_secret_value() in env["GOCART_ROUTER_ENTITY_CACHE"]
+
+
 def test_no_process_of_the_dev_stack_trusts_an_address(tmp_path: Path) -> None:
     stack = configured_stack(tmp_path)
     ports = stack.default_ports()

@@ -1,7 +1,8 @@
 """Two subgraphs that answer with a `Cache-Control` header, for the entity cache tests.
 
 `catalog` lists products (`Query.products`, public for a minute unless told otherwise) and has a
-mutation (`touch`, answering the product it names); `details`
+mutation (`touch`, answering the product it names, with the invalidation requests the test sets in
+`extensions.invalidation`); `details`
 resolves `Product.stock` (public, with the policy the test sets) and `Product.note` (private: it is
 written for the caller, named by its Authorization header). What they answer comes from a `Backend`
 the tests change, so a stale answer from the cache shows.
@@ -53,6 +54,7 @@ class Backend:
     catalog_policy: str | None = PUBLIC_MINUTE
     details_policy: str | None = PUBLIC_MINUTE
     failing: set[str] = field(default_factory=set)  # product ids whose details answer an error
+    invalidation: list[dict[str, Any]] = field(default_factory=list)  # what `touch` says it changed
 
     def reset(self) -> None:
         self.ids = ["p1", "p2"]
@@ -60,6 +62,7 @@ class Backend:
         self.catalog_policy = PUBLIC_MINUTE
         self.details_policy = PUBLIC_MINUTE
         self.failing = set()
+        self.invalidation = []
 
 
 def _answer(payload: dict[str, Any], cache_control: str | None) -> Response:
@@ -72,7 +75,10 @@ def cache_control_apps(backend: Backend) -> dict[str, Starlette]:
         body = orjson.loads(await request.body())
         if body["query"].lstrip().startswith("mutation"):
             touched = {"__typename": "Product", "id": body["variables"].get("id", "p1")}
-            return _answer({"data": {"touch": touched}}, "no-store")
+            answer: dict[str, Any] = {"data": {"touch": touched}}
+            if backend.invalidation:
+                answer["extensions"] = {"invalidation": backend.invalidation}
+            return _answer(answer, "no-store")
         products = [{"__typename": "Product", "id": id_, "name": f"name of {id_}"} for id_ in backend.ids]
         return _answer({"data": {"products": products}}, backend.catalog_policy)
 

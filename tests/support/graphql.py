@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -13,6 +13,7 @@ class GraphQLResponse:
     status: int
     data: Any
     errors: list[dict[str, Any]]
+    extensions: dict[str, Any] = field(default_factory=dict)
 
     @property
     def codes(self) -> list[str]:
@@ -38,5 +39,8 @@ class GraphQLClient:
         )
         body = response.json()
         return GraphQLResponse(
-            status=response.status_code, data=body.get("data"), errors=body.get("errors") or []
+            status=response.status_code,
+            data=body.get("data"),
+            errors=body.get("errors") or [],
+            extensions=body.get("extensions") or {},
         )

@@ -27,7 +27,7 @@ from gocart.keys import KeyFolder
 from gocart.processes import Supervisor, base_url, rest_process, router_process, subgraph_process
 from observability.tracing_settings import TracingSettings
 from rest_compat.config import RestSettings
-from router.config import RateLimitSettings, RouterSettings
+from router.config import EntityCacheSettings, RateLimitSettings, RouterSettings
 from subgraphs.common.settings import SubgraphSettings
 from subgraphs.common.signing import SigningKey
 from subgraphs.orders.config import OrdersSettings
@@ -74,6 +74,7 @@ def running_stack(
     log_dir: Path | None = None,
     rest: bool = False,
     tracing: TracingSettings | None = None,
+    relay_events: bool = False,
 ) -> Iterator[Stack]:
     """`tracing`, when given, is every service's tracing section (each names its spans itself)."""
     with tempfile.TemporaryDirectory(prefix="gocart-keys-") as folder:
@@ -88,6 +89,7 @@ def running_stack(
             log_dir=log_dir,
             rest=rest,
             tracing=tracing,
+            relay_events=relay_events,
         ) as stack:
             yield stack
 
@@ -103,11 +105,14 @@ def running_stack_on_keys(
     log_dir: Path | None = None,
     rest: bool = False,
     tracing: TracingSettings | None = None,
+    relay_events: bool = False,
 ) -> Iterator[Stack]:
     """The stack on a key folder of the caller's (the users subgraph reads it again when it changes).
 
     With `log_dir`, every service logs JSON lines at INFO to `log_dir/NAME.log` (else WARNING, to this
-    process's output); with `rest`, the REST layer runs in front of the router too."""
+    process's output); with `rest`, the REST layer runs in front of the router too. With
+    `relay_events`, the subgraphs relay their outboxes to their own consumers (the router's entity
+    cache invalidated from domain events among them): only on a database of the stack's own."""
     log_level = "INFO" if log_dir is not None else "WARNING"
     ports: dict[str, int] = {}
     for name in ("users", "products", "orders", "router", "rest"):
@@ -116,6 +121,7 @@ def running_stack_on_keys(
             pass
         ports[name] = port
     proxy_secret = SecretStr(secrets.token_urlsafe(32))
+    invalidation_secret = SecretStr(secrets.token_urlsafe(32))
     common: dict[str, Any] = {
         "host": HOST,
         "database_url": SecretStr(database_url),
@@ -130,7 +136,9 @@ def running_stack_on_keys(
         "tracing": tracing or TracingSettings(),
         # The stack shares the session's database with the events tests, which relay its outboxes
         # themselves and count what arrives: a stack relaying too would take their events.
-        "event_relay_interval_seconds": 0,
+        "event_relay_interval_seconds": 0.1 if relay_events else 0,
+        "router_invalidation_url": f"http://{HOST}:{ports['router']}/invalidation",
+        "router_invalidation_secret": invalidation_secret,
     }
     jwks_url = f"http://{HOST}:{ports['users']}{JWKS_PATH}"
     subgraphs: dict[str, SubgraphSettings] = {
@@ -170,6 +178,7 @@ def running_stack_on_keys(
         expose_query_plan=True,  # GraphiQL's query-plan panel, as in gocart dev
         redis_url=SecretStr(redis_url),
         redis_namespace=namespace,
+        entity_cache=EntityCacheSettings(invalidation_secret=invalidation_secret),
         rate_limit=GENEROUS_RATE_LIMIT,
         trusted_proxy_secret=proxy_secret,
         subgraph_proxy_secret=proxy_secret,

@@ -205,6 +205,38 @@ async def test_a_mutation_neither_reads_nor_writes_the_cache(
     assert sorted(await keys_of(redis, namespace, "e")) == stored
 
 
+async def test_a_mutation_drops_what_its_answer_names_before_the_next_request(
+    gateway: Gateway, fetcher: CountingFetcher, backend: Backend
+) -> None:
+    await run(gateway, NAMES_AND_STOCK)
+    backend.ids = ["p3", "p1", "p2"]
+    backend.invalidation = [{"kind": "entity", "subgraph": "catalog", "type": "Product", "key": {"id": "p3"}}]
+    await run(gateway, 'mutation { touch(id: "p3") { id } }')
+    fetcher.requests.clear()
+    answer = await run(gateway, NAMES_AND_STOCK)
+    assert len(requests_to(fetcher, "catalog")) == 1
+    assert [item["id"] for item in answer.response["data"]["products"]] == ["p3", "p1", "p2"]
+
+
+async def test_a_mutation_answer_cannot_drop_another_subgraphs_entries(
+    gateway: Gateway, fetcher: CountingFetcher, backend: Backend
+) -> None:
+    await run(gateway, NAMES_AND_STOCK)
+    backend.stock["p1"] = 99
+    backend.invalidation = [{"kind": "entity", "subgraph": "details", "type": "Product", "key": {"id": "p1"}}]
+    await run(gateway, 'mutation { touch(id: "p1") { id } }')
+    answer = await run(gateway, NAMES_AND_STOCK)
+    assert answer.response["data"]["products"][0]["stock"] == 10
+
+
+async def test_a_malformed_invalidation_in_a_mutation_answer_is_not_the_callers_error(
+    gateway: Gateway, backend: Backend
+) -> None:
+    backend.invalidation = [{"kind": "entity", "subgraph": "catalog", "type": "Product"}]  # no key
+    touched = await run(gateway, 'mutation { touch(id: "p1") { id } }')
+    assert touched.response == {"data": {"touch": {"id": "p1"}}}
+
+
 async def test_entries_live_as_long_as_the_subgraph_allows(
     gateway: Gateway, backend: Backend, redis: Redis, namespace: str
 ) -> None:
@@ -322,6 +354,16 @@ async def test_invalidation_drops_the_root_entries_of_the_subgraph(
     answer = await run(gateway, NAMES_AND_STOCK)
     assert len(requests_to(fetcher, "catalog")) == 1
     assert [item["id"] for item in answer.response["data"]["products"]] == ["p2"]
+
+
+async def test_root_entries_are_found_by_their_subgraphs_index_and_dropped_with_it(
+    gateway: Gateway, entity_cache: EntityCache, redis: Redis, namespace: str
+) -> None:
+    await run(gateway, NAMES_AND_STOCK)
+    assert await keys_of(redis, namespace, "ri") == [f"{namespace}:entity-cache:ri:catalog"]
+    await entity_cache.invalidate("catalog", "Product", {"id": "p1"})
+    assert await keys_of(redis, namespace, "r") == []
+    assert await keys_of(redis, namespace, "ri") == []
 
 
 async def test_the_answers_policy_is_the_most_restrictive_it_touched(
