@@ -48,8 +48,9 @@ def services() -> Iterator[ServiceUrls]:
 
 @pytest.fixture(scope="session")
 async def database_url(services: ServiceUrls) -> AsyncIterator[str]:
-    """A fresh database for this test session, dropped at the end."""
-    async with scratch_database(services.database_url) as url:
+    """A fresh database for this test session, dropped at the end; its commits do not wait for the
+    disk (testbed/database.py)."""
+    async with scratch_database(services.database_url, durable=False) as url:
         yield url
 
 
