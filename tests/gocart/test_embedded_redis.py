@@ -34,6 +34,7 @@ async def embedded_redis() -> AsyncIterator[Redis]:
         client = create_redis(start_redis(folder, servers))
         yield client
         await client.aclose()
+        servers.stop_redis()
 
 
 async def test_login_throttling_works_on_the_embedded_redis(embedded_redis: Redis) -> None:

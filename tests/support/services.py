@@ -102,3 +102,4 @@ def provide_services(scratch: Path) -> Iterator[ServiceUrls]:
         return
     servers = EmbeddedServers()
     yield ServiceUrls(start_postgres(scratch, servers), start_redis(scratch, servers), "embedded servers")
+    servers.stop_redis()
