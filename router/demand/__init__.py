@@ -2,9 +2,11 @@
 
 from router.demand.control import CostEstimatedTooExpensive, budget_for, enforce_budget, record_actual_cost
 from router.demand.cost import CostEstimationFailed, actual_cost, estimate_cost
+from router.demand.estimates import CostEstimates
 
 __all__ = [
     "CostEstimatedTooExpensive",
+    "CostEstimates",
     "CostEstimationFailed",
     "actual_cost",
     "budget_for",

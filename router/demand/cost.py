@@ -25,7 +25,7 @@ over a federated supergraph's own directives.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
@@ -259,8 +259,31 @@ class _Estimator:
 
 
 @dataclass(frozen=True, slots=True)
+class _MeasuredField:
+    """One response key of a selection set, compiled once per call: all that depends only on the
+    selections and the variables, so each object of a list costs a key lookup and its value."""
+
+    key: str
+    type_: GraphQLOutputType
+    named: GraphQLNamedType
+    weight: int
+    composite: bool
+    children: tuple[Selection, ...]
+    fixed_cost: int  # the root field's base cost plus the arguments' cost
+
+
+_Layout = tuple[_MeasuredField, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class _Measure:
+    """Walks the response. Grouping the fields of a selection set (fragments, `@skip`/`@include`) and
+    coercing their arguments depend on the selections, the parent type and the object's `__typename`
+    only, so they are done once per distinct triple and kept in `layouts` for the rest of the call: a
+    list of a hundred objects compiles its selection set once, not a hundred times."""
+
     rules: _Rules
+    layouts: dict[tuple[int, str, str | None, int], _Layout] = field(default_factory=dict)
 
     def object(
         self,
@@ -270,47 +293,73 @@ class _Measure:
         field_base: int = 0,
     ) -> int:
         """The cost of one object of the response: each response key once, however many fields ask it."""
-        grouped: dict[str, tuple[_Composite, list[Field]]] = {}
         typename = parent.name if isinstance(parent, GraphQLObjectType) else value.get("__typename")
-        self._collect(parent, typename, selections, grouped)
         total = 0
-        for key, (declared_on, fields) in grouped.items():
-            name = fields[0].name
-            definition = declared_on.fields.get(name)
-            if key not in value or name in ROUTER_ANSWERED_FIELDS or definition is None:
-                continue
-            declared = self.rules.declared(declared_on.name, name)
-            children = tuple(child for field in fields for child in field.selections)
-            values = self.rules.argument_values(fields[0], definition)
-            total += (
-                field_base
-                + self.value(definition.type, value[key], children, declared)
-                + self.rules.arguments_cost(definition, declared, values)
-            )
+        for measured in self._layout(parent, typename, selections, field_base):
+            if measured.key in value:
+                total += measured.fixed_cost + self.value(measured, measured.type_, value[measured.key])
         return total
 
-    def value(
-        self,
-        type_: GraphQLOutputType,
-        value: Any,
-        selections: tuple[Selection, ...],
-        declared: FieldDef | None,
-    ) -> int:
+    def value(self, measured: _MeasuredField, type_: GraphQLOutputType, value: Any) -> int:
         if value is None:
             return 0
         type_ = _unwrap_non_null(type_)
         if isinstance(type_, GraphQLList):
-            items = value if isinstance(value, list) else []
-            return sum(self.value(type_.of_type, item, selections, declared) for item in items)
-        named = get_named_type(type_)
-        weight = self.rules.weight(declared, named)
-        if not is_composite_type(named) or not isinstance(value, dict):
-            return weight
+            total = 0
+            if isinstance(value, list):
+                item_type = type_.of_type
+                for item in value:
+                    total += self.value(measured, item_type, item)
+            return total
+        if not measured.composite or not isinstance(value, dict):
+            return measured.weight
         typename = value.get("__typename")
         runtime = self.rules.schema.get_type(typename) if isinstance(typename, str) else None
-        return weight + self.object(
-            runtime if isinstance(runtime, GraphQLObjectType) else named, value, selections
+        return measured.weight + self.object(
+            runtime if isinstance(runtime, GraphQLObjectType) else measured.named, value, measured.children
         )
+
+    def _layout(
+        self, parent: GraphQLNamedType, typename: Any, selections: tuple[Selection, ...], field_base: int
+    ) -> _Layout:
+        """The compiled response keys of `selections` on an object of `parent` (and `typename`).
+
+        Keyed by the selections' identity: they belong to the operation or to a layout kept here, so
+        none is freed (and its id reused) during the call."""
+        if typename is not None and not isinstance(typename, str):  # not a typename: nothing to share
+            return self._compile(parent, typename, selections, field_base)
+        key = (id(selections), parent.name, typename, field_base)
+        layout = self.layouts.get(key)
+        if layout is None:
+            layout = self.layouts[key] = self._compile(parent, typename, selections, field_base)
+        return layout
+
+    def _compile(
+        self, parent: GraphQLNamedType, typename: Any, selections: tuple[Selection, ...], field_base: int
+    ) -> _Layout:
+        grouped: dict[str, tuple[_Composite, list[Field]]] = {}
+        self._collect(parent, typename, selections, grouped)
+        layout: list[_MeasuredField] = []
+        for key, (declared_on, fields) in grouped.items():
+            name = fields[0].name
+            definition = declared_on.fields.get(name)
+            if name in ROUTER_ANSWERED_FIELDS or definition is None:
+                continue
+            declared = self.rules.declared(declared_on.name, name)
+            named = get_named_type(definition.type)
+            values = self.rules.argument_values(fields[0], definition)
+            layout.append(
+                _MeasuredField(
+                    key=key,
+                    type_=definition.type,
+                    named=named,
+                    weight=self.rules.weight(declared, named),
+                    composite=is_composite_type(named),
+                    children=tuple(child for asked in fields for child in asked.selections),
+                    fixed_cost=field_base + self.rules.arguments_cost(definition, declared, values),
+                )
+            )
+        return tuple(layout)
 
     def _collect(
         self,

@@ -20,7 +20,7 @@ from starlette.requests import Request
 from observability.request_context import REQUEST_ID_HEADER, bind_request, request_id_of
 from router.auth import TokenGate
 from router.config import RouterSettings
-from router.demand import enforce_budget, record_actual_cost
+from router.demand import CostEstimates, enforce_budget, record_actual_cost
 from router.edge.body import read_body
 from router.edge.client_address import PROXY_SECRET_HEADER
 from router.edge.csrf import check_csrf, check_post_content_type
@@ -44,6 +44,7 @@ class Edge:
     redis: Redis | None = None
     rate_limiter: RateLimiter | None = None
     entity_cache: EntityCache | None = None
+    cost_estimates: CostEstimates = field(default_factory=CostEstimates)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +148,13 @@ async def answer(
         demand = edge.settings.demand_control
         operation = prepared.plan.operation
         estimated_cost = enforce_budget(
-            demand, edge.metrics, gateway.supergraph, operation, variables, admitted.caller.subject
+            demand,
+            edge.metrics,
+            gateway.supergraph,
+            operation,
+            variables,
+            admitted.caller.subject,
+            edge.cost_estimates,
         )
         if edge.rate_limiter is not None and estimated_cost is not None:
             # With `rate_limit.cost_weighted`, an expensive operation takes more tokens than the one
