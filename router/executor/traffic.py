@@ -202,6 +202,9 @@ class TrafficFetcher:
             timeout=aiohttp.ClientTimeout(total=settings.timeout_seconds),
             connector=aiohttp.TCPConnector(limit=settings.pool_size, keepalive_timeout=UPSTREAM_IDLE_SECONDS),
             trace_configs=self._trace_configs or None,  # a client span and `traceparent` per fetch
+            # Every client's fetches share the session: a cookie kept from one answer would be sent
+            # with the next caller's fetch.
+            cookie_jar=aiohttp.DummyCookieJar(),
         )
         breaker = None
         if settings.breaker.enabled:

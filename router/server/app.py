@@ -146,7 +146,8 @@ def create_app(settings: RouterSettings) -> Starlette:
             supergraph.graphs,
             trace_configs=client_trace_configs(tracing),
         )
-        async with aiohttp.ClientSession() as session, traffic:
+        # The JWKS fetches' session keeps no cookies either (router/executor/traffic.py says why).
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session, traffic:
             if settings.jwt_jwks_url is not None:
                 edge.token_gate = TokenGate(
                     session,
