@@ -152,7 +152,14 @@ def running_stack_on_keys(
             bootstrap_admin_password=SecretStr(BOOTSTRAP_ADMIN[1]),
             login_max_failures_per_address=GENEROUS,
         ),
-        "products": ProductsSettings(**common, port=ports["products"], jwt_jwks_url=jwks_url),
+        "products": ProductsSettings(
+            **common,
+            port=ports["products"],
+            jwt_jwks_url=jwks_url,
+            # No expiry sweeps: the expiry tests expire reservations in the same database and
+            # count what their own workers release; this sweeper could release one first.
+            reservation_sweep_interval_seconds=0,
+        ),
         "orders": OrdersSettings(
             **common,
             port=ports["orders"],

@@ -283,8 +283,9 @@ async def test_a_products_app_runs_the_expiry_worker_while_it_runs(
         update={"reservation_sweep_interval_seconds": 0.05, "migrate_on_startup": False}
     )
 
-    # Startup connects the app's consumers to RabbitMQ: on a loaded machine more than the default 5 s.
-    async with LifespanManager(create_app(settings), startup_timeout=30):
+    # Startup and shutdown connect and close the app's consumers (RabbitMQ) and workers: under load
+    # more than the default 5 s.
+    async with LifespanManager(create_app(settings), startup_timeout=30, shutdown_timeout=30):
         loop = asyncio.get_running_loop()
         deadline = loop.time() + 20
         while True:
