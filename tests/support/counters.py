@@ -48,8 +48,9 @@ class RedisCounter:
 
 @contextmanager
 def count_redis(client: Redis) -> Iterator[RedisCounter]:
-    """The commands `client` sent while the block ran, by name. Counted at the client, as `count_sql`
-    counts at the engine, so other processes sharing the server (parallel test runs) do not show."""
+    """The commands `client` sent one by one while the block ran, by name (a pipeline's are not
+    counted). Counted at the client, as `count_sql` counts at the engine, so other processes sharing
+    the server (parallel test runs) do not show."""
     counter = RedisCounter()
     sent: Callable[..., Awaitable[Any]] = client.execute_command
 
