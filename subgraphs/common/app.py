@@ -8,6 +8,7 @@ after the shared ones and left before them) and routes (on the returned app).
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from typing import Any, TypeVar
@@ -199,11 +200,14 @@ def create_subgraph_app(
                 async with lifespan(app, resources) if lifespan is not None else nullcontext():
                     log.info("subgraph.started", subgraph=name)
                     yield
+                    stopping = time.monotonic()
+                    log.info("subgraph.stopping", subgraph=name)
         finally:
             await resources.verifier.aclose()
             await redis.aclose()
             await engine.dispose()
             tracing.shutdown()
+        log.info("subgraph.stopped", subgraph=name, seconds=round(time.monotonic() - stopping, 3))
 
     app = FastAPI(title=f"Gocart {name} subgraph", lifespan=shared_lifespan, docs_url=None, redoc_url=None)
     metrics = SubgraphMetrics()

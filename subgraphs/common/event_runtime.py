@@ -23,6 +23,7 @@ from subgraphs.common.events import EventTables
 from subgraphs.common.outbox_pruning import OutboxPruner, PrunePolicy
 from subgraphs.common.router_notifier import notifier_from_settings, router_cache_consumers
 from subgraphs.common.settings import SubgraphSettings
+from subgraphs.common.tasks import stop_tasks
 
 EVENTS_POOL_SIZE = 2
 
@@ -116,11 +117,7 @@ async def run_events(
     try:
         yield relay
     finally:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await stop_tasks(*tasks)
         if address is not None:
             await amqp_sink.close()
         if notifier is not None:

@@ -20,6 +20,7 @@ from subgraphs.common.app import create_subgraph_app
 from subgraphs.common.context import AppResources
 from subgraphs.common.event_runtime import EventSetup
 from subgraphs.common.migrations import MigrationSource
+from subgraphs.common.tasks import stop_tasks
 from subgraphs.orders.breaker import CircuitBreaker
 from subgraphs.orders.bulkhead import Bulkhead
 from subgraphs.orders.cache_control import ORDERS_CACHE_POLICY
@@ -101,10 +102,7 @@ def create_app(settings: OrdersSettings) -> FastAPI:
             async with run_webhooks(app, resources, settings):
                 yield
         finally:
-            if worker is not None:
-                worker.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await worker
+            await stop_tasks(worker)
             await products.close()
 
     return create_subgraph_app(

@@ -23,6 +23,7 @@ from subgraphs.common.app import LifespanHook
 from subgraphs.common.context import AppResources
 from subgraphs.common.db import SessionFactory, create_engine, create_session_factory
 from subgraphs.common.db_outage import is_database_outage
+from subgraphs.common.tasks import stop_tasks
 from subgraphs.products.caches import ProductCaches
 from subgraphs.products.config import ProductsSettings
 from subgraphs.products.deps import ProductsDeps
@@ -91,9 +92,7 @@ def expiry_worker(settings: ProductsSettings) -> LifespanHook:
         try:
             yield
         finally:
-            worker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await worker
+            await stop_tasks(worker)
             await engine.dispose()
 
     return run

@@ -8,7 +8,6 @@ verify them.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,6 +23,7 @@ from subgraphs.common.context import AppResources
 from subgraphs.common.event_runtime import EventSetup
 from subgraphs.common.migrations import MigrationSource
 from subgraphs.common.revocations import RevocationList
+from subgraphs.common.tasks import stop_tasks
 from subgraphs.users import accounts
 from subgraphs.users.cache_control import USERS_CACHE_POLICY
 from subgraphs.users.config import UsersSettings
@@ -134,9 +134,7 @@ def create_app(settings: UsersSettings) -> FastAPI:
         try:
             yield
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await stop_tasks(task)
 
     app = create_subgraph_app(
         name="users",

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from subgraphs.common.context import AppResources
+from subgraphs.common.tasks import stop_tasks
 from subgraphs.orders.config import OrdersSettings
 from subgraphs.orders.webhooks.metrics import WebhookMetrics
 from subgraphs.orders.webhooks.schedule import RetrySchedule
@@ -57,9 +58,6 @@ async def run_webhooks(
     try:
         yield dispatcher
     finally:
-        if loop is not None:
-            loop.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await loop
+        await stop_tasks(loop)
         await dispatcher.stop()
         await sender.close()

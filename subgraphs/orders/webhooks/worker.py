@@ -24,6 +24,7 @@ import structlog
 
 from subgraphs.common.db import SessionFactory
 from subgraphs.common.db_outage import is_database_outage
+from subgraphs.common.tasks import stop_tasks
 from subgraphs.orders.models import utc_now
 from subgraphs.orders.webhooks import repository
 from subgraphs.orders.webhooks.metrics import WebhookMetrics
@@ -168,9 +169,4 @@ class WebhookDispatcher:
 
     async def stop(self) -> None:
         """Cancel what is in flight: those deliveries are due again when their lease ends."""
-        tasks = list(self._in_flight)
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):  # `_finished` logged it
-                await task
+        await stop_tasks(*self._in_flight)  # a delivery's failure was logged by `_finished`
