@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from subgraphs.common.db import apply_changes, flush_or_conflict
+from subgraphs.common.db import apply_changes, column_rows, flush_or_conflict
 from subgraphs.products.models import Category, CategoryRecord, Product, ProductRecord
 from subgraphs.products.search import ProductSearch, ProductSort, SortKey
 
@@ -113,8 +113,8 @@ async def get_products(*, session: AsyncSession, ids: Sequence[uuid.UUID]) -> di
     """Products by id, deleted ones included (orders keep pointing at them): one query."""
     if not ids:
         return {}
-    result = await session.exec(select(*PRODUCT_COLUMNS).where(col(Product.id).in_(list(ids))))
-    records = [_record_of_row(row) for row in result]
+    rows = await column_rows(session, select(*PRODUCT_COLUMNS).where(col(Product.id).in_(list(ids))))
+    records = [_record_of_row(row) for row in rows]
     return {record.id: record for record in records}
 
 
@@ -178,8 +178,8 @@ async def search_products(
         position = tuple_(key, col(Product.id))
         statement = statement.where(position < tuple_(*after) if descending else position > tuple_(*after))
     order = (key.desc(), col(Product.id).desc()) if descending else (key.asc(), col(Product.id).asc())
-    result = await session.exec(statement.order_by(*order).limit(limit))
-    records = [(_record_of_row(row), row[-1]) for row in result]
+    rows = await column_rows(session, statement.order_by(*order).limit(limit))
+    records = [(_record_of_row(row), row[-1]) for row in rows]
     return [(record, (sort_key, record.id)) for record, sort_key in records]
 
 
