@@ -105,13 +105,17 @@ def create_session_factory(engine: AsyncEngine) -> SessionFactory:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
 
 
-async def column_rows(session: AsyncSession, statement: Select[Any]) -> Sequence[Row[Any]]:
+async def column_rows(
+    session: AsyncSession, statement: Select[Any], values: Mapping[str, Any] | None = None
+) -> Sequence[Row[Any]]:
     """The rows of a select of columns (no ORM entities), run on the session's connection, in its
     transaction, without the ORM's per-execution work: 1.7 ms against 0.5 ms of CPU for a catalogue
     page of 21 rows (`session.exec` compiles ORM state and wraps every row even when it selects only
     columns)."""
+    if session.sync_session.autoflush and (session.new or session.dirty or session.deleted):
+        await session.flush()  # as the ORM would before a query: the rows include the session's writes
     connection = await session.connection()
-    result: Result[Any] = await connection.execute(statement)
+    result: Result[Any] = await connection.execute(statement, dict(values) if values else None)
     return result.all()
 
 

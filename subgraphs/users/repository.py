@@ -12,11 +12,17 @@ from sqlalchemy import ColumnElement, func, or_, tuple_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from subgraphs.common.db import apply_changes, flush_or_conflict
+from subgraphs.common.db import apply_changes, column_rows, flush_or_conflict
 from subgraphs.users.models import RefreshToken, RefreshTokenRecord, User, UserRecord, UserRole, utc_now
 from subgraphs.users.search import UserSearch
 
 EMAIL_TAKEN = "An account with this email already exists."
+# A record's columns, read without ORM objects (and without the password hash, which no record holds).
+_RECORD_COLUMNS = tuple(
+    column
+    for column in User.__table__.columns  # type: ignore[attr-defined]
+    if column.name in UserRecord.model_fields
+)
 
 
 def _record(row: User) -> UserRecord:
@@ -27,8 +33,8 @@ async def get_users(*, session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[
     """Users by id, deleted ones included (their orders still name them): one query."""
     if not ids:
         return {}
-    rows = await session.exec(select(User).where(col(User.id).in_(list(ids))))
-    return {row.id: _record(row) for row in rows}
+    rows = await column_rows(session, select(*_RECORD_COLUMNS).where(col(User.id).in_(list(ids))))
+    return {row.id: UserRecord.model_validate(row, from_attributes=True) for row in rows}
 
 
 async def get_live_user_with_hash(*, session: AsyncSession, email: str) -> tuple[UserRecord, str] | None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import (
-    bindparam,
-    inspect,
-)
+from sqlalchemy import Row, bindparam, inspect
+from sqlalchemy import select as core_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from subgraphs.common.db import column_rows
 from subgraphs.orders.models import (
     Order,
     OrderHistory,
@@ -27,8 +27,14 @@ from subgraphs.orders.models import (
     StatusChangeRecord,
 )
 
+# Orders are read from their tables, not the models: no ORM objects built only to be copied into records.
+_ORDERS = inspect(Order).local_table
+_ITEMS = inspect(OrderItem).local_table
+_HISTORY = inspect(OrderHistory).local_table
 
-def _assemble(row: Order, items: Sequence[OrderItem], history: Sequence[OrderHistory]) -> OrderRecord:
+
+def _assemble(row: Row[Any], items: Sequence[Row[Any]], history: Sequence[Row[Any]]) -> OrderRecord:
+    """A record from rows of the three tables (columns read by name, no ORM objects)."""
     return OrderRecord(
         id=row.id,
         number=str(row.number),
@@ -76,22 +82,24 @@ async def get_orders(*, session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict
     if not ids:
         return {}
     wanted = list(dict.fromkeys(ids))
-    rows = list(await session.exec(select(Order).where(col(Order.id).in_(wanted))))
+    rows = await column_rows(session, core_select(_ORDERS).where(_ORDERS.c.id.in_(wanted)))
     if not rows:
         return {}
     found = [row.id for row in rows]
-    items: dict[uuid.UUID, list[OrderItem]] = defaultdict(list)
-    for item in await session.exec(
-        select(OrderItem)
-        .where(col(OrderItem.order_id).in_(found))
-        .order_by(col(OrderItem.order_id), col(OrderItem.position))
+    items: dict[uuid.UUID, list[Row[Any]]] = defaultdict(list)
+    for item in await column_rows(
+        session,
+        core_select(_ITEMS)
+        .where(_ITEMS.c.order_id.in_(found))
+        .order_by(_ITEMS.c.order_id, _ITEMS.c.position),
     ):
         items[item.order_id].append(item)
-    history: dict[uuid.UUID, list[OrderHistory]] = defaultdict(list)
-    for change in await session.exec(
-        select(OrderHistory)
-        .where(col(OrderHistory.order_id).in_(found))
-        .order_by(col(OrderHistory.order_id), col(OrderHistory.created_at), col(OrderHistory.id))
+    history: dict[uuid.UUID, list[Row[Any]]] = defaultdict(list)
+    for change in await column_rows(
+        session,
+        core_select(_HISTORY)
+        .where(_HISTORY.c.order_id.in_(found))
+        .order_by(_HISTORY.c.order_id, _HISTORY.c.created_at, _HISTORY.c.id),
     ):
         history[change.order_id].append(change)
     return {row.id: _assemble(row, items[row.id], history[row.id]) for row in rows}
@@ -103,7 +111,6 @@ async def get_order(*, session: AsyncSession, order_id: uuid.UUID) -> OrderRecor
 
 # Every checkout asks this first and nearly always finds nothing: one statement built once (its cache key
 # is computed once), on the table rather than the model (no ORM result machinery).
-_ORDERS = inspect(Order).local_table
 _ORDER_BY_KEY = select(_ORDERS.c.id).where(
     _ORDERS.c.customer_id == bindparam("customer_id"), _ORDERS.c.idempotency_key == bindparam("key")
 )

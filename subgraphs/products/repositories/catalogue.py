@@ -10,16 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import (
-    ColumnClause,
-    ColumnElement,
-    Float,
-    String,
-    cast,
     func,
-    literal,
-    literal_column,
-    or_,
-    tuple_,
     update,
 )
 from sqlmodel import col, select
@@ -27,10 +18,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from subgraphs.common.db import apply_changes, column_rows, flush_or_conflict
 from subgraphs.products.models import Category, CategoryRecord, Product, ProductRecord
-from subgraphs.products.search import ProductSearch, ProductSort, SortKey
-
-SEARCH_VECTOR: ColumnClause[Any] = literal_column('"products"."products"."search_vector"')
-SEARCH_CONFIG = "english"
 
 
 def _record(row: Product) -> ProductRecord:
@@ -41,7 +28,7 @@ PRODUCT_COLUMNS = tuple(Product.__table__.columns)  # type: ignore[attr-defined]
 PRODUCT_COLUMN_NAMES = tuple(column.name for column in PRODUCT_COLUMNS)
 
 
-def _record_of_row(row: Sequence[Any]) -> ProductRecord:
+def record_of_row(row: Sequence[Any]) -> ProductRecord:
     """A record from a row that starts with `PRODUCT_COLUMNS`, read without ORM objects: the columns
     already hold the record's types, so nothing is converted or validated again."""
     return ProductRecord.model_construct(**dict(zip(PRODUCT_COLUMN_NAMES, row, strict=False)))
@@ -114,7 +101,7 @@ async def get_products(*, session: AsyncSession, ids: Sequence[uuid.UUID]) -> di
     if not ids:
         return {}
     rows = await column_rows(session, select(*PRODUCT_COLUMNS).where(col(Product.id).in_(list(ids))))
-    records = [_record_of_row(row) for row in rows]
+    records = [record_of_row(row) for row in rows]
     return {record.id: record for record in records}
 
 
@@ -122,70 +109,6 @@ async def get_live_product_by_sku(*, session: AsyncSession, sku: str) -> Product
     statement = select(Product).where(col(Product.sku) == sku, col(Product.deleted_at).is_(None))
     row = (await session.exec(statement)).first()
     return _record(row) if row is not None else None
-
-
-def _conditions(search: ProductSearch) -> list[ColumnElement[bool]]:
-    """The WHERE clause of a listing (and of its count)."""
-    conditions: list[ColumnElement[bool]] = [col(Product.deleted_at).is_(None)]
-    if not search.include_inactive:
-        conditions.append(col(Product.active).is_(True))
-    if search.text:
-        query = func.websearch_to_tsquery(SEARCH_CONFIG, search.text)
-        fuzzy = literal(search.text, String).op("<%")(col(Product.name))
-        conditions.append(or_(SEARCH_VECTOR.op("@@")(query), fuzzy))
-    if search.category_ids is not None:
-        conditions.append(col(Product.category_id).in_(list(search.category_ids)))
-    if search.min_price is not None:
-        conditions.append(col(Product.price) >= search.min_price)
-    if search.max_price is not None:
-        conditions.append(col(Product.price) <= search.max_price)
-    if search.in_stock is not None:
-        available = col(Product.stock_on_hand) - col(Product.stock_reserved)
-        conditions.append(available > 0 if search.in_stock else available <= 0)
-    return conditions
-
-
-def _relevance(text: str) -> Any:
-    """Full-text rank plus trigram closeness of the name, so a misspelt word still ranks its product."""
-    rank = func.ts_rank_cd(SEARCH_VECTOR, func.websearch_to_tsquery(SEARCH_CONFIG, text))
-    return cast(rank + func.word_similarity(text, col(Product.name)), Float(53))
-
-
-def _sort_columns(sort: ProductSort, search_text: str | None) -> tuple[Any, bool]:
-    """The expression a listing is ordered by (ties broken by id) and whether it descends."""
-    if sort is ProductSort.RELEVANCE and search_text:
-        return _relevance(search_text), True
-    if sort in (ProductSort.PRICE_ASC, ProductSort.PRICE_DESC):
-        return col(Product.price), sort is ProductSort.PRICE_DESC
-    if sort in (ProductSort.NAME_ASC, ProductSort.NAME_DESC):
-        return func.lower(col(Product.name)), sort is ProductSort.NAME_DESC
-    return col(Product.created_at), True
-
-
-async def search_products(
-    *,
-    session: AsyncSession,
-    search: ProductSearch,
-    sort: ProductSort,
-    limit: int,
-    after: SortKey | None,
-) -> list[tuple[ProductRecord, SortKey]]:
-    """One page of products in keyset order, each with the key its cursor encodes."""
-    key, descending = _sort_columns(sort, search.text)
-    columns: tuple[Any, ...] = (*PRODUCT_COLUMNS, key.label("sort_key"))
-    statement = select(*columns).where(*_conditions(search))
-    if after is not None:
-        position = tuple_(key, col(Product.id))
-        statement = statement.where(position < tuple_(*after) if descending else position > tuple_(*after))
-    order = (key.desc(), col(Product.id).desc()) if descending else (key.asc(), col(Product.id).asc())
-    rows = await column_rows(session, statement.order_by(*order).limit(limit))
-    records = [(_record_of_row(row), row[-1]) for row in rows]
-    return [(record, (sort_key, record.id)) for record, sort_key in records]
-
-
-async def count_products(*, session: AsyncSession, search: ProductSearch) -> int:
-    statement = select(func.count()).select_from(Product).where(*_conditions(search))
-    return int((await session.exec(statement)).one())
 
 
 async def insert_product(*, session: AsyncSession, values: Mapping[str, Any]) -> ProductRecord:

@@ -16,7 +16,7 @@ from subgraphs.products import events
 from subgraphs.products.category_tree import CategoryTree
 from subgraphs.products.deps import ProductsDeps
 from subgraphs.products.models import MovementKind, ProductRecord
-from subgraphs.products.repositories import catalogue, stock
+from subgraphs.products.repositories import catalogue, listing, stock
 from subgraphs.products.schemas import ProductCreate, ProductUpdate
 from subgraphs.products.search import ProductSearch, ProductSort, SortKey
 from subgraphs.products.services import STAFF
@@ -80,7 +80,7 @@ async def list_products(
     check_listing_access(deps.caller, search)
     size = page_size(first)
     position = decode_position(after, sort, search.text) if after else None
-    rows = await catalogue.search_products(
+    rows = await listing.search_products(
         session=deps.session, search=search, sort=sort, limit=size + 1, after=position
     )
     return ProductPage(
@@ -92,7 +92,7 @@ async def list_products(
 
 async def count_products(deps: ProductsDeps, search: ProductSearch) -> int:
     check_listing_access(deps.caller, search)
-    return await catalogue.count_products(session=deps.session, search=search)
+    return await listing.count_products(session=deps.session, search=search)
 
 
 async def product_by_sku(deps: ProductsDeps, sku: str) -> ProductRecord | None:
