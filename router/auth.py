@@ -8,11 +8,17 @@ never come through the router), and it may live (`exp - iat`) no longer than the
 What each role may do, and revocations, are the subgraphs' to check on every request. A request with
 no token passes, as an anonymous caller. The router talks to the users subgraph only over HTTP (it
 imports no subgraph code), so this small verifier is its own.
+
+A token verified once is remembered by its SHA-256 digest until it expires, with the key it was
+verified with: the same token on the next request of a session skips the header parse and the
+signature check, and counts only while that key is still the trusted one for its kid (a key rotated
+out of the JWKS is not trusted through it).
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
 from dataclasses import dataclass
@@ -25,6 +31,7 @@ from router.errors import Unauthenticated
 ALLOWED_ALGORITHMS = frozenset({"EdDSA", "RS256"})
 ACCEPTED_ROLES = ("customer", "admin")
 DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 900 + 60  # the access tokens' 15 minutes, and a minute for clocks
+VERIFIED_KEPT = 10_000  # tokens remembered as verified; the oldest go first
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +42,14 @@ class Identity:
 
     subject: str
     role: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Verified:
+    kid: str
+    key: jwt.PyJWK
+    identity: Identity
+    expires_at: int
 
 
 class TokenGate:
@@ -62,6 +77,7 @@ class TokenGate:
         self._fetched_at = float("-inf")
         self._attempted_at = float("-inf")
         self._fetching = asyncio.Lock()
+        self._verified: dict[bytes, _Verified] = {}
 
     async def refusal(self, authorization: str | None) -> str | None:
         """Why the request's credential is refused, or None when there is none or it is good."""
@@ -84,16 +100,23 @@ class TokenGate:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthenticated("The Authorization header must be 'Bearer <token>'.")
+        token = token.strip()
+        digest = hashlib.sha256(token.encode()).digest()
+        known = self._verified.pop(digest, None)
+        if known is not None and known.expires_at > time.time() and await self._key(known.kid) is known.key:
+            self._verified[digest] = known  # kept, as the newest
+            return known.identity
         try:
-            header = jwt.get_unverified_header(token.strip())
+            header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as error:
             raise Unauthenticated("The access token is malformed.") from error
-        key = await self._key(str(header.get("kid", "")))
+        kid = str(header.get("kid", ""))
+        key = await self._key(kid)
         if key is None or header.get("alg") != key.algorithm_name:
             raise Unauthenticated("The access token is not signed by a trusted key.")
         try:
             claims = jwt.decode(
-                token.strip(),
+                token,
                 key.key,
                 algorithms=[key.algorithm_name],
                 issuer=self._issuer,
@@ -109,7 +132,14 @@ class TokenGate:
             raise Unauthenticated("The access token carries a role the router does not accept.")
         if int(claims["exp"]) - int(claims["iat"]) > self._max_lifetime:
             raise Unauthenticated("The access token lives longer than the router accepts.")
-        return Identity(str(claims["sub"]), claims["role"])
+        identity = Identity(str(claims["sub"]), claims["role"])
+        self._remember(digest, _Verified(kid, key, identity, int(claims["exp"])))
+        return identity
+
+    def _remember(self, digest: bytes, verified: _Verified) -> None:
+        while len(self._verified) >= VERIFIED_KEPT:
+            del self._verified[next(iter(self._verified))]
+        self._verified[digest] = verified
 
     async def _key(self, kid: str) -> jwt.PyJWK | None:
         """The key named `kid`; one JWKS fetch at a time, which requests arriving meanwhile wait for."""

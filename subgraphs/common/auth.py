@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import jwt
 import structlog
@@ -61,6 +62,7 @@ __all__ = [
     "RemoteKeySet",
     "Role",
     "TokenVerifier",
+    "VerifiedToken",
     "VerifiedTokens",
     "is_admin",
     "parse_jwks",
@@ -77,35 +79,47 @@ DEFAULT_VERIFIED_CACHE_SIZE = 10_000
 log = structlog.get_logger(__name__)
 
 
+@dataclass(frozen=True)
+class VerifiedToken:
+    """What a verification established: the kid and key it was verified with, and whom it names."""
+
+    kid: str
+    key: jwt.PyJWK
+    principal: Principal
+
+
 class VerifiedTokens:
     """Tokens whose signature and claims this process has verified, by SHA-256 digest, until they
     expire: the same token on every request of a session (and on every hop of one request) costs one
-    signature check per process. An entry holds the key it was verified with and counts only while
-    that key is still the trusted one for its kid, so a key rotated out is not trusted through it.
-    At most `max_entries` are kept; the oldest go first."""
+    signature check per process, and not even a parse of its header (PyJWT's header check reads the
+    whole token character by character, the largest fixed cost of a request here). An entry counts
+    only while its key is still the trusted one for its kid, so a key rotated out is not trusted
+    through it. At most `max_entries` are kept; the oldest go first."""
 
     def __init__(self, *, max_entries: int, clock: Callable[[], float] = time.time) -> None:
-        self._entries: dict[bytes, tuple[jwt.PyJWK, Principal]] = {}
+        self._entries: dict[bytes, VerifiedToken] = {}
         self._max_entries = max_entries
         self._clock = clock
 
-    def get(self, token: str, key: jwt.PyJWK) -> Principal | None:
+    def get(self, token: str) -> VerifiedToken | None:
         digest = hashlib.sha256(token.encode()).digest()
         entry = self._entries.get(digest)
         if entry is None:
             return None
-        verified_with, principal = entry
-        if verified_with is not key or (principal.expires_at or 0) <= self._clock():
+        if (entry.principal.expires_at or 0) <= self._clock():
             del self._entries[digest]
             return None
-        return principal
+        return entry
 
-    def put(self, token: str, key: jwt.PyJWK, principal: Principal) -> None:
+    def put(self, token: str, entry: VerifiedToken) -> None:
         if self._max_entries < 1:
             return
         while len(self._entries) >= self._max_entries:
             del self._entries[next(iter(self._entries))]
-        self._entries[hashlib.sha256(token.encode()).digest()] = (key, principal)
+        self._entries[hashlib.sha256(token.encode()).digest()] = entry
+
+    def forget(self, token: str) -> None:
+        self._entries.pop(hashlib.sha256(token.encode()).digest(), None)
 
 
 class TokenVerifier:
@@ -161,20 +175,33 @@ class TokenVerifier:
 
         A token verified before (same digest, not expired, its key still the trusted one for its kid)
         skips the signature check; its revocation is checked on every request all the same."""
-        try:
-            header = jwt.get_unverified_header(token)
-        except jwt.PyJWTError as error:
-            raise UnauthenticatedError("The access token is malformed.") from error
-        key, grantable = await self._trusted_key(str(header.get("kid", "")))
-        if key is None or header.get("alg") != key.algorithm_name:
-            raise UnauthenticatedError("The access token is not signed by a trusted key.")
-        principal = self._verified.get(token, key)
+        principal = await self._verified_before(token)
         if principal is None:
+            try:
+                header = jwt.get_unverified_header(token)
+            except jwt.PyJWTError as error:
+                raise UnauthenticatedError("The access token is malformed.") from error
+            kid = str(header.get("kid", ""))
+            key, grantable = await self._trusted_key(kid)
+            if key is None or header.get("alg") != key.algorithm_name:
+                raise UnauthenticatedError("The access token is not signed by a trusted key.")
             principal = self._verify_signed(token, key, grantable)
-            self._verified.put(token, key, principal)
+            self._verified.put(token, VerifiedToken(kid=kid, key=key, principal=principal))
         if self._revocations is not None:
             await self._check_revocation(self._revocations, principal)
         return principal
+
+    async def _verified_before(self, token: str) -> Principal | None:
+        """The principal of a token this process verified, if the key it was verified with is still
+        the trusted one for its kid."""
+        entry = self._verified.get(token)
+        if entry is None:
+            return None
+        key, _ = await self._trusted_key(entry.kid)
+        if key is not entry.key:
+            self._verified.forget(token)
+            return None
+        return entry.principal
 
     def _verify_signed(self, token: str, key: jwt.PyJWK, grantable: frozenset[Role]) -> Principal:
         """Signature, claims and policy: the part of verification that depends on the token alone."""

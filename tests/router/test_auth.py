@@ -3,10 +3,12 @@ JWKS refresh scenarios (tests/support/jwks_refresh.py), which the subgraphs' ver
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import aiohttp
+import jwt
 import pytest
 
 from router.auth import TokenGate
@@ -59,3 +61,41 @@ async def gate_on(jwks_url: str, min_refresh_seconds: float) -> AsyncIterator[Ac
 async def test_the_gate_keeps_the_jwks_as_the_refresh_scenarios_say(scenario: RefreshScenario) -> None:
     async with stand_in_issuer() as (issuer, jwks_url):
         await scenario.run(issuer, jwks_url, gate_on)
+
+
+@pytest.fixture
+def decoded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every token whose signature the gate checks (jwt.decode), in order."""
+    checked: list[str] = []
+    decode = jwt.decode
+
+    def counting(jwt_text: str, *args: object, **kwargs: object) -> object:
+        checked.append(jwt_text)
+        return decode(jwt_text, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jwt, "decode", counting)
+    return checked
+
+
+async def test_a_token_seen_again_is_not_verified_again(
+    gate: TokenGate, token_issuer: TokenIssuer, decoded: list[str]
+) -> None:
+    token = token_issuer.eddsa(token_issuer.claims(sub="seen-twice"))
+
+    subjects = [await gate.subject(f"Bearer {token}"), await gate.subject(f"Bearer {token}")]
+
+    assert (subjects, decoded) == (["seen-twice", "seen-twice"], [token])
+
+
+async def test_a_remembered_token_is_verified_afresh_once_past_its_expiry(
+    gate: TokenGate, token_issuer: TokenIssuer, decoded: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past `exp` the memory no longer answers; the full check (and its leeway) decides again."""
+    token = token_issuer.eddsa(token_issuer.claims(sub="expiring"))
+    await gate.subject(f"Bearer {token}")
+    later = time.time() + 3600
+    monkeypatch.setattr(time, "time", lambda: later)
+
+    await gate.subject(f"Bearer {token}")  # PyJWT's own clock still says valid
+
+    assert decoded == [token, token]

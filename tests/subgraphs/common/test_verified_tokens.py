@@ -10,7 +10,7 @@ import pytest
 from redis.asyncio import Redis
 
 from subgraphs.common import auth
-from subgraphs.common.auth import Principal, Role, TokenVerifier, VerifiedTokens
+from subgraphs.common.auth import Principal, Role, TokenVerifier, VerifiedToken, VerifiedTokens
 from subgraphs.common.errors import UnauthenticatedError
 from subgraphs.common.revocations import RevocationList
 from subgraphs.common.signing import SigningKey
@@ -110,9 +110,10 @@ def test_an_expired_entry_is_forgotten(key: SigningKey) -> None:
     now = [1_000.0]
     verified = VerifiedTokens(max_entries=10, clock=lambda: now[0])
     trusted = next(iter(auth.parse_jwks(key.jwks()).values()))
-    verified.put("token", trusted, Principal(subject="user-1", role=Role.CUSTOMER, expires_at=1_060))
+    principal = Principal(subject="user-1", role=Role.CUSTOMER, expires_at=1_060)
+    verified.put("token", VerifiedToken(kid=key.kid, key=trusted, principal=principal))
     now[0] = 1_060.0
-    assert verified.get("token", trusted) is None
+    assert verified.get("token") is None
 
 
 def test_the_oldest_entry_goes_first_when_full(key: SigningKey) -> None:
@@ -120,6 +121,26 @@ def test_the_oldest_entry_goes_first_when_full(key: SigningKey) -> None:
     trusted = next(iter(auth.parse_jwks(key.jwks()).values()))
     principal = Principal(subject="user-1", role=Role.CUSTOMER, expires_at=60)
     for token in ("first", "second", "third"):
-        verified.put(token, trusted, principal)
-    kept = [token for token in ("first", "second", "third") if verified.get(token, trusted) is not None]
+        verified.put(token, VerifiedToken(kid=key.kid, key=trusted, principal=principal))
+    kept = [token for token in ("first", "second", "third") if verified.get(token) is not None]
     assert kept == ["second", "third"]
+
+
+async def test_a_token_seen_again_is_not_parsed_again(
+    key: SigningKey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    verifier = TokenVerifier(MutableKeys(key), issuer=ISSUER, audience=AUDIENCE)
+    token = mint(key)
+    parsed: list[str] = []
+    read_header = jwt.get_unverified_header
+
+    def counting(jwt_text: str) -> dict[str, object]:
+        parsed.append(jwt_text)
+        return read_header(jwt_text)
+
+    monkeypatch.setattr(jwt, "get_unverified_header", counting)
+
+    await verifier.verify(token)
+    await verifier.verify(token)
+
+    assert parsed == [token]
