@@ -9,8 +9,13 @@ CPU (user + system, of all a server's processes) per answered request is read fr
 are compared, so the floor surely builds the same page. Figures are printed as ratios of one run,
 never asserted; `bench/federation.py` prints the same ratio.
 
+`--compare-with DIR` serves a second products subgraph from another checkout (e.g. a `git worktree` of
+main) beside ours, on the same database and settings, and `--rounds N` measures the two N times each,
+taking turns, and prints the median CPU per page of each and their ratio: before and after as a ratio
+of one run, which this machine's noise (a third between runs) cannot blur as sequential runs do.
+
     python bench/catalogue_page.py [--seconds 10] [--connections 16] [--tokens 50] [--db-pool-size N]
-        [--workers N]
+        [--workers N] [--compare-with DIR] [--rounds 1]
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import statistics
 import sys
 import time
 from collections.abc import Sequence
@@ -31,7 +37,7 @@ import orjson
 
 from bench.floor_server import FLOOR_SQL, PAGE_SIZE, floor_page, plain_database_url
 from gocart.cli import migrate, seed
-from gocart.processes import ProcessSpec, Supervisor, base_url, subgraph_process
+from gocart.processes import ProcessSpec, Supervisor, base_url, settings_env, subgraph_process
 from gocart.servers import event_loop_factory, free_port
 from gocart.settings import StackSettings
 from gocart.stack import Stack
@@ -72,6 +78,17 @@ def floor_cpu_ms(database_url: str, pages: int = 3000) -> tuple[float, bytes]:
     """CPU (ms, this process) per floor page, on the event loop the subgraphs run on, and the page."""
     with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
         return runner.run(_floor(database_url, pages))
+
+
+def compared_products(checkout: Path, settings: Any) -> ProcessSpec:
+    """The products subgraph of another checkout: `-P` keeps this checkout off the module path, so
+    `gocart` and `subgraphs` come from `checkout`."""
+    return ProcessSpec(
+        "products-compared",
+        [sys.executable, "-P", "-m", "gocart.serve", "products"],
+        {**settings_env(settings), "PYTHONPATH": f"{checkout}{os.pathsep}{checkout / 'rest-compat'}"},
+        f"{base_url(settings)}/health",
+    )
 
 
 def process_tree_cpu_seconds(pid: int) -> float:
@@ -152,6 +169,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--tokens", type=int, default=50, help="distinct callers (tokens) cycled through")
     parser.add_argument("--db-pool-size", type=int, help="the subgraph's DB_POOL_SIZE (else its default)")
     parser.add_argument("--workers", type=int, default=1, help="the subgraph's WORKERS")
+    parser.add_argument(
+        "--compare-with", type=Path, metavar="DIR", help="also serve this checkout's products"
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="measurements of each subgraph, taking turns")
     args = parser.parse_args(argv)
 
     stack = Stack(StackSettings(log_level="WARNING"))
@@ -172,9 +193,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     floor_ms, floor_answer = floor_cpu_ms(stack.database_url)
     floor_port = free_port("127.0.0.1", ports.products + 100, taken=[ports.products])
-    services = Supervisor(
-        [subgraph_process("products", settings), floor_process(floor_port, stack.database_url)], cwd=ROOT
-    )
+    compared_port = free_port("127.0.0.1", ports.products + 101, taken=[ports.products, floor_port])
+    compared_settings = settings.model_copy(update={"port": compared_port})
+    specs = [subgraph_process("products", settings), floor_process(floor_port, stack.database_url)]
+    if args.compare_with is not None:
+        specs.append(compared_products(args.compare_with.resolve(), compared_settings))
+    services = Supervisor(specs, cwd=ROOT)
     services.start()
     measure = partial(
         subgraph_cpu_ms,
@@ -188,9 +212,21 @@ def main(argv: Sequence[str] | None = None) -> None:
         http_floor_ms, http_floor_rps, http_floor_answer = measure(
             services.process("floor").pid, f"http://127.0.0.1:{floor_port}/graphql"
         )
-        cpu_ms, rps, answer = measure(services.process("products").pid, f"{base_url(settings)}/graphql")
+        ours: list[tuple[float, float]] = []
+        theirs: list[tuple[float, float]] = []
+        for _ in range(args.rounds):
+            cpu_ms, rps, answer = measure(services.process("products").pid, f"{base_url(settings)}/graphql")
+            ours.append((cpu_ms, rps))
+            if args.compare_with is not None:
+                other_ms, other_rps, other_answer = measure(
+                    services.process("products-compared").pid, f"{base_url(compared_settings)}/graphql"
+                )
+                theirs.append((other_ms, other_rps))
+                if not same_page(other_answer, floor_answer):
+                    raise RuntimeError(f"{args.compare_with}'s products subgraph answered another page")
     finally:
         services.stop()
+    cpu_ms, rps = (statistics.median(values) for values in zip(*ours, strict=True))
     same = same_page(answer, floor_answer) and same_page(http_floor_answer, floor_answer)
     print(
         f"catalogue page ({PAGE_SIZE} products), {args.connections} connections, {args.tokens} callers,"
@@ -202,6 +238,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"  {http_floor_rps:6.0f} req/s"
     )
     print(f"  products subgraph                       {cpu_ms:6.2f} ms CPU per page  {rps:6.0f} req/s")
+    if theirs:
+        other_ms, other_rps = (statistics.median(values) for values in zip(*theirs, strict=True))
+        print(
+            f"  products subgraph of {args.compare_with}  {other_ms:6.2f} ms CPU per page"
+            f"  {other_rps:6.0f} req/s   ours / theirs = {cpu_ms / other_ms:.2f}x CPU"
+        )
     print(
         f"  products subgraph / floor over HTTP = {cpu_ms / http_floor_ms:.1f}x"
         f"   / floor in process = {cpu_ms / floor_ms:.1f}x   same page: {same}"
