@@ -8,12 +8,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import aiohttp
-import jwt
 import pytest
 
 from router.auth import TokenGate
 from router.errors import Unauthenticated
 from tests.support.jwks_refresh import REFRESH_SCENARIOS, Accepts, RefreshScenario, stand_in_issuer
+from tests.support.jwt_calls import record_calls
 from tests.support.token_cases import AUDIENCE, ISSUER, TOKEN_CASES, TokenCase, TokenIssuer, published
 
 
@@ -66,15 +66,7 @@ async def test_the_gate_keeps_the_jwks_as_the_refresh_scenarios_say(scenario: Re
 @pytest.fixture
 def decoded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every token whose signature the gate checks (jwt.decode), in order."""
-    checked: list[str] = []
-    decode = jwt.decode
-
-    def counting(jwt_text: str, *args: object, **kwargs: object) -> object:
-        checked.append(jwt_text)
-        return decode(jwt_text, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(jwt, "decode", counting)
-    return checked
+    return record_calls(monkeypatch, "decode")
 
 
 async def test_a_token_seen_again_is_not_verified_again(

@@ -14,6 +14,7 @@ from subgraphs.common.auth import Principal, Role, TokenVerifier, VerifiedToken,
 from subgraphs.common.errors import UnauthenticatedError
 from subgraphs.common.revocations import RevocationList
 from subgraphs.common.signing import SigningKey
+from tests.support.jwt_calls import record_calls
 from tests.support.tokens import AUDIENCE, ISSUER
 
 
@@ -48,15 +49,7 @@ def mint(key: SigningKey) -> str:
 @pytest.fixture
 def decodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every token whose signature is checked (jwt.decode), in order."""
-    checked: list[str] = []
-    decode = jwt.decode
-
-    def counting(token: str, *args: object, **kwargs: object) -> object:
-        checked.append(token)
-        return decode(token, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(jwt, "decode", counting)
-    return checked
+    return record_calls(monkeypatch, "decode")
 
 
 @pytest.fixture
@@ -131,14 +124,7 @@ async def test_a_token_seen_again_is_not_parsed_again(
 ) -> None:
     verifier = TokenVerifier(MutableKeys(key), issuer=ISSUER, audience=AUDIENCE)
     token = mint(key)
-    parsed: list[str] = []
-    read_header = jwt.get_unverified_header
-
-    def counting(jwt_text: str) -> dict[str, object]:
-        parsed.append(jwt_text)
-        return read_header(jwt_text)
-
-    monkeypatch.setattr(jwt, "get_unverified_header", counting)
+    parsed = record_calls(monkeypatch, "get_unverified_header")
 
     await verifier.verify(token)
     await verifier.verify(token)
