@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import Executable
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -105,9 +105,13 @@ def create_session_factory(engine: AsyncEngine) -> SessionFactory:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
 
 
+ColumnRow = Row[*tuple[Any, ...]]
+"""A row of a select of columns, of any width."""
+
+
 async def column_rows(
-    session: AsyncSession, statement: Select[Any], values: Mapping[str, Any] | None = None
-) -> Sequence[Row[Any]]:
+    session: AsyncSession, statement: Executable, values: Mapping[str, Any] | None = None
+) -> Sequence[ColumnRow]:
     """The rows of a select of columns (no ORM entities), run on the session's connection, in its
     transaction, without the ORM's per-execution work: 1.7 ms against 0.5 ms of CPU for a catalogue
     page of 21 rows (`session.exec` compiles ORM state and wraps every row even when it selects only
@@ -115,7 +119,7 @@ async def column_rows(
     if session.sync_session.autoflush and (session.new or session.dirty or session.deleted):
         await session.flush()  # as the ORM would before a query: the rows include the session's writes
     connection = await session.connection()
-    result: Result[Any] = await connection.execute(statement, dict(values) if values else None)
+    result: Result[*tuple[Any, ...]] = await connection.execute(statement, dict(values) if values else None)
     return result.all()
 
 

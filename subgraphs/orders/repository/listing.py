@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from subgraphs.common.db import column_rows
 from subgraphs.orders.models import (
     Order,
 )
@@ -43,7 +44,7 @@ async def search_order_ids(
     if after is not None:
         statement = statement.where(tuple_(col(Order.created_at), col(Order.id)) < tuple_(*after))
     statement = statement.order_by(col(Order.created_at).desc(), col(Order.id).desc()).limit(limit)
-    return [(created_at, order_id) for created_at, order_id in await session.exec(statement)]
+    return [(created_at, order_id) for created_at, order_id in await column_rows(session, statement)]
 
 
 # The pages asked for, one row each (`unnest` of parallel arrays, numbered by `slot`), and for each a
@@ -96,6 +97,6 @@ async def customer_order_keys(
         "after_ids": [page.after[1] if page.after is not None else None for page in pages],
     }
     keys: list[list[OrderKey]] = [[] for _ in pages]
-    for slot, created_at, order_id in await session.exec(_CUSTOMER_PAGES, params=params):
+    for slot, created_at, order_id in await column_rows(session, _CUSTOMER_PAGES, params):
         keys[slot - 1].append((created_at, order_id))
     return keys

@@ -5,14 +5,13 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
 
-from sqlalchemy import Row, bindparam, inspect
+from sqlalchemy import bindparam, inspect
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from subgraphs.common.db import column_rows
+from subgraphs.common.db import ColumnRow, column_rows
 from subgraphs.orders.models import (
     Order,
     OrderHistory,
@@ -33,7 +32,7 @@ _ITEMS = inspect(OrderItem).local_table
 _HISTORY = inspect(OrderHistory).local_table
 
 
-def _assemble(row: Row[Any], items: Sequence[Row[Any]], history: Sequence[Row[Any]]) -> OrderRecord:
+def _assemble(row: ColumnRow, items: Sequence[ColumnRow], history: Sequence[ColumnRow]) -> OrderRecord:
     """A record from rows of the three tables (columns read by name, no ORM objects)."""
     return OrderRecord(
         id=row.id,
@@ -86,7 +85,7 @@ async def get_orders(*, session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict
     if not rows:
         return {}
     found = [row.id for row in rows]
-    items: dict[uuid.UUID, list[Row[Any]]] = defaultdict(list)
+    items: dict[uuid.UUID, list[ColumnRow]] = defaultdict(list)
     for item in await column_rows(
         session,
         core_select(_ITEMS)
@@ -94,7 +93,7 @@ async def get_orders(*, session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict
         .order_by(_ITEMS.c.order_id, _ITEMS.c.position),
     ):
         items[item.order_id].append(item)
-    history: dict[uuid.UUID, list[Row[Any]]] = defaultdict(list)
+    history: dict[uuid.UUID, list[ColumnRow]] = defaultdict(list)
     for change in await column_rows(
         session,
         core_select(_HISTORY)
