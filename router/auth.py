@@ -21,6 +21,7 @@ import asyncio
 import hashlib
 import logging
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import aiohttp
@@ -77,7 +78,7 @@ class TokenGate:
         self._fetched_at = float("-inf")
         self._attempted_at = float("-inf")
         self._fetching = asyncio.Lock()
-        self._verified: dict[bytes, _Verified] = {}
+        self._verified: OrderedDict[bytes, _Verified] = OrderedDict()  # oldest first, popped in O(1)
 
     async def refusal(self, authorization: str | None) -> str | None:
         """Why the request's credential is refused, or None when there is none or it is good."""
@@ -102,10 +103,12 @@ class TokenGate:
             raise Unauthenticated("The Authorization header must be 'Bearer <token>'.")
         token = token.strip()
         digest = hashlib.sha256(token.encode()).digest()
-        known = self._verified.pop(digest, None)
-        if known is not None and known.expires_at > time.time() and await self._key(known.kid) is known.key:
-            self._verified[digest] = known  # kept, as the newest
-            return known.identity
+        known = self._verified.get(digest)
+        if known is not None:
+            if known.expires_at > time.time() and await self._key(known.kid) is known.key:
+                self._verified.move_to_end(digest)  # kept, as the newest
+                return known.identity
+            self._verified.pop(digest, None)
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as error:
@@ -138,7 +141,7 @@ class TokenGate:
 
     def _remember(self, digest: bytes, verified: _Verified) -> None:
         while len(self._verified) >= VERIFIED_KEPT:
-            del self._verified[next(iter(self._verified))]
+            self._verified.popitem(last=False)
         self._verified[digest] = verified
 
     async def _key(self, kid: str) -> jwt.PyJWK | None:

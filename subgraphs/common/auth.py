@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -97,7 +98,7 @@ class VerifiedTokens:
     through it. At most `max_entries` are kept; the oldest go first."""
 
     def __init__(self, *, max_entries: int, clock: Callable[[], float] = time.time) -> None:
-        self._entries: dict[bytes, VerifiedToken] = {}
+        self._entries: OrderedDict[bytes, VerifiedToken] = OrderedDict()  # oldest first, popped in O(1)
         self._max_entries = max_entries
         self._clock = clock
 
@@ -115,7 +116,7 @@ class VerifiedTokens:
         if self._max_entries < 1:
             return
         while len(self._entries) >= self._max_entries:
-            del self._entries[next(iter(self._entries))]
+            self._entries.popitem(last=False)
         self._entries[hashlib.sha256(token.encode()).digest()] = entry
 
     def forget(self, token: str) -> None:
