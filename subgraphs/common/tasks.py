@@ -4,8 +4,8 @@
 broad `except` somewhere below it, or Python 3.11's `asyncio.timeout` turning a cancel that meets its
 deadline into `TimeoutError`) and loops on: the app's shutdown then never completes. `stop_tasks`
 cancels again every `recancel_seconds` until each task has ended, and logs those that ignored a
-cancellation. A task's own failure is its own to log (every loop here logs what it catches); it is
-retrieved here so that asyncio does not report it again.
+cancellation. A task that had already failed is logged (`task.failed`) rather than raised, so the rest
+of the shutdown (pools, clients) still runs.
 """
 
 from __future__ import annotations
@@ -31,5 +31,6 @@ async def stop_tasks(*tasks: asyncio.Task[Any] | None, recancel_seconds: float =
         if pending:
             log.warning("task.cancel_ignored", tasks=sorted(task.get_name() for task in pending))
     for task in started:
-        if not task.cancelled():
-            task.exception()  # retrieved: asyncio would otherwise log it once more at collection
+        failure = None if task.cancelled() else task.exception()
+        if failure is not None:
+            log.error("task.failed", task=task.get_name(), exc_info=failure)

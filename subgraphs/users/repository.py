@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, func, or_, tuple_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from subgraphs.common.db import apply_changes, column_rows, flush_or_conflict
+from subgraphs.common.db import ColumnRow, apply_changes, column_rows, flush_or_conflict
 from subgraphs.users.models import RefreshToken, RefreshTokenRecord, User, UserRecord, UserRole, utc_now
 from subgraphs.users.search import UserSearch
 
@@ -25,7 +25,8 @@ _RECORD_COLUMNS = tuple(
 )
 
 
-def _record(row: User) -> UserRecord:
+def _record(row: User | ColumnRow) -> UserRecord:
+    """A record from a loaded user or a row of its columns (both read by attribute)."""
     return UserRecord.model_validate(row, from_attributes=True)
 
 
@@ -34,7 +35,7 @@ async def get_users(*, session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[
     if not ids:
         return {}
     rows = await column_rows(session, select(*_RECORD_COLUMNS).where(col(User.id).in_(list(ids))))
-    return {row.id: UserRecord.model_validate(row, from_attributes=True) for row in rows}
+    return {row.id: _record(row) for row in rows}
 
 
 async def get_live_user_with_hash(*, session: AsyncSession, email: str) -> tuple[UserRecord, str] | None:

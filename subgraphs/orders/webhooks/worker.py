@@ -169,4 +169,4 @@ class WebhookDispatcher:
 
     async def stop(self) -> None:
         """Cancel what is in flight: those deliveries are due again when their lease ends."""
-        await stop_tasks(*self._in_flight)  # a delivery's failure was logged by `_finished`
+        await stop_tasks(*self._in_flight)  # the running ones: `_finished` takes out (and logs) ended ones

@@ -50,10 +50,12 @@ async def test_a_task_that_swallows_the_cancel_is_cancelled_again_and_named_in_a
     ]
 
 
-async def test_missing_tasks_and_tasks_that_already_failed_are_passed_over() -> None:
-    failed = asyncio.create_task(fails())
+async def test_missing_tasks_are_passed_over_and_a_task_that_already_failed_is_logged() -> None:
+    failed = asyncio.create_task(fails(), name="crashed-loop")
     await asyncio.sleep(0)
 
-    await stop_tasks(None, failed)
+    with capture_logs() as logs:
+        await stop_tasks(None, failed)
 
+    assert [(entry["event"], entry["task"]) for entry in logs] == [("task.failed", "crashed-loop")]
     assert isinstance(failed.exception(), RuntimeError)
