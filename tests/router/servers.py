@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from typing import Any
 
 from testbed.ports import unused_port
@@ -19,12 +19,21 @@ def _same(app: Any) -> Any:
 
 @contextmanager
 def serving(apps: dict[str, Any]) -> Iterator[dict[str, str]]:
-    """Serve every app; yields the `/graphql` URL of each, by name; stops them all on exit."""
-    with ExitStack() as stack:
-        urls: dict[str, str] = {}
-        for name, app in apps.items():
+    """Serve every app; yields the `/graphql` URL of each, by name; stops them all, side by side, on
+    exit."""
+    servers: list[ThreadServer] = []
+    try:
+        for app in apps.values():
             server = ThreadServer(functools.partial(_same, app), lifespan="off")
             server.start()
-            stack.callback(server.stop)
-            urls[name] = server.graphql_url
-        yield urls
+            servers.append(server)
+        yield {name: server.graphql_url for name, server in zip(apps, servers, strict=True)}
+    finally:
+        _stop_all(servers)
+
+
+def _stop_all(servers: list[ThreadServer]) -> None:
+    for server in servers:
+        server.request_stop()
+    for server in servers:
+        server.stop()
