@@ -114,6 +114,22 @@ def _unwrap_non_null(type_: Any) -> Any:
     return type_.of_type if isinstance(type_, GraphQLNonNull) else type_
 
 
+def _list_depth(type_: GraphQLOutputType) -> int:
+    depth = 0
+    type_ = _unwrap_non_null(type_)
+    while isinstance(type_, GraphQLList):
+        depth += 1
+        type_ = _unwrap_non_null(type_.of_type)
+    return depth
+
+
+def _count_leaves(value: list[Any], list_depth: int) -> int:
+    """The non-null items `list_depth` lists deep (a nested item that is not a list counts none)."""
+    if list_depth == 1:
+        return sum(item is not None for item in value)
+    return sum(_count_leaves(item, list_depth - 1) for item in value if isinstance(item, list))
+
+
 @dataclass(frozen=True, slots=True)
 class _Rules:
     """What both the estimate and the measure need: weights, argument costs and list sizes."""
@@ -264,7 +280,7 @@ class _MeasuredField:
     selections and the variables, so each object of a list costs a key lookup and its value."""
 
     key: str
-    type_: GraphQLOutputType
+    list_depth: int  # how many lists wrap the named type (`[[T!]]!`: 2)
     named: GraphQLNamedType
     weight: int
     composite: bool
@@ -297,27 +313,29 @@ class _Measure:
         total = 0
         for measured in self._layout(parent, typename, selections, field_base):
             if measured.key in value:
-                total += measured.fixed_cost + self.value(measured, measured.type_, value[measured.key])
+                total += measured.fixed_cost + self.value(measured, measured.list_depth, value[measured.key])
         return total
 
-    def value(self, measured: _MeasuredField, type_: GraphQLOutputType, value: Any) -> int:
+    def value(self, measured: _MeasuredField, list_depth: int, value: Any) -> int:
+        """The cost of a field's value `list_depth` lists deep: each item's, a list itself costs
+        nothing (nor does a list where the schema has none, or a value that is not one)."""
         if value is None:
             return 0
-        type_ = _unwrap_non_null(type_)
-        if isinstance(type_, GraphQLList):
-            total = 0
-            if isinstance(value, list):
-                item_type = type_.of_type
-                for item in value:
-                    total += self.value(measured, item_type, item)
-            return total
+        if list_depth:
+            if not isinstance(value, list):
+                return 0
+            if not measured.composite:
+                return measured.weight * _count_leaves(value, list_depth)
+            return sum(self.value(measured, list_depth - 1, item) for item in value)
         if not measured.composite or not isinstance(value, dict):
             return measured.weight
         typename = value.get("__typename")
-        runtime = self.rules.schema.get_type(typename) if isinstance(typename, str) else None
-        return measured.weight + self.object(
-            runtime if isinstance(runtime, GraphQLObjectType) else measured.named, value, measured.children
-        )
+        named = measured.named
+        if isinstance(typename, str) and typename != named.name:
+            runtime = self.rules.schema.get_type(typename)
+            if isinstance(runtime, GraphQLObjectType):
+                named = runtime
+        return measured.weight + self.object(named, value, measured.children)
 
     def _layout(
         self, parent: GraphQLNamedType, typename: Any, selections: tuple[Selection, ...], field_base: int
@@ -348,15 +366,20 @@ class _Measure:
             declared = self.rules.declared(declared_on.name, name)
             named = get_named_type(definition.type)
             values = self.rules.argument_values(fields[0], definition)
+            weight = self.rules.weight(declared, named)
+            composite = is_composite_type(named)
+            fixed_cost = field_base + self.rules.arguments_cost(definition, declared, values)
+            if not composite and weight == 0 and fixed_cost == 0:
+                continue  # a leaf that costs nothing, whatever its value: most keys of a response
             layout.append(
                 _MeasuredField(
                     key=key,
-                    type_=definition.type,
+                    list_depth=_list_depth(definition.type),
                     named=named,
-                    weight=self.rules.weight(declared, named),
-                    composite=is_composite_type(named),
+                    weight=weight,
+                    composite=composite,
                     children=tuple(child for asked in fields for child in asked.selections),
-                    fixed_cost=field_base + self.rules.arguments_cost(definition, declared, values),
+                    fixed_cost=fixed_cost,
                 )
             )
         return tuple(layout)

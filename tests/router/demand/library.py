@@ -49,6 +49,7 @@ type Book @join__type(graph: LIBRARY, key: "id") {
   id: ID!
   title: String
   author: Author
+  ratings: [[Int]] @cost(weight: 2)
 }
 
 type Author @join__type(graph: LIBRARY) {

@@ -127,6 +127,11 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ),
     ('mutation { addBook(title: "Emma") { id author { name } } }', {}, {"addBook": BOOKS[1]}),
     ("{ rarity { grade } recommendation version }", {}, {"rarity": {"grade": "A"}, "recommendation": 1}),
+    (
+        "{ books { ratings } }",
+        {},
+        {"books": [{"ratings": [[1, None, 3], None, [], 4]}, {"ratings": None}, {"ratings": 5}]},
+    ),
 ]
 
 
