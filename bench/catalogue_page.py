@@ -26,7 +26,7 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -93,24 +93,42 @@ def compared_products(checkout: Path, settings: Any) -> ProcessSpec:
 
 def process_tree_cpu_seconds(pid: int) -> float:
     """User + system CPU of a process and every process under it (uvicorn workers), from /proc."""
+    return cpu_seconds_by_part({"process": pid})["process"]
+
+
+def cpu_seconds_by_part(
+    trees: Mapping[str, int], programs: Mapping[str, str] | None = None
+) -> dict[str, float]:
+    """User + system CPU so far, from one reading of /proc: of each named process tree (a process and
+    every process under it), and of all processes of each named program (by its command name, e.g.
+    `postgres`: the server and its backends, which no process of ours parents)."""
     parents: dict[int, int] = {}
     times: dict[int, float] = {}
+    commands: dict[int, str] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+            command, _, rest = (entry / "stat").read_text().rpartition(")")
         except OSError:
             continue
-        parents[int(entry.name)] = int(fields[1])
-        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-    tree, frontier = {pid}, [pid]
-    while frontier:
-        parent = frontier.pop()
-        children = [child for child, of in parents.items() if of == parent and child not in tree]
-        tree.update(children)
-        frontier.extend(children)
-    return sum(times.get(member, 0.0) for member in tree)
+        fields = rest.split()
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])
+        times[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        commands[pid] = command.partition("(")[2]
+    spent: dict[str, float] = {}
+    for part, root in trees.items():
+        tree, frontier = {root}, [root]
+        while frontier:
+            parent = frontier.pop()
+            children = [child for child, of in parents.items() if of == parent and child not in tree]
+            tree.update(children)
+            frontier.extend(children)
+        spent[part] = sum(times.get(member, 0.0) for member in tree)
+    for part, program in (programs or {}).items():
+        spent[part] = sum(times[pid] for pid, command in commands.items() if command == program)
+    return spent
 
 
 async def closed_loop(

@@ -16,8 +16,9 @@ Router's Rust query planner, `@graphql-hive/router-runtime`). Then, for each que
      orjson, in this process and served over HTTP, and the products subgraph's CPU per page (while
      answering the router's fetch directly) as a ratio to it;
   6. our router with its entity cache off and on (warm, in Redis), both verifying tokens (so private
-     data is cached per caller), on the real subgraphs: the ratio, and the cache's hit ratio over the
-     measured window (from the router's /metrics). `--entity-cache-only` runs just this step.
+     data is cached per caller), on the real subgraphs: the ratio, the cache's hit ratio over the
+     measured window (from the router's /metrics), and the CPU a request costs summed over the stack
+     (router, each subgraph, PostgreSQL, Redis). `--entity-cache-only` runs just this step.
 The load generator is a closed loop (a fixed number of connections, each sending its next request when
 the last is answered) after a warm-up, with a unique Authorization header on every request so nobody
 can deduplicate. Each router's CPU per request is read from /proc/PID/stat (user + system time of its
@@ -55,7 +56,7 @@ from pathlib import Path
 import aiohttp
 import orjson
 
-from bench.catalogue_page import floor_cpu_ms, floor_process, process_tree_cpu_seconds
+from bench.catalogue_page import cpu_seconds_by_part, floor_cpu_ms, floor_process, process_tree_cpu_seconds
 from gocart import demo
 from gocart.cli import migrate, seed
 from gocart.compose import SUPERGRAPH
@@ -260,6 +261,15 @@ def routers(
     return supervisor, urls
 
 
+def stack_pids(routers: Supervisor, services: Supervisor) -> dict[str, int]:
+    """The cached routers' processes (`off`, `on`) and the subgraphs'."""
+    return {
+        "off": routers.process("router-cache-off").pid,
+        "on": routers.process("router-cache-on").pid,
+        **{name: services.process(name).pid for name in SUBGRAPHS},
+    }
+
+
 SERVICE_OF = {
     "router": "router",
     "apollo": "apollo-gateway",
@@ -316,31 +326,57 @@ def cache_lookups(graphql_url: str) -> dict[str, float]:
     return totals
 
 
-def measure_entity_cache(run: Run, urls: dict[str, str]) -> dict[str, tuple[Result, Result, float]]:
+SERVER_PROGRAMS = {"PostgreSQL": "postgres", "Redis": "redis-server"}
+"""The shared servers whose CPU a request also costs, by their processes' command names."""
+
+
+@dataclass(frozen=True)
+class CacheRun:
+    """One query through our router with the entity cache off and on (warm), the hit ratio of the
+    measured window, and the CPU (ms per request) each part of the stack spent, for each."""
+
+    off: Result
+    on: Result
+    hit_ratio: float
+    off_cpu: dict[str, float]
+    on_cpu: dict[str, float]
+
+
+def measure_entity_cache(run: Run, urls: dict[str, str], pids: dict[str, int]) -> dict[str, CacheRun]:
     """Per query: the router with the cache off, on (warm: the warm-up fills it), and the hit ratio
-    of the measured window."""
-    results: dict[str, tuple[Result, Result, float]] = {}
+    of the measured window. `pids` holds the routers' (`off`, `on`) and the subgraphs' processes."""
+    subgraphs = {name: pid for name, pid in pids.items() if name in SUBGRAPHS}
+    results: dict[str, CacheRun] = {}
     for query in QUERIES:
-        off = run.measure(urls["off"], body_of(QUERIES[query]))
-        run.warm(urls["on"], body_of(QUERIES[query]))
+        body = body_of(QUERIES[query])
+        run.warm(urls["off"], body)
+        off, off_cpu = run.measure_stack_cpu(urls["off"], body, {"router": pids["off"], **subgraphs})
+        run.warm(urls["on"], body)
         before = cache_lookups(urls["on"])
-        on = run.measure(urls["on"], body_of(QUERIES[query]), warmup=False)
+        on, on_cpu = run.measure_stack_cpu(urls["on"], body, {"router": pids["on"], **subgraphs})
         after = cache_lookups(urls["on"])
         hits = after.get("hit", 0.0) - before.get("hit", 0.0)
         lookups = sum(after.values()) - sum(before.values())
-        results[query] = (off, on, hits / lookups if lookups else 0.0)
+        results[query] = CacheRun(off, on, hits / lookups if lookups else 0.0, off_cpu, on_cpu)
     return results
 
 
-def print_entity_cache(results: dict[str, tuple[Result, Result, float]]) -> None:
+def cpu_line(cpu: dict[str, float]) -> str:
+    parts = " + ".join(f"{part} {ms:.2f}" for part, ms in cpu.items())
+    return f"CPU per request: {parts} = {sum(cpu.values()):.2f} ms"
+
+
+def print_entity_cache(results: dict[str, CacheRun]) -> None:
     print("== entity cache: our router, tokens verified, real subgraphs, cache off vs on (warm)")
-    for query, (off, on, hit_ratio) in results.items():
+    for query, result in results.items():
         print(f"  {query}")
-        print(f"    cache off   {off}")
-        print(f"    cache on    {on}")
+        print(f"    cache off   {result.off}")
+        print(f"                {cpu_line(result.off_cpu)}")
+        print(f"    cache on    {result.on}")
+        print(f"                {cpu_line(result.on_cpu)}")
         print(
-            f"    on / off = {on.rps / off.rps:.2f}x   p50 off / on = {off.p50 / on.p50:.2f}x   "
-            f"hit ratio {hit_ratio:.1%}"
+            f"    on / off = {result.on.rps / result.off.rps:.2f}x   "
+            f"p50 off / on = {result.off.p50 / result.on.p50:.2f}x   hit ratio {result.hit_ratio:.1%}"
         )
 
 
@@ -389,6 +425,18 @@ class Run:
         result = asyncio.run(closed_loop(url, body, self.tokens, connections=loop, seconds=self.args.seconds))
         spent = process_tree_cpu_seconds(pid) - before
         return result, spent * 1000 / (result.rps * self.args.seconds)
+
+    def measure_stack_cpu(
+        self, url: str, body: bytes, trees: dict[str, int]
+    ) -> tuple[Result, dict[str, float]]:
+        """A measured window (no warm-up) and the CPU (ms per request) of each process tree in `trees`
+        and of the shared servers (`SERVER_PROGRAMS`) over it; the load generator's own is left out."""
+        loop = self.args.connections
+        before = cpu_seconds_by_part(trees, SERVER_PROGRAMS)
+        result = asyncio.run(closed_loop(url, body, self.tokens, connections=loop, seconds=self.args.seconds))
+        after = cpu_seconds_by_part(trees, SERVER_PROGRAMS)
+        answered = result.rps * self.args.seconds
+        return result, {part: (after[part] - before[part]) * 1000 / answered for part in after}
 
     def measure_with_cpu(self, url: str, body: bytes, pid: int) -> Result:
         """`measure`, with the CPU process `pid` spent per request over the measured window."""
@@ -568,7 +616,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 demo.place_demo_orders(
                     urls["off"], password=stack.dev_password, admin=stack.admin_credentials
                 )
-                cache_results = measure_entity_cache(run, urls)
+                cache_results = measure_entity_cache(run, urls, stack_pids(front, services))
             finally:
                 front.stop()
         finally:
@@ -581,7 +629,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         front, urls = cached_routers(real_supergraph, ports, jwks_url, stack.redis_url)
         try:
-            cache_results = measure_entity_cache(run, urls)
+            cache_results = measure_entity_cache(run, urls, stack_pids(front, services))
         finally:
             front.stop()
         front, urls = routers(real_supergraph, ports, args.compare_with)
