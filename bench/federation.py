@@ -287,6 +287,7 @@ def cached_routers(
     common = {
         "GOCART_ROUTER_SUPERGRAPH": str(supergraph),
         "GOCART_ROUTER_RATE_LIMIT__ENABLED": "false",
+        "GOCART_ROUTER_ACCESS_LOG": "false",  # as in `router_env`: no line per request
         "GOCART_ROUTER_JWT_JWKS_URL": jwks_url,
         "GOCART_ROUTER_JWT_MAX_TOKEN_LIFETIME_SECONDS": str(3 * 3600),  # the bench's tokens live 2 h
         "GOCART_ROUTER_REDIS_URL": redis_url,
