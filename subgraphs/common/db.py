@@ -74,7 +74,35 @@ def create_engine(
         },
     )
     ping_idle_connections(engine, idle_seconds=ping_idle_seconds)
+    refuse_writes_in_reads(engine)
     return engine
+
+
+READS_ONLY = {"isolation_level": "AUTOCOMMIT", "gocart_reads_only": True}
+"""A reading request's connection: each statement is its own transaction, so no BEGIN and ROLLBACK
+round trips surround its reads (READ COMMITTED gives every statement its own snapshot either way),
+and a write through it is refused (`refuse_writes_in_reads`) instead of committing by itself."""
+
+_READING_STATEMENTS = ("SELECT", "WITH")
+
+
+class WriteInReadingRequestError(RuntimeError):
+    """A query operation tried to write: a bug, since its statements commit one by one."""
+
+
+def refuse_writes_in_reads(engine: AsyncEngine) -> None:
+    """Refuse any statement but a SELECT on a connection with `READS_ONLY`'s options, before it runs."""
+
+    def before_cursor_execute(
+        connection: Any, _cursor: Any, statement: str, _parameters: Any, context: Any, _many: bool
+    ) -> None:
+        if not connection.get_execution_options().get("gocart_reads_only"):
+            return
+        writes = context is not None and (context.isinsert or context.isupdate or context.isdelete)
+        if writes or not statement.lstrip().upper().startswith(_READING_STATEMENTS):
+            raise WriteInReadingRequestError(f"a query operation may only read: {statement[:80]!r}")
+
+    event.listen(engine.sync_engine, "before_cursor_execute", before_cursor_execute)
 
 
 IDLE_SINCE = "gocart_idle_since"
@@ -159,14 +187,24 @@ class RequestSession:
         self._factory = factory
         self._session: AsyncSession | None = None
         self._lock = asyncio.Lock()
+        self._reads_only = False
+
+    def reads_only(self) -> None:
+        """The request only reads (a query operation): its session will run without a transaction
+        (`READS_ONLY`). Called before the first use; later it changes nothing."""
+        if self._session is None:
+            self._reads_only = True
 
     @asynccontextmanager
     async def use(self) -> AsyncIterator[AsyncSession]:
         """Borrow the request's session exclusively; a failed unit of work is rolled back."""
         async with self._lock:
+            opening = self._session is None
             if self._session is None:
                 self._session = self._factory()
             try:
+                if opening and self._reads_only:
+                    await self._session.connection(execution_options=READS_ONLY)
                 yield self._session
             except Exception as error:
                 if not is_database_outage(error):

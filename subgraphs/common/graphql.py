@@ -21,9 +21,11 @@ from opentelemetry.trace import Span
 from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 from strawberry.federation.schema import FederationAny
 from strawberry.types import ExecutionContext, Info
+from strawberry.types.graphql import OperationType
 
 from observability.request_context import bind_request
 from observability.tracing import TRACING_OFF, Tracing
+from subgraphs.common.db import RequestSession
 from subgraphs.common.entities import ARGUMENT, ENTITY_UNION, RepresentationCheck
 from subgraphs.common.errors import BadUserInputError, DomainError
 from subgraphs.common.settings import DEFAULT_MAX_REPRESENTATIONS
@@ -136,6 +138,20 @@ class RejectNulText(SchemaExtension):
         yield
 
 
+class QueriesReadWithoutTransaction(SchemaExtension):
+    """A query operation (`_entities` included) only reads, so its session runs without a transaction
+    (`RequestSession.reads_only`): no BEGIN and ROLLBACK round trips around its statements, about a
+    tenth of the orders subgraph's CPU on a listing. Mutations keep their transaction."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        with contextlib.suppress(RuntimeError):  # no document, or no operation of that name in it
+            db = getattr(context.context, "db", None)
+            if context.operation_type is OperationType.QUERY and isinstance(db, RequestSession):
+                db.reads_only()
+        yield
+
+
 def _outcome(result: Any) -> str:
     errors = getattr(result, "errors", None)
     if not errors:
@@ -208,7 +224,7 @@ def build_schema(
     max_representations: int = DEFAULT_MAX_REPRESENTATIONS,
 ) -> SubgraphSchema:
     """A subgraph schema with parsed and validated documents cached (a repeated fetch skips both)."""
-    extensions: list[Any] = [TraceExecution, ObserveOperations, RejectNulText]
+    extensions: list[Any] = [TraceExecution, ObserveOperations, RejectNulText, QueriesReadWithoutTransaction]
     if document_cache_size > 0:
         extensions += [
             lambda: ParserCache(maxsize=document_cache_size),
