@@ -33,7 +33,7 @@ from subgraphs.common.auth import Caller, KeySource
 from subgraphs.common.cache_control import CachePolicyTable, restricted_header
 from subgraphs.common.client_address import resolve_client_addresses
 from subgraphs.common.context import AppResources, SubgraphContext, verifier_from_settings
-from subgraphs.common.db import create_engine, create_session_factory
+from subgraphs.common.db import create_engine, create_reading_session_factory, create_session_factory
 from subgraphs.common.event_relay import RelayMetrics
 from subgraphs.common.event_runtime import EventSetup, run_events
 from subgraphs.common.events import recording_events
@@ -181,6 +181,7 @@ def create_subgraph_app(
             settings=settings,
             engine=engine,
             sessions=create_session_factory(engine),
+            reading_sessions=create_reading_session_factory(engine),
             redis=redis,
             verifier=verifier_from_settings(
                 settings, redis, key_source, unknown_revocations=metrics.unknown_revocations

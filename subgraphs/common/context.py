@@ -28,6 +28,8 @@ class AppResources:
     verifier: TokenVerifier
     metrics: SubgraphMetrics | None = None
     tracing: Tracing = TRACING_OFF
+    reading_sessions: SessionFactory | None = None
+    """Query operations' sessions (`create_reading_session_factory`); without them they use `sessions`."""
 
 
 class SubgraphContext(BaseContext):
@@ -38,7 +40,7 @@ class SubgraphContext(BaseContext):
         self.resources = resources
         self.caller = caller
         self.request_id = request_id
-        self.db = RequestSession(resources.sessions)
+        self.db = RequestSession(resources.sessions, resources.reading_sessions)
 
 
 def key_source_from_settings(settings: SubgraphSettings) -> KeySource:

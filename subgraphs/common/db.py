@@ -7,6 +7,7 @@ three subgraphs can share one database in development and be split apart later w
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager, suppress
@@ -79,19 +80,32 @@ def create_engine(
 
 
 READS_ONLY = {"isolation_level": "AUTOCOMMIT", "gocart_reads_only": True}
-"""A reading request's connection: each statement is its own transaction, so no BEGIN and ROLLBACK
+"""A reading request's connections: each statement is its own transaction, so no BEGIN and ROLLBACK
 round trips surround its reads (READ COMMITTED gives every statement its own snapshot either way),
-and a write through it is refused (`refuse_writes_in_reads`) instead of committing by itself."""
+and what would write or lock through them is refused (`refuse_writes_in_reads`)."""
 
-_READING_STATEMENTS = ("SELECT", "WITH")
+_READING_STATEMENT = re.compile(r"\s*(SELECT|WITH)\b", re.IGNORECASE)
+_WRITING_WORD = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+# Locks outlive nothing in autocommit (each ends with its statement), so asking for one is a mistake.
+_LOCKING = re.compile(r"\bFOR\s+(NO\s+KEY\s+)?(UPDATE|SHARE|KEY\s+SHARE)\b|\bpg_advisory", re.IGNORECASE)
 
 
 class WriteInReadingRequestError(RuntimeError):
-    """A query operation tried to write: a bug, since its statements commit one by one."""
+    """A query operation tried to write or lock: a bug, since its statements commit one by one."""
+
+
+def refuses_in_reads(statement: str) -> bool:
+    """Whether a statement is more than a read: anything but a SELECT (or a WITH whose parts only
+    read), and any row lock or advisory lock. A check of the SQL text, written for the statements
+    this code base sends; a function that writes (`SELECT nextval(...)`) gets through."""
+    if not _READING_STATEMENT.match(statement) or _LOCKING.search(statement):
+        return True
+    return statement.lstrip()[:4].upper() == "WITH" and _WRITING_WORD.search(statement) is not None
 
 
 def refuse_writes_in_reads(engine: AsyncEngine) -> None:
-    """Refuse any statement but a SELECT on a connection with `READS_ONLY`'s options, before it runs."""
+    """Refuse, before it runs, a statement `refuses_in_reads` names on a connection with
+    `READS_ONLY`'s options."""
 
     def before_cursor_execute(
         connection: Any, _cursor: Any, statement: str, _parameters: Any, context: Any, _many: bool
@@ -99,7 +113,7 @@ def refuse_writes_in_reads(engine: AsyncEngine) -> None:
         if not connection.get_execution_options().get("gocart_reads_only"):
             return
         writes = context is not None and (context.isinsert or context.isupdate or context.isdelete)
-        if writes or not statement.lstrip().upper().startswith(_READING_STATEMENTS):
+        if writes or refuses_in_reads(statement):
             raise WriteInReadingRequestError(f"a query operation may only read: {statement[:80]!r}")
 
     event.listen(engine.sync_engine, "before_cursor_execute", before_cursor_execute)
@@ -131,6 +145,12 @@ def ping_idle_connections(engine: AsyncEngine, *, idle_seconds: float) -> None:
 def create_session_factory(engine: AsyncEngine) -> SessionFactory:
     """Sessions that keep loaded rows usable after commit (responses are built after the commit)."""
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+def create_reading_session_factory(engine: AsyncEngine) -> SessionFactory:
+    """Sessions whose every connection, from the same pool, has `READS_ONLY`'s options: after a
+    rollback hands one back, the next is taken with them too."""
+    return create_session_factory(engine.execution_options(**READS_ONLY))
 
 
 ColumnRow = Row[*tuple[Any, ...]]
@@ -183,28 +203,26 @@ class RequestSession:
     (UNAVAILABLE), for queries, mutations and entity lookups alike.
     """
 
-    def __init__(self, factory: SessionFactory) -> None:
+    def __init__(self, factory: SessionFactory, reading: SessionFactory | None = None) -> None:
         self._factory = factory
+        self._reading = reading
         self._session: AsyncSession | None = None
         self._lock = asyncio.Lock()
-        self._reads_only = False
 
-    def reads_only(self) -> None:
-        """The request only reads (a query operation): its session will run without a transaction
-        (`READS_ONLY`). Called before the first use; later it changes nothing."""
-        if self._session is None:
-            self._reads_only = True
+    def mark_reads_only(self) -> None:
+        """The request only reads (a query operation): its session will come from the `reading`
+        factory (`create_reading_session_factory`: no transaction, writes refused). Marked once its
+        session is open, or without a reading factory, it changes nothing."""
+        if self._session is None and self._reading is not None:
+            self._factory = self._reading
 
     @asynccontextmanager
     async def use(self) -> AsyncIterator[AsyncSession]:
         """Borrow the request's session exclusively; a failed unit of work is rolled back."""
         async with self._lock:
-            opening = self._session is None
             if self._session is None:
                 self._session = self._factory()
             try:
-                if opening and self._reads_only:
-                    await self._session.connection(execution_options=READS_ONLY)
                 yield self._session
             except Exception as error:
                 if not is_database_outage(error):

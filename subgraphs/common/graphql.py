@@ -140,7 +140,7 @@ class RejectNulText(SchemaExtension):
 
 class QueriesReadWithoutTransaction(SchemaExtension):
     """A query operation (`_entities` included) only reads, so its session runs without a transaction
-    (`RequestSession.reads_only`): no BEGIN and ROLLBACK round trips around its statements, about a
+    (`RequestSession.mark_reads_only`): no BEGIN and ROLLBACK round trips around its statements, about a
     tenth of the orders subgraph's CPU on a listing. Mutations keep their transaction."""
 
     def on_execute(self) -> Iterator[None]:
@@ -148,7 +148,7 @@ class QueriesReadWithoutTransaction(SchemaExtension):
         with contextlib.suppress(RuntimeError):  # no document, or no operation of that name in it
             db = getattr(context.context, "db", None)
             if context.operation_type is OperationType.QUERY and isinstance(db, RequestSession):
-                db.reads_only()
+                db.mark_reads_only()
         yield
 
 

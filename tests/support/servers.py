@@ -8,7 +8,7 @@ import contextlib
 import socket
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from typing import Any, Literal
 
@@ -17,23 +17,27 @@ from fastapi import FastAPI
 
 from testbed.ports import unused_port
 
+SHUTDOWN_GRACE_SECONDS = 10.0
+"""How long a stopping test server waits for its open requests before cancelling them."""
+
 
 class PromptServer(uvicorn.Server):
     """uvicorn as the tests run it: it stops the moment it is asked.
 
     uvicorn looks at `should_exit` every 0.1 s and, shutting down, sleeps 0.1 s more before it looks
     at the open connections. The fast tests start and stop about 150 servers, so those pauses were
-    about a fifth of their run. Here `request_stop` wakes the main loop at once, and shutdown waits
-    only for the connections still open, as uvicorn's does (without its graceful-shutdown timeout,
-    which the tests do not set). Production servers keep uvicorn's own loop (gocart/servers.py).
+    about a third of their run. Here `request_stop` wakes the main loop at once, and shutdown waits
+    only for the connections still open, as uvicorn's does (cancelling what is still running after
+    `SHUTDOWN_GRACE_SECONDS`). Production servers keep uvicorn's own loop (gocart/servers.py).
     """
 
     def __init__(self, config: uvicorn.Config) -> None:
         super().__init__(config)
         self._wake: Callable[[], object] = lambda: None
 
-    def install_signal_handlers(self) -> None:  # the test runner owns signals
-        return None
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:  # the test runner owns Ctrl-C, not the server
+        yield
 
     def request_stop(self) -> None:
         """Safe from any thread; a server that never started or has stopped just keeps the flag."""
@@ -57,12 +61,20 @@ class PromptServer(uvicorn.Server):
             server.close()
         for sock in sockets or []:
             sock.close()
+        await asyncio.sleep(0)  # a connection accepted just before is registered on the next turn
         for connection in list(self.server_state.connections):
             connection.shutdown()
+        deadline = time.monotonic() + SHUTDOWN_GRACE_SECONDS
         # uvicorn keeps its connections and tasks in plain sets, with no event to wait on.
-        while self.server_state.connections or self.server_state.tasks:  # noqa: ASYNC110
+        while self.server_state.connections or self.server_state.tasks:
+            if time.monotonic() > deadline:  # as uvicorn's graceful-shutdown timeout does
+                for task in self.server_state.tasks:
+                    task.cancel()
+                break
             await asyncio.sleep(0.005)
         await self.lifespan.shutdown()
+        for server in self.servers:
+            await server.wait_closed()
 
 
 @asynccontextmanager
@@ -143,6 +155,8 @@ class ThreadServer:
             return
         self._server.request_stop()
         self._thread.join(timeout=30)
+        if self._thread.is_alive():
+            raise RuntimeError(f"the server on port {self.port} did not stop within 30 s")
         self._server, self._thread = None, None
 
     async def start_async(self) -> None:
