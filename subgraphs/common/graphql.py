@@ -36,12 +36,10 @@ INTERNAL_MESSAGE = "Internal server error."
 
 
 def _is_unexpected(error: GraphQLError) -> bool:
+    """A bug: an exception that is neither a domain error nor GraphQL's own, in a resolver or outside
+    any field (an extension). Input that does not coerce reaches here as a GraphQLError."""
     original = error.original_error
-    return (
-        original is not None
-        and not isinstance(original, DomainError | GraphQLError)
-        and error.path is not None
-    )
+    return original is not None and not isinstance(original, DomainError | GraphQLError)
 
 
 def give_code(error: GraphQLError, *, document_parsed: bool) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import strawberry
+from strawberry.extensions import SchemaExtension
 
 from subgraphs.common.errors import NotFoundError
 from subgraphs.common.graphql import INTERNAL_MESSAGE, build_schema
@@ -83,3 +86,19 @@ async def test_text_with_a_nul_character_is_bad_user_input() -> None:
     assert as_variable == ["BAD_USER_INPUT"]
     assert as_literal == ["BAD_USER_INPUT"]
     assert fine.data == {"length": 2}
+
+
+class BrokenExtension(SchemaExtension):
+    def on_execute(self) -> Iterator[None]:
+        raise AttributeError("'Session' object has no attribute 'secret'")
+        yield
+
+
+async def test_an_exception_outside_any_field_is_masked_too() -> None:
+    """An extension's bug is no more the client's mistake than a resolver's."""
+    with_broken_extension = build_schema(query=Query)
+    with_broken_extension.extensions = (*with_broken_extension.extensions, BrokenExtension)
+    result = await with_broken_extension.execute("{ echo(value: 1) }")
+    assert result.errors is not None
+    error = result.errors[0]
+    assert (error.message, error.extensions) == (INTERNAL_MESSAGE, {"code": "INTERNAL_SERVER_ERROR"})
