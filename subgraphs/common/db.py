@@ -98,22 +98,19 @@ def refuses_in_reads(statement: str) -> bool:
     """Whether a statement is more than a read: anything but a SELECT (or a WITH whose parts only
     read), and any row lock or advisory lock. A check of the SQL text, written for the statements
     this code base sends; a function that writes (`SELECT nextval(...)`) gets through."""
-    if not _READING_STATEMENT.match(statement) or _LOCKING.search(statement):
+    reading = _READING_STATEMENT.match(statement)
+    if reading is None or _LOCKING.search(statement):
         return True
-    return statement.lstrip()[:4].upper() == "WITH" and _WRITING_WORD.search(statement) is not None
+    return reading.group(1).upper() == "WITH" and _WRITING_WORD.search(statement) is not None
 
 
 def refuse_writes_in_reads(engine: AsyncEngine) -> None:
     """Refuse, before it runs, a statement `refuses_in_reads` names on a connection with
     `READS_ONLY`'s options."""
 
-    def before_cursor_execute(
-        connection: Any, _cursor: Any, statement: str, _parameters: Any, context: Any, _many: bool
-    ) -> None:
-        if not connection.get_execution_options().get("gocart_reads_only"):
-            return
-        writes = context is not None and (context.isinsert or context.isupdate or context.isdelete)
-        if writes or refuses_in_reads(statement):
+    def before_cursor_execute(connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        # The SQL text decides: a compiled INSERT/UPDATE/DELETE (or a CTE holding one) says so too.
+        if connection.get_execution_options().get("gocart_reads_only") and refuses_in_reads(statement):
             raise WriteInReadingRequestError(f"a query operation may only read: {statement[:80]!r}")
 
     event.listen(engine.sync_engine, "before_cursor_execute", before_cursor_execute)
