@@ -21,18 +21,20 @@ Router's Rust query planner, `@graphql-hive/router-runtime`). Then, for each que
      (router, each subgraph, PostgreSQL, Redis). `--entity-cache-only` runs just this step.
 The load generator is a closed loop (a fixed number of connections, each sending its next request when
 the last is answered) after a warm-up, with a unique Authorization header on every request so nobody
-can deduplicate. Each router's CPU per request is read from /proc/PID/stat (user + system time of its
-process over the measured window, divided by the requests answered). Neither the stubs nor our router
-write an access log line per request. Figures are printed, never asserted.
+can deduplicate (`--callers N` sends N tokens in turn instead, as N signed-in shoppers would: each
+process then verifies each token once and remembers it). Each router's CPU per request is read from
+/proc/PID/stat (user + system time of its process over the measured window, divided by the requests
+answered). Neither the stubs nor our router write an access log line per request. Figures are
+printed, never asserted.
 
 `--stubs-only` runs just step 4 (the real subgraphs are started only to record the answers), `--query`
-one of the queries, `--rounds N` every measurement of step 4 N times, taking turns, and prints the
-median. `--compare-with DIR` runs a second Gocart router from another checkout (e.g. a `git worktree`
-of main) beside ours in the same run, on the same supergraph and settings, so before and after is a
-ratio of one run.
+one of the queries (in step 6 too), `--rounds N` every measurement of step 4 N times, taking turns,
+and prints the median. `--compare-with DIR` runs a second Gocart router from another checkout (e.g. a
+`git worktree` of main) beside ours in the same run, on the same supergraph and settings, so before
+and after is a ratio of one run.
 
     python bench/federation.py [--seconds 10] [--warmup 3] [--connections 16] [--entity-cache-only]
-        [--stubs-only] [--query catalogue|orders] [--rounds 1] [--compare-with DIR]
+        [--stubs-only] [--query catalogue|orders] [--rounds 1] [--compare-with DIR] [--callers N]
 """
 
 from __future__ import annotations
@@ -87,6 +89,8 @@ QUERIES = {
 QUERY_NAMES = {"catalogue": CATALOGUE, "orders": ORDERS}
 """`--query`'s choices."""
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+UNIQUE_TOKENS = 50_000
+"""Tokens minted when every request is to carry its own (more than any run sends)."""
 
 
 @dataclass(frozen=True)
@@ -280,17 +284,20 @@ SERVICE_OF = {
 
 
 def cached_routers(
-    supergraph: Path, ports: PortPicker, jwks_url: str, redis_url: str
+    supergraph: Path, ports: PortPicker, jwks_url: str, stack: Stack, on: int
 ) -> tuple[Supervisor, dict[str, str]]:
-    """Our router twice on `supergraph`, verifying tokens: the entity cache off, and on in Redis."""
-    off, on = ports.next(), ports.next()
+    """Our router twice on `supergraph`, verifying tokens: the entity cache off, and on in Redis.
+    The one with the cache listens on `on`, the port the subgraphs send their invalidations to, with
+    the stack's invalidation secret, so what the demo orders change is invalidated as in production."""
+    off = ports.next()
+    secret = stack.invalidation_secret.get_secret_value()
     common = {
         "GOCART_ROUTER_SUPERGRAPH": str(supergraph),
         "GOCART_ROUTER_RATE_LIMIT__ENABLED": "false",
         "GOCART_ROUTER_ACCESS_LOG": "false",  # as in `router_env`: no line per request
         "GOCART_ROUTER_JWT_JWKS_URL": jwks_url,
         "GOCART_ROUTER_JWT_MAX_TOKEN_LIFETIME_SECONDS": str(3 * 3600),  # the bench's tokens live 2 h
-        "GOCART_ROUTER_REDIS_URL": redis_url,
+        "GOCART_ROUTER_REDIS_URL": stack.redis_url,
         "GOCART_ROUTER_REDIS_NAMESPACE": f"gocart-bench-{uuid.uuid4().hex[:8]}",
     }
     supervisor = start(
@@ -304,7 +311,12 @@ def cached_routers(
             ProcessSpec(
                 "router-cache-on",
                 python_module("router"),
-                {**common, "GOCART_ROUTER_PORT": str(on), "GOCART_ROUTER_ENTITY_CACHE__ENABLED": "true"},
+                {
+                    **common,
+                    "GOCART_ROUTER_PORT": str(on),
+                    "GOCART_ROUTER_ENTITY_CACHE__ENABLED": "true",
+                    "GOCART_ROUTER_ENTITY_CACHE__INVALIDATION_SECRET": secret,
+                },
                 f"http://{HOST}:{on}/health",
             ),
         ]
@@ -343,12 +355,14 @@ class CacheRun:
     on_cpu: dict[str, float]
 
 
-def measure_entity_cache(run: Run, urls: dict[str, str], pids: dict[str, int]) -> dict[str, CacheRun]:
+def measure_entity_cache(
+    run: Run, urls: dict[str, str], pids: dict[str, int], queries: Sequence[str]
+) -> dict[str, CacheRun]:
     """Per query: the router with the cache off, on (warm: the warm-up fills it), and the hit ratio
     of the measured window. `pids` holds the routers' (`off`, `on`) and the subgraphs' processes."""
     subgraphs = {name: pid for name, pid in pids.items() if name in SUBGRAPHS}
     results: dict[str, CacheRun] = {}
-    for query in QUERIES:
+    for query in queries:
         body = body_of(QUERIES[query])
         run.warm(urls["off"], body)
         off, off_cpu = run.measure_stack_cpu(urls["off"], body, {"router": pids["off"], **subgraphs})
@@ -391,6 +405,11 @@ def install_gateway() -> None:
     subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=GATEWAY_DIR, check=True)
 
 
+def authorization_line(callers: int) -> str:
+    """How the load's requests are signed, for the figures' heading."""
+    return f"{callers} tokens in turn" if callers else "a unique Authorization header per request"
+
+
 def body_of(query: str) -> bytes:
     return orjson.dumps({"query": query})
 
@@ -405,7 +424,7 @@ class Run:
         rounds = f", median of {self.args.rounds} rounds" if self.args.rounds > 1 else ""
         return (
             f"closed loop, {self.args.connections} connections, {self.args.seconds:.0f} s after "
-            f"{self.args.warmup:.0f} s warm-up{rounds}, a unique Authorization header per request"
+            f"{self.args.warmup:.0f} s warm-up{rounds}, {authorization_line(self.args.callers)}"
         )
 
     def warm(self, url: str, body: bytes) -> None:
@@ -570,6 +589,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--entity-cache-only", action="store_true", help="only step 6")
     parser.add_argument("--stubs-only", action="store_true", help="only step 4 (routers on stub subgraphs)")
     parser.add_argument("--query", choices=sorted(QUERY_NAMES), help="only this query (default: every one)")
+    parser.add_argument(
+        "--callers", type=int, default=0, help="send this many tokens in turn (default: one per request)"
+    )
     parser.add_argument("--rounds", type=int, default=1, help="rounds of step 4; the median is printed")
     parser.add_argument(
         "--compare-with", type=Path, metavar="DIR", help="also run the router of this checkout, side by side"
@@ -582,7 +604,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     stack = Stack(StackSettings(log_level="WARNING"))
     migrate(stack)
     asyncio.run(seed(stack))
-    run = Run(args, stack, Tokens(stack, 50_000))
+    run = Run(args, stack, Tokens(stack, args.callers or UNIQUE_TOKENS))
     workdir = ROOT / ".gocart" / "bench"
     workdir.mkdir(parents=True, exist_ok=True)
 
@@ -612,25 +634,26 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.entity_cache_only:
         services = start(subgraph_specs)
         try:
-            front, urls = cached_routers(real_supergraph, ports, jwks_url, stack.redis_url)
+            front, urls = cached_routers(real_supergraph, ports, jwks_url, stack, stack_ports.router)
             try:
                 demo.place_demo_orders(
                     urls["off"], password=stack.dev_password, admin=stack.admin_credentials
                 )
-                cache_results = measure_entity_cache(run, urls, stack_pids(front, services))
+                cache_results = measure_entity_cache(run, urls, stack_pids(front, services), queries)
             finally:
                 front.stop()
         finally:
             services.stop()
         warmup = f"{args.seconds:.0f} s after {args.warmup:.0f} s warm-up"
-        print(f"\nclosed loop, {args.connections} connections, {warmup}\n")
+        signed = authorization_line(args.callers)
+        print(f"\nclosed loop, {args.connections} connections, {warmup}, {signed}\n")
         print_entity_cache(cache_results)
         return
     services = start([*subgraph_specs, *stub_specs, floor_process(floor_port, stack.database_url)])
     try:
-        front, urls = cached_routers(real_supergraph, ports, jwks_url, stack.redis_url)
+        front, urls = cached_routers(real_supergraph, ports, jwks_url, stack, stack_ports.router)
         try:
-            cache_results = measure_entity_cache(run, urls, stack_pids(front, services))
+            cache_results = measure_entity_cache(run, urls, stack_pids(front, services), queries)
         finally:
             front.stop()
         front, urls = routers(real_supergraph, ports, args.compare_with)
@@ -663,7 +686,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     load = (
         f"closed loop, {args.connections} connections, {args.seconds:.0f} s after {args.warmup:.0f} s warm-up"
     )
-    print(f"\nGocart router vs its peers: {load}, a unique Authorization header per request\n")
+    print(f"\nGocart router vs its peers: {load}, {authorization_line(args.callers)}\n")
     for query in QUERIES:
         print(f"== {query}")
         ours = real_results[query]["router"]
