@@ -7,6 +7,7 @@ the stack's processes to tests (stop one, restart it), and reports what it does 
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import os
@@ -120,8 +121,8 @@ def _is_up(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310  (our own localhost URL)
             return bool(200 <= response.status < 300)
-    except (urllib.error.URLError, OSError):
-        return False
+    except (urllib.error.URLError, OSError, http.client.HTTPException):
+        return False  # not listening yet, or closed the connection mid-answer while starting
 
 
 def describe_exit(returncode: int) -> str:
@@ -398,11 +399,13 @@ def run_supervised(
             supervisor.wait_until_ready()
         except RuntimeError as error:
             print(f"Gocart could not start: {error}", file=sys.stderr, flush=True)
-            supervisor.stop()
             return 1
         if not supervisor.stopping:
             on_ready()
         return supervisor.wait()
     finally:
+        # Whatever ended us (a stop, a crash loop, a start-up that failed, a bug in `on_ready`), no
+        # service outlives the supervisor: orphans would hold the ports and the terminal's output.
+        supervisor.stop()
         for signum, handler in previous.items():
             signal.signal(signum, handler)

@@ -27,6 +27,7 @@ from gocart.processes import (
     ServiceStarted,
     Supervisor,
     SupervisorEvent,
+    run_supervised,
 )
 from gocart.restarts import RestartPolicy
 from gocart.servers import free_port, port_is_free
@@ -295,6 +296,24 @@ def test_a_service_stopped_on_purpose_is_left_down(supervise: Callable[..., Supe
     stack.supervisor.check()
 
     assert stack.log.summary() == [("started", "steady", 0)]
+
+
+def http_service(name: str, port: int) -> ProcessSpec:
+    """A service that answers its health URL (Python's own file server, on `port`)."""
+    argv = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"]
+    return ProcessSpec(name, argv, {}, health_url=f"http://127.0.0.1:{port}/")
+
+
+def test_a_failure_once_the_services_are_up_stops_every_service_before_it_is_raised(tmp_path: Path) -> None:
+    port = free_port("127.0.0.1", 46100)
+
+    def fails_when_ready() -> None:
+        raise LookupError("a bug after start-up")
+
+    with pytest.raises(LookupError):
+        run_supervised([http_service("web", port)], cwd=tmp_path, on_ready=fails_when_ready)
+
+    assert port_is_free("127.0.0.1", port)
 
 
 # ---------------------------------------------------------------- the real `gocart dev`
