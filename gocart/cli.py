@@ -213,7 +213,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
                     router_url, password=stack.dev_password, admin=stack.admin_credentials
                 )
                 orders = demo.describe_demo_orders(statuses)
-            except (OSError, RuntimeError) as error:
+            except (OSError, demo.DemoOrdersFailed) as error:
                 orders = f"demo orders NOT placed ({error})"
         print(banner(stack, ports, added, orders, router), flush=True)
 

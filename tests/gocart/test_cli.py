@@ -7,13 +7,14 @@ import signal
 import subprocess
 import sys
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
 from gocart.servers import free_port, port_is_free
+from testbed.database import scratch_database
 from tests.support.dev_stack import DevStack, gocart_env, running_dev_stack
 from tests.support.services import ServiceUrls, embedded_data_dir
 
@@ -49,7 +50,15 @@ def test_seed_on_the_embedded_default_adds_demo_data_once() -> None:
 
 
 @pytest.fixture
-def dev_stack(database_url: str, services: ServiceUrls) -> Iterator[DevStack]:
+async def fresh_database_url(services: ServiceUrls) -> AsyncIterator[str]:
+    """A database of its own, as a new user's `gocart dev` meets it: the rows other tests left in the
+    session's database (outbox events, changed products) are not the demo's."""
+    async with scratch_database(services.database_url, durable=False) as url:
+        yield url
+
+
+@pytest.fixture
+def dev_stack(fresh_database_url: str, services: ServiceUrls) -> Iterator[DevStack]:
     ports: dict[str, int] = {}
     for name, base in (
         ("products", 45100),
@@ -62,7 +71,7 @@ def dev_stack(database_url: str, services: ServiceUrls) -> Iterator[DevStack]:
     with (
         embedded_data_dir() as data,
         running_dev_stack(
-            data, ports, GOCART_DATABASE_URL=database_url, GOCART_REDIS_URL=services.redis_url
+            data, ports, GOCART_DATABASE_URL=fresh_database_url, GOCART_REDIS_URL=services.redis_url
         ) as stack,
     ):
         yield stack
