@@ -4,6 +4,9 @@ pages in one query (`User.orders`)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import (
     ARRAY,
@@ -18,6 +21,7 @@ from sqlalchemy import (
     true,
     tuple_,
 )
+from sqlalchemy.sql import Executable
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -28,23 +32,64 @@ from subgraphs.orders.models import (
 from subgraphs.orders.search import CustomerPage, OrderKey, OrderSearch
 
 
+@dataclass(frozen=True)
+class _SearchShape:
+    """Which conditions a search has (not their values): each shape's statement is built once."""
+
+    customer: bool
+    status: bool
+    created_after: bool
+    created_before: bool
+    after: bool
+
+    @classmethod
+    def of(cls, search: OrderSearch, *, after: bool) -> _SearchShape:
+        return cls(
+            customer=search.customer_id is not None,
+            status=search.status is not None,
+            created_after=search.created_after is not None,
+            created_before=search.created_before is not None,
+            after=after,
+        )
+
+
+@lru_cache(maxsize=2**5)  # every shape there is (five conditions, each given or not)
+def _search_statement(shape: _SearchShape) -> Executable:
+    """The shape's keyset page, values bound: SQLAlchemy builds it and its cache key once, not per page."""
+    created_at, order_id = col(Order.created_at), col(Order.id)
+    statement = select(created_at, order_id)
+    if shape.customer:
+        statement = statement.where(col(Order.customer_id) == bindparam("customer_id"))
+    if shape.status:
+        statement = statement.where(col(Order.status) == bindparam("status"))
+    if shape.created_after:
+        statement = statement.where(created_at >= bindparam("created_after"))
+    if shape.created_before:
+        statement = statement.where(created_at < bindparam("created_before"))
+    if shape.after:
+        after_time = bindparam("after_time", type_=DateTime(timezone=True))
+        position = tuple_(after_time, bindparam("after_id", type_=Uuid))
+        statement = statement.where(tuple_(created_at, order_id) < position)
+    return statement.order_by(created_at.desc(), order_id.desc()).limit(bindparam("limit"))
+
+
 async def search_order_ids(
     *, session: AsyncSession, search: OrderSearch, limit: int, after: OrderKey | None
 ) -> list[OrderKey]:
     """One page of order keys, newest first (keyset order on creation time, then id)."""
-    statement = select(col(Order.created_at), col(Order.id))
+    values: dict[str, Any] = {"limit": limit}
     if search.customer_id is not None:
-        statement = statement.where(col(Order.customer_id) == search.customer_id)
+        values["customer_id"] = search.customer_id
     if search.status is not None:
-        statement = statement.where(col(Order.status) == search.status.value)
+        values["status"] = search.status.value
     if search.created_after is not None:
-        statement = statement.where(col(Order.created_at) >= search.created_after)
+        values["created_after"] = search.created_after
     if search.created_before is not None:
-        statement = statement.where(col(Order.created_at) < search.created_before)
+        values["created_before"] = search.created_before
     if after is not None:
-        statement = statement.where(tuple_(col(Order.created_at), col(Order.id)) < tuple_(*after))
-    statement = statement.order_by(col(Order.created_at).desc(), col(Order.id).desc()).limit(limit)
-    return [(created_at, order_id) for created_at, order_id in await column_rows(session, statement)]
+        values["after_time"], values["after_id"] = after
+    statement = _search_statement(_SearchShape.of(search, after=after is not None))
+    return [(created_at, order_id) for created_at, order_id in await column_rows(session, statement, values)]
 
 
 # The pages asked for, one row each (`unnest` of parallel arrays, numbered by `slot`), and for each a
