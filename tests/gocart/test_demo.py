@@ -46,7 +46,8 @@ def router_answering() -> Iterator[Callable[[Answer], str]]:
                 pass
 
         server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        # A short poll: `shutdown` waits for the serving loop to look (0.5 s by default).
+        threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True).start()
         servers.append(server)
         return f"http://127.0.0.1:{server.server_address[1]}/graphql"
 
