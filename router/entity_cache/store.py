@@ -1,8 +1,9 @@
 """The entity cache in Redis: entities and root-field data, each for the time its subgraph allowed.
 
 Every lookup is one MGET (a batch of entities at once; a signed-in caller's private keys in the same
-call), every store one pipeline. Redis down is never the client's problem: lookups miss and stores are
-skipped, one warning is logged per outage, the degraded gauge is set, and Redis is left alone for
+call), every store one pipeline; a root fetch whose last answer was not storable is not looked up for a
+while (router/entity_cache/uncacheable.py). Redis down is never the client's problem: lookups miss and
+stores are skipped, one warning is logged per outage, the degraded gauge is set, and Redis is left alone for
 `retry_seconds` (router/redis_outage.py) so an outage adds no timeout to every request.
 """
 
@@ -22,6 +23,7 @@ from redis.exceptions import RedisError
 from router.entity_cache.keys import CacheKeys, entity_id
 from router.entity_cache.policy import CachePolicy, Visibility
 from router.entity_cache.scope import CacheScope
+from router.entity_cache.uncacheable import UncacheableRoots
 from router.metrics import RouterMetrics
 from router.redis_outage import RedisOutage
 
@@ -63,6 +65,7 @@ class EntityCache:
         self._metrics = metrics
         self._max_ttl = max_ttl_seconds
         self._clock = clock  # wall clock: entries carry their expiry, read by every replica
+        self.uncacheable_roots = UncacheableRoots(clock)
         self.outage = RedisOutage(
             retry_seconds,
             down="the entity cache is off until it answers",
@@ -118,6 +121,9 @@ class EntityCache:
         """A root-field fetch's cached data for this caller; `label` is the metrics' type (`Query`)."""
         if not scope.readable:
             return None
+        if self.uncacheable_roots.skip(subgraph, variant):
+            self._count(subgraph, label, None, asked=False)
+            return None
         stored = await self._mget([self.keys.root(subgraph, variant, name) for name in scope.readable])
         entry = next((self._decode(value) for value in stored or () if value is not None), None)
         self._count(subgraph, label, entry, stored is not None)
@@ -126,6 +132,7 @@ class EntityCache:
     async def put_root(
         self, subgraph: str, variant: str, data: Any, policy: CachePolicy, scope: CacheScope
     ) -> None:
+        self.uncacheable_roots.answered(subgraph, variant, storable=policy.storable)
         scope_name = self._scope_for(policy, scope)
         if scope_name is None or not self.outage.worth_trying():
             return

@@ -15,6 +15,7 @@ import pytest
 from redis.asyncio import Redis
 
 from router.entity_cache import CachePolicy, EntityCache, Visibility, scope_of
+from router.entity_cache.uncacheable import RECHECK_SECONDS
 from router.executor.execute import Execution
 from router.gateway import Gateway, GraphQLRequest
 from router.metrics import RouterMetrics
@@ -293,6 +294,57 @@ async def test_an_answer_marked_no_store_is_not_kept(
     await run(gateway, NAMES_AND_STOCK)
     assert len(fetcher.requests) == 2
     assert await keys_of(redis, namespace, "e") == []
+
+
+def root_lookups(metrics: RouterMetrics, outcome: str) -> float:
+    labels = {"subgraph": "catalog", "type": "Query", "outcome": outcome}
+    return metrics.registry.get_sample_value("gocart_router_entity_cache_lookups_total", labels) or 0
+
+
+async def test_a_root_answered_no_store_is_not_looked_up_on_the_next_request(
+    gateway: Gateway, fetcher: CountingFetcher, backend: Backend, metrics: RouterMetrics
+) -> None:
+    backend.catalog_policy = "no-store"
+    await run(gateway, NAMES_AND_STOCK)
+    fetcher.requests.clear()
+    answer = await run(gateway, NAMES_AND_STOCK)
+
+    assert (root_lookups(metrics, "miss"), root_lookups(metrics, "skipped")) == (1, 1)
+    assert requests_to(fetcher, "catalog")  # skipping the lookup still fetches: the data is fresh
+    assert answer.response["data"]["products"][0]["id"] == "p1"
+
+
+async def test_a_root_that_becomes_storable_is_cached_from_its_next_answer(
+    gateway: Gateway, fetcher: CountingFetcher, backend: Backend, metrics: RouterMetrics
+) -> None:
+    backend.catalog_policy = "no-store"
+    await run(gateway, NAMES_AND_STOCK)
+    backend.catalog_policy = "public, max-age=60"
+    await run(gateway, NAMES_AND_STOCK)  # lookup skipped, but this answer is kept
+    fetcher.requests.clear()
+    await run(gateway, NAMES_AND_STOCK)
+
+    assert root_lookups(metrics, "hit") == 1
+    assert requests_to(fetcher, "catalog") == []
+
+
+async def test_a_root_answered_no_store_is_looked_up_again_after_the_recheck(
+    urls: dict[str, str],
+    fetcher: CountingFetcher,
+    backend: Backend,
+    redis: Redis,
+    namespace: str,
+    metrics: RouterMetrics,
+) -> None:
+    now = [1_000_000.0]
+    cache = EntityCache(redis, namespace, metrics, max_ttl_seconds=600, clock=lambda: now[0])
+    gateway = gateway_for(urls, fetcher, cache)
+    backend.catalog_policy = "no-store"
+    await run(gateway, NAMES_AND_STOCK)
+    now[0] += RECHECK_SECONDS + 1
+    await run(gateway, NAMES_AND_STOCK)
+
+    assert (root_lookups(metrics, "miss"), root_lookups(metrics, "skipped")) == (2, 0)
 
 
 async def test_an_answer_without_cache_control_is_not_kept(
