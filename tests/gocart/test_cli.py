@@ -136,7 +136,10 @@ def test_dev_router_is_protected_and_open_to_local_frontends(dev_stack: DevStack
 def test_the_admin_token_dev_prints_is_accepted_for_its_twelve_hours(dev_stack: DevStack) -> None:
     import jwt
 
-    token = dev_stack.output.rstrip().splitlines()[-1].strip()
+    # The token is the line after its heading: the services may log more lines once the banner is out.
+    lines = dev_stack.output.splitlines()
+    heading = next(index for index, line in enumerate(lines) if "Authorization: Bearer" in line)
+    token = lines[heading + 1].strip()
     claims = jwt.decode(token, options={"verify_signature": False})
     response = httpx.post(
         f"http://127.0.0.1:{dev_stack.ports['router']}/graphql",
