@@ -4,7 +4,6 @@ pages in one query (`User.orders`)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -32,41 +31,21 @@ from subgraphs.orders.models import (
 from subgraphs.orders.search import CustomerPage, OrderKey, OrderSearch
 
 
-@dataclass(frozen=True)
-class _SearchShape:
-    """Which conditions a search has (not their values): each shape's statement is built once."""
-
-    customer: bool
-    status: bool
-    created_after: bool
-    created_before: bool
-    after: bool
-
-    @classmethod
-    def of(cls, search: OrderSearch, *, after: bool) -> _SearchShape:
-        return cls(
-            customer=search.customer_id is not None,
-            status=search.status is not None,
-            created_after=search.created_after is not None,
-            created_before=search.created_before is not None,
-            after=after,
-        )
-
-
 @lru_cache(maxsize=2**5)  # every shape there is (five conditions, each given or not)
-def _search_statement(shape: _SearchShape) -> Executable:
-    """The shape's keyset page, values bound: SQLAlchemy builds it and its cache key once, not per page."""
+def _search_statement(given: frozenset[str]) -> Executable:
+    """The keyset page for the values `given` (their names: the search's shape), values bound:
+    SQLAlchemy builds it and its cache key once per shape, not per page."""
     created_at, order_id = col(Order.created_at), col(Order.id)
     statement = select(created_at, order_id)
-    if shape.customer:
+    if "customer_id" in given:
         statement = statement.where(col(Order.customer_id) == bindparam("customer_id"))
-    if shape.status:
+    if "status" in given:
         statement = statement.where(col(Order.status) == bindparam("status"))
-    if shape.created_after:
+    if "created_after" in given:
         statement = statement.where(created_at >= bindparam("created_after"))
-    if shape.created_before:
+    if "created_before" in given:
         statement = statement.where(created_at < bindparam("created_before"))
-    if shape.after:
+    if "after_time" in given:
         after_time = bindparam("after_time", type_=DateTime(timezone=True))
         position = tuple_(after_time, bindparam("after_id", type_=Uuid))
         statement = statement.where(tuple_(created_at, order_id) < position)
@@ -88,7 +67,7 @@ async def search_order_ids(
         values["created_before"] = search.created_before
     if after is not None:
         values["after_time"], values["after_id"] = after
-    statement = _search_statement(_SearchShape.of(search, after=after is not None))
+    statement = _search_statement(frozenset(values))
     return [(created_at, order_id) for created_at, order_id in await column_rows(session, statement, values)]
 
 
