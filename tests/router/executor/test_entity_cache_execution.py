@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import socket
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import aiohttp
@@ -71,6 +71,18 @@ def gateway_for(urls: dict[str, str], fetcher: CountingFetcher, cache: EntityCac
 @pytest.fixture
 def gateway(urls: dict[str, str], fetcher: CountingFetcher, entity_cache: EntityCache) -> Gateway:
     return gateway_for(urls, fetcher, entity_cache)
+
+
+@pytest.fixture
+def gateway_with_cache(
+    urls: dict[str, str], fetcher: CountingFetcher, redis: Redis, namespace: str, metrics: RouterMetrics
+) -> Callable[..., Gateway]:
+    """A gateway whose entity cache takes these settings (`max_ttl_seconds`, `clock`...)."""
+
+    def build(**settings: Any) -> Gateway:
+        return gateway_for(urls, fetcher, EntityCache(redis, namespace, metrics, **settings))
+
+    return build
 
 
 async def run(
@@ -252,16 +264,10 @@ async def test_entries_live_as_long_as_the_subgraph_allows(
 
 
 async def test_no_entry_outlives_the_routers_maximum(
-    urls: dict[str, str],
-    fetcher: CountingFetcher,
-    backend: Backend,
-    redis: Redis,
-    namespace: str,
-    metrics: RouterMetrics,
+    gateway_with_cache: Callable[..., Gateway], backend: Backend, redis: Redis, namespace: str
 ) -> None:
     backend.details_policy = "public, max-age=86400"
-    cache = EntityCache(redis, namespace, metrics, max_ttl_seconds=30)
-    await run(gateway_for(urls, fetcher, cache), NAMES_AND_STOCK)
+    await run(gateway_with_cache(max_ttl_seconds=30), NAMES_AND_STOCK)
     for key in await keys_of(redis, namespace, "e"):
         assert 0 < await redis.ttl(key) <= 30
 
@@ -329,16 +335,10 @@ async def test_a_root_that_becomes_storable_is_cached_from_its_next_answer(
 
 
 async def test_a_root_answered_no_store_is_looked_up_again_after_the_recheck(
-    urls: dict[str, str],
-    fetcher: CountingFetcher,
-    backend: Backend,
-    redis: Redis,
-    namespace: str,
-    metrics: RouterMetrics,
+    gateway_with_cache: Callable[..., Gateway], backend: Backend, metrics: RouterMetrics
 ) -> None:
     now = [1_000_000.0]
-    cache = EntityCache(redis, namespace, metrics, max_ttl_seconds=600, clock=lambda: now[0])
-    gateway = gateway_for(urls, fetcher, cache)
+    gateway = gateway_with_cache(max_ttl_seconds=600, clock=lambda: now[0])
     backend.catalog_policy = "no-store"
     await run(gateway, NAMES_AND_STOCK)
     now[0] += RECHECK_SECONDS + 1
@@ -433,18 +433,10 @@ async def test_the_answers_policy_is_the_most_restrictive_it_touched(
 async def test_hits_and_misses_are_counted(gateway: Gateway, metrics: RouterMetrics) -> None:
     await run(gateway, NAMES_AND_STOCK)
     await run(gateway, NAMES_AND_STOCK)
-    registry = metrics.registry
-    labels = {"subgraph": "catalog", "type": "Query"}
-    assert (
-        registry.get_sample_value("gocart_router_entity_cache_lookups_total", {**labels, "outcome": "miss"})
-        == 1
-    )
-    assert (
-        registry.get_sample_value("gocart_router_entity_cache_lookups_total", {**labels, "outcome": "hit"})
-        == 1
-    )
+    assert root_lookups(metrics, "miss") == 1
+    assert root_lookups(metrics, "hit") == 1
     details = {"subgraph": "details", "type": "Product", "outcome": "miss"}
-    assert registry.get_sample_value("gocart_router_entity_cache_lookups_total", details) == 2
+    assert metrics.registry.get_sample_value("gocart_router_entity_cache_lookups_total", details) == 2
 
 
 @pytest.fixture
