@@ -28,6 +28,7 @@ from observability.tracing import TRACING_OFF, Tracing
 from subgraphs.common.db import RequestSession
 from subgraphs.common.entities import ARGUMENT, ENTITY_UNION, RepresentationCheck
 from subgraphs.common.errors import BadUserInputError, DomainError
+from subgraphs.common.execution import PlainFieldsExecutionContext
 from subgraphs.common.settings import DEFAULT_MAX_REPRESENTATIONS
 
 log = structlog.get_logger(__name__)
@@ -221,7 +222,8 @@ def build_schema(
     document_cache_size: int = 1024,
     max_representations: int = DEFAULT_MAX_REPRESENTATIONS,
 ) -> SubgraphSchema:
-    """A subgraph schema with parsed and validated documents cached (a repeated fetch skips both)."""
+    """A subgraph schema with parsed and validated documents cached (a repeated fetch skips both) and
+    plain leaf fields answered without graphql-core's per-field machinery (`common/execution.py`)."""
     extensions: list[Any] = [TraceExecution, ObserveOperations, RejectNulText, QueriesReadWithoutTransaction]
     if document_cache_size > 0:
         extensions += [
@@ -234,4 +236,5 @@ def build_schema(
         types=list(types),
         extensions=extensions,
         max_representations=max_representations,
+        execution_context_class=PlainFieldsExecutionContext,
     )
