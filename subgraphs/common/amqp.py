@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import aio_pika
 import structlog
@@ -19,6 +19,7 @@ from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractExchange, 
 from pydantic import ValidationError
 
 from subgraphs.common.events import DomainEvent
+from subgraphs.common.handler_retries import HandlerRetries
 
 log = structlog.get_logger(__name__)
 
@@ -126,7 +127,11 @@ class QueueBinding:
     queue: str
     patterns: Sequence[str]
     handle: EventHandler
-    max_attempts: int = 5
+    retries: HandlerRetries = field(default_factory=HandlerRetries)
+
+    @property
+    def max_attempts(self) -> int:
+        return self.retries.max_attempts
 
 
 async def declare_queue(channel: AbstractChannel, exchange: AbstractExchange, binding: QueueBinding) -> None:
@@ -159,10 +164,27 @@ async def _handle_message(binding: QueueBinding, message: AbstractIncomingMessag
         await message.nack(requeue=True)
         raise
     except Exception:
-        log.exception("events.handler_failed", queue=binding.queue, event_id=str(event.id), type=event.type)
+        failures = _deliveries_before(message) + 1
+        log.exception(
+            "events.handler_failed",
+            queue=binding.queue,
+            event_id=str(event.id),
+            type=event.type,
+            attempt=failures,
+            retry_in=binding.retries.pause_after(failures),
+        )
+        # The queue's messages wait behind this one (they are handled in order), and the broker
+        # redelivers a nacked message at once: the pause before the nack spaces the attempts.
+        await binding.retries.wait_after(failures)
         await message.nack(requeue=True)  # counted by the queue; dead-lettered after max_attempts
         return
     await message.ack()
+
+
+def _deliveries_before(message: AbstractIncomingMessage) -> int:
+    """How often the message was delivered before: a quorum queue counts it in `x-delivery-count`."""
+    count = (message.headers or {}).get("x-delivery-count", 0)
+    return count if isinstance(count, int) else 0
 
 
 async def consume_forever(

@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from subgraphs.common.db import SessionFactory
 from subgraphs.common.events import DomainEvent, EventTables
+from subgraphs.common.handler_retries import HandlerRetries
 
 log = structlog.get_logger(__name__)
 
@@ -90,26 +91,38 @@ class OnceByEventId:
 
 class InProcessSink:
     """The relay's sink with no broker configured: each event goes straight to this process's
-    consumers that want it, tried `max_attempts` times; one that still fails is logged (there is no
-    dead-letter queue in process) and the relay moves on."""
+    consumers that want it, tried up to `retries.max_attempts` times with a doubling pause between
+    attempts; one that still fails is logged (there is no dead-letter queue in process) and the relay
+    moves on. The relay waits out the pauses (events stay in order, as a queue keeps them)."""
 
-    def __init__(self, consumers: Sequence[OnceByEventId], *, max_attempts: int = 5) -> None:
+    def __init__(self, consumers: Sequence[OnceByEventId], *, retries: HandlerRetries | None = None) -> None:
         self._consumers = list(consumers)
-        self._max_attempts = max_attempts
+        self._retries = retries or HandlerRetries()
 
     async def deliver(self, event: DomainEvent) -> None:
         for consumer in self._consumers:
             if not consumer.consumer.wants(event.type):
                 continue
-            for attempt in range(1, self._max_attempts + 1):
+            for attempt in range(1, self._retries.max_attempts + 1):
                 try:
                     await consumer(event)
                     break
                 except Exception:
-                    if attempt == self._max_attempts:
+                    if attempt == self._retries.max_attempts:
                         log.exception(
                             "events.dead_lettered",
                             consumer=consumer.consumer.name,
                             event_id=str(event.id),
                             type=event.type,
                         )
+                    else:
+                        log.warning(
+                            "events.handler_failed",
+                            consumer=consumer.consumer.name,
+                            event_id=str(event.id),
+                            type=event.type,
+                            attempt=attempt,
+                            retry_in=self._retries.pause_after(attempt),
+                            exc_info=True,
+                        )
+                        await self._retries.wait_after(attempt)

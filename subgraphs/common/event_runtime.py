@@ -20,6 +20,7 @@ from subgraphs.common.db import SessionFactory, create_engine, create_session_fa
 from subgraphs.common.event_consumers import EventConsumer, InProcessSink, OnceByEventId
 from subgraphs.common.event_relay import EventSink, OutboxRelay, RelayMetrics, RelayPolicy
 from subgraphs.common.events import EventTables
+from subgraphs.common.handler_retries import HandlerRetries
 from subgraphs.common.outbox_pruning import OutboxPruner, PrunePolicy
 from subgraphs.common.router_notifier import notifier_from_settings, router_cache_consumers
 from subgraphs.common.settings import SubgraphSettings
@@ -82,10 +83,15 @@ async def run_events(
         for consumer in (*setup.consumers(resources), *router_cache_consumers(subgraph, notifier))
     ]
     address = broker_address(settings)
+    retries = HandlerRetries(
+        max_attempts=settings.event_max_attempts,
+        first_pause_seconds=settings.event_retry_seconds,
+        max_pause_seconds=settings.event_max_retry_seconds,
+    )
     sink: EventSink
     tasks: list[asyncio.Task[None]] = []
     if address is None:
-        sink = InProcessSink(consumers, max_attempts=settings.event_max_attempts)
+        sink = InProcessSink(consumers, retries=retries)
     else:
         amqp_sink = AmqpSink(address)
         sink = amqp_sink
@@ -94,7 +100,7 @@ async def run_events(
                 queue=queue_name(settings, subgraph, once.consumer.name),
                 patterns=once.consumer.patterns,
                 handle=once.handle_event,
-                max_attempts=settings.event_max_attempts,
+                retries=retries,
             )
             for once in consumers
         ]

@@ -5,8 +5,9 @@ is not served stale for up to a TTL.
 
 Each subgraph consumes only its own events (`ROUTER_CACHED` says which types name which entity), so a
 change is sent once, by whichever replica its queue hands it to. A failed call (the router down, a
-wrong secret, Redis down behind it) raises: the consumer machinery tries the event again and finally
-dead-letters it, loudly, never drops it unseen. After a failure the notifier fails fast for
+wrong secret, Redis down behind it) raises: the consumer machinery tries the event again after a
+doubling pause (`subgraphs/common/handler_retries.py`) and finally dead-letters it, loudly, never
+drops it unseen. After a failure the notifier fails fast for
 `pause_seconds` rather than wait a timeout per event. Off unless the subgraph is given the router's
 invalidation URL and secret.
 """

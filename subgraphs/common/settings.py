@@ -129,6 +129,12 @@ class SubgraphSettings(BaseSettings):
     event_max_attempts: int = Field(
         default=5, ge=1, description="Deliveries of an event to a consumer before it is dead-lettered."
     )
+    event_retry_seconds: float = Field(
+        default=1.0, ge=0, description="Pause after a consumer's first failed attempt at an event; doubles."
+    )
+    event_max_retry_seconds: float = Field(
+        default=30.0, ge=0, description="Longest pause between a consumer's attempts at an event."
+    )
 
     # The router's entity cache (docs/router.md, "Entity cache"): this subgraph's events drop what
     # they change from it (subgraphs/common/router_notifier.py); off without both.

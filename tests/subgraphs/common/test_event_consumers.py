@@ -19,10 +19,30 @@ from subgraphs.common.amqp import BrokerAddress, QueueBinding, consume_forever, 
 from subgraphs.common.db import SessionFactory, create_engine, create_session_factory
 from subgraphs.common.event_consumers import EventConsumer, InProcessSink, OnceByEventId, topic_matches
 from subgraphs.common.events import DomainEvent, EventTables
+from subgraphs.common.handler_retries import HandlerRetries
 from tests.subgraphs.common.events_support import create_outbox
 from tests.support.broker import amqp_url, unique_name
 
 MAX_ATTEMPTS = 3
+FIRST_PAUSE = 0.01
+
+
+class Pauses(list[float]):
+    """A consumer's sleep that records its pauses (and waits them, they are short)."""
+
+    async def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+        await asyncio.sleep(seconds)
+
+
+@pytest.fixture
+def pauses() -> Pauses:
+    return Pauses()
+
+
+@pytest.fixture
+def retries(pauses: Pauses) -> HandlerRetries:
+    return HandlerRetries(MAX_ATTEMPTS, first_pause_seconds=FIRST_PAUSE, max_pause_seconds=1.0, sleep=pauses)
 
 
 def an_event(event_type: str = "thing.changed") -> DomainEvent:
@@ -62,7 +82,7 @@ Consuming = Callable[[Callable[[DomainEvent], Awaitable[None]]], Awaitable[tuple
 
 
 @pytest.fixture
-async def consuming() -> AsyncIterator[Consuming]:
+async def consuming(retries: HandlerRetries) -> AsyncIterator[Consuming]:
     """Start a consumer of `thing.*` with a handler; answers its exchange and queue. Stopped and its
     queues deleted after the test."""
     tasks: list[asyncio.Task[None]] = []
@@ -70,7 +90,7 @@ async def consuming() -> AsyncIterator[Consuming]:
 
     async def start(handle: Callable[[DomainEvent], Awaitable[None]]) -> tuple[str, str]:
         exchange, queue = unique_name("events"), unique_name("consumer")
-        binding = QueueBinding(queue=queue, patterns=("thing.*",), handle=handle, max_attempts=MAX_ATTEMPTS)
+        binding = QueueBinding(queue=queue, patterns=("thing.*",), handle=handle, retries=retries)
         tasks.append(asyncio.create_task(consume_forever(BrokerAddress(amqp_url(), exchange), [binding])))
         queues.extend([queue, dead_letter_queue(queue)])
         await _until_declared(queue)
@@ -111,13 +131,13 @@ async def publish(exchange: str, body: bytes, routing_key: str = "thing.changed"
         )
 
 
-async def dead_letters(queue: str, *, expected: int = 1) -> list[AbstractIncomingMessage]:
+async def dead_letters(queue: str, *, expected: int = 1, polls: int = 200) -> list[AbstractIncomingMessage]:
     connection = await aio_pika.connect(amqp_url())
     found: list[AbstractIncomingMessage] = []
     async with connection:
         channel = await connection.channel()
         dead = await channel.declare_queue(dead_letter_queue(queue), durable=True)
-        for _ in range(200):
+        for _ in range(polls):
             message = await dead.get(no_ack=True, fail=False)
             if message is not None:
                 found.append(message)
@@ -158,6 +178,39 @@ async def test_an_event_its_handler_keeps_failing_on_is_dead_lettered_after_the_
     [dead] = await dead_letters(queue)
     assert DomainEvent.model_validate_json(dead.body).id == event.id
     assert attempts == [event.id] * MAX_ATTEMPTS
+
+
+async def test_a_failed_event_is_redelivered_after_a_pause_that_doubles_with_each_failure(
+    consuming: Consuming, pauses: Pauses
+) -> None:
+    async def handle(_event: DomainEvent) -> None:
+        raise RuntimeError("the router is restarting")
+
+    exchange, queue = await consuming(handle)
+    await publish(exchange, an_event().to_json())
+    await dead_letters(queue)
+
+    assert pauses == [FIRST_PAUSE, 2 * FIRST_PAUSE]  # none after the last attempt
+
+
+async def test_an_event_whose_handler_recovers_within_the_attempts_is_handled_not_dead_lettered(
+    consuming: Consuming,
+) -> None:
+    attempts: list[uuid.UUID] = []
+    handled = asyncio.Event()
+
+    async def handle(event: DomainEvent) -> None:
+        attempts.append(event.id)
+        if len(attempts) < MAX_ATTEMPTS:
+            raise RuntimeError("down for a moment")
+        handled.set()
+
+    exchange, queue = await consuming(handle)
+    await publish(exchange, an_event().to_json())
+    await asyncio.wait_for(handled.wait(), 20)
+
+    assert len(attempts) == MAX_ATTEMPTS
+    assert await dead_letters(queue, expected=1, polls=10) == []
 
 
 async def test_a_consumer_gets_the_events_its_patterns_bind(consuming: Consuming) -> None:
@@ -239,6 +292,23 @@ async def test_the_in_process_sink_hands_an_event_only_to_the_consumers_that_wan
     await sink.deliver(an_event("thing.changed"))
 
     assert handled == {"things": ["thing.changed"], "others": []}
+
+
+async def test_the_in_process_sink_pauses_longer_after_each_failure_then_gives_up(
+    sessions: SessionFactory, outbox: EventTables, retries: HandlerRetries, pauses: Pauses
+) -> None:
+    attempts: list[uuid.UUID] = []
+
+    async def handle(_session: AsyncSession, event: DomainEvent) -> None:
+        attempts.append(event.id)
+        raise RuntimeError("the router is restarting")
+
+    consumer = OnceByEventId(EventConsumer("failing", ("#",), handle), sessions=sessions, tables=outbox)
+    event = an_event()
+    await InProcessSink([consumer], retries=retries).deliver(event)
+
+    assert attempts == [event.id] * MAX_ATTEMPTS
+    assert pauses == [FIRST_PAUSE, 2 * FIRST_PAUSE]
 
 
 @pytest.mark.parametrize(
