@@ -18,6 +18,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from gocart.servers import Service, event_loop_factory, run_services
+from observability.startup_heap import freeze_startup_heap
 from subgraphs.common.logging import configure_logging
 from subgraphs.common.settings import SubgraphSettings
 
@@ -82,6 +83,7 @@ def serve(name: str, *, host: str | None = None, port: int | None = None) -> int
         )
         return 0
     service = Service(name, build_app(), host or settings.host, port or settings.port)
+    freeze_startup_heap()
     with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
         runner.run(run_services([service]))
     return 0
@@ -92,7 +94,9 @@ def worker_app(name: str) -> FastAPI:
     as each worker is a fresh process."""
     settings, build_app = SUBGRAPH_LOADERS[name]()
     configure_logging(level=settings.log_level, json=settings.log_json)
-    return build_app()
+    app = build_app()
+    freeze_startup_heap()
+    return app
 
 
 def users_worker_app() -> FastAPI:

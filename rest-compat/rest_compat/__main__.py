@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uvicorn
 
+from observability.startup_heap import freeze_startup_heap
 from rest_compat.access_log import configure_logging
 from rest_compat.app import create_app
 from rest_compat.config import RestSettings
@@ -12,8 +13,10 @@ from rest_compat.config import RestSettings
 def main() -> None:
     settings = RestSettings()
     configure_logging(level=settings.log_level, json=settings.log_json)
+    app = create_app(settings)
+    freeze_startup_heap()
     uvicorn.run(
-        create_app(settings),
+        app,
         host=settings.host,
         port=settings.port,
         log_config=None,  # uvicorn's own lines go through `configure_logging`'s handler too

@@ -11,6 +11,7 @@ from typing import Any
 import uvicorn
 
 from observability.logs import configure_logging
+from observability.startup_heap import freeze_startup_heap
 from router.config import (
     CONFIG_ENV,
     RouterSettings,
@@ -63,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         app = create_app(settings)
     except RouterError as error:
         raise SystemExit(f"gocart-router: {error}") from error
+    freeze_startup_heap()
     uvicorn.run(
         app,
         host=settings.host,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import signal
 import subprocess
 import sys
@@ -40,6 +41,21 @@ def test_access_log_setting_reaches_the_server(
     monkeypatch.setattr(uvicorn, "run", lambda _app, **options: served.update(options))
     cli.main(["--supergraph", str(supergraph_file)])
     assert served["access_log"] is (setting == "true")
+
+
+def test_the_router_serves_with_its_start_up_heap_frozen(
+    monkeypatch: pytest.MonkeyPatch, supergraph_file: Path
+) -> None:
+    frozen_when_served: list[int] = []
+    monkeypatch.setattr(cli, "configure_logging", lambda **_: None)
+    monkeypatch.setattr(
+        uvicorn, "run", lambda _app, **_options: frozen_when_served.append(gc.get_freeze_count())
+    )
+    try:
+        cli.main(["--supergraph", str(supergraph_file)])
+    finally:
+        gc.unfreeze()
+    assert frozen_when_served[0] > 0
 
 
 def test_process_serves_health_and_exits_on_sigterm(supergraph_file: Path) -> None:
