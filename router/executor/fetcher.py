@@ -1,4 +1,4 @@
-"""Sending one GraphQL request to one subgraph over HTTP, through a pooled aiohttp session.
+"""Sending one GraphQL request to one subgraph over HTTP, through its pooled `UpstreamClient`.
 
 A failed request raises `SubgraphFetchError` whose message is safe to show clients (the subgraph's name
 and what went wrong, never host names, ports or exception reprs); the detail is logged here.
@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-import aiohttp
 import orjson
 
 from router.errors import RouterError
+from router.executor.upstream import UpstreamClient, UpstreamConnectError, UpstreamError
 
 logger = logging.getLogger(__name__)
 
@@ -70,10 +70,10 @@ def _failure(service: str, reason: FailureReason, description: str, detail: str)
 
 
 class HttpFetcher:
-    """Sends every request through one `ClientSession` (its connection pool and timeout)."""
+    """Sends every request through one `UpstreamClient` (its connection pool and timeout)."""
 
-    def __init__(self, session: aiohttp.ClientSession) -> None:
-        self._session = session
+    def __init__(self, client: UpstreamClient) -> None:
+        self._client = client
 
     def max_representations(self, service: str) -> int | None:  # noqa: ARG002  (no limit of its own)
         return None
@@ -89,20 +89,18 @@ class HttpFetcher:
     ) -> SubgraphResponse:
         request_headers = {"content-type": "application/json", "accept": "application/json", **headers}
         try:
-            async with self._session.post(url, data=orjson.dumps(body), headers=request_headers) as response:
-                payload = await response.read()
-                status = response.status
-                cache_control = response.headers.get("cache-control")
+            answer = await self._client.post(url, orjson.dumps(body), request_headers)
         except TimeoutError as error:
             raise _failure(service, "timeout", "the subgraph timed out", f"{url}: {error!r}") from error
-        except aiohttp.ClientConnectorError as error:
+        except UpstreamConnectError as error:
             raise _failure(
                 service, "connect", "the subgraph could not be reached", f"{url}: {error!r}"
             ) from error
-        except aiohttp.ClientError as error:
+        except UpstreamError as error:
             raise _failure(
                 service, "connect", "the connection to the subgraph failed", f"{url}: {error!r}"
             ) from error
+        status, payload = answer.status, answer.body
         if status >= 500:
             raise _failure(
                 service, "status", f"the subgraph answered HTTP {status}", f"{url}: {payload[:200]!r}"
@@ -118,4 +116,4 @@ class HttpFetcher:
                 f"the subgraph answered HTTP {status} without a GraphQL response",
                 f"{url}: {payload[:200]!r}",
             )
-        return SubgraphResponse(decoded, cache_control)
+        return SubgraphResponse(decoded, answer.headers.get("cache-control"))

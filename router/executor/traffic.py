@@ -1,10 +1,10 @@
 """Traffic shaping per subgraph (Apollo Router's `traffic_shaping`): its own timeout, connection pool,
 circuit breaker and retries, from `TrafficShaping.for_subgraph(name)`.
 
-Each subgraph gets an aiohttp session of its own rather than a semaphore over one shared pool: the
-connector's `limit` is exactly "connections to this subgraph" (keep-alive pool and concurrency cap in
-one), a subgraph that hangs can hold only its own connections, never another's, and aiohttp's total
-timeout covers the wait for a pooled connection, so a saturated pool fails by timeout instead of
+Each subgraph gets an HTTP client of its own (router/executor/upstream.py) rather than a semaphore
+over one shared pool: its `limit` is exactly "connections to this subgraph" (keep-alive pool and
+concurrency cap in one), a subgraph that hangs can hold only its own connections, never another's, and
+its timeout covers the wait for a pooled connection, so a saturated pool fails by timeout instead of
 queueing without bound. Retries use tenacity (full-jitter exponential backoff); the breaker is
 `router.executor.breaker`.
 """
@@ -14,18 +14,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
-import aiohttp
+from opentelemetry.trace import TracerProvider
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 from tenacity import wait_random_exponential as full_jitter
 
 from router.config import TrafficSettings, TrafficShaping
 from router.executor.breaker import BreakerState, CircuitBreaker
 from router.executor.fetcher import FailureReason, HttpFetcher, SubgraphFetchError, SubgraphResponse
+from router.executor.upstream import UpstreamClient
 from router.metrics import BREAKER_STATES, RouterMetrics
 
 logger = logging.getLogger(__name__)
@@ -40,10 +41,10 @@ Sleep = Callable[[float], Awaitable[None]]
 
 @dataclass(slots=True)
 class _Subgraph:
-    """One subgraph's settings, session and breaker (None when disabled)."""
+    """One subgraph's settings, HTTP client and breaker (None when disabled)."""
 
     settings: TrafficSettings
-    session: aiohttp.ClientSession
+    client: UpstreamClient
     http: HttpFetcher
     breaker: CircuitBreaker | None
 
@@ -55,7 +56,7 @@ def _worth_retrying(error: BaseException) -> bool:
 
 class TrafficFetcher:
     """A `SubgraphFetcher` that shapes the traffic to each subgraph; an async context manager owning
-    one session per subgraph. Subgraphs not named up front get theirs on first use (a reloaded
+    one HTTP client per subgraph. Subgraphs not named up front get theirs on first use (a reloaded
     supergraph may add some)."""
 
     def __init__(
@@ -66,10 +67,10 @@ class TrafficFetcher:
         *,
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
-        trace_configs: Sequence[aiohttp.TraceConfig] = (),
+        tracer_provider: TracerProvider | None = None,
     ) -> None:
         self._shaping = shaping
-        self._trace_configs = list(trace_configs)
+        self._tracer_provider = tracer_provider
         self._metrics = metrics
         self._names = tuple(subgraphs)
         self._clock = clock
@@ -95,7 +96,7 @@ class TrafficFetcher:
     async def close(self) -> None:
         subgraphs, self._subgraphs = self._subgraphs, {}
         for subgraph in subgraphs.values():
-            await subgraph.session.close()
+            subgraph.client.close()
 
     def breaker_states(self) -> dict[str, str]:
         """Each subgraph's breaker state (`closed`, `open`, `half_open`, or `disabled`)."""
@@ -198,13 +199,11 @@ class TrafficFetcher:
 
     def _open(self, name: str) -> _Subgraph:
         settings = self._shaping.for_subgraph(name)
-        session = aiohttp.ClientSession(
-            timeout=aiohttp.ClientTimeout(total=settings.timeout_seconds),
-            connector=aiohttp.TCPConnector(limit=settings.pool_size, keepalive_timeout=UPSTREAM_IDLE_SECONDS),
-            trace_configs=self._trace_configs or None,  # a client span and `traceparent` per fetch
-            # Every client's fetches share the session: a cookie kept from one answer would be sent
-            # with the next caller's fetch.
-            cookie_jar=aiohttp.DummyCookieJar(),
+        client = UpstreamClient(
+            limit=settings.pool_size,
+            timeout_seconds=settings.timeout_seconds,
+            idle_seconds=UPSTREAM_IDLE_SECONDS,
+            tracer_provider=self._tracer_provider,  # a client span and `traceparent` per fetch
         )
         breaker = None
         if settings.breaker.enabled:
@@ -215,7 +214,7 @@ class TrafficFetcher:
                 on_change=lambda state: self._breaker_changed(name, state),
             )
             self._metrics.breaker_state.labels(name).set(BREAKER_STATES[BreakerState.CLOSED])
-        return _Subgraph(settings, session, HttpFetcher(session), breaker)
+        return _Subgraph(settings, client, HttpFetcher(client), breaker)
 
     def _breaker_changed(self, name: str, state: BreakerState) -> None:
         self._metrics.breaker_state.labels(name).set(BREAKER_STATES[state])

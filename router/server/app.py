@@ -15,7 +15,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from observability.instrumentation import client_trace_configs, trace_redis, trace_requests
+from observability.instrumentation import trace_redis, trace_requests
 from observability.request_context import RequestContext
 from observability.tracing import TRACING_OFF, Tracing, start_tracing
 from router.auth import TokenGate
@@ -144,7 +144,7 @@ def create_app(settings: RouterSettings) -> Starlette:
             settings.traffic_shaping,
             edge.metrics,
             supergraph.graphs,
-            trace_configs=client_trace_configs(tracing),
+            tracer_provider=tracing.provider,
         )
         # The JWKS fetches' session keeps no cookies either (router/executor/traffic.py says why).
         async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session, traffic:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 
-import aiohttp
 import pytest
 
 from router.executor import HttpFetcher
 from router.executor.traffic import UPSTREAM_IDLE_SECONDS
+from router.executor.upstream import UpstreamClient
 from router.gateway import Gateway
 from router.supergraph import parse_supergraph
 from testbed.shop_subgraphs import shop_apps
@@ -42,17 +42,16 @@ def shop_urls() -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture(scope="session")
-async def http_session() -> AsyncIterator[aiohttp.ClientSession]:
+async def upstream() -> AsyncIterator[UpstreamClient]:
     # Idle connections dropped before the servers' keep-alive ends, as the router drops them.
-    async with aiohttp.ClientSession(
-        connector=aiohttp.TCPConnector(keepalive_timeout=UPSTREAM_IDLE_SECONDS)
-    ) as session:
-        yield session
+    client = UpstreamClient(idle_seconds=UPSTREAM_IDLE_SECONDS)
+    yield client
+    client.close()
 
 
 @pytest.fixture(scope="session")
-def shop_gateway(shop_urls: dict[str, str], http_session: aiohttp.ClientSession) -> Gateway:
-    return Gateway(parse_supergraph(SHOP), HttpFetcher(http_session), shop_urls)
+def shop_gateway(shop_urls: dict[str, str], upstream: UpstreamClient) -> Gateway:
+    return Gateway(parse_supergraph(SHOP), HttpFetcher(upstream), shop_urls)
 
 
 @pytest.fixture(scope="session")
@@ -62,69 +61,69 @@ def scripted_urls() -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture(scope="session")
-def scripted_gateway(scripted_urls: dict[str, str], http_session: aiohttp.ClientSession) -> Gateway:
+def scripted_gateway(scripted_urls: dict[str, str], upstream: UpstreamClient) -> Gateway:
     supergraph = parse_supergraph(scripted_supergraph(scripted_urls))
-    return Gateway(supergraph, HttpFetcher(http_session), scripted_urls)
+    return Gateway(supergraph, HttpFetcher(upstream), scripted_urls)
 
 
 @pytest.fixture(scope="session")
-def media_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
+def media_gateway(upstream: UpstreamClient) -> Iterator[Gateway]:
     with serving(media_apps()) as urls:
-        yield Gateway(parse_supergraph(ABSTRACT), HttpFetcher(http_session), urls)
+        yield Gateway(parse_supergraph(ABSTRACT), HttpFetcher(upstream), urls)
 
 
 @pytest.fixture(scope="session")
-def mismatch_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
+def mismatch_gateway(upstream: UpstreamClient) -> Iterator[Gateway]:
     with serving(mismatch_apps()) as urls:
-        yield Gateway(parse_supergraph(MISMATCH), HttpFetcher(http_session), urls)
+        yield Gateway(parse_supergraph(MISMATCH), HttpFetcher(upstream), urls)
 
 
 @pytest.fixture(scope="session")
-def parent_entity_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
+def parent_entity_gateway(upstream: UpstreamClient) -> Iterator[Gateway]:
     with serving(parent_entity_apps()) as urls:
-        yield Gateway(parse_supergraph(PARENT_ENTITY), HttpFetcher(http_session), urls)
+        yield Gateway(parse_supergraph(PARENT_ENTITY), HttpFetcher(upstream), urls)
 
 
 @pytest.fixture(scope="session")
-def deep_parent_entity_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
+def deep_parent_entity_gateway(upstream: UpstreamClient) -> Iterator[Gateway]:
     with serving(deep_parent_entity_apps()) as urls:
-        yield Gateway(parse_supergraph(PARENT_ENTITY_DEEP), HttpFetcher(http_session), urls)
+        yield Gateway(parse_supergraph(PARENT_ENTITY_DEEP), HttpFetcher(upstream), urls)
 
 
 @pytest.fixture(scope="session")
-def requires_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
+def requires_gateway(upstream: UpstreamClient) -> Iterator[Gateway]:
     with serving(requires_apps()) as urls:
-        yield Gateway(parse_supergraph(REQUIRES), HttpFetcher(http_session), urls)
+        yield Gateway(parse_supergraph(REQUIRES), HttpFetcher(upstream), urls)
 
 
 @pytest.fixture(scope="session")
-def requires_arguments_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
+def requires_arguments_gateway(upstream: UpstreamClient) -> Iterator[Gateway]:
     with serving(requires_arguments_apps()) as urls:
-        yield Gateway(parse_supergraph(REQUIRES_ARGUMENTS), HttpFetcher(http_session), urls)
+        yield Gateway(parse_supergraph(REQUIRES_ARGUMENTS), HttpFetcher(upstream), urls)
 
 
 @pytest.fixture(scope="session")
-def provides_choice_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
+def provides_choice_gateway(upstream: UpstreamClient) -> Iterator[Gateway]:
     with serving(provides_choice_apps()) as urls:
-        yield Gateway(parse_supergraph(PROVIDES_CHOICE), HttpFetcher(http_session), urls)
+        yield Gateway(parse_supergraph(PROVIDES_CHOICE), HttpFetcher(upstream), urls)
 
 
 @pytest.fixture(scope="session")
-def shared_root_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
+def shared_root_gateway(upstream: UpstreamClient) -> Iterator[Gateway]:
     with serving(shared_root_apps()) as urls:
-        yield Gateway(parse_supergraph(SHARED_ROOT), HttpFetcher(http_session), urls)
+        yield Gateway(parse_supergraph(SHARED_ROOT), HttpFetcher(upstream), urls)
 
 
 @pytest.fixture(scope="session")
-def distributed_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
+def distributed_gateway(upstream: UpstreamClient) -> Iterator[Gateway]:
     with serving(distributed_apps()) as urls:
-        yield Gateway(parse_supergraph(DISTRIBUTED), HttpFetcher(http_session), urls)
+        yield Gateway(parse_supergraph(DISTRIBUTED), HttpFetcher(upstream), urls)
 
 
 @pytest.fixture(scope="session")
-def faulty_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
+def faulty_gateway(upstream: UpstreamClient) -> Iterator[Gateway]:
     with serving(faulty_apps()) as urls:
-        yield Gateway(parse_supergraph(FAULTY), HttpFetcher(http_session), urls)
+        yield Gateway(parse_supergraph(FAULTY), HttpFetcher(upstream), urls)
 
 
 @pytest.fixture(scope="session")

@@ -6,17 +6,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import aiohttp
-
 from router.executor import HttpFetcher, SubgraphResponse
+from router.executor.upstream import UpstreamClient
 
 
 class CountingFetcher(HttpFetcher):
     """Records the variables of every `_entities` request sent (`sent`), and the subgraph and variables
     of every request (`requests`)."""
 
-    def __init__(self, session: aiohttp.ClientSession) -> None:
-        super().__init__(session)
+    def __init__(self, client: UpstreamClient) -> None:
+        super().__init__(client)
         self.sent: list[tuple[str, dict[str, Any]]] = []
         self.requests: list[tuple[str, dict[str, Any]]] = []
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import aiohttp
 import pytest
 
 from router.executor import HttpFetcher
+from router.executor.upstream import UpstreamClient
 from router.gateway import Gateway, GraphQLRequest
 from router.supergraph import parse_supergraph
 from tests.router.executor.context_subgraphs import context_apps, root_context_apps
@@ -24,8 +24,8 @@ def context_urls() -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture
-def fetcher(http_session: aiohttp.ClientSession) -> CountingFetcher:
-    return CountingFetcher(http_session)
+def fetcher(upstream: UpstreamClient) -> CountingFetcher:
+    return CountingFetcher(upstream)
 
 
 @pytest.fixture
@@ -94,9 +94,9 @@ async def test_contextual_and_client_fields_merge_into_one_response(context_gate
 
 
 @pytest.fixture(scope="module")
-def root_context_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
+def root_context_gateway(upstream: UpstreamClient) -> Iterator[Gateway]:
     with serving(root_context_apps()) as urls:
-        yield Gateway(parse_supergraph(ROOT_CONTEXT), HttpFetcher(http_session), urls)
+        yield Gateway(parse_supergraph(ROOT_CONTEXT), HttpFetcher(upstream), urls)
 
 
 async def test_a_context_on_the_query_type_reaches_an_entity_below_it(root_context_gateway: Gateway) -> None:

@@ -41,7 +41,7 @@ def subgraph() -> CookieSetter:
 def url(subgraph: CookieSetter) -> Iterator[str]:
     app = Starlette(routes=[Route("/graphql", subgraph.graphql, methods=["POST"])])
     with serving({"cookies": app}) as urls:
-        # By name, as subgraphs are addressed in a deployment: aiohttp's jar ignores cookies of IP hosts.
+        # By name, as subgraphs are addressed in a deployment (cookie jars ignore cookies of IP hosts).
         yield urls["cookies"].replace("127.0.0.1", "localhost")
 
 

@@ -10,13 +10,13 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
-import aiohttp
 import pytest
 from redis.asyncio import Redis
 
 from router.entity_cache import CachePolicy, EntityCache, Visibility, scope_of
 from router.entity_cache.uncacheable import RECHECK_SECONDS
 from router.executor.execute import Execution
+from router.executor.upstream import UpstreamClient
 from router.gateway import Gateway, GraphQLRequest
 from router.metrics import RouterMetrics
 from router.supergraph import parse_supergraph
@@ -44,9 +44,9 @@ def urls(backend: Backend) -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture
-def fetcher(http_session: aiohttp.ClientSession, backend: Backend) -> CountingFetcher:
+def fetcher(upstream: UpstreamClient, backend: Backend) -> CountingFetcher:
     backend.reset()
-    return CountingFetcher(http_session)
+    return CountingFetcher(upstream)
 
 
 @pytest.fixture

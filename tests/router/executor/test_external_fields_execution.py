@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import aiohttp
 import pytest
 
 from router.executor import HttpFetcher
+from router.executor.upstream import UpstreamClient
 from router.gateway import Gateway, GraphQLRequest
 from router.supergraph import parse_supergraph
 from tests.router.executor.external_node_subgraphs import external_node_apps
@@ -16,9 +16,9 @@ from tests.router.supergraphs.external_node import EXTERNAL_NODE
 
 
 @pytest.fixture(scope="module")
-def external_node_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
+def external_node_gateway(upstream: UpstreamClient) -> Iterator[Gateway]:
     with serving(external_node_apps()) as urls:
-        yield Gateway(parse_supergraph(EXTERNAL_NODE), HttpFetcher(http_session), urls)
+        yield Gateway(parse_supergraph(EXTERNAL_NODE), HttpFetcher(upstream), urls)
 
 
 async def test_each_member_id_comes_from_the_subgraph_that_resolves_it(

@@ -6,11 +6,11 @@ from __future__ import annotations
 import random
 from typing import Any
 
-import aiohttp
 import pytest
 
 from router.config import ProgressiveOverrideSettings
 from router.executor import HttpFetcher
+from router.executor.upstream import UpstreamClient
 from router.gateway import Gateway, GraphQLRequest
 from router.supergraph import parse_supergraph
 from tests.router.executor.progressive_subgraphs import (
@@ -25,12 +25,12 @@ HEADER = "x-gocart-override-labels"
 
 
 @pytest.fixture
-def gateway_with(progressive_urls: dict[str, str], http_session: aiohttp.ClientSession) -> Any:
+def gateway_with(progressive_urls: dict[str, str], upstream: UpstreamClient) -> Any:
     def build(**settings: Any) -> Gateway:
         override = ProgressiveOverrideSettings.model_validate(settings)
         return Gateway(
             parse_supergraph(PROGRESSIVE),
-            HttpFetcher(http_session),
+            HttpFetcher(upstream),
             progressive_urls,
             progressive_override=override,
         )

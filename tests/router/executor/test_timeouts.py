@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 
-import aiohttp
 import orjson
 import pytest
 from starlette.applications import Starlette
@@ -14,6 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from router.executor import HttpFetcher
+from router.executor.upstream import UpstreamClient
 from router.gateway import Gateway, GraphQLRequest
 from router.supergraph import parse_supergraph
 from tests.router.executor.scripted_subgraphs import catalog, scripted_app, scripted_supergraph
@@ -36,9 +36,10 @@ def slow_urls() -> Iterator[dict[str, str]]:
 
 
 async def test_slow_subgraph_times_out_into_a_service_error(slow_urls: dict[str, str]) -> None:
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=0.1)) as session:
-        gateway = Gateway(parse_supergraph(scripted_supergraph(slow_urls)), HttpFetcher(session), slow_urls)
-        result = await gateway.execute(GraphQLRequest('{ items(scenario: "slow") { name detail } }'), {})
+    client = UpstreamClient(timeout_seconds=0.1)
+    gateway = Gateway(parse_supergraph(scripted_supergraph(slow_urls)), HttpFetcher(client), slow_urls)
+    result = await gateway.execute(GraphQLRequest('{ items(scenario: "slow") { name detail } }'), {})
+    client.close()
     assert result["data"]["items"] == [{"name": f"item {i}", "detail": None} for i in range(3)]
     [error] = result["errors"]
     assert error["extensions"] == {"code": "SUBREQUEST_HTTP_ERROR", "serviceName": "details"}

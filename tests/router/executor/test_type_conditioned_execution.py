@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import aiohttp
 import pytest
 
+from router.executor.upstream import UpstreamClient
 from router.gateway import Gateway, GraphQLRequest
 from router.supergraph import parse_supergraph
 from tests.router.executor.counting_fetcher import CountingFetcher
@@ -24,8 +24,8 @@ def type_conditions_urls() -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture
-def fetcher(http_session: aiohttp.ClientSession) -> CountingFetcher:
-    return CountingFetcher(http_session)
+def fetcher(upstream: UpstreamClient) -> CountingFetcher:
+    return CountingFetcher(upstream)
 
 
 @pytest.fixture

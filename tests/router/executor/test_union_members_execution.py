@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import aiohttp
 import pytest
 
 from router.executor import HttpFetcher
+from router.executor.upstream import UpstreamClient
 from router.gateway import Gateway, GraphQLRequest
 from router.supergraph import parse_supergraph
 from tests.router.executor.union_members_subgraphs import union_members_apps
@@ -16,9 +16,9 @@ from tests.router.supergraphs.union_members import UNION_MEMBERS
 
 
 @pytest.fixture(scope="module")
-def union_members_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
+def union_members_gateway(upstream: UpstreamClient) -> Iterator[Gateway]:
     with serving(union_members_apps()) as urls:
-        yield Gateway(parse_supergraph(UNION_MEMBERS), HttpFetcher(http_session), urls)
+        yield Gateway(parse_supergraph(UNION_MEMBERS), HttpFetcher(upstream), urls)
 
 
 async def test_a_root_field_narrowed_in_the_subgraph_is_answered_without_foreign_fragments(

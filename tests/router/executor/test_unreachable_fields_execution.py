@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import aiohttp
 import pytest
 
 from router.executor import HttpFetcher
+from router.executor.upstream import UpstreamClient
 from router.gateway import Gateway, GraphQLRequest
 from router.supergraph import parse_supergraph
 from tests.router.executor.interface_object_only_subgraphs import interface_object_only_apps
@@ -16,9 +16,9 @@ from tests.router.supergraphs.interface_object_only import INTERFACE_OBJECT_ONLY
 
 
 @pytest.fixture(scope="module")
-def interface_object_only_gateway(http_session: aiohttp.ClientSession) -> Iterator[Gateway]:
+def interface_object_only_gateway(upstream: UpstreamClient) -> Iterator[Gateway]:
     with serving(interface_object_only_apps()) as urls:
-        yield Gateway(parse_supergraph(INTERFACE_OBJECT_ONLY), HttpFetcher(http_session), urls)
+        yield Gateway(parse_supergraph(INTERFACE_OBJECT_ONLY), HttpFetcher(upstream), urls)
 
 
 async def test_the_interface_object_answers_its_own_root_field(

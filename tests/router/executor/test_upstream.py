@@ -1,0 +1,294 @@
+"""The router's HTTP client for subgraph fetches, against a raw HTTP server in the test's loop that
+answers as scripted and counts the connections it was given."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+
+import pytest
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
+
+from router.executor.upstream import UpstreamClient, UpstreamConnectError, UpstreamError
+
+Answer = Callable[[bytes, asyncio.StreamWriter], Awaitable[None]]
+
+
+def ok(body: bytes, *headers: str) -> bytes:
+    extra = "".join(f"{header}\r\n" for header in headers)
+    return f"HTTP/1.1 200 OK\r\ncontent-length: {len(body)}\r\n{extra}\r\n".encode() + body
+
+
+async def echo(request: bytes, writer: asyncio.StreamWriter) -> None:
+    """Answers with the request's body."""
+    writer.write(ok(request.partition(b"\r\n\r\n")[2], "cache-control: max-age=60"))
+
+
+@dataclass
+class Server:
+    """Reads one request at a time per connection (content-length bodies) and lets `answer` reply."""
+
+    answer: Answer = echo
+    connections: int = 0
+    requests: list[bytes] = field(default_factory=list)
+    url: str = ""
+
+    async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = next(
+                    int(line.split(b":")[1])
+                    for line in head.lower().split(b"\r\n")
+                    if line.startswith(b"content-length:")
+                )
+                request = head + await reader.readexactly(length)
+                self.requests.append(request)
+                await self.answer(request, writer)
+                if writer.is_closing():
+                    return
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[Server]:
+    served = Server()
+    listening = await asyncio.start_server(served.serve, "127.0.0.1", 0)
+    port = listening.sockets[0].getsockname()[1]
+    served.url = f"http://127.0.0.1:{port}/graphql?debug=1"
+    yield served
+    listening.close()
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[UpstreamClient]:
+    upstream = UpstreamClient(limit=2, timeout_seconds=1.0)
+    yield upstream
+    upstream.close()
+
+
+async def test_an_answer_carries_its_status_body_and_lower_case_headers(
+    server: Server, client: UpstreamClient
+) -> None:
+    answer = await client.post(server.url, b'{"query": "{ a }"}', {"Authorization": "Bearer t"})
+
+    assert (answer.status, answer.body) == (200, b'{"query": "{ a }"}')
+    assert answer.headers["cache-control"] == "max-age=60"
+
+
+async def test_the_request_names_the_path_host_length_and_headers_given(
+    server: Server, client: UpstreamClient
+) -> None:
+    await client.post(server.url, b"{}", {"authorization": "Bearer t"})
+
+    request_line, *headers = server.requests[0].partition(b"\r\n\r\n")[0].decode().split("\r\n")
+    assert request_line == "POST /graphql?debug=1 HTTP/1.1"
+    assert {"host: " + server.url.split("/")[2], "authorization: Bearer t", "content-length: 2"} <= set(
+        headers
+    )
+
+
+async def test_fetches_one_after_another_share_one_connection(server: Server, client: UpstreamClient) -> None:
+    for number in range(5):
+        answer = await client.post(server.url, str(number).encode(), {})
+        assert answer.body == str(number).encode()
+
+    assert server.connections == 1
+
+
+async def test_concurrent_fetches_open_no_more_connections_than_the_limit(server: Server) -> None:
+    async def slow_echo(request: bytes, writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(0.02)
+        await echo(request, writer)
+
+    server.answer = slow_echo
+    client = UpstreamClient(limit=2, timeout_seconds=5.0)
+    answers = await asyncio.gather(*(client.post(server.url, str(n).encode(), {}) for n in range(10)))
+    client.close()
+
+    assert [answer.body for answer in answers] == [str(n).encode() for n in range(10)]
+    assert server.connections == 2
+
+
+async def test_a_fetch_past_the_timeout_raises_and_the_late_answer_reaches_nobody(server: Server) -> None:
+    async def late_then_prompt(request: bytes, writer: asyncio.StreamWriter) -> None:
+        if request.endswith(b"late"):
+            await asyncio.sleep(0.3)
+        await echo(request, writer)
+
+    server.answer = late_then_prompt
+    client = UpstreamClient(limit=1, timeout_seconds=0.1)
+    with pytest.raises(TimeoutError):
+        await client.post(server.url, b"late", {})
+    answer = await client.post(server.url, b"prompt", {})
+    client.close()
+
+    assert answer.body == b"prompt"
+    assert server.connections == 2
+
+
+async def test_a_caller_waiting_for_a_connection_times_out_too(server: Server) -> None:
+    async def never(request: bytes, writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(1)
+
+    server.answer = never
+    client = UpstreamClient(limit=1, timeout_seconds=0.1)
+    outcomes = await asyncio.gather(
+        client.post(server.url, b"first", {}), client.post(server.url, b"second", {}), return_exceptions=True
+    )
+    client.close()
+
+    assert [type(outcome) for outcome in outcomes] == [TimeoutError, TimeoutError]
+    assert server.connections == 1
+
+
+async def test_a_cancelled_waiter_does_not_hold_up_the_callers_behind_it(server: Server) -> None:
+    client = UpstreamClient(limit=1, timeout_seconds=2.0)
+    slow = asyncio.Event()
+
+    async def held(request: bytes, writer: asyncio.StreamWriter) -> None:
+        if request.endswith(b"held"):
+            await slow.wait()
+        await echo(request, writer)
+
+    server.answer = held
+    holder = asyncio.create_task(client.post(server.url, b"held", {}))
+    await asyncio.sleep(0.05)
+    cancelled = asyncio.create_task(client.post(server.url, b"cancelled", {}))
+    waiting = asyncio.create_task(client.post(server.url, b"waiting", {}))
+    await asyncio.sleep(0.05)
+    cancelled.cancel()
+    slow.set()
+    answers = [(await holder).body, (await waiting).body]
+    client.close()
+
+    assert answers == [b"held", b"waiting"]
+    assert cancelled.cancelled()
+
+
+async def test_a_connection_the_subgraph_closed_while_idle_is_not_reused(
+    server: Server, client: UpstreamClient
+) -> None:
+    async def answer_and_close(request: bytes, writer: asyncio.StreamWriter) -> None:
+        await echo(request, writer)
+        await writer.drain()
+        writer.close()
+
+    server.answer = answer_and_close
+    await client.post(server.url, b"first", {})
+    await asyncio.sleep(0.05)  # the close arrives while the connection is idle
+    answer = await client.post(server.url, b"second", {})
+
+    assert answer.body == b"second"
+    assert server.connections == 2
+
+
+async def test_an_answer_saying_connection_close_ends_the_connection(
+    server: Server, client: UpstreamClient
+) -> None:
+    async def close_after(request: bytes, writer: asyncio.StreamWriter) -> None:
+        writer.write(ok(b"closing", "connection: close"))
+
+    server.answer = close_after
+    for _ in range(2):
+        assert (await client.post(server.url, b"", {})).body == b"closing"
+
+    assert server.connections == 2
+
+
+async def test_a_connection_idle_past_the_idle_time_is_replaced(server: Server) -> None:
+    client = UpstreamClient(idle_seconds=0.0)
+    for _ in range(2):
+        await client.post(server.url, b"", {})
+    client.close()
+
+    assert server.connections == 2
+
+
+async def test_a_chunked_answer_comes_whole(server: Server, client: UpstreamClient) -> None:
+    async def chunked(request: bytes, writer: asyncio.StreamWriter) -> None:
+        writer.write(
+            b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"
+        )
+
+    server.answer = chunked
+    assert (await client.post(server.url, b"", {})).body == b"hello world"
+    assert (await client.post(server.url, b"", {})).body == b"hello world"
+    assert server.connections == 1
+
+
+async def test_an_answer_without_a_length_ends_with_the_connection(
+    server: Server, client: UpstreamClient
+) -> None:
+    async def until_close(request: bytes, writer: asyncio.StreamWriter) -> None:
+        writer.write(b'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n{"data": ')
+        await writer.drain()
+        await asyncio.sleep(0.02)
+        writer.write(b"{}}")
+        await writer.drain()
+        writer.close()
+
+    server.answer = until_close
+    assert (await client.post(server.url, b"", {})).body == b'{"data": {}}'
+
+
+async def test_an_answer_cut_short_is_an_upstream_error(server: Server, client: UpstreamClient) -> None:
+    async def cut_short(request: bytes, writer: asyncio.StreamWriter) -> None:
+        writer.write(b'HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{"data"')
+        await writer.drain()
+        writer.close()
+
+    server.answer = cut_short
+    with pytest.raises(UpstreamError, match="closed the connection before a whole answer"):
+        await client.post(server.url, b"", {})
+
+
+async def test_an_answer_that_is_not_http_is_an_upstream_error(
+    server: Server, client: UpstreamClient
+) -> None:
+    async def garbage(request: bytes, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"SSH-2.0-OpenSSH_9.2\r\n\r\n")
+
+    server.answer = garbage
+    with pytest.raises(UpstreamError, match="not valid HTTP"):
+        await client.post(server.url, b"", {})
+
+
+async def test_a_header_holding_a_line_break_is_refused_before_anything_is_sent(
+    server: Server, client: UpstreamClient
+) -> None:
+    with pytest.raises(UpstreamError, match="line break"):
+        await client.post(server.url, b"", {"x-forwarded": "a\r\nx-admin: yes"})
+
+    assert server.requests == []
+
+
+async def test_a_subgraph_nobody_listens_for_is_a_connect_error(server: Server) -> None:
+    client = UpstreamClient()
+    with pytest.raises(UpstreamConnectError):
+        await client.post("http://127.0.0.1:1/graphql", b"", {})
+
+
+async def test_a_traced_fetch_is_a_client_span_whose_context_the_subgraph_receives(server: Server) -> None:
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    client = UpstreamClient(tracer_provider=provider)
+    await client.post(server.url, b"{}", {})
+    client.close()
+
+    (span,) = exporter.get_finished_spans()
+    assert span.kind is SpanKind.CLIENT
+    assert span.attributes is not None
+    assert span.attributes["http.response.status_code"] == 200
+    trace_id = format(span.context.trace_id, "032x")
+    span_id = format(span.context.span_id, "016x")
+    assert f"traceparent: 00-{trace_id}-{span_id}-".encode() in server.requests[0]
