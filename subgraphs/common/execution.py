@@ -4,14 +4,17 @@ A page of twenty products asks for about two hundred fields, and most are plain:
 without a resolver (its value is an attribute of an object already loaded) of a scalar or enum type.
 graphql-core still runs each through its generic path: looks the field up, builds a resolve info
 (a fifteen-field tuple), checks for arguments, calls the resolver, then completes the value through
-the non-null wrapper down to the leaf's `serialize`. Measured on the catalogue page that generic path
-was most of the subgraph's CPU outside SQL.
+the non-null wrapper down to the leaf's `coerce_output_value`. Measured on the catalogue page that
+generic path was most of the subgraph's CPU outside SQL.
 
 `PlainFieldsExecutionContext` answers such a field with the resolver Strawberry gave it and the leaf
-type's `serialize`, exactly what the generic path would compute. Whatever could make it differ goes
-the generic way: a null (the generic path raises the non-null error and propagates it), a value that
-does not serialize, an awaitable, and every request whose extensions wrap resolvers (middleware).
-`__typename` is answered from the parent type, as graphql-core's meta field does.
+type's `coerce_output_value`, exactly what the generic path would compute. The resolver is called once,
+as there: a resolver or coercion that raises, or a value that is an exception, is reported through
+graphql-core's own `handle_field_error` (the error at the field's path, null propagation as usual), and
+an awaitable value is completed by graphql-core's `complete_awaitable_value`. A null in a non-null field
+and a coercion to null go the generic way (it words the error). Requests whose extensions wrap resolvers
+(middleware) go the generic way for every field, `__typename` included; without middleware `__typename`
+is answered from the parent type, as graphql-core's meta field does.
 """
 
 from __future__ import annotations
@@ -19,10 +22,11 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from graphql import (
     GraphQLEnumType,
+    GraphQLField,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLScalarType,
@@ -36,14 +40,18 @@ TYPENAME = "__typename"
 BASIC_GETTER = "_get_basic_result"
 """The name of the resolver Strawberry gives a basic field (`GraphQLCoreConverter.from_resolver`)."""
 
+GENERIC: Final = object()
+"""What a plain field's direct answer is when the generic path has to answer it instead."""
+
 
 @dataclass(frozen=True, slots=True)
 class PlainLeaf:
-    """What a plain leaf field needs to be answered: Strawberry's attribute getter and the leaf's
-    serializer; `non_null` fields never answer None here."""
+    """What a plain leaf field needs to be answered: its definition, Strawberry's attribute getter and
+    the leaf's output coercion; `non_null` fields never answer None here."""
 
+    field: GraphQLField
     resolve: Callable[..., Any]
-    serialize: Callable[[Any], Any]
+    coerce: Callable[[Any], Any]
     non_null: bool
 
 
@@ -69,22 +77,19 @@ def _find_plain_leaves(schema: GraphQLSchema) -> PlainLeaves:
         if not isinstance(named, GraphQLObjectType) or type_name.startswith("__"):
             continue
         for field_name, field in named.fields.items():
-            if not _is_basic_getter(field.resolve):
+            if field.resolve is None or not _is_basic_getter(field.resolve):
                 continue
             non_null = isinstance(field.type, GraphQLNonNull)
             leaf = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
             if isinstance(leaf, GraphQLScalarType | GraphQLEnumType):
-                plain = PlainLeaf(field.resolve, leaf.serialize, non_null)
+                # graphql-core's `complete_leaf_value` coerces with `coerce_output_value` (since 3.3).
+                plain = PlainLeaf(field, field.resolve, leaf.coerce_output_value, non_null)
                 found.setdefault(type_name, {})[field_name] = plain
     return found
 
 
-def _is_basic_getter(resolve: Callable[..., Any] | None) -> bool:
-    return (
-        resolve is not None
-        and getattr(resolve, "_is_default", False) is True
-        and getattr(resolve, "__name__", "") == BASIC_GETTER
-    )
+def _is_basic_getter(resolve: Callable[..., Any]) -> bool:
+    return getattr(resolve, "_is_default", False) is True and getattr(resolve, "__name__", "") == BASIC_GETTER
 
 
 class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -93,7 +98,8 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         middleware = self.middleware_manager
-        self._leaves: PlainLeaves = {} if middleware and middleware.middlewares else plain_leaves(self.schema)
+        self._direct = not (middleware and middleware.middlewares)
+        self._leaves: PlainLeaves = plain_leaves(self.schema) if self._direct else {}
 
     def execute_field(
         self,
@@ -103,20 +109,50 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         path: Path,
         position_context: Any,
     ) -> AwaitableOrValue[Any] | UndefinedType:
-        field_name = field_details_list[0].node.name.value
-        if field_name == TYPENAME:
-            return parent_type.name
-        leaf = self._leaves.get(parent_type.name, {}).get(field_name)
-        if leaf is not None:
-            value = leaf.resolve(source, None)
-            if value is None:
-                if not leaf.non_null:
-                    return None
-            elif not self.is_awaitable(value):
-                try:
-                    serialized = leaf.serialize(value)
-                except Exception:  # the generic path below reports it as the field's error
-                    serialized = None
-                if serialized is not None and serialized is not Undefined:
-                    return serialized
+        if self._direct:
+            field_name = field_details_list[0].node.name.value
+            if field_name == TYPENAME:
+                return parent_type.name
+            leaf = self._leaves.get(parent_type.name, {}).get(field_name)
+            if leaf is not None:
+                answer = self._answer_leaf(
+                    leaf, parent_type, source, field_details_list, path, position_context
+                )
+                if answer is not GENERIC:
+                    return answer
         return super().execute_field(parent_type, source, field_details_list, path, position_context)
+
+    def _answer_leaf(
+        self,
+        leaf: PlainLeaf,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: Any,
+        path: Path,
+        position_context: Any,
+    ) -> Any:
+        """The field's answer as the generic path gives it, or `GENERIC` when that path must give it."""
+        try:
+            value = leaf.resolve(source, None)
+        except Exception as error:
+            return self._field_error(error, leaf, field_details_list, path)
+        if value is None:
+            return GENERIC if leaf.non_null else None
+        if isinstance(value, Exception):  # graphql-core's `complete_value` raises a returned exception
+            return self._field_error(value, leaf, field_details_list, path)
+        if self.is_awaitable(value):
+            nodes = [details.node for details in field_details_list]
+            info = self.build_resolve_info(leaf.field, nodes, parent_type, path)
+            return self.complete_awaitable_value(
+                leaf.field.type, field_details_list, info, path, value, position_context
+            )
+        try:
+            coerced = leaf.coerce(value)
+        except Exception as error:
+            return self._field_error(error, leaf, field_details_list, path)
+        return GENERIC if coerced is None or coerced is Undefined else coerced
+
+    def _field_error(self, error: Exception, leaf: PlainLeaf, field_details_list: Any, path: Path) -> None:
+        """Report the error as the generic path's `except` does: at the field's path, raised on to the
+        parent for a non-null field, else recorded and the field null."""
+        self.handle_field_error(error, leaf.field.type, field_details_list, path)

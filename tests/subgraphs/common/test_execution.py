@@ -1,11 +1,12 @@
 """Plain leaf fields answered directly give what graphql-core's generic path gives: the same values,
-the same non-null errors and null propagation, and middleware still wraps every field."""
+the same errors at the same paths and null propagation, and middleware still wraps every field."""
 
 from __future__ import annotations
 
 import datetime
 import enum
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Coroutine
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 import strawberry
 from graphql import GraphQLResolveInfo
 from strawberry.extensions import FieldExtension, SchemaExtension
-from strawberry.types import Info
+from strawberry.types import ExecutionResult, Info
 
 from subgraphs.common.execution import PlainFieldsExecutionContext, plain_leaves
 
@@ -75,6 +76,49 @@ class Query:
         return _items()[0]
 
 
+@strawberry.type
+class Row:
+    name: str
+    note: str | None
+    price: Decimal | None
+    later: str
+
+
+async def _soon() -> str:
+    return "soon"
+
+
+class LoadedRow:
+    """Stands for a loaded ORM object: an attribute whose lazy load fails, one that holds an error, one
+    that awaits."""
+
+    name = "lamp"
+    price: object = ValueError("the price did not parse")
+
+    @property
+    def note(self) -> str:
+        raise RuntimeError("the lazy load failed")
+
+    @property
+    def later(self) -> Coroutine[Any, Any, str]:
+        return _soon()  # a fresh coroutine each time it is read
+
+
+@strawberry.type
+class RowQuery:
+    motd: str | None
+
+    @strawberry.field
+    def row(self) -> Row:
+        return LoadedRow()  # type: ignore[return-value]  # resolvers return ORM objects like it
+
+
+class Root:
+    @property
+    def motd(self) -> str:
+        raise RuntimeError("no message of the day")
+
+
 DOCUMENT = "{ __typename items { __typename name price colour madeOn note loud label } }"
 
 
@@ -82,6 +126,46 @@ def _schema(execution_context_class: Any = None, extensions: list[Any] | None = 
     return strawberry.Schema(
         query=Query, execution_context_class=execution_context_class, extensions=extensions or []
     )
+
+
+def _row_schema(execution_context_class: Any = None) -> strawberry.Schema:
+    return strawberry.Schema(query=RowQuery, execution_context_class=execution_context_class)
+
+
+def _outcome(result: ExecutionResult) -> tuple[Any, list[tuple[str, Any]]]:
+    return result.data, [(error.message, error.path) for error in result.errors or ()]
+
+
+async def _generic_and_plain_rows(document: str) -> tuple[Any, Any]:
+    """The outcome of the document without the plain-fields context, then with it."""
+    generic = await _row_schema().execute(document, root_value=Root())
+    plain = await _row_schema(PlainFieldsExecutionContext).execute(document, root_value=Root())
+    return _outcome(generic), _outcome(plain)
+
+
+@pytest.fixture
+def seen() -> list[str]:
+    """The fields an extension's resolve hook saw, in order."""
+    return []
+
+
+@pytest.fixture
+def watched(seen: list[str]) -> strawberry.Schema:
+    """The schema with the plain-fields context and an extension whose resolve hook records `seen`."""
+
+    class Watch(SchemaExtension):
+        def resolve(
+            self,
+            _next: Callable[..., Any],
+            root: Any,
+            info: GraphQLResolveInfo[Any],
+            *args: Any,
+            **kwargs: Any,
+        ) -> Any:
+            seen.append(info.field_name)
+            return _next(root, info, *args, **kwargs)
+
+    return _schema(PlainFieldsExecutionContext, [Watch])
 
 
 def test_only_fields_without_resolver_or_extension_of_a_leaf_type_are_plain() -> None:
@@ -123,22 +207,59 @@ async def test_a_null_in_a_non_null_plain_field_nulls_its_object_with_an_error_a
     assert [error.path for error in result.errors or ()] == [["items", 1, "name"]]
 
 
-async def test_a_resolve_hook_of_an_extension_still_wraps_plain_fields() -> None:
-    seen: list[str] = []
-
-    class Watch(SchemaExtension):
-        def resolve(
-            self,
-            _next: Callable[..., Any],
-            root: Any,
-            info: GraphQLResolveInfo[Any],
-            *args: Any,
-            **kwargs: Any,
-        ) -> Any:
-            seen.append(info.field_name)
-            return _next(root, info, *args, **kwargs)
-
-    result = await _schema(PlainFieldsExecutionContext, [Watch]).execute("{ first { name note } }")
+async def test_a_resolve_hook_of_an_extension_still_wraps_plain_fields(
+    watched: strawberry.Schema, seen: list[str]
+) -> None:
+    result = await watched.execute("{ first { name note } }")
 
     assert result.errors is None
     assert seen == ["first", "name", "note"]
+
+
+async def test_a_resolve_hook_of_an_extension_wraps_typename_too(
+    watched: strawberry.Schema, seen: list[str]
+) -> None:
+    await watched.execute("{ first { __typename name } }")
+
+    assert seen == ["first", "__typename", "name"]
+
+
+async def test_a_getter_that_raises_nulls_only_its_field_with_the_error_at_its_path() -> None:
+    generic, plain = await _generic_and_plain_rows("{ row { name note } }")
+
+    assert plain == generic
+    assert plain == ({"row": {"name": "lamp", "note": None}}, [("the lazy load failed", ["row", "note"])])
+
+
+async def test_a_root_field_whose_getter_raises_has_the_error_at_its_path() -> None:
+    generic, plain = await _generic_and_plain_rows("{ motd row { name } }")
+
+    assert plain == generic
+    assert plain[1] == [("no message of the day", ["motd"])]
+
+
+async def test_an_exception_held_as_the_value_is_the_fields_error() -> None:
+    generic, plain = await _generic_and_plain_rows("{ row { name price } }")
+
+    assert plain == generic
+    assert plain[1] == [("the price did not parse", ["row", "price"])]
+
+
+async def test_an_awaitable_value_is_awaited_without_reading_the_field_again() -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        generic, plain = await _generic_and_plain_rows("{ row { later } }")
+
+    assert plain == generic
+    assert [str(warning.message) for warning in caught] == []  # no coroutine left never awaited
+
+
+async def test_a_leaf_is_coerced_as_the_generic_path_coerces_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    schemas = _schema(), _schema(PlainFieldsExecutionContext)
+    for schema in schemas:
+        decimal_type = schema._schema.type_map["Decimal"]
+        monkeypatch.setattr(decimal_type, "coerce_output_value", lambda value: f"{value} EUR")
+
+    generic, plain = [await schema.execute("{ first { price } }") for schema in schemas]
+
+    assert plain.data == generic.data == {"first": {"price": "12.50 EUR"}}
