@@ -4,7 +4,8 @@ messages) and the consumers' durable queues with a dead-letter queue.
 Routing keys are event types (`order.paid`), so a consumer binds the patterns it wants (`order.*`).
 Each consumer's queue is a quorum queue whose `x-delivery-limit` dead-letters a message that failed
 `max_attempts` times into `<queue>.dead`; a message that is not an event at all goes there at once.
-A consumer handles one message at a time, so the events of one aggregate are handled in order.
+A consumer handles one message at a time, so the events of one aggregate are handled in order, until
+one fails: those delivered behind it are handled before it is redelivered (`_handle_message`).
 """
 
 from __future__ import annotations
@@ -161,7 +162,7 @@ async def _handle_message(binding: QueueBinding, message: AbstractIncomingMessag
     try:
         await binding.handle(event)
     except asyncio.CancelledError:
-        await message.nack(requeue=True)
+        await message.nack(requeue=True)  # not a failed attempt: RabbitMQ 4.3+ does not count it
         raise
     except Exception:
         failures = _deliveries_before(message) + 1
@@ -173,10 +174,14 @@ async def _handle_message(binding: QueueBinding, message: AbstractIncomingMessag
             attempt=failures,
             retry_in=binding.retries.pause_after(failures),
         )
-        # The queue's messages wait behind this one (they are handled in order), and the broker
-        # redelivers a nacked message at once: the pause before the nack spaces the attempts.
+        # The broker would redeliver a requeued message at once: the pause before the reject spaces
+        # the attempts. The messages already delivered behind this one (up to the prefetch) wait out
+        # the pause, then are handled before its redelivery: a retried event can be overtaken by
+        # later ones, those of its own aggregate too.
         await binding.retries.wait_after(failures)
-        await message.nack(requeue=True)  # counted by the queue; dead-lettered after max_attempts
+        # A reject, not a nack: RabbitMQ 4.3+ counts only a rejected message in a quorum queue's
+        # `x-delivery-count` (earlier versions count both); dead-lettered after max_attempts.
+        await message.reject(requeue=True)
         return
     await message.ack()
 

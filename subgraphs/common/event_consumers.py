@@ -89,40 +89,60 @@ class OnceByEventId:
             return True
 
 
+class ConsumerFailed(Exception):
+    """A consumer's handler failed on an event the in-process sink delivered: the relay keeps the event
+    unsent and delivers it again."""
+
+
 class InProcessSink:
     """The relay's sink with no broker configured: each event goes straight to this process's
-    consumers that want it, tried up to `retries.max_attempts` times with a doubling pause between
-    attempts; one that still fails is logged (there is no dead-letter queue in process) and the relay
-    moves on. The relay waits out the pauses (events stay in order, as a queue keeps them)."""
+    consumers that want it, each tried once per delivery. One that fails fails the delivery, after the
+    others were tried: the relay keeps the event unsent (its `attempts` counted) and delivers it again
+    after its own growing pause, and the consumers that handled it skip it then (their processed-events
+    mark). A consumer's `retries.max_attempts`-th failure on an event is logged as dead-lettered (there
+    is no dead-letter queue in process) and no longer fails the delivery: the relay moves on.
+
+    No pause is waited here: the relay would wait it in the transaction that holds its claimed rows
+    locked. The failures are counted in this process (a restart counts again from none)."""
 
     def __init__(self, consumers: Sequence[OnceByEventId], *, retries: HandlerRetries | None = None) -> None:
         self._consumers = list(consumers)
-        self._retries = retries or HandlerRetries()
+        self._max_attempts = (retries or HandlerRetries()).max_attempts
+        self._failures: dict[tuple[str, uuid.UUID], int] = {}
 
     async def deliver(self, event: DomainEvent) -> None:
+        failed: list[ConsumerFailed] = []
         for consumer in self._consumers:
-            if not consumer.consumer.wants(event.type):
-                continue
-            for attempt in range(1, self._retries.max_attempts + 1):
-                try:
-                    await consumer(event)
-                    break
-                except Exception:
-                    if attempt == self._retries.max_attempts:
-                        log.exception(
-                            "events.dead_lettered",
-                            consumer=consumer.consumer.name,
-                            event_id=str(event.id),
-                            type=event.type,
-                        )
-                    else:
-                        log.warning(
-                            "events.handler_failed",
-                            consumer=consumer.consumer.name,
-                            event_id=str(event.id),
-                            type=event.type,
-                            attempt=attempt,
-                            retry_in=self._retries.pause_after(attempt),
-                            exc_info=True,
-                        )
-                        await self._retries.wait_after(attempt)
+            if consumer.consumer.wants(event.type):
+                failure = await self._attempt(consumer, event)
+                if failure is not None:
+                    failed.append(failure)
+        if failed:
+            raise failed[0]
+
+    async def _attempt(self, consumer: OnceByEventId, event: DomainEvent) -> ConsumerFailed | None:
+        """Run the consumer on the event once; why it must be delivered again, or None."""
+        key = (consumer.consumer.name, event.id)
+        try:
+            await consumer(event)
+        except Exception as error:
+            failures = self._failures.pop(key, 0) + 1
+            if failures >= self._max_attempts:
+                log.exception(
+                    "events.dead_lettered", consumer=key[0], event_id=str(event.id), type=event.type
+                )
+                return None
+            self._failures[key] = failures
+            log.warning(
+                "events.handler_failed",
+                consumer=key[0],
+                event_id=str(event.id),
+                type=event.type,
+                attempt=failures,
+                exc_info=True,
+            )
+            failed = ConsumerFailed(f"consumer {key[0]} failed: {type(error).__name__}: {error}")
+            failed.__cause__ = error
+            return failed
+        self._failures.pop(key, None)
+        return None

@@ -17,10 +17,17 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from subgraphs.common.amqp import BrokerAddress, QueueBinding, consume_forever, dead_letter_queue
 from subgraphs.common.db import SessionFactory, create_engine, create_session_factory
-from subgraphs.common.event_consumers import EventConsumer, InProcessSink, OnceByEventId, topic_matches
+from subgraphs.common.event_consumers import (
+    ConsumerFailed,
+    EventConsumer,
+    InProcessSink,
+    OnceByEventId,
+    topic_matches,
+)
+from subgraphs.common.event_relay import OutboxRelay, RelayPolicy
 from subgraphs.common.events import DomainEvent, EventTables
 from subgraphs.common.handler_retries import HandlerRetries
-from tests.subgraphs.common.events_support import create_outbox
+from tests.subgraphs.common.events_support import create_outbox, unsent, write_events
 from tests.support.broker import amqp_url, unique_name
 
 MAX_ATTEMPTS = 3
@@ -294,21 +301,88 @@ async def test_the_in_process_sink_hands_an_event_only_to_the_consumers_that_wan
     assert handled == {"things": ["thing.changed"], "others": []}
 
 
-async def test_the_in_process_sink_pauses_longer_after_each_failure_then_gives_up(
-    sessions: SessionFactory, outbox: EventTables, retries: HandlerRetries, pauses: Pauses
+async def _always_failing(_session: AsyncSession, _event: DomainEvent) -> None:
+    raise RuntimeError("the router is restarting")
+
+
+@pytest.fixture
+def failing(sessions: SessionFactory, outbox: EventTables) -> OnceByEventId:
+    """A consumer whose handler always fails."""
+    return OnceByEventId(EventConsumer("failing", ("#",), _always_failing), sessions=sessions, tables=outbox)
+
+
+@pytest.fixture
+def handled() -> dict[str, list[uuid.UUID]]:
+    """The events each consumer's handler was called with, by consumer name (a failed call too)."""
+    return {}
+
+
+@pytest.fixture
+def consumer_of(
+    sessions: SessionFactory, outbox: EventTables, handled: dict[str, list[uuid.UUID]]
+) -> Callable[..., OnceByEventId]:
+    """A consumer of every event, recording in `handled`, whose first `failures` calls fail."""
+
+    def make(name: str, *, failures: int = 0) -> OnceByEventId:
+        calls = handled.setdefault(name, [])
+
+        async def handle(_session: AsyncSession, event: DomainEvent) -> None:
+            calls.append(event.id)
+            if len(calls) <= failures:
+                raise RuntimeError(f"{name} fails")
+
+        return OnceByEventId(EventConsumer(name, ("#",), handle), sessions=sessions, tables=outbox)
+
+    return make
+
+
+async def test_a_consumer_that_fails_fails_the_in_process_delivery(
+    failing: OnceByEventId, retries: HandlerRetries
 ) -> None:
-    attempts: list[uuid.UUID] = []
+    with pytest.raises(ConsumerFailed, match="consumer failing failed: RuntimeError"):
+        await InProcessSink([failing], retries=retries).deliver(an_event())
 
-    async def handle(_session: AsyncSession, event: DomainEvent) -> None:
-        attempts.append(event.id)
-        raise RuntimeError("the router is restarting")
 
-    consumer = OnceByEventId(EventConsumer("failing", ("#",), handle), sessions=sessions, tables=outbox)
+async def test_the_in_process_sink_waits_no_pause_after_a_failure(
+    failing: OnceByEventId, retries: HandlerRetries, pauses: Pauses
+) -> None:
+    with contextlib.suppress(ConsumerFailed):
+        await InProcessSink([failing], retries=retries).deliver(an_event())
+
+    assert pauses == []
+
+
+async def test_the_in_process_sink_gives_up_on_an_event_after_the_attempts(
+    consumer_of: Callable[..., OnceByEventId], handled: dict[str, list[uuid.UUID]], retries: HandlerRetries
+) -> None:
+    sink = InProcessSink([consumer_of("failing", failures=MAX_ATTEMPTS)], retries=retries)
     event = an_event()
-    await InProcessSink([consumer], retries=retries).deliver(event)
+    for _ in range(MAX_ATTEMPTS - 1):
+        with contextlib.suppress(ConsumerFailed):
+            await sink.deliver(event)
 
-    assert attempts == [event.id] * MAX_ATTEMPTS
-    assert pauses == [FIRST_PAUSE, 2 * FIRST_PAUSE]
+    await sink.deliver(event)  # the last attempt fails too: logged as dead-lettered, not raised
+
+    assert handled["failing"] == [event.id] * MAX_ATTEMPTS
+
+
+async def test_an_event_a_consumer_failed_on_is_relayed_again_to_that_consumer_only(
+    sessions: SessionFactory,
+    outbox: EventTables,
+    events_engine: AsyncEngine,
+    consumer_of: Callable[..., OnceByEventId],
+    handled: dict[str, list[uuid.UUID]],
+    retries: HandlerRetries,
+) -> None:
+    sink = InProcessSink([consumer_of("flaky", failures=1), consumer_of("steady")], retries=retries)
+    relay = OutboxRelay(sessions=sessions, tables=outbox, sink=sink, policy=RelayPolicy())
+    [event] = await write_events(sessions, outbox, aggregates=1, per_aggregate=1)
+    with pytest.raises(ConsumerFailed):
+        await relay.relay_once()
+
+    assert await relay.relay_once() == 1
+    assert handled == {"flaky": [event.id, event.id], "steady": [event.id]}
+    assert await unsent(events_engine, outbox) == 0
 
 
 @pytest.mark.parametrize(
