@@ -18,7 +18,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from gocart.servers import Service, event_loop_factory, run_services
-from observability.startup_heap import freeze_startup_heap
+from observability.startup_heap import freeze_once_started
 from subgraphs.common.logging import configure_logging
 from subgraphs.common.settings import SubgraphSettings
 
@@ -82,8 +82,7 @@ def serve(name: str, *, host: str | None = None, port: int | None = None) -> int
             timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         )
         return 0
-    service = Service(name, build_app(), host or settings.host, port or settings.port)
-    freeze_startup_heap()
+    service = Service(name, freeze_once_started(build_app()), host or settings.host, port or settings.port)
     with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
         runner.run(run_services([service]))
     return 0
@@ -91,12 +90,10 @@ def serve(name: str, *, host: str | None = None, port: int | None = None) -> int
 
 def worker_app(name: str) -> FastAPI:
     """One worker's app, when uvicorn runs several: settings and logging from the environment again,
-    as each worker is a fresh process."""
+    as each worker is a fresh process (whose heap its app's lifespan freezes once started)."""
     settings, build_app = SUBGRAPH_LOADERS[name]()
     configure_logging(level=settings.log_level, json=settings.log_json)
-    app = build_app()
-    freeze_startup_heap()
-    return app
+    return freeze_once_started(build_app())
 
 
 def users_worker_app() -> FastAPI:

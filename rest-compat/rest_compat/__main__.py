@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uvicorn
 
-from observability.startup_heap import freeze_startup_heap
+from observability.startup_heap import freeze_once_started
 from rest_compat.access_log import configure_logging
 from rest_compat.app import create_app
 from rest_compat.config import RestSettings
@@ -13,10 +13,8 @@ from rest_compat.config import RestSettings
 def main() -> None:
     settings = RestSettings()
     configure_logging(level=settings.log_level, json=settings.log_json)
-    app = create_app(settings)
-    freeze_startup_heap()
     uvicorn.run(
-        app,
+        freeze_once_started(create_app(settings)),
         host=settings.host,
         port=settings.port,
         log_config=None,  # uvicorn's own lines go through `configure_logging`'s handler too

@@ -11,7 +11,7 @@ from typing import Any
 import uvicorn
 
 from observability.logs import configure_logging
-from observability.startup_heap import freeze_startup_heap
+from observability.startup_heap import freeze_once_started
 from router.config import (
     CONFIG_ENV,
     RouterSettings,
@@ -64,9 +64,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         app = create_app(settings)
     except RouterError as error:
         raise SystemExit(f"gocart-router: {error}") from error
-    freeze_startup_heap()
     uvicorn.run(
-        app,
+        freeze_once_started(app),  # once the lifespan built the supergraph, planner and pools
         host=settings.host,
         port=settings.port,
         timeout_graceful_shutdown=int(settings.graceful_shutdown_seconds),

@@ -1,4 +1,5 @@
-"""`gocart serve`: a subgraph is served with the heap it built at start-up frozen out of collections."""
+"""`gocart serve`: a subgraph is served with the heap it built at start-up frozen out of collections,
+once its app's lifespan has started (so the pools and clients it opens are frozen too)."""
 
 from __future__ import annotations
 
@@ -7,37 +8,57 @@ from collections.abc import Iterator, Sequence
 from types import SimpleNamespace
 
 import pytest
+from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from gocart import serve
 from gocart.servers import Service
 
 
-@pytest.fixture
-def frozen_when_served(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
-    """Serves nothing: records how many objects were frozen when the subgraph would start serving."""
-    counts: list[int] = []
-    settings = SimpleNamespace(log_level="INFO", log_json=True, workers=1, host="127.0.0.1", port=0)
-
-    async def run_services(_services: Sequence[Service]) -> None:
-        counts.append(gc.get_freeze_count())
-
-    monkeypatch.setitem(serve.SUBGRAPH_LOADERS, "products", lambda: (settings, FastAPI))
-    monkeypatch.setattr(serve, "configure_logging", lambda **_: None)
-    monkeypatch.setattr(serve, "run_services", run_services)
-    yield counts
+@pytest.fixture(autouse=True)
+def unfrozen_heap() -> Iterator[None]:
+    """Nothing is frozen when the test starts, and the test process's objects go back to the collector
+    afterwards."""
+    gc.unfreeze()
+    yield
     gc.unfreeze()
 
 
-def test_a_subgraph_is_served_with_its_start_up_heap_frozen(frozen_when_served: list[int]) -> None:
+@pytest.fixture
+def bare_products(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`products` is a bare FastAPI app served from minimal settings, its logging left alone."""
+    settings = SimpleNamespace(log_level="INFO", log_json=True, workers=1, host="127.0.0.1", port=0)
+    monkeypatch.setitem(serve.SUBGRAPH_LOADERS, "products", lambda: (settings, FastAPI))
+    monkeypatch.setattr(serve, "configure_logging", lambda **_: None)
+
+
+@pytest.fixture
+def frozen_counts(monkeypatch: pytest.MonkeyPatch, bare_products: None) -> list[int]:
+    """Serves nothing: the freeze count when the subgraph would start serving, then once its app's
+    lifespan has started."""
+    counts: list[int] = []
+
+    async def run_services(services: Sequence[Service]) -> None:
+        counts.append(gc.get_freeze_count())
+        async with LifespanManager(services[0].app):
+            counts.append(gc.get_freeze_count())
+
+    monkeypatch.setattr(serve, "run_services", run_services)
+    return counts
+
+
+def test_a_subgraph_freezes_its_heap_once_its_lifespan_has_started(frozen_counts: list[int]) -> None:
     serve.serve("products")
 
-    assert frozen_when_served[0] > 0
+    before_start, once_started = frozen_counts
+    assert before_start == 0
+    assert once_started > 0
 
 
-@pytest.mark.usefixtures("frozen_when_served")
-def test_each_worker_freezes_the_heap_of_the_app_it_built() -> None:
+@pytest.mark.usefixtures("bare_products")
+async def test_each_worker_freezes_its_heap_once_its_apps_lifespan_has_started() -> None:
     app = serve.worker_app("products")
+    assert gc.get_freeze_count() == 0
 
-    assert isinstance(app, FastAPI)
-    assert gc.get_freeze_count() > 0
+    async with LifespanManager(app):
+        assert gc.get_freeze_count() > 0

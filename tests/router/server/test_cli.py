@@ -7,17 +7,29 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 import uvicorn
+from asgi_lifespan import LifespanManager
+from starlette.applications import Starlette
 
 from router.server import cli
 from router.server.cli import parse_args, settings_from
 from tests.router.servers import free_port
 
 pytestmark = pytest.mark.slow  # runs the router as processes
+
+
+@pytest.fixture(autouse=True)
+def unfrozen_heap() -> Iterator[None]:
+    """Nothing is frozen when the test starts, and the test process's objects go back to the collector
+    afterwards."""
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
 
 
 def test_arguments_override_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -43,19 +55,18 @@ def test_access_log_setting_reaches_the_server(
     assert served["access_log"] is (setting == "true")
 
 
-def test_the_router_serves_with_its_start_up_heap_frozen(
+async def test_the_router_freezes_its_heap_once_its_lifespan_has_built_the_gateway(
     monkeypatch: pytest.MonkeyPatch, supergraph_file: Path
 ) -> None:
-    frozen_when_served: list[int] = []
+    served: list[Starlette] = []
     monkeypatch.setattr(cli, "configure_logging", lambda **_: None)
-    monkeypatch.setattr(
-        uvicorn, "run", lambda _app, **_options: frozen_when_served.append(gc.get_freeze_count())
-    )
-    try:
-        cli.main(["--supergraph", str(supergraph_file)])
-    finally:
-        gc.unfreeze()
-    assert frozen_when_served[0] > 0
+    monkeypatch.setattr(uvicorn, "run", lambda app, **_options: served.append(app))
+    cli.main(["--supergraph", str(supergraph_file)])
+    assert gc.get_freeze_count() == 0
+
+    async with LifespanManager(served[0]):
+        assert gc.get_freeze_count() > 0
+        assert not any(alive is served[0].state.gateway for alive in gc.get_objects())  # frozen
 
 
 def test_process_serves_health_and_exits_on_sigterm(supergraph_file: Path) -> None:
