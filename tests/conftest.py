@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -107,3 +108,12 @@ def stack(
         service_key=service_key,
     ) as running:
         yield running
+
+
+@pytest.fixture
+def unfrozen_heap() -> Iterator[None]:
+    """Nothing is frozen when the test starts (a service's start-up freezes its heap), and the test
+    process's objects go back to the collector afterwards."""
+    gc.unfreeze()
+    yield
+    gc.unfreeze()

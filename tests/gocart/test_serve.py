@@ -4,7 +4,7 @@ once its app's lifespan has started (so the pools and clients it opens are froze
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from types import SimpleNamespace
 
 import pytest
@@ -14,14 +14,7 @@ from fastapi import FastAPI
 from gocart import serve
 from gocart.servers import Service
 
-
-@pytest.fixture(autouse=True)
-def unfrozen_heap() -> Iterator[None]:
-    """Nothing is frozen when the test starts, and the test process's objects go back to the collector
-    afterwards."""
-    gc.unfreeze()
-    yield
-    gc.unfreeze()
+pytestmark = pytest.mark.usefixtures("unfrozen_heap")  # serving freezes the heap
 
 
 @pytest.fixture

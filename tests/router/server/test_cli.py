@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -20,16 +19,7 @@ from router.server import cli
 from router.server.cli import parse_args, settings_from
 from tests.router.servers import free_port
 
-pytestmark = pytest.mark.slow  # runs the router as processes
-
-
-@pytest.fixture(autouse=True)
-def unfrozen_heap() -> Iterator[None]:
-    """Nothing is frozen when the test starts, and the test process's objects go back to the collector
-    afterwards."""
-    gc.unfreeze()
-    yield
-    gc.unfreeze()
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("unfrozen_heap")]  # runs the router as processes
 
 
 def test_arguments_override_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
