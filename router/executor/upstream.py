@@ -63,10 +63,13 @@ class _Target:
 
 @lru_cache(maxsize=256)
 def _target(url: str) -> _Target:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as error:  # a port that is not a number, or out of range
+        raise UpstreamConnectError("the subgraph URL is not a valid URL") from error
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UpstreamConnectError("the subgraph URL is not an http(s) URL")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return _Target(url, (parts.scheme, parts.hostname, port), parts.netloc.rpartition("@")[2], path)
 
@@ -115,7 +118,13 @@ class _Connection(asyncio.Protocol):
         self._body.append(body)
 
     def on_message_complete(self) -> None:
-        answer = UpstreamResponse(self._parser.get_status_code(), b"".join(self._body), self._headers)
+        status = self._parser.get_status_code()
+        if (
+            100 <= status < 200 and status != 101
+        ):  # an interim answer (103 Early Hints): the final one follows
+            self._body, self._headers, self._headers_complete = [], {}, False
+            return
+        answer = UpstreamResponse(status, b"".join(self._body), self._headers)
         self._body, self._headers, self._headers_complete = [], {}, False
         if not self._parser.should_keep_alive():
             self.close()
@@ -250,10 +259,14 @@ class UpstreamClient:
         if _UNSENDABLE.search("".join(lines)) is not None:
             raise UpstreamError("a header to forward holds a line break")
         head = "".join([f"{line}\r\n" for line in lines])
-        request = (
+        text = (
             f"POST {target.path} HTTP/1.1\r\nhost: {target.host_header}\r\n{head}"
             f"content-length: {len(body)}\r\n\r\n"
-        ).encode("latin-1") + body
+        )
+        try:
+            request = text.encode("latin-1") + body
+        except UnicodeEncodeError as error:  # HTTP headers are Latin-1 (what uvicorn decodes them as)
+            raise UpstreamError("a header to forward is not Latin-1 text") from error
         pool = self._pools.get(target.origin)
         if pool is None:
             pool = self._pools[target.origin] = _Pool(target.origin, self._limit, self._idle_seconds)

@@ -292,3 +292,31 @@ async def test_a_traced_fetch_is_a_client_span_whose_context_the_subgraph_receiv
     trace_id = format(span.context.trace_id, "032x")
     span_id = format(span.context.span_id, "016x")
     assert f"traceparent: 00-{trace_id}-{span_id}-".encode() in server.requests[0]
+
+
+async def test_an_interim_answer_is_skipped_for_the_final_one(server: Server, client: UpstreamClient) -> None:
+    async def early_hints(request: bytes, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"HTTP/1.1 103 Early Hints\r\nlink: </style.css>; rel=preload\r\n\r\n")
+        await echo(request, writer)
+
+    server.answer = early_hints
+    answer = await client.post(server.url, b"final", {})
+
+    assert (answer.status, answer.body) == (200, b"final")
+    assert "link" not in answer.headers
+
+
+async def test_a_header_that_is_not_latin_1_is_an_upstream_error(
+    server: Server, client: UpstreamClient
+) -> None:
+    with pytest.raises(UpstreamError, match="Latin-1"):
+        await client.post(server.url, b"", {"x-caller": "Łódź"})
+
+    assert server.requests == []
+
+
+async def test_a_subgraph_url_with_a_port_that_is_not_a_number_is_a_connect_error(
+    client: UpstreamClient,
+) -> None:
+    with pytest.raises(UpstreamConnectError, match="not a valid URL"):
+        await client.post("http://products:eighty/graphql", b"", {})
