@@ -119,9 +119,7 @@ class _Connection(asyncio.Protocol):
 
     def on_message_complete(self) -> None:
         status = self._parser.get_status_code()
-        if (
-            100 <= status < 200 and status != 101
-        ):  # an interim answer (103 Early Hints): the final one follows
+        if 100 <= status < 200 and status != 101:  # interim (103 Early Hints): the final one follows
             self._body, self._headers, self._headers_complete = [], {}, False
             return
         answer = UpstreamResponse(status, b"".join(self._body), self._headers)
