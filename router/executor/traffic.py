@@ -31,10 +31,6 @@ from router.metrics import BREAKER_STATES, RouterMetrics
 
 logger = logging.getLogger(__name__)
 
-UPSTREAM_IDLE_SECONDS = 4.0
-"""How long an idle pooled connection to a subgraph is kept: below uvicorn's 5 s keep-alive, so the
-router never reuses a connection the subgraph is closing ("Can not write request body")."""
-
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -202,7 +198,6 @@ class TrafficFetcher:
         client = UpstreamClient(
             limit=settings.pool_size,
             timeout_seconds=settings.timeout_seconds,
-            idle_seconds=UPSTREAM_IDLE_SECONDS,
             tracer_provider=self._tracer_provider,  # a client span and `traceparent` per fetch
         )
         breaker = None

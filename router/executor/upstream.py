@@ -34,6 +34,11 @@ _UNSENDABLE = re.compile(r"[\r\n\x00]")
 """Characters that would end a header line early (header injection): never sent."""
 
 
+UPSTREAM_IDLE_SECONDS = 4.0
+"""How long an idle pooled connection to a subgraph is kept: below uvicorn's 5 s keep-alive, so the
+router never reuses a connection the subgraph is closing."""
+
+
 class UpstreamError(Exception):
     """The exchange with the subgraph failed below HTTP; the message says how (no host names)."""
 
@@ -234,7 +239,7 @@ class UpstreamClient:
         *,
         limit: int = 100,
         timeout_seconds: float = 30.0,
-        idle_seconds: float = 4.0,
+        idle_seconds: float = UPSTREAM_IDLE_SECONDS,
         tracer_provider: TracerProvider | None = None,
     ) -> None:
         self._limit = limit

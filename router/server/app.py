@@ -146,7 +146,8 @@ def create_app(settings: RouterSettings) -> Starlette:
             supergraph.graphs,
             tracer_provider=tracing.provider,
         )
-        # The JWKS fetches' session keeps no cookies either (router/executor/traffic.py says why).
+        # The JWKS fetches' session keeps no cookies, as subgraph fetches keep none: a cookie kept from one
+        # answer would be sent with the next caller's request.
         async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session, traffic:
             if settings.jwt_jwks_url is not None:
                 edge.token_gate = TokenGate(

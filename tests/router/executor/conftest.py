@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from router.executor import HttpFetcher
-from router.executor.traffic import UPSTREAM_IDLE_SECONDS
 from router.executor.upstream import UpstreamClient
 from router.gateway import Gateway
 from router.supergraph import parse_supergraph
@@ -43,8 +42,7 @@ def shop_urls() -> Iterator[dict[str, str]]:
 
 @pytest.fixture(scope="session")
 async def upstream() -> AsyncIterator[UpstreamClient]:
-    # Idle connections dropped before the servers' keep-alive ends, as the router drops them.
-    client = UpstreamClient(idle_seconds=UPSTREAM_IDLE_SECONDS)
+    client = UpstreamClient()  # idle connections dropped before the servers' keep-alive ends
     yield client
     client.close()
 
