@@ -15,7 +15,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork, SecretStr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    IPvAnyNetwork,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -26,6 +35,7 @@ from pydantic_settings import (
 from observability.tracing_settings import TracingSettings
 from router.auth import ACCEPTED_ROLES, DEFAULT_MAX_TOKEN_LIFETIME_SECONDS
 from router.errors import RouterError
+from router.executor.upstream import CLIENT_OWNED_HEADERS
 from router.overrides.syntax import CUSTOM_LABEL
 
 
@@ -252,7 +262,21 @@ class RouterSettings(BaseSettings):
         default_factory=dict, description='Per-subgraph URL overrides, e.g. {"products": "http://..."}.'
     )
     plan_cache_size: int = Field(default=1024, ge=1)
-    forward_headers: tuple[str, ...] = ("authorization", "x-request-id")
+    forward_headers: tuple[str, ...] = Field(
+        default=("authorization", "x-request-id"),
+        description="Request headers passed on to subgraphs (lowercase names; never connection headers).",
+    )
+
+    @field_validator("forward_headers")
+    @classmethod
+    def _forwardable(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        for name in names:
+            if not _HEADER_NAME.fullmatch(name):
+                raise ValueError(f"forward_headers: {name!r} is not a lowercase HTTP header name")
+            if name in CLIENT_OWNED_HEADERS:
+                raise ValueError(f"forward_headers: {name!r} frames the request or the connection")
+        return names
+
     expose_query_plan: bool = Field(
         default=False, description="Answer `x-gocart-query-plan: true` requests with the plan in a header."
     )

@@ -85,11 +85,13 @@ class HttpFetcher:
         body: Mapping[str, Any],
         headers: Mapping[str, str],
         *,
-        operation_kind: str,  # noqa: ARG002  (sent once whatever the kind)
+        operation_kind: str,
     ) -> SubgraphResponse:
         request_headers = {"content-type": "application/json", "accept": "application/json", **headers}
         try:
-            answer = await self._client.post(url, orjson.dumps(body), request_headers)
+            answer = await self._client.post(
+                url, orjson.dumps(body), request_headers, replayable=operation_kind == "query"
+            )
         except TimeoutError as error:
             raise _failure(service, "timeout", "the subgraph timed out", f"{url}: {error!r}") from error
         except UpstreamConnectError as error:

@@ -8,8 +8,10 @@ registry, a timer and tasks per request), a third of the router's CPU on a three
 fetch is one write and one parse, about 10 µs on the same machine; docs/router.md has the figures.
 
 Each `UpstreamClient` is one subgraph's: at most `limit` connections to each origin (the pool and the
-concurrency cap in one, as aiohttp's connector `limit`), idle ones kept `idle_seconds`, and one
-`timeout_seconds` covering the wait for a connection, connecting and the whole answer. With a tracer
+concurrency cap in one, as aiohttp's connector `limit`), idle ones kept `idle_seconds`, callers beyond
+the limit served in the order they came, and one `timeout_seconds` covering the wait for a connection,
+connecting and the whole answer. A replayable request (a query) that meets a kept connection the
+subgraph had already closed is sent again on another, as Go's and urllib3's clients do. With a tracer
 provider, each fetch is an OpenTelemetry client span and carries its `traceparent`.
 """
 
@@ -17,9 +19,10 @@ from __future__ import annotations
 
 import asyncio
 import re
+import ssl
 import time
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, cast
@@ -33,10 +36,30 @@ if TYPE_CHECKING:
 _UNSENDABLE = re.compile(r"[\r\n\x00]")
 """Characters that would end a header line early (header injection): never sent."""
 
+CLIENT_OWNED_HEADERS = frozenset(
+    {
+        "host",
+        "content-length",
+        "transfer-encoding",
+        "connection",
+        "keep-alive",
+        "upgrade",
+        "te",
+        "trailer",
+        "proxy-connection",
+        "expect",
+    }
+)
+"""Headers the client writes or that govern the connection (RFC 9110 §7.6.1): a forwarded one would
+let a caller frame the request or the connection (request smuggling), so they are never forwarded."""
 
 UPSTREAM_IDLE_SECONDS = 4.0
 """How long an idle pooled connection to a subgraph is kept: below uvicorn's 5 s keep-alive, so the
 router never reuses a connection the subgraph is closing."""
+
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+"""The largest subgraph answer read (head and body): past it the exchange fails rather than the router
+holding whatever a broken or hostile subgraph sends."""
 
 
 class UpstreamError(Exception):
@@ -47,9 +70,15 @@ class UpstreamConnectError(UpstreamError):
     """No connection could be made."""
 
 
+class _StaleConnection(UpstreamError):
+    """A kept connection ended before any byte of its answer: the subgraph had closed it, most likely
+    without reading the request (safe to send a replayable request again on another)."""
+
+
 @dataclass(frozen=True, slots=True)
 class UpstreamResponse:
-    """A whole answer: its status, body, and headers by lower-case name (the last of a repeated one)."""
+    """A whole answer: its status, body, and headers by lower-case name (a repeated one's values joined
+    by ", ", as RFC 9110 §5.3 combines them)."""
 
     status: int
     body: bytes
@@ -64,6 +93,7 @@ class _Target:
     origin: tuple[str, str, int]
     host_header: str
     path: str
+    traced_url: str
 
 
 @lru_cache(maxsize=256)
@@ -76,38 +106,90 @@ def _target(url: str) -> _Target:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UpstreamConnectError("the subgraph URL is not an http(s) URL")
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return _Target(url, (parts.scheme, parts.hostname, port), parts.netloc.rpartition("@")[2], path)
+    credentials, _, host = parts.netloc.rpartition("@")
+    # OpenTelemetry's `url.full` keeps no credentials: they read as REDACTED (semantic conventions).
+    traced_url = url.replace(f"{credentials}@", "REDACTED:REDACTED@", 1) if credentials else url
+    return _Target(url, (parts.scheme, parts.hostname, port), host, path, traced_url)
+
+
+def _request_head(target: _Target, headers: Mapping[str, str], length: int) -> bytes:
+    """The request line and headers: names lower-cased (the last of two spellings wins), the client's
+    own headers never taken from the caller, no line breaks, Latin-1 only."""
+    sent = {name.lower(): value for name, value in headers.items()}
+    if _UNSENDABLE.search("".join([*sent, *sent.values()])) is not None:
+        raise UpstreamError("a header to forward holds a line break")
+    lines = "".join(
+        [f"{name}: {value}\r\n" for name, value in sent.items() if name not in CLIENT_OWNED_HEADERS]
+    )
+    text = (
+        f"POST {target.path} HTTP/1.1\r\nhost: {target.host_header}\r\n{lines}"
+        f"content-length: {length}\r\n\r\n"
+    )
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError as error:  # HTTP headers are Latin-1 (what uvicorn decodes them as)
+        raise UpstreamError("a header to forward is not Latin-1 text") from error
 
 
 class _Connection(asyncio.Protocol):
     """One keep-alive connection: one exchange at a time, the answer parsed as it arrives."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_response_bytes: int, on_lost: Callable[[_Connection], None]) -> None:
         self._parser = httptools.HttpResponseParser(self)
+        self._max_response_bytes = max_response_bytes
+        self._on_lost = on_lost
         self._transport: asyncio.Transport | None = None
         self._answer: asyncio.Future[UpstreamResponse] | None = None
+        self._received = 0
         self._body: list[bytes] = []
         self._headers: dict[str, str] = {}
         self._headers_complete = False
         self.reusable = True
+        self.exchanges = 0
         self.idle_since = 0.0
+
+    @property
+    def usable(self) -> bool:
+        """Open, in step, and not closing (an end of stream closes the transport at once)."""
+        return self.reusable and self._transport is not None and not self._transport.is_closing()
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._transport = cast(asyncio.Transport, transport)  # create_connection's: a stream transport
 
     def exchange(self, request: bytes) -> asyncio.Future[UpstreamResponse]:
-        if self._transport is None or self._transport.is_closing():
-            raise UpstreamError("the connection to the subgraph is closed")
+        if not self.usable or self._transport is None:
+            self.close()
+            if self.exchanges:  # kept, and closed by the subgraph since
+                raise _StaleConnection("the subgraph had closed the kept connection")
+            raise UpstreamError("the subgraph closed the connection before a whole answer")
+        self.exchanges += 1
+        self._received = 0
         self._answer = asyncio.get_running_loop().create_future()
         self._transport.write(request)
         return self._answer
 
     def data_received(self, data: bytes) -> None:
+        if self._answer is None:  # bytes while idle: nobody's answer, the stream is out of step
+            self.close()
+            return
+        self._received += len(data)
+        if self._received > self._max_response_bytes:
+            self._fail(UpstreamError(f"the subgraph's answer is over {self._max_response_bytes} bytes"))
+            self.close()
+            return
         try:
             self._parser.feed_data(data)
+        except httptools.HttpParserUpgrade:  # 101 Switching Protocols: not an answer to a POST of JSON
+            self._fail(UpstreamError("the subgraph switched protocols"))
+            self.close()
         except httptools.HttpParserError:
             self._fail(UpstreamError("the subgraph's answer is not valid HTTP"))
             self.close()
+
+    def eof_received(self) -> None:
+        """The subgraph closed its side: nothing more will be sent or read here (the transport then
+        closes itself, which ends an answer that runs to the close)."""
+        self.reusable = False
 
     def on_headers_complete(self) -> None:
         self._headers_complete = True
@@ -117,14 +199,16 @@ class _Connection(asyncio.Protocol):
         return self._headers_complete and not {"content-length", "transfer-encoding"} & self._headers.keys()
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        self._headers[name.decode("latin-1").lower()] = value.decode("latin-1")
+        key, text = name.decode("latin-1").lower(), value.decode("latin-1")
+        earlier = self._headers.get(key)
+        self._headers[key] = text if earlier is None else f"{earlier}, {text}"
 
     def on_body(self, body: bytes) -> None:
         self._body.append(body)
 
     def on_message_complete(self) -> None:
         status = self._parser.get_status_code()
-        if 100 <= status < 200 and status != 101:  # interim (103 Early Hints): the final one follows
+        if 100 <= status < 200:  # interim (103 Early Hints): the final one follows
             self._body, self._headers, self._headers_complete = [], {}, False
             return
         answer = UpstreamResponse(status, b"".join(self._body), self._headers)
@@ -137,11 +221,15 @@ class _Connection(asyncio.Protocol):
             return
         waiting.set_result(answer)
 
-    def connection_lost(self, exc: Exception | None) -> None:  # noqa: ARG002  (any end is the same)
+    def connection_lost(self, exc: Exception | None) -> None:
         self.reusable = False
-        if self._answer is not None and self._ends_with_connection():
-            self.on_message_complete()
-        self._fail(UpstreamError("the subgraph closed the connection before a whole answer"))
+        if exc is None and self._answer is not None and self._ends_with_connection():
+            self.on_message_complete()  # a clean close ends such an answer; a reset cuts it short
+        if self._received == 0 and self.exchanges > 1:
+            self._fail(_StaleConnection("the subgraph had closed the kept connection"))
+        else:
+            self._fail(UpstreamError("the subgraph closed the connection before a whole answer"))
+        self._on_lost(self)
 
     def _fail(self, error: UpstreamError) -> None:
         waiting, self._answer = self._answer, None
@@ -155,80 +243,120 @@ class _Connection(asyncio.Protocol):
 
 
 class _Pool:
-    """Connections to one origin: idle ones reused newest first, at most `limit` open, callers beyond
-    it waiting for one to come back."""
+    """Connections to one origin: idle ones reused newest first, at most `limit` open, and callers
+    beyond it served first come, first served (a freed connection, or its slot, goes to the caller
+    that has waited longest, never to one that just arrived)."""
 
-    def __init__(self, origin: tuple[str, str, int], limit: int, idle_seconds: float) -> None:
+    def __init__(
+        self,
+        origin: tuple[str, str, int],
+        limit: int,
+        idle_seconds: float,
+        max_response_bytes: int,
+        tls: ssl.SSLContext | None,
+    ) -> None:
         self._origin = origin
         self._limit = limit
         self._idle_seconds = idle_seconds
+        self._max_response_bytes = max_response_bytes
+        self._tls = tls
         self._idle: deque[_Connection] = deque()
         self._open = 0
-        self._waiting: deque[asyncio.Future[None]] = deque()
+        self._waiting: deque[asyncio.Future[_Connection | None]] = deque()
         self._closed = False
 
     async def acquire(self) -> _Connection:
-        while True:
-            now = time.monotonic()
-            while self._idle:
-                connection = self._idle.pop()
-                if connection.reusable and now - connection.idle_since < self._idle_seconds:
-                    return connection
-                self._discard(connection)
+        if self._closed:
+            raise UpstreamError("the client is closed")
+        if not self._waiting:
+            idle = self._take_idle()
+            if idle is not None:
+                return idle
             if self._open < self._limit:
+                self._open += 1
                 return await self._connect()
-            turn = asyncio.get_running_loop().create_future()
-            self._waiting.append(turn)
-            try:
-                await turn
-            except BaseException:
-                if turn in self._waiting:
-                    self._waiting.remove(turn)
-                elif not turn.cancelled():
-                    self._pass_turn()  # handed a turn this caller can no longer take: the next one's
-                raise
+        turn: asyncio.Future[_Connection | None] = asyncio.get_running_loop().create_future()
+        self._waiting.append(turn)
+        try:
+            handed = await turn
+        except BaseException:
+            if turn in self._waiting:
+                self._waiting.remove(turn)
+            elif turn.done() and not turn.cancelled() and turn.exception() is None:
+                self._give_back(turn.result())  # handed something this caller can no longer take
+            raise
+        if handed is not None:
+            return handed
+        return await self._connect()  # a slot was handed over, still counted in `_open`
+
+    def _take_idle(self) -> _Connection | None:
+        now = time.monotonic()
+        while self._idle:
+            connection = self._idle.pop()
+            if connection.usable and now - connection.idle_since < self._idle_seconds:
+                return connection
+            connection.close()
+            self._free_slot()
+        return None
 
     async def _connect(self) -> _Connection:
+        """A new connection in a slot already counted in `_open` (freed again if it fails)."""
         scheme, host, port = self._origin
-        self._open += 1
+        loop = asyncio.get_running_loop()
         try:
-            _, connection = await asyncio.get_running_loop().create_connection(
-                _Connection, host, port, ssl=scheme == "https" or None
+            _, connection = await loop.create_connection(
+                lambda: _Connection(self._max_response_bytes, self._lost),
+                host,
+                port,
+                ssl=self._tls if scheme == "https" else None,
             )
-        except OSError as error:
-            self._open -= 1
-            self._pass_turn()
-            reason = error.strerror or type(error).__name__
+        except (OSError, UnicodeError) as error:  # UnicodeError: a host name IDNA cannot encode
+            self._free_slot()
+            reason = (error.strerror if isinstance(error, OSError) else None) or type(error).__name__
             raise UpstreamConnectError(f"cannot connect ({reason})") from error
         except BaseException:
-            self._open -= 1
-            self._pass_turn()
+            self._free_slot()
             raise
         return connection
 
     def release(self, connection: _Connection) -> None:
-        if connection.reusable and not self._closed:
+        if connection.usable and not self._closed:
             connection.idle_since = time.monotonic()
-            self._idle.append(connection)
+            self._give_back(connection)
         else:
-            self._discard(connection)
-        self._pass_turn()
+            connection.close()
+            self._free_slot()
 
-    def _discard(self, connection: _Connection) -> None:
-        connection.close()
-        self._open -= 1
-
-    def _pass_turn(self) -> None:
+    def _give_back(self, connection: _Connection | None) -> None:
+        """A connection (or, with None, its slot) to the longest waiting caller, else to the idle."""
         while self._waiting:
             turn = self._waiting.popleft()
             if not turn.done():
-                turn.set_result(None)
+                turn.set_result(connection)
                 return
+        if connection is None:
+            self._open -= 1
+        else:
+            self._idle.append(connection)
+
+    def _free_slot(self) -> None:
+        self._give_back(None)
+
+    def _lost(self, connection: _Connection) -> None:
+        """A connection closed while idle (the subgraph's keep-alive ran out): out of the pool now."""
+        if connection in self._idle:
+            self._idle.remove(connection)
+            self._free_slot()
 
     def close(self) -> None:
         self._closed = True
         while self._idle:
-            self._discard(self._idle.pop())
+            self._idle.pop().close()
+            self._open -= 1
+        while self._waiting:
+            turn = self._waiting.popleft()
+            if not turn.done():
+                turn.set_exception(UpstreamError("the client is closed"))
 
 
 class UpstreamClient:
@@ -240,52 +368,70 @@ class UpstreamClient:
         limit: int = 100,
         timeout_seconds: float = 30.0,
         idle_seconds: float = UPSTREAM_IDLE_SECONDS,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
         tracer_provider: TracerProvider | None = None,
     ) -> None:
         self._limit = limit
         self._timeout_seconds = timeout_seconds
         self._idle_seconds = idle_seconds
+        self._max_response_bytes = max_response_bytes
+        self._tls: ssl.SSLContext | None = None  # one per client, built at its first https fetch
         self._pools: dict[tuple[str, str, int], _Pool] = {}
+        self._closed = False
         self._tracer: Tracer | None = None
         if tracer_provider is not None:
             self._tracer = tracer_provider.get_tracer(__name__)
 
-    async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> UpstreamResponse:
-        """The whole answer; `TimeoutError` past the timeout, `UpstreamError` when the exchange fails."""
+    async def post(
+        self, url: str, body: bytes, headers: Mapping[str, str], *, replayable: bool = False
+    ) -> UpstreamResponse:
+        """The whole answer; `TimeoutError` past the timeout, `UpstreamError` when the exchange fails.
+        `replayable`: sending the request twice does no harm (a query, not a mutation)."""
         target = _target(url)
         if self._tracer is None:
-            return await self._post(target, body, headers)
-        return await self._traced_post(self._tracer, target, body, headers)
+            return await self._post(target, body, headers, replayable)
+        return await self._traced_post(self._tracer, target, body, headers, replayable)
 
-    async def _post(self, target: _Target, body: bytes, headers: Mapping[str, str]) -> UpstreamResponse:
-        lines = [f"{name}: {value}" for name, value in headers.items()]
-        if _UNSENDABLE.search("".join(lines)) is not None:
-            raise UpstreamError("a header to forward holds a line break")
-        head = "".join([f"{line}\r\n" for line in lines])
-        text = (
-            f"POST {target.path} HTTP/1.1\r\nhost: {target.host_header}\r\n{head}"
-            f"content-length: {len(body)}\r\n\r\n"
-        )
-        try:
-            request = text.encode("latin-1") + body
-        except UnicodeEncodeError as error:  # HTTP headers are Latin-1 (what uvicorn decodes them as)
-            raise UpstreamError("a header to forward is not Latin-1 text") from error
-        pool = self._pools.get(target.origin)
-        if pool is None:
-            pool = self._pools[target.origin] = _Pool(target.origin, self._limit, self._idle_seconds)
+    async def _post(
+        self, target: _Target, body: bytes, headers: Mapping[str, str], replayable: bool
+    ) -> UpstreamResponse:
+        request = _request_head(target, headers, len(body)) + body
+        pool = self._pool(target.origin)
         async with asyncio.timeout(self._timeout_seconds):
-            connection = await pool.acquire()
-            try:
-                answer = await connection.exchange(request)
-            except BaseException:
-                connection.close()  # cut short, or broken: its next bytes would answer nobody
+            while True:
+                connection = await pool.acquire()
+                try:
+                    answer = await connection.exchange(request)
+                except _StaleConnection:
+                    pool.release(connection)
+                    if replayable:
+                        continue  # each stale connection is dropped, so this ends on a new one
+                    raise
+                except BaseException:
+                    connection.close()  # cut short, or broken: its next bytes would answer nobody
+                    pool.release(connection)
+                    raise
                 pool.release(connection)
-                raise
-        pool.release(connection)
-        return answer
+                return answer
+
+    def _pool(self, origin: tuple[str, str, int]) -> _Pool:
+        pool = self._pools.get(origin)
+        if pool is None:
+            if self._closed:
+                raise UpstreamError("the client is closed")
+            if origin[0] == "https" and self._tls is None:
+                self._tls = ssl.create_default_context()
+            pool = _Pool(origin, self._limit, self._idle_seconds, self._max_response_bytes, self._tls)
+            self._pools[origin] = pool
+        return pool
 
     async def _traced_post(
-        self, tracer: Tracer, target: _Target, body: bytes, headers: Mapping[str, str]
+        self,
+        tracer: Tracer,
+        target: _Target,
+        body: bytes,
+        headers: Mapping[str, str],
+        replayable: bool,
     ) -> UpstreamResponse:
         from opentelemetry.propagate import inject
         from opentelemetry.trace import SpanKind, Status, StatusCode
@@ -293,26 +439,30 @@ class UpstreamClient:
         _, host, port = target.origin
         attributes: dict[str, str | int] = {
             "http.request.method": "POST",
-            "url.full": target.url,
+            "url.full": target.traced_url,
             "server.address": host,
             "server.port": port,
         }
         with tracer.start_as_current_span("POST", kind=SpanKind.CLIENT, attributes=attributes) as span:
-            carried = dict(headers)
+            carried = {name.lower(): value for name, value in headers.items()}
             inject(carried)
             try:
-                answer = await self._post(target, body, carried)
+                answer = await self._post(target, body, carried, replayable)
             except BaseException as error:
                 span.set_attribute("error.type", type(error).__qualname__)
+                if not isinstance(error, Exception):  # cancelled: OpenTelemetry sets no status for it
+                    span.set_status(Status(StatusCode.ERROR, type(error).__qualname__))
                 raise
             span.set_attribute("http.response.status_code", answer.status)
-            if answer.status >= 500:
+            if answer.status >= 400:  # a client span's error, by the HTTP semantic conventions
                 span.set_status(Status(StatusCode.ERROR))
                 span.set_attribute("error.type", str(answer.status))
             return answer
 
     def close(self) -> None:
-        """Close the idle connections; those in use close when their exchange ends."""
+        """Close the idle connections and refuse waiting callers; those in use close when their
+        exchange ends."""
+        self._closed = True
         pools, self._pools = self._pools, {}
         for pool in pools.values():
             pool.close()

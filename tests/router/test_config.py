@@ -118,3 +118,16 @@ def test_malformed_override_labels_and_header_names_are_refused(
     path.write_text(f"progressive_override:\n  {setting}: {value}\n", encoding="utf-8")
     with pytest.raises(SettingsInvalid, match=r"^progressive_override: "):
         load_settings(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [("content-length", "frames the request"), ("host", "frames the request"), ("X-Tenant", "lowercase")],
+)
+def test_forward_headers_refuse_connection_headers_and_uppercase_names(
+    tmp_path: Path, name: str, reason: str
+) -> None:
+    path = tmp_path / "router.yaml"
+    path.write_text(f'forward_headers: ["authorization", "{name}"]\n', encoding="utf-8")
+    with pytest.raises(SettingsInvalid, match=reason):
+        load_settings(path)

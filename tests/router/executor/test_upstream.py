@@ -4,6 +4,8 @@ answers as scripted and counts the connections it was given."""
 from __future__ import annotations
 
 import asyncio
+import socket
+import struct
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -11,7 +13,7 @@ import pytest
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from opentelemetry.trace import SpanKind
+from opentelemetry.trace import SpanKind, StatusCode
 
 from router.executor.upstream import UpstreamClient, UpstreamConnectError, UpstreamError
 
@@ -320,3 +322,199 @@ async def test_a_subgraph_url_with_a_port_that_is_not_a_number_is_a_connect_erro
 ) -> None:
     with pytest.raises(UpstreamConnectError, match="not a valid URL"):
         await client.post("http://products:eighty/graphql", b"", {})
+
+
+async def test_a_repeated_header_comes_with_all_its_values_joined(
+    server: Server, client: UpstreamClient
+) -> None:
+    async def two_policies(request: bytes, writer: asyncio.StreamWriter) -> None:
+        writer.write(ok(b"{}", "cache-control: max-age=60", "cache-control: private"))
+
+    server.answer = two_policies
+    answer = await client.post(server.url, b"", {})
+
+    assert answer.headers["cache-control"] == "max-age=60, private"
+
+
+def closes_its_second_request_unanswered(server: Server) -> Answer:
+    """The first connection answers once, then closes on the next request without a byte (as a
+    subgraph does when its keep-alive ran out just as the request crossed the wire)."""
+
+    async def answer(request: bytes, writer: asyncio.StreamWriter) -> None:
+        if server.connections == 1 and len(server.requests) == 2:
+            writer.close()
+            return
+        await echo(request, writer)
+
+    return answer
+
+
+async def test_a_replayable_request_meeting_a_closed_kept_connection_is_sent_again_on_a_new_one(
+    server: Server, client: UpstreamClient
+) -> None:
+    server.answer = closes_its_second_request_unanswered(server)
+    await client.post(server.url, b"first", {})
+    answer = await client.post(server.url, b"second", {}, replayable=True)
+
+    assert answer.body == b"second"
+    assert server.connections == 2
+
+
+async def test_a_request_that_is_not_replayable_is_never_sent_twice(
+    server: Server, client: UpstreamClient
+) -> None:
+    server.answer = closes_its_second_request_unanswered(server)
+    await client.post(server.url, b"first", {})
+    with pytest.raises(UpstreamError, match="closed the kept connection"):
+        await client.post(server.url, b"mutation", {})
+
+    assert [request.endswith(b"mutation") for request in server.requests] == [False, True]
+
+
+async def test_a_freed_connection_goes_to_the_caller_waiting_longest_not_one_arriving_since(
+    server: Server,
+) -> None:
+    client = UpstreamClient(limit=1, timeout_seconds=2.0)
+    slow = asyncio.Event()
+
+    async def held(request: bytes, writer: asyncio.StreamWriter) -> None:
+        if request.endswith(b"held"):
+            await slow.wait()
+        await echo(request, writer)
+
+    async def held_then_late() -> None:
+        await client.post(server.url, b"held", {})
+        await client.post(server.url, b"late", {})  # asks while the waiter has not yet run
+
+    server.answer = held
+    holder = asyncio.create_task(held_then_late())
+    await asyncio.sleep(0.05)
+    waiting = asyncio.create_task(client.post(server.url, b"waiting", {}))
+    await asyncio.sleep(0.05)
+    slow.set()
+    await asyncio.gather(holder, waiting)
+    client.close()
+
+    assert [request.rpartition(b"\r\n")[2] for request in server.requests] == [b"held", b"waiting", b"late"]
+
+
+async def test_bytes_arriving_on_an_idle_connection_end_it(server: Server, client: UpstreamClient) -> None:
+    async def then_stray_bytes(request: bytes, writer: asyncio.StreamWriter) -> None:
+        await echo(request, writer)
+        await writer.drain()
+        await asyncio.sleep(0.02)
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nst")
+
+    server.answer = then_stray_bytes
+    await client.post(server.url, b"first", {})
+    await asyncio.sleep(0.05)
+    answer = await client.post(server.url, b"second", {})
+
+    assert answer.body == b"second"
+    assert server.connections == 2
+
+
+async def test_an_answer_without_a_length_cut_by_a_reset_is_an_upstream_error(
+    server: Server, client: UpstreamClient
+) -> None:
+    async def reset(request: bytes, writer: asyncio.StreamWriter) -> None:
+        writer.write(b'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n{"data": ')
+        await writer.drain()
+        await asyncio.sleep(0.05)
+        sock = writer.get_extra_info("socket")
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        writer.transport.abort()  # closes with linger 0: a TCP reset, not an end of stream
+
+    server.answer = reset
+    with pytest.raises(UpstreamError, match="closed the connection before a whole answer"):
+        await client.post(server.url, b"", {})
+
+
+async def test_a_switch_of_protocols_is_an_upstream_error(server: Server, client: UpstreamClient) -> None:
+    async def upgrade(request: bytes, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: upgrade\r\n\r\n")
+
+    server.answer = upgrade
+    with pytest.raises(UpstreamError, match="switched protocols"):
+        await client.post(server.url, b"", {})
+
+
+async def test_an_answer_over_the_size_limit_is_an_upstream_error(server: Server) -> None:
+    client = UpstreamClient(max_response_bytes=100)
+    with pytest.raises(UpstreamError, match="over 100 bytes"):
+        await client.post(server.url, b"x" * 200, {})
+    client.close()
+
+
+async def test_headers_the_client_owns_are_never_taken_from_the_caller(
+    server: Server, client: UpstreamClient
+) -> None:
+    forwarded = {"Host": "admin.internal", "Content-Length": "0", "Transfer-Encoding": "chunked"}
+    answer = await client.post(server.url, b"body", forwarded)
+
+    head = server.requests[0].partition(b"\r\n\r\n")[0].decode().lower()
+    assert answer.body == b"body"
+    assert (head.count("host:"), head.count("content-length:"), "transfer-encoding" in head) == (1, 1, False)
+
+
+async def test_a_header_given_in_two_spellings_is_sent_once_lower_case(
+    server: Server, client: UpstreamClient
+) -> None:
+    await client.post(server.url, b"", {"X-Request-Id": "first", "x-request-id": "second"})
+
+    head = server.requests[0].partition(b"\r\n\r\n")[0].decode()
+    assert [line for line in head.split("\r\n") if line.lower().startswith("x-request-id")] == [
+        "x-request-id: second"
+    ]
+
+
+async def test_a_host_name_idna_cannot_encode_is_a_connect_error(client: UpstreamClient) -> None:
+    with pytest.raises(UpstreamConnectError):
+        await client.post(f"http://{'a' * 64}.example/graphql", b"", {})
+
+
+async def test_callers_waiting_when_the_client_closes_are_refused(server: Server) -> None:
+    async def never(request: bytes, writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(1)
+
+    server.answer = never
+    client = UpstreamClient(limit=1, timeout_seconds=2.0)
+    holder = asyncio.create_task(client.post(server.url, b"held", {}))
+    await asyncio.sleep(0.05)
+    waiting = asyncio.create_task(client.post(server.url, b"waiting", {}))
+    await asyncio.sleep(0.05)
+    client.close()
+    holder.cancel()
+
+    with pytest.raises(UpstreamError, match="client is closed"):
+        await waiting
+
+
+def traced_client() -> tuple[UpstreamClient, InMemorySpanExporter]:
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    return UpstreamClient(tracer_provider=provider), exporter
+
+
+async def test_a_traced_fetch_never_records_the_urls_credentials(server: Server) -> None:
+    client, exporter = traced_client()
+    await client.post(server.url.replace("http://", "http://router:s3cret@"), b"{}", {})
+    client.close()
+
+    (span,) = exporter.get_finished_spans()
+    assert span.attributes is not None
+    assert str(span.attributes["url.full"]).startswith("http://REDACTED:REDACTED@127.0.0.1:")
+
+
+async def test_a_traced_fetch_answered_4xx_is_an_error_span(server: Server) -> None:
+    async def refused(request: bytes, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n")
+
+    server.answer = refused
+    client, exporter = traced_client()
+    await client.post(server.url, b"{}", {})
+    client.close()
+
+    (span,) = exporter.get_finished_spans()
+    assert span.status.status_code is StatusCode.ERROR
