@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -53,6 +53,9 @@ class Rig:
     settings: OrdersSettings
     engine: AsyncEngine
     redis: Redis
+    payment_gate: asyncio.Event
+    """With `hold_payments`, every charge waits for this: a test stops products mid-checkout and then
+    lets the payment go, whatever the time stopping took."""
 
     async def settle(self, *, passes: int = 20) -> int:
         """Run every owed stock task, pass after pass as the background worker does, until none is
@@ -77,14 +80,27 @@ class Rig:
 RigFactory = Callable[..., contextlib.AbstractAsyncContextManager[Rig]]
 
 
+def held(charge: Callable[..., Awaitable[Any]], gate: asyncio.Event) -> Callable[..., Awaitable[Any]]:
+    """`charge`, once `gate` is set."""
+
+    async def when_let_go(**details: Any) -> Any:
+        await gate.wait()
+        return await charge(**details)
+
+    return when_let_go
+
+
 @pytest.fixture
 def rig(
     products_settings: ProductsSettings,
     make_orders_settings: Callable[..., OrdersSettings],
     clean_shop: None,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> RigFactory:
     @contextlib.asynccontextmanager
-    async def build(*, proxy_delay: float | None = None, **overrides: Any) -> AsyncIterator[Rig]:
+    async def build(
+        *, proxy_delay: float | None = None, hold_payments: bool = False, **overrides: Any
+    ) -> AsyncIterator[Rig]:
         products = ThreadServer(lambda: create_products_app(products_settings))
         await products.start_async()
         proxy: ThreadServer | None = None
@@ -95,8 +111,12 @@ def rig(
             url = proxy.graphql_url
         settings = make_orders_settings(url, **overrides)
         app = create_orders_app(settings)
+        payment_gate = asyncio.Event()
         try:
             async with LifespanManager(app):
+                payments = app.state.orders.payments  # built by the app's startup
+                if hold_payments:
+                    monkeypatch.setattr(payments, "charge", held(payments.charge, payment_gate))
                 transport = httpx.ASGITransport(app=app)
                 async with httpx.AsyncClient(transport=transport, base_url="http://orders") as client:
                     yield Rig(
@@ -106,6 +126,7 @@ def rig(
                         settings=settings,
                         engine=app.state.resources.engine,
                         redis=app.state.resources.redis,
+                        payment_gate=payment_gate,
                     )
         finally:
             if proxy is not None:
@@ -221,10 +242,11 @@ async def test_products_stopping_after_the_reservation_leaves_a_paid_order_sold_
     rig: RigFactory, shop: Shop, tokens: Tokens, orders_engine: AsyncEngine
 ) -> None:
     mug = await shop.product("OUT-5", stock=5)
-    async with rig(payment_latency_seconds=1.0, breaker_failure_threshold=10) as r:
+    async with rig(hold_payments=True, breaker_failure_threshold=10) as r:
         checkout = asyncio.create_task(placed(r.gql, tokens.customer, (mug, 2)))
         await wait_for_reservation(orders_engine)
         await r.products.stop_async()
+        r.payment_gate.set()
 
         order = await checkout
 
@@ -243,10 +265,11 @@ async def test_a_release_owed_while_products_is_down_is_settled_when_it_returns(
     rig: RigFactory, shop: Shop, tokens: Tokens, orders_engine: AsyncEngine
 ) -> None:
     mug = await shop.product("OUT-6", stock=5)
-    async with rig(payment_latency_seconds=1.0, breaker_failure_threshold=10) as r:
+    async with rig(hold_payments=True, breaker_failure_threshold=10) as r:
         checkout = asyncio.create_task(placed(r.gql, tokens.customer, (mug, 2), card=DECLINED_CARD))
         await wait_for_reservation(orders_engine)
         await r.products.stop_async()
+        r.payment_gate.set()
 
         order = await checkout
         await r.products.start_async()
@@ -285,10 +308,11 @@ async def test_cancelling_a_paid_order_whose_sale_is_still_owed_gives_the_held_s
     rig: RigFactory, shop: Shop, tokens: Tokens, orders_engine: AsyncEngine
 ) -> None:
     mug = await shop.product("OUT-8", stock=5)
-    async with rig(payment_latency_seconds=1.0, breaker_failure_threshold=10) as r:
+    async with rig(hold_payments=True, breaker_failure_threshold=10) as r:
         checkout = asyncio.create_task(placed(r.gql, tokens.customer, (mug, 2)))
         await wait_for_reservation(orders_engine)
         await r.products.stop_async()
+        r.payment_gate.set()
         order = await checkout
 
         cancelled = await r.gql.execute(CANCEL_ORDER, {"id": order["id"]}, token=tokens.customer)
@@ -307,12 +331,11 @@ async def test_the_background_worker_settles_what_is_owed_once_products_is_back(
     rig: RigFactory, shop: Shop, tokens: Tokens, orders_engine: AsyncEngine
 ) -> None:
     mug = await shop.product("OUT-9", stock=5)
-    async with rig(
-        payment_latency_seconds=1.0, breaker_failure_threshold=100, stock_task_interval_seconds=0.05
-    ) as r:
+    async with rig(hold_payments=True, breaker_failure_threshold=100, stock_task_interval_seconds=0.05) as r:
         checkout = asyncio.create_task(placed(r.gql, tokens.customer, (mug, 2)))
         await wait_for_reservation(orders_engine)
         await r.products.stop_async()
+        r.payment_gate.set()
         order = await checkout
         await r.products.start_async()
 
@@ -346,10 +369,11 @@ async def test_a_sale_owed_past_the_hold_is_made_when_the_stock_is_still_there(
     products_settings: ProductsSettings,
 ) -> None:
     mug = await shop.product("OUT-11", stock=5)
-    async with rig(payment_latency_seconds=1.0, breaker_failure_threshold=10) as r:
+    async with rig(hold_payments=True, breaker_failure_threshold=10) as r:
         checkout = asyncio.create_task(placed(r.gql, tokens.customer, (mug, 2)))
         await wait_for_reservation(orders_engine)
         await r.products.stop_async()
+        r.payment_gate.set()
         order = await checkout
         assert await expire_held_stock(orders_engine, r.redis, products_settings) == 1
         await r.products.start_async()
@@ -369,10 +393,11 @@ async def test_a_sale_owed_past_the_hold_whose_stock_went_elsewhere_cancels_and_
     products_settings: ProductsSettings,
 ) -> None:
     mug = await shop.product("OUT-10", stock=2)
-    async with rig(payment_latency_seconds=1.0, breaker_failure_threshold=10) as r:
+    async with rig(hold_payments=True, breaker_failure_threshold=10) as r:
         checkout = asyncio.create_task(placed(r.gql, tokens.customer, (mug, 2)))
         await wait_for_reservation(orders_engine)
         await r.products.stop_async()
+        r.payment_gate.set()
         order = await checkout
         assert await expire_held_stock(orders_engine, r.redis, products_settings) == 1
         (await shop.gql.execute(TAKE_STOCK, {"id": mug["id"], "d": -2}, token=tokens.admin)).ok()
