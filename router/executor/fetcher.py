@@ -14,7 +14,12 @@ from typing import Any, Literal, Protocol
 import orjson
 
 from router.errors import RouterError
-from router.executor.upstream import UpstreamClient, UpstreamConnectError, UpstreamError
+from router.executor.upstream import (
+    UpstreamClient,
+    UpstreamConnectError,
+    UpstreamError,
+    UpstreamInvalidResponse,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +102,10 @@ class HttpFetcher:
         except UpstreamConnectError as error:
             raise _failure(
                 service, "connect", "the subgraph could not be reached", f"{url}: {error!r}"
+            ) from error
+        except UpstreamInvalidResponse as error:
+            raise _failure(
+                service, "invalid_response", "the subgraph's answer could not be read", f"{url}: {error!r}"
             ) from error
         except UpstreamError as error:
             raise _failure(

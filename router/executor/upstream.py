@@ -18,6 +18,7 @@ provider, each fetch is an OpenTelemetry client span and carries its `traceparen
 from __future__ import annotations
 
 import asyncio
+import errno
 import re
 import ssl
 import time
@@ -70,9 +71,17 @@ class UpstreamConnectError(UpstreamError):
     """No connection could be made."""
 
 
+class UpstreamInvalidResponse(UpstreamError):
+    """The subgraph answered, but not with an HTTP answer to a POST this client can take."""
+
+
+class _NotSent(UpstreamError):
+    """The connection was found closed before the request was written: any request may go on another."""
+
+
 class _StaleConnection(UpstreamError):
     """A kept connection ended before any byte of its answer: the subgraph had closed it, most likely
-    without reading the request (safe to send a replayable request again on another)."""
+    without reading the request (safe to send a replayable request again, once, on another)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +169,7 @@ class _Connection(asyncio.Protocol):
         if not self.usable or self._transport is None:
             self.close()
             if self.exchanges:  # kept, and closed by the subgraph since
-                raise _StaleConnection("the subgraph had closed the kept connection")
+                raise _NotSent("the subgraph had closed the kept connection")
             raise UpstreamError("the subgraph closed the connection before a whole answer")
         self.exchanges += 1
         self._received = 0
@@ -174,22 +183,27 @@ class _Connection(asyncio.Protocol):
             return
         self._received += len(data)
         if self._received > self._max_response_bytes:
-            self._fail(UpstreamError(f"the subgraph's answer is over {self._max_response_bytes} bytes"))
+            limit = self._max_response_bytes
+            self._fail(UpstreamInvalidResponse(f"the subgraph's answer is over {limit} bytes"))
             self.close()
             return
         try:
             self._parser.feed_data(data)
         except httptools.HttpParserUpgrade:  # 101 Switching Protocols: not an answer to a POST of JSON
-            self._fail(UpstreamError("the subgraph switched protocols"))
+            self._fail(UpstreamInvalidResponse("the subgraph switched protocols"))
             self.close()
         except httptools.HttpParserError:
-            self._fail(UpstreamError("the subgraph's answer is not valid HTTP"))
+            self._fail(UpstreamInvalidResponse("the subgraph's answer is not valid HTTP"))
             self.close()
 
     def eof_received(self) -> None:
         """The subgraph closed its side: nothing more will be sent or read here (the transport then
         closes itself, which ends an answer that runs to the close)."""
         self.reusable = False
+
+    def on_message_begin(self) -> None:
+        if self._answer is None:  # an answer begun that nobody asked for: the stream is out of step
+            self.close()
 
     def on_headers_complete(self) -> None:
         self._headers_complete = True
@@ -283,11 +297,20 @@ class _Pool:
             if turn in self._waiting:
                 self._waiting.remove(turn)
             elif turn.done() and not turn.cancelled() and turn.exception() is None:
-                self._give_back(turn.result())  # handed something this caller can no longer take
+                self._return(turn.result())  # handed something this caller can no longer take
             raise
         if handed is not None:
             return handed
+        if self._closed:  # a slot handed over before the client closed
+            self._free_slot()
+            raise UpstreamError("the client is closed")
         return await self._connect()  # a slot was handed over, still counted in `_open`
+
+    def _return(self, handed: _Connection | None) -> None:
+        if handed is None:
+            self._free_slot()
+        else:
+            self.release(handed)
 
     def _take_idle(self) -> _Connection | None:
         now = time.monotonic()
@@ -310,10 +333,10 @@ class _Pool:
                 port,
                 ssl=self._tls if scheme == "https" else None,
             )
-        except (OSError, UnicodeError) as error:  # UnicodeError: a host name IDNA cannot encode
+        except (OSError, ValueError) as error:  # ValueError: a host IDNA cannot encode, or holding NUL
             self._free_slot()
-            reason = (error.strerror if isinstance(error, OSError) else None) or type(error).__name__
-            raise UpstreamConnectError(f"cannot connect ({reason})") from error
+            code = errno.errorcode.get(error.errno or 0) if isinstance(error, OSError) else None
+            raise UpstreamConnectError(f"cannot connect ({code or type(error).__name__})") from error
         except BaseException:
             self._free_slot()
             raise
@@ -341,6 +364,13 @@ class _Pool:
 
     def _free_slot(self) -> None:
         self._give_back(None)
+
+    def drop_idle(self) -> None:
+        """Close every idle connection: one was found closed by the subgraph (its keep-alive ran out, or
+        it restarted), and those kept as long are as likely to be."""
+        while self._idle:
+            self._idle.pop().close()
+            self._free_slot()
 
     def _lost(self, connection: _Connection) -> None:
         """A connection closed while idle (the subgraph's keep-alive ran out): out of the pool now."""
@@ -397,15 +427,22 @@ class UpstreamClient:
     ) -> UpstreamResponse:
         request = _request_head(target, headers, len(body)) + body
         pool = self._pool(target.origin)
+        replayed = False
         async with asyncio.timeout(self._timeout_seconds):
             while True:
                 connection = await pool.acquire()
                 try:
                     answer = await connection.exchange(request)
+                except _NotSent:  # only a kept connection, dropped here: the tries end on a new one
+                    pool.release(connection)
+                    pool.drop_idle()
+                    continue
                 except _StaleConnection:
                     pool.release(connection)
-                    if replayable:
-                        continue  # each stale connection is dropped, so this ends on a new one
+                    pool.drop_idle()
+                    if replayable and not replayed:
+                        replayed = True  # once: a query that kills its connection is not sent on every one
+                        continue
                     raise
                 except BaseException:
                     connection.close()  # cut short, or broken: its next bytes would answer nobody
@@ -433,8 +470,8 @@ class UpstreamClient:
         headers: Mapping[str, str],
         replayable: bool,
     ) -> UpstreamResponse:
-        from opentelemetry.propagate import inject
         from opentelemetry.trace import SpanKind, Status, StatusCode
+        from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
         _, host, port = target.origin
         attributes: dict[str, str | int] = {
@@ -445,7 +482,8 @@ class UpstreamClient:
         }
         with tracer.start_as_current_span("POST", kind=SpanKind.CLIENT, attributes=attributes) as span:
             carried = {name.lower(): value for name, value in headers.items()}
-            inject(carried)
+            # The trace context only: a caller's `baggage` is not forwarded (as Apollo Router by default).
+            TraceContextTextMapPropagator().inject(carried)
             try:
                 answer = await self._post(target, body, carried, replayable)
             except BaseException as error:

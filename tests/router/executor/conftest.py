@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -19,6 +20,7 @@ from tests.router.executor.mismatch_subgraphs import mismatch_apps
 from tests.router.executor.parent_entity_subgraphs import deep_parent_entity_apps, parent_entity_apps
 from tests.router.executor.progressive_subgraphs import progressive_apps
 from tests.router.executor.provides_choice_subgraphs import provides_choice_apps
+from tests.router.executor.raw_http import Server
 from tests.router.executor.requires_arguments_subgraphs import requires_arguments_apps
 from tests.router.executor.requires_subgraphs import requires_apps
 from tests.router.executor.scripted_subgraphs import scripted_apps, scripted_supergraph
@@ -128,3 +130,14 @@ def faulty_gateway(upstream: UpstreamClient) -> Iterator[Gateway]:
 def progressive_urls() -> Iterator[dict[str, str]]:
     with serving(progressive_apps()) as urls:
         yield urls
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[Server]:
+    """A raw HTTP server answering as each test scripts it (tests/router/executor/raw_http.py)."""
+    served = Server()
+    listening = await asyncio.start_server(served.serve, "127.0.0.1", 0)
+    port = listening.sockets[0].getsockname()[1]
+    served.url = f"http://127.0.0.1:{port}/graphql?debug=1"
+    yield served
+    listening.close()

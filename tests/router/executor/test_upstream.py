@@ -4,70 +4,21 @@ answers as scripted and counts the connections it was given."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import struct
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
 
 import pytest
+from opentelemetry import context
+from opentelemetry.propagate import extract
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
 
 from router.executor.upstream import UpstreamClient, UpstreamConnectError, UpstreamError
-
-Answer = Callable[[bytes, asyncio.StreamWriter], Awaitable[None]]
-
-
-def ok(body: bytes, *headers: str) -> bytes:
-    extra = "".join(f"{header}\r\n" for header in headers)
-    return f"HTTP/1.1 200 OK\r\ncontent-length: {len(body)}\r\n{extra}\r\n".encode() + body
-
-
-async def echo(request: bytes, writer: asyncio.StreamWriter) -> None:
-    """Answers with the request's body."""
-    writer.write(ok(request.partition(b"\r\n\r\n")[2], "cache-control: max-age=60"))
-
-
-@dataclass
-class Server:
-    """Reads one request at a time per connection (content-length bodies) and lets `answer` reply."""
-
-    answer: Answer = echo
-    connections: int = 0
-    requests: list[bytes] = field(default_factory=list)
-    url: str = ""
-
-    async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.connections += 1
-        try:
-            while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                length = next(
-                    int(line.split(b":")[1])
-                    for line in head.lower().split(b"\r\n")
-                    if line.startswith(b"content-length:")
-                )
-                request = head + await reader.readexactly(length)
-                self.requests.append(request)
-                await self.answer(request, writer)
-                if writer.is_closing():
-                    return
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
-        finally:
-            writer.close()
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[Server]:
-    served = Server()
-    listening = await asyncio.start_server(served.serve, "127.0.0.1", 0)
-    port = listening.sockets[0].getsockname()[1]
-    served.url = f"http://127.0.0.1:{port}/graphql?debug=1"
-    yield served
-    listening.close()
+from tests.router.executor.raw_http import Answer, Server, echo, ok
 
 
 @pytest.fixture
@@ -518,3 +469,138 @@ async def test_a_traced_fetch_answered_4xx_is_an_error_span(server: Server) -> N
 
     (span,) = exporter.get_finished_spans()
     assert span.status.status_code is StatusCode.ERROR
+
+
+async def test_a_stray_answer_begun_in_the_same_read_never_reaches_the_next_caller(
+    server: Server, client: UpstreamClient
+) -> None:
+    async def with_a_stray_head(request: bytes, writer: asyncio.StreamWriter) -> None:
+        if len(server.requests) == 1:
+            writer.write(ok(b"first") + b'HTTP/1.1 200 OK\r\ncontent-length: 30\r\n\r\n{"data":')
+        else:
+            await echo(request, writer)
+
+    server.answer = with_a_stray_head
+    await client.post(server.url, b"first", {})
+    await asyncio.sleep(0.05)
+    answer = await client.post(server.url, b"second", {})
+
+    assert answer.body == b"second"
+
+
+def answers_held_then_closes() -> Answer:
+    """Answers `held` late, everything else at once, and closes the connection after each answer."""
+
+    async def answer(request: bytes, writer: asyncio.StreamWriter) -> None:
+        if request.endswith(b"held"):
+            await asyncio.sleep(0.1)
+        await echo(request, writer)
+        await writer.drain()
+        writer.close()
+
+    return answer
+
+
+async def test_a_mutation_handed_a_connection_closed_since_goes_unsent_onto_another(server: Server) -> None:
+    server.answer = answers_held_then_closes()
+    client = UpstreamClient(limit=1, timeout_seconds=2.0)
+    holder = asyncio.create_task(client.post(server.url, b"held", {}))
+    await asyncio.sleep(0.02)
+    mutation = await client.post(server.url, b"mutation", {}, replayable=False)
+    await holder
+    client.close()
+
+    assert mutation.body == b"mutation"
+    assert [request.rpartition(b"\r\n")[2] for request in server.requests] == [b"held", b"mutation"]
+
+
+async def test_a_query_the_subgraph_drops_its_connection_on_is_sent_at_most_twice(server: Server) -> None:
+    async def dies_on_boom(request: bytes, writer: asyncio.StreamWriter) -> None:
+        if request.endswith(b"boom"):
+            writer.close()
+            return
+        await asyncio.sleep(0.02)
+        await echo(request, writer)
+
+    server.answer = dies_on_boom
+    client = UpstreamClient(limit=5, timeout_seconds=2.0)
+    await asyncio.gather(*(client.post(server.url, b"warm", {}) for _ in range(5)))  # five kept
+    with pytest.raises(UpstreamError):
+        await client.post(server.url, b"boom", {}, replayable=True)
+    client.close()
+
+    assert sum(request.endswith(b"boom") for request in server.requests) == 2
+
+
+async def test_a_connection_handed_to_a_caller_cancelled_as_the_client_closes_is_closed(
+    server: Server,
+) -> None:
+    client = UpstreamClient(limit=1, timeout_seconds=2.0)
+    waiting: asyncio.Task[object] | None = None
+
+    async def held_then_close() -> None:
+        await client.post(server.url, b"held", {})
+        client.close()  # the connection was just handed to the waiter, which has not yet run
+        assert waiting is not None
+        waiting.cancel()
+
+    async def slow_echo(request: bytes, writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(0.05)
+        await echo(request, writer)
+
+    server.answer = slow_echo
+    holder = asyncio.create_task(held_then_close())
+    await asyncio.sleep(0.01)
+    waiting = asyncio.create_task(client.post(server.url, b"waiting", {}))
+    await asyncio.gather(holder, waiting, return_exceptions=True)
+    await asyncio.sleep(0.05)
+
+    assert waiting.cancelled()
+    assert server.open == 0
+
+
+async def test_a_caller_handed_a_slot_as_the_client_closes_opens_no_connection(server: Server) -> None:
+    client = UpstreamClient(limit=1, timeout_seconds=2.0)
+
+    async def fails_held(request: bytes, writer: asyncio.StreamWriter) -> None:
+        if request.endswith(b"held"):
+            await asyncio.sleep(0.05)
+            writer.close()  # the holder's exchange fails: its slot goes to the waiter
+            return
+        await echo(request, writer)
+
+    async def held_then_close() -> None:
+        with contextlib.suppress(UpstreamError):
+            await client.post(server.url, b"held", {})
+        client.close()
+
+    server.answer = fails_held
+    holder = asyncio.create_task(held_then_close())
+    await asyncio.sleep(0.01)
+    with pytest.raises(UpstreamError, match="client is closed"):
+        await client.post(server.url, b"waiting", {})
+    await holder
+
+    assert server.connections == 1
+
+
+async def test_a_connect_error_names_no_address(client: UpstreamClient) -> None:
+    with pytest.raises(UpstreamConnectError) as refused:
+        await client.post("http://127.0.0.1:1/graphql", b"", {})
+
+    assert "127.0.0.1" not in str(refused.value)
+
+
+async def test_a_traced_fetch_forwards_the_trace_context_but_not_the_callers_baggage(server: Server) -> None:
+    client, _ = traced_client()
+    incoming = extract({"baggage": "role=admin", "traceparent": f"00-{'1' * 32}-{'2' * 16}-01"})
+    token = context.attach(incoming)
+    try:
+        await client.post(server.url, b"{}", {})
+    finally:
+        context.detach(token)
+    client.close()
+
+    head = server.requests[0].partition(b"\r\n\r\n")[0].decode()
+    assert f"traceparent: 00-{'1' * 32}-" in head
+    assert "baggage" not in head
