@@ -18,7 +18,9 @@ Router's Rust query planner, `@graphql-hive/router-runtime`). Then, for each que
   6. our router with its entity cache off and on (warm, in Redis), both verifying tokens (so private
      data is cached per caller), on the real subgraphs: the ratio, the cache's hit ratio over the
      measured window (from the router's /metrics), and the CPU a request costs summed over the stack
-     (router, each subgraph, PostgreSQL, Redis). `--entity-cache-only` runs just this step.
+     (router, each subgraph, PostgreSQL, Redis); and the same router (cache off, tokens verified) on the
+     stubs, with the same connections, so the warm cache's throughput is a ratio to a router whose
+     subgraphs cost nothing. `--entity-cache-only` runs just this step.
 The load generator is a closed loop (a fixed number of connections, each sending its next request when
 the last is answered) after a warm-up, with a unique Authorization header on every request so nobody
 can deduplicate (`--callers N` sends N tokens in turn instead, as N signed-in shoppers would: each
@@ -266,10 +268,11 @@ def routers(
 
 
 def stack_pids(routers: Supervisor, services: Supervisor) -> dict[str, int]:
-    """The cached routers' processes (`off`, `on`) and the subgraphs'."""
+    """The cached routers' processes (`off`, `on`, `stubs`) and the subgraphs'."""
     return {
         "off": routers.process("router-cache-off").pid,
         "on": routers.process("router-cache-on").pid,
+        "stubs": routers.process("router-on-stubs").pid,
         **{name: services.process(name).pid for name in SUBGRAPHS},
     }
 
@@ -284,12 +287,14 @@ SERVICE_OF = {
 
 
 def cached_routers(
-    supergraph: Path, ports: PortPicker, jwks_url: str, stack: Stack, on: int
+    supergraph: Path, stubs: Path, ports: PortPicker, jwks_url: str, stack: Stack, on: int
 ) -> tuple[Supervisor, dict[str, str]]:
-    """Our router twice on `supergraph`, verifying tokens: the entity cache off, and on in Redis.
-    The one with the cache listens on `on`, the port the subgraphs send their invalidations to, with
-    the stack's invalidation secret, so what the demo orders change is invalidated as in production."""
-    off = ports.next()
+    """Our router three times, verifying tokens: on `supergraph` with the entity cache off, and on in
+    Redis; and on `stubs` (the stub subgraphs), cache off, the same router with subgraphs that cost
+    nothing, which a warm cache is measured against. The one with the cache listens on `on`, the port
+    the subgraphs send their invalidations to, with the stack's invalidation secret, so what the demo
+    orders change is invalidated as in production."""
+    off, on_stubs = ports.next(), ports.next()
     secret = stack.invalidation_secret.get_secret_value()
     common = {
         "GOCART_ROUTER_SUPERGRAPH": str(supergraph),
@@ -319,9 +324,21 @@ def cached_routers(
                 },
                 f"http://{HOST}:{on}/health",
             ),
+            ProcessSpec(
+                "router-on-stubs",
+                python_module("router"),
+                {
+                    **common,
+                    "GOCART_ROUTER_SUPERGRAPH": str(stubs),
+                    "GOCART_ROUTER_PORT": str(on_stubs),
+                    "GOCART_ROUTER_ENTITY_CACHE__ENABLED": "false",
+                },
+                f"http://{HOST}:{on_stubs}/health",
+            ),
         ]
     )
-    return supervisor, {"off": f"http://{HOST}:{off}/graphql", "on": f"http://{HOST}:{on}/graphql"}
+    urls = {"off": off, "on": on, "stubs": on_stubs}
+    return supervisor, {name: f"http://{HOST}:{port}/graphql" for name, port in urls.items()}
 
 
 CACHE_LOOKUP = re.compile(
@@ -350,6 +367,7 @@ class CacheRun:
 
     off: Result
     on: Result
+    stubs: Result
     hit_ratio: float
     off_cpu: dict[str, float]
     on_cpu: dict[str, float]
@@ -358,12 +376,14 @@ class CacheRun:
 def measure_entity_cache(
     run: Run, urls: dict[str, str], pids: dict[str, int], queries: Sequence[str]
 ) -> dict[str, CacheRun]:
-    """Per query: the router with the cache off, on (warm: the warm-up fills it), and the hit ratio
-    of the measured window. `pids` holds the routers' (`off`, `on`) and the subgraphs' processes."""
+    """Per query: the router with the cache off, on (warm: the warm-up fills it), on stub subgraphs
+    (which replay what the real ones answered it), and the hit ratio of the measured window. `pids`
+    holds the routers' (`off`, `on`, `stubs`) and the subgraphs' processes."""
     subgraphs = {name: pid for name, pid in pids.items() if name in SUBGRAPHS}
     results: dict[str, CacheRun] = {}
     for query in queries:
         body = body_of(QUERIES[query])
+        stubs = run.measure_with_cpu(urls["stubs"], body, pids["stubs"])
         run.warm(urls["off"], body)
         off, off_cpu = run.measure_stack_cpu(urls["off"], body, {"router": pids["off"], **subgraphs})
         run.warm(urls["on"], body)
@@ -372,7 +392,7 @@ def measure_entity_cache(
         after = cache_lookups(urls["on"])
         hits = after.get("hit", 0.0) - before.get("hit", 0.0)
         lookups = sum(after.values()) - sum(before.values())
-        results[query] = CacheRun(off, on, hits / lookups if lookups else 0.0, off_cpu, on_cpu)
+        results[query] = CacheRun(off, on, stubs, hits / lookups if lookups else 0.0, off_cpu, on_cpu)
     return results
 
 
@@ -392,6 +412,11 @@ def print_entity_cache(results: dict[str, CacheRun]) -> None:
         print(
             f"    on / off = {result.on.rps / result.off.rps:.2f}x   "
             f"p50 off / on = {result.off.p50 / result.on.p50:.2f}x   hit ratio {result.hit_ratio:.1%}"
+        )
+        print(f"    on stubs    {result.stubs}   (the same router, subgraphs that cost nothing)")
+        print(
+            f"    cache on / on stubs = {result.on.rps / result.stubs.rps:.2f}x   router CPU per request "
+            f"{result.on_cpu['router']:.2f} ms warm, {result.stubs.cpu_ms or 0.0:.2f} ms on stubs"
         )
 
 
@@ -503,6 +528,20 @@ def record_fetches(
             for _ in range(2):
                 post(urls[other], body_of(QUERIES[query]), tokens.header())
     return fetches
+
+
+def stubs_replaying(
+    stub_ports: dict[str, int], router_url: str, tokens: Tokens, queries: Sequence[str]
+) -> None:
+    """The stubs record what `router_url` fetches for each query (twice: its plan's every fetch), then
+    replay it."""
+    for port in stub_ports.values():
+        post(f"http://{HOST}:{port}/__mode", b"record")
+    for query in queries:
+        for _ in range(2):
+            post(router_url, body_of(QUERIES[query]), tokens.header())
+    for port in stub_ports.values():
+        post(f"http://{HOST}:{port}/__mode", b"replay")
 
 
 def print_peers(ours: Result, results: dict[str, Result]) -> None:
@@ -632,13 +671,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     floor_url = f"http://{HOST}:{floor_port}/graphql"
     jwks_url = f"{base_url(configs['users'])}{JWKS_PATH}"
     if args.entity_cache_only:
-        services = start(subgraph_specs)
+        services = start([*subgraph_specs, *stub_specs])
         try:
-            front, urls = cached_routers(real_supergraph, ports, jwks_url, stack, stack_ports.router)
+            front, urls = cached_routers(
+                real_supergraph, stub_supergraph, ports, jwks_url, stack, stack_ports.router
+            )
             try:
                 demo.place_demo_orders(
                     urls["off"], password=stack.dev_password, admin=stack.admin_credentials
                 )
+                stubs_replaying(stub_ports, urls["stubs"], run.tokens, queries)
                 cache_results = measure_entity_cache(run, urls, stack_pids(front, services), queries)
             finally:
                 front.stop()
@@ -651,11 +693,16 @@ def main(argv: Sequence[str] | None = None) -> None:
         return
     services = start([*subgraph_specs, *stub_specs, floor_process(floor_port, stack.database_url)])
     try:
-        front, urls = cached_routers(real_supergraph, ports, jwks_url, stack, stack_ports.router)
+        front, urls = cached_routers(
+            real_supergraph, stub_supergraph, ports, jwks_url, stack, stack_ports.router
+        )
         try:
+            stubs_replaying(stub_ports, urls["stubs"], run.tokens, queries)
             cache_results = measure_entity_cache(run, urls, stack_pids(front, services), queries)
         finally:
             front.stop()
+        for port in stub_ports.values():  # recording again, for the routers compared below
+            post(f"http://{HOST}:{port}/__mode", b"record")
         front, urls = routers(real_supergraph, ports, args.compare_with)
         try:
             demo.place_demo_orders(urls["router"], password=stack.dev_password, admin=stack.admin_credentials)
