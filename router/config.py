@@ -34,8 +34,8 @@ from pydantic_settings import (
 
 from observability.tracing_settings import TracingSettings
 from router.auth import ACCEPTED_ROLES, DEFAULT_MAX_TOKEN_LIFETIME_SECONDS
+from router.client_owned_headers import CLIENT_OWNED_HEADERS
 from router.errors import RouterError
-from router.executor.upstream import CLIENT_OWNED_HEADERS
 from router.overrides.syntax import CUSTOM_LABEL
 
 

@@ -31,28 +31,14 @@ from urllib.parse import urlsplit
 
 import httptools
 
+from router.client_owned_headers import CLIENT_OWNED_HEADERS
+
 if TYPE_CHECKING:
     from opentelemetry.trace import Tracer, TracerProvider
 
 _UNSENDABLE = re.compile(r"[\r\n\x00]")
 """Characters that would end a header line early (header injection): never sent."""
 
-CLIENT_OWNED_HEADERS = frozenset(
-    {
-        "host",
-        "content-length",
-        "transfer-encoding",
-        "connection",
-        "keep-alive",
-        "upgrade",
-        "te",
-        "trailer",
-        "proxy-connection",
-        "expect",
-    }
-)
-"""Headers the client writes or that govern the connection (RFC 9110 §7.6.1): a forwarded one would
-let a caller frame the request or the connection (request smuggling), so they are never forwarded."""
 
 UPSTREAM_IDLE_SECONDS = 4.0
 """How long an idle pooled connection to a subgraph is kept: below uvicorn's 5 s keep-alive, so the
