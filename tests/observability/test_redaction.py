@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from observability.redaction import redact_text
+
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct-horse-battery-staple"
 JWT = "eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJhZGEifQ.c2lnbmF0dXJlLW9mLWFkYQ"
@@ -96,3 +98,13 @@ def test_a_traceback_is_redacted_too(json_lines: list[dict[str, Any]]) -> None:
     traceback = json_lines[-1]["exception"]
 
     assert "ValueError: token [REDACTED] refused" in traceback
+
+
+def test_a_uuid_whose_head_looks_like_a_card_number_is_kept() -> None:
+    subject = "28772327-4545-4fb6-ac90-c7106c638d94"  # 2877232745454 passes the Luhn check
+
+    assert redact_text(f"user {subject} signed in") == f"user {subject} signed in"
+
+
+def test_a_card_number_between_words_is_still_masked() -> None:
+    assert redact_text(f"paid with {CARD}, thanks") == "paid with [REDACTED], thanks"
