@@ -61,13 +61,13 @@ class UpstreamInvalidResponse(UpstreamError):
     """The subgraph answered, but not with an HTTP answer to a POST this client can take."""
 
 
-class _NotSent(UpstreamError):
-    """The connection was found closed before the request was written: any request may go on another."""
-
-
 class _StaleConnection(UpstreamError):
     """A kept connection ended before any byte of its answer: the subgraph had closed it, most likely
     without reading the request (safe to send a replayable request again, once, on another)."""
+
+
+class _NotSent(_StaleConnection):
+    """A kept connection found closed before the request was written: any request may go on another."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,7 +283,11 @@ class _Pool:
             if turn in self._waiting:
                 self._waiting.remove(turn)
             elif turn.done() and not turn.cancelled() and turn.exception() is None:
-                self._return(turn.result())  # handed something this caller can no longer take
+                handed = turn.result()  # handed something this caller can no longer take: passed on
+                if handed is None:
+                    self._free_slot()
+                else:
+                    self.release(handed)
             raise
         if handed is not None:
             return handed
@@ -291,12 +295,6 @@ class _Pool:
             self._free_slot()
             raise UpstreamError("the client is closed")
         return await self._connect()  # a slot was handed over, still counted in `_open`
-
-    def _return(self, handed: _Connection | None) -> None:
-        if handed is None:
-            self._free_slot()
-        else:
-            self.release(handed)
 
     def _take_idle(self) -> _Connection | None:
         now = time.monotonic()
@@ -366,13 +364,11 @@ class _Pool:
 
     def close(self) -> None:
         self._closed = True
-        while self._idle:
-            self._idle.pop().close()
-            self._open -= 1
-        while self._waiting:
+        while self._waiting:  # refused first, so the idle connections' slots go to nobody
             turn = self._waiting.popleft()
             if not turn.done():
                 turn.set_exception(UpstreamError("the client is closed"))
+        self.drop_idle()
 
 
 class UpstreamClient:
@@ -419,13 +415,11 @@ class UpstreamClient:
                 connection = await pool.acquire()
                 try:
                     answer = await connection.exchange(request)
-                except _NotSent:  # only a kept connection, dropped here: the tries end on a new one
+                except _StaleConnection as stale:  # only a kept connection: dropped, with the other idle
                     pool.release(connection)
                     pool.drop_idle()
-                    continue
-                except _StaleConnection:
-                    pool.release(connection)
-                    pool.drop_idle()
+                    if isinstance(stale, _NotSent):  # the tries end on a new connection
+                        continue
                     if replayable and not replayed:
                         replayed = True  # once: a query that kills its connection is not sent on every one
                         continue
@@ -467,7 +461,7 @@ class UpstreamClient:
             "server.port": port,
         }
         with tracer.start_as_current_span("POST", kind=SpanKind.CLIENT, attributes=attributes) as span:
-            carried = {name.lower(): value for name, value in headers.items()}
+            carried = dict(headers)  # lower-cased when the head is written, the injected last (it wins)
             # The trace context only: a caller's `baggage` is not forwarded (as Apollo Router by default).
             TraceContextTextMapPropagator().inject(carried)
             try:
