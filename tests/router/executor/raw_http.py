@@ -20,6 +20,27 @@ async def echo(request: bytes, writer: asyncio.StreamWriter) -> None:
     writer.write(ok(request.partition(b"\r\n\r\n")[2], "cache-control: max-age=60"))
 
 
+async def never(request: bytes, writer: asyncio.StreamWriter) -> None:
+    """Answers nothing for a second (longer than any test's timeout)."""
+    await asyncio.sleep(1)
+
+
+async def not_http(request: bytes, writer: asyncio.StreamWriter) -> None:
+    """Answers with bytes that are not HTTP."""
+    writer.write(b"SSH-2.0-OpenSSH_9.2\r\n\r\n")
+
+
+def held_until(gate: asyncio.Event) -> Answer:
+    """Echoes, but answers a request whose body is `held` only once `gate` is set."""
+
+    async def answer(request: bytes, writer: asyncio.StreamWriter) -> None:
+        if request.endswith(b"held"):
+            await gate.wait()
+        await echo(request, writer)
+
+    return answer
+
+
 @dataclass
 class Server:
     """Reads one request at a time per connection (content-length bodies) and lets `answer` reply."""

@@ -11,7 +11,7 @@ import pytest
 from router.executor import HttpFetcher
 from router.executor.fetcher import SubgraphFetchError
 from router.executor.upstream import UpstreamClient
-from tests.router.executor.raw_http import Server, ok
+from tests.router.executor.raw_http import Server, not_http, ok
 
 
 @pytest.fixture
@@ -30,10 +30,7 @@ async def failure_of(fetcher: HttpFetcher, url: str) -> SubgraphFetchError:
 async def test_an_answer_that_is_not_http_is_an_invalid_response(
     server: Server, fetcher: HttpFetcher
 ) -> None:
-    async def garbage(request: bytes, writer: asyncio.StreamWriter) -> None:
-        writer.write(b"SSH-2.0-OpenSSH_9.2\r\n\r\n")
-
-    server.answer = garbage
+    server.answer = not_http
     failure = await failure_of(fetcher, server.url)
 
     assert failure.reason == "invalid_response"

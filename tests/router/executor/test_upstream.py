@@ -17,8 +17,16 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
 
-from router.executor.upstream import UpstreamClient, UpstreamConnectError, UpstreamError
-from tests.router.executor.raw_http import Answer, Server, echo, ok
+from router.executor.upstream import UpstreamClient, UpstreamConnectError, UpstreamError, UpstreamResponse
+from tests.router.executor.raw_http import Answer, Server, echo, held_until, never, not_http, ok
+
+
+async def second_after_a_pause(server: Server, client: UpstreamClient) -> UpstreamResponse:
+    """Fetches `first`, leaves the connection idle a moment (for what the server does then), and
+    returns the answer to `second`."""
+    await client.post(server.url, b"first", {})
+    await asyncio.sleep(0.05)
+    return await client.post(server.url, b"second", {})
 
 
 @pytest.fixture
@@ -89,9 +97,6 @@ async def test_a_fetch_past_the_timeout_raises_and_the_late_answer_reaches_nobod
 
 
 async def test_a_caller_waiting_for_a_connection_times_out_too(server: Server) -> None:
-    async def never(request: bytes, writer: asyncio.StreamWriter) -> None:
-        await asyncio.sleep(1)
-
     server.answer = never
     client = UpstreamClient(limit=1, timeout_seconds=0.1)
     outcomes = await asyncio.gather(
@@ -107,12 +112,7 @@ async def test_a_cancelled_waiter_does_not_hold_up_the_callers_behind_it(server:
     client = UpstreamClient(limit=1, timeout_seconds=2.0)
     slow = asyncio.Event()
 
-    async def held(request: bytes, writer: asyncio.StreamWriter) -> None:
-        if request.endswith(b"held"):
-            await slow.wait()
-        await echo(request, writer)
-
-    server.answer = held
+    server.answer = held_until(slow)
     holder = asyncio.create_task(client.post(server.url, b"held", {}))
     await asyncio.sleep(0.05)
     cancelled = asyncio.create_task(client.post(server.url, b"cancelled", {}))
@@ -136,9 +136,7 @@ async def test_a_connection_the_subgraph_closed_while_idle_is_not_reused(
         writer.close()
 
     server.answer = answer_and_close
-    await client.post(server.url, b"first", {})
-    await asyncio.sleep(0.05)  # the close arrives while the connection is idle
-    answer = await client.post(server.url, b"second", {})
+    answer = await second_after_a_pause(server, client)  # the close arrives in the pause
 
     assert answer.body == b"second"
     assert server.connections == 2
@@ -207,10 +205,7 @@ async def test_an_answer_cut_short_is_an_upstream_error(server: Server, client: 
 async def test_an_answer_that_is_not_http_is_an_upstream_error(
     server: Server, client: UpstreamClient
 ) -> None:
-    async def garbage(request: bytes, writer: asyncio.StreamWriter) -> None:
-        writer.write(b"SSH-2.0-OpenSSH_9.2\r\n\r\n")
-
-    server.answer = garbage
+    server.answer = not_http
     with pytest.raises(UpstreamError, match="not valid HTTP"):
         await client.post(server.url, b"", {})
 
@@ -230,11 +225,15 @@ async def test_a_subgraph_nobody_listens_for_is_a_connect_error(server: Server) 
         await client.post("http://127.0.0.1:1/graphql", b"", {})
 
 
-async def test_a_traced_fetch_is_a_client_span_whose_context_the_subgraph_receives(server: Server) -> None:
+def traced_client() -> tuple[UpstreamClient, InMemorySpanExporter]:
     exporter = InMemorySpanExporter()
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
-    client = UpstreamClient(tracer_provider=provider)
+    return UpstreamClient(tracer_provider=provider), exporter
+
+
+async def test_a_traced_fetch_is_a_client_span_whose_context_the_subgraph_receives(server: Server) -> None:
+    client, exporter = traced_client()
     await client.post(server.url, b"{}", {})
     client.close()
 
@@ -328,16 +327,11 @@ async def test_a_freed_connection_goes_to_the_caller_waiting_longest_not_one_arr
     client = UpstreamClient(limit=1, timeout_seconds=2.0)
     slow = asyncio.Event()
 
-    async def held(request: bytes, writer: asyncio.StreamWriter) -> None:
-        if request.endswith(b"held"):
-            await slow.wait()
-        await echo(request, writer)
-
     async def held_then_late() -> None:
         await client.post(server.url, b"held", {})
         await client.post(server.url, b"late", {})  # asks while the waiter has not yet run
 
-    server.answer = held
+    server.answer = held_until(slow)
     holder = asyncio.create_task(held_then_late())
     await asyncio.sleep(0.05)
     waiting = asyncio.create_task(client.post(server.url, b"waiting", {}))
@@ -357,9 +351,7 @@ async def test_bytes_arriving_on_an_idle_connection_end_it(server: Server, clien
         writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nst")
 
     server.answer = then_stray_bytes
-    await client.post(server.url, b"first", {})
-    await asyncio.sleep(0.05)
-    answer = await client.post(server.url, b"second", {})
+    answer = await second_after_a_pause(server, client)
 
     assert answer.body == b"second"
     assert server.connections == 2
@@ -425,9 +417,6 @@ async def test_a_host_name_idna_cannot_encode_is_a_connect_error(client: Upstrea
 
 
 async def test_callers_waiting_when_the_client_closes_are_refused(server: Server) -> None:
-    async def never(request: bytes, writer: asyncio.StreamWriter) -> None:
-        await asyncio.sleep(1)
-
     server.answer = never
     client = UpstreamClient(limit=1, timeout_seconds=2.0)
     holder = asyncio.create_task(client.post(server.url, b"held", {}))
@@ -439,13 +428,6 @@ async def test_callers_waiting_when_the_client_closes_are_refused(server: Server
 
     with pytest.raises(UpstreamError, match="client is closed"):
         await waiting
-
-
-def traced_client() -> tuple[UpstreamClient, InMemorySpanExporter]:
-    exporter = InMemorySpanExporter()
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    return UpstreamClient(tracer_provider=provider), exporter
 
 
 async def test_a_traced_fetch_never_records_the_urls_credentials(server: Server) -> None:
@@ -481,9 +463,7 @@ async def test_a_stray_answer_begun_in_the_same_read_never_reaches_the_next_call
             await echo(request, writer)
 
     server.answer = with_a_stray_head
-    await client.post(server.url, b"first", {})
-    await asyncio.sleep(0.05)
-    answer = await client.post(server.url, b"second", {})
+    answer = await second_after_a_pause(server, client)
 
     assert answer.body == b"second"
 
