@@ -20,7 +20,7 @@ Router's Rust query planner, `@graphql-hive/router-runtime`). Then, for each que
      measured window (from the router's /metrics), and the CPU a request costs summed over the stack
      (router, each subgraph, PostgreSQL, Redis); and the same router (cache off, tokens verified) on the
      stubs, with the same connections, so the warm cache's throughput is a ratio to a router whose
-     subgraphs cost nothing. `--entity-cache-only` runs just this step.
+     subgraphs cost next to nothing. `--entity-cache-only` runs just this step.
 The load generator is a closed loop (a fixed number of connections, each sending its next request when
 the last is answered) after a warm-up, with a unique Authorization header on every request so nobody
 can deduplicate (`--callers N` sends N tokens in turn instead, as N signed-in shoppers would: each
@@ -291,7 +291,7 @@ def cached_routers(
 ) -> tuple[Supervisor, dict[str, str]]:
     """Our router three times, verifying tokens: on `supergraph` with the entity cache off, and on in
     Redis; and on `stubs` (the stub subgraphs), cache off, the same router with subgraphs that cost
-    nothing, which a warm cache is measured against. The one with the cache listens on `on`, the port
+    next to nothing, which a warm cache is measured against. The one with the cache listens on `on`, the port
     the subgraphs send their invalidations to, with the stack's invalidation secret, so what the demo
     orders change is invalidated as in production."""
     off, on_stubs = ports.next(), ports.next()
@@ -413,7 +413,7 @@ def print_entity_cache(results: dict[str, CacheRun]) -> None:
             f"    on / off = {result.on.rps / result.off.rps:.2f}x   "
             f"p50 off / on = {result.off.p50 / result.on.p50:.2f}x   hit ratio {result.hit_ratio:.1%}"
         )
-        print(f"    on stubs    {result.stubs}   (the same router, subgraphs that cost nothing)")
+        print(f"    on stubs    {result.stubs}   (the same router, stubs replaying the answers)")
         print(
             f"    cache on / on stubs = {result.on.rps / result.stubs.rps:.2f}x   router CPU per request "
             f"{result.on_cpu['router']:.2f} ms warm, {result.stubs.cpu_ms or 0.0:.2f} ms on stubs"
@@ -530,18 +530,22 @@ def record_fetches(
     return fetches
 
 
+def set_stub_mode(stub_ports: dict[str, int], mode: bytes) -> None:
+    """Every stub to `record` (forward and keep) or `replay` (answer from what it kept)."""
+    for port in stub_ports.values():
+        post(f"http://{HOST}:{port}/__mode", mode)
+
+
 def stubs_replaying(
     stub_ports: dict[str, int], router_url: str, tokens: Tokens, queries: Sequence[str]
 ) -> None:
     """The stubs record what `router_url` fetches for each query (twice: its plan's every fetch), then
     replay it."""
-    for port in stub_ports.values():
-        post(f"http://{HOST}:{port}/__mode", b"record")
+    set_stub_mode(stub_ports, b"record")
     for query in queries:
         for _ in range(2):
             post(router_url, body_of(QUERIES[query]), tokens.header())
-    for port in stub_ports.values():
-        post(f"http://{HOST}:{port}/__mode", b"replay")
+    set_stub_mode(stub_ports, b"replay")
 
 
 def print_peers(ours: Result, results: dict[str, Result]) -> None:
@@ -602,8 +606,7 @@ def stubs_only(
                 urls["router"], password=run.stack.dev_password, admin=run.stack.admin_credentials
             )
             record_fetches(stub_ports, urls, run.tokens, queries)
-            for port in stub_ports.values():
-                post(f"http://{HOST}:{port}/__mode", b"replay")
+            set_stub_mode(stub_ports, b"replay")
             results = run.routers_on_stubs(queries, urls, front)
         finally:
             front.stop()
@@ -701,8 +704,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             cache_results = measure_entity_cache(run, urls, stack_pids(front, services), queries)
         finally:
             front.stop()
-        for port in stub_ports.values():  # recording again, for the routers compared below
-            post(f"http://{HOST}:{port}/__mode", b"record")
+        set_stub_mode(stub_ports, b"record")  # recording again, for the routers compared below
         front, urls = routers(real_supergraph, ports, args.compare_with)
         try:
             demo.place_demo_orders(urls["router"], password=stack.dev_password, admin=stack.admin_credentials)
@@ -716,8 +718,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         front, urls = routers(stub_supergraph, ports, args.compare_with)
         try:
             fetches = record_fetches(stub_ports, urls, run.tokens, list(QUERIES))
-            for port in stub_ports.values():
-                post(f"http://{HOST}:{port}/__mode", b"replay")
+            set_stub_mode(stub_ports, b"replay")
             stub_results = run.routers_on_stubs(list(QUERIES), urls, front)
         finally:
             front.stop()
