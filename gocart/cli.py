@@ -116,7 +116,7 @@ async def seed(stack: Stack) -> SeedResult:
     from subgraphs.users.passwords import Passwords
 
     products_settings, users_settings = stack.products_settings(), stack.users_settings()
-    engine = create_engine(stack.database_url, pool_size=1, application_name="gocart-seed")
+    engine = create_engine(stack.database_url, pool_size=2, application_name="gocart-seed")
     redis = create_redis(stack.redis_url)
     try:
         products = await products_seed.seed(engine, ProductCaches.create(redis, products_settings))

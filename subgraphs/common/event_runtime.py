@@ -26,7 +26,7 @@ from subgraphs.common.router_notifier import notifier_from_settings, router_cach
 from subgraphs.common.settings import SubgraphSettings
 from subgraphs.common.tasks import stop_tasks
 
-EVENTS_POOL_SIZE = 2
+EVENTS_POOL_SIZE = 4
 
 
 @dataclass(frozen=True)

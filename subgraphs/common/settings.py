@@ -33,7 +33,11 @@ class SubgraphSettings(BaseSettings):
         default=None, description="redis://... or unix://... ; when unset, the CLI starts an embedded server."
     )
     data_dir: Path = Field(default=Path(".gocart"), description="Where embedded servers and dev keys live.")
-    db_pool_size: int = 10
+    db_pool_size: int = Field(
+        default=20,
+        ge=1,
+        description="Database connections a worker holds at most, opened as needed and kept.",
+    )
     workers: int = Field(
         default=1,
         ge=1,

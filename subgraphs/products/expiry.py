@@ -80,7 +80,7 @@ def expiry_worker(settings: ProductsSettings) -> LifespanHook:
             return
         engine = create_engine(
             settings.require_database_url(),
-            pool_size=1,
+            pool_size=2,
             application_name="gocart-products-expiry",
             connect_timeout_seconds=settings.db_connect_timeout_seconds,
             pool_timeout_seconds=settings.db_pool_timeout_seconds,
