@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from router.config import DemandControlSettings
-from router.demand.cost import actual_cost
 from router.demand.estimates import CostEstimates
 from router.errors import RequestError
 from router.metrics import RouterMetrics
@@ -63,10 +62,12 @@ def record_actual_cost(
     operation: Operation,
     variables: Mapping[str, Any],
     data: Any,
+    estimates: CostEstimates,
 ) -> int | None:
-    """The cost measured on the response data, recorded; None when demand control is off."""
+    """The cost measured on the response data (with the layouts `estimates` keeps for the operation and
+    variables), recorded; None when demand control is off."""
     if not settings.enabled:
         return None
-    measured = actual_cost(supergraph, operation, variables, data)
+    measured = estimates.measure(supergraph, operation, variables, data)
     metrics.actual_cost.observe(measured)
     return measured

@@ -81,14 +81,23 @@ def estimate_cost(
     return estimator.selections(operation.selections, root, {}, _root_field_cost(operation))
 
 
-def actual_cost(supergraph: Supergraph, operation: Operation, variables: Mapping[str, Any], data: Any) -> int:
-    """The cost of the response `data` by the same rules, with the lists' real lengths."""
+def actual_cost(
+    supergraph: Supergraph,
+    operation: Operation,
+    variables: Mapping[str, Any],
+    data: Any,
+    layouts: MeasureLayouts | None = None,
+) -> int:
+    """The cost of the response `data` by the same rules, with the lists' real lengths.
+
+    `layouts` keeps what the measure compiled from the operation's selections for these variables;
+    given the same dict again with the same operation and variables, it compiles nothing again
+    (`CostEstimates.measure`)."""
     root = supergraph.api_schema.get_type(operation.root_type)
     if not isinstance(root, GraphQLObjectType) or not isinstance(data, dict):
         return 0
-    return _Measure(_rules(supergraph, variables)).object(
-        root, data, operation.selections, _root_field_cost(operation)
-    )
+    measure = _Measure(_rules(supergraph, variables), {} if layouts is None else layouts)
+    return measure.object(root, data, operation.selections, _root_field_cost(operation))
 
 
 def _rules(supergraph: Supergraph, variables: Mapping[str, Any]) -> _Rules:
@@ -289,17 +298,22 @@ class _MeasuredField:
 
 
 _Layout = tuple[_MeasuredField, ...]
+MeasureLayouts = dict[tuple[int, str, str | None, int], tuple[tuple[Selection, ...], _Layout]]
+"""Compiled layouts by (selections' id, parent type, typename, field base), each with the selections
+it was compiled from: an id is only trusted while the same tuple is there (one compiled for an object
+with an unusual `__typename` is not kept, and its children's ids may be reused once it is gone)."""
 
 
 @dataclass(frozen=True, slots=True)
 class _Measure:
     """Walks the response. Grouping the fields of a selection set (fragments, `@skip`/`@include`) and
     coercing their arguments depend on the selections, the parent type and the object's `__typename`
-    only, so they are done once per distinct triple and kept in `layouts` for the rest of the call: a
-    list of a hundred objects compiles its selection set once, not a hundred times."""
+    only, so they are done once per distinct triple and kept in `layouts`: a list of a hundred objects
+    compiles its selection set once, not a hundred times, and a caller may keep `layouts` for the next
+    response to the same operation and variables."""
 
     rules: _Rules
-    layouts: dict[tuple[int, str, str | None, int], _Layout] = field(default_factory=dict)
+    layouts: MeasureLayouts = field(default_factory=dict)
 
     def object(
         self,
@@ -342,14 +356,16 @@ class _Measure:
     ) -> _Layout:
         """The compiled response keys of `selections` on an object of `parent` (and `typename`).
 
-        Keyed by the selections' identity: they belong to the operation or to a layout kept here, so
-        none is freed (and its id reused) during the call."""
+        Keyed by the selections' identity, and kept with the selections themselves, so a key whose
+        tuple was freed and its id reused by another is compiled again, not mistaken for it."""
         if typename is not None and not isinstance(typename, str):  # not a typename: nothing to share
             return self._compile(parent, typename, selections, field_base)
         key = (id(selections), parent.name, typename, field_base)
-        layout = self.layouts.get(key)
-        if layout is None:
-            layout = self.layouts[key] = self._compile(parent, typename, selections, field_base)
+        kept = self.layouts.get(key)
+        if kept is not None and kept[0] is selections:
+            return kept[1]
+        layout = self._compile(parent, typename, selections, field_base)
+        self.layouts[key] = (selections, layout)
         return layout
 
     def _compile(

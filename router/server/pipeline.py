@@ -166,7 +166,9 @@ async def answer(
         return _refused(error)
     execution = await gateway.run(prepared, item, variables, admitted.forwarded, admitted.caller.cache_scope)
     body = execution.response
-    record_actual_cost(demand, edge.metrics, gateway.supergraph, operation, variables, body.get("data"))
+    record_actual_cost(
+        demand, edge.metrics, gateway.supergraph, operation, variables, body.get("data"), edge.cost_estimates
+    )
     status = 400 if "data" not in body else 200
     return Answer(
         body, status, prepared=prepared, estimated_cost=estimated_cost, cache_policy=execution.cache_policy

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 import router.demand.estimates as estimates_module
-from router.demand import CostEstimates, CostEstimationFailed, estimate_cost
+from router.demand import CostEstimates, CostEstimationFailed, actual_cost, estimate_cost
+from router.demand.cost import MeasureLayouts, _Measure
 from router.demand.estimates import frozen_variables
 from tests.router.demand.library import LIBRARY, operation
 
@@ -92,3 +93,65 @@ def test_the_capacity_bounds_the_cache() -> None:
     for n in range(5):
         estimates.estimate(LIBRARY, SHELF, {"n": n, "more": False}, 10)
     assert len(estimates) == 2
+
+
+SHELF_DATA = {"shelf": [{"id": str(n), "author": {"name": "Ann"}} for n in range(3)]}
+
+
+@pytest.fixture
+def compiled(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The selection sets the actual-cost measure compiled (not found among the kept layouts)."""
+    calls: list[object] = []
+    compile_layout = _Measure._compile
+
+    def counting(measure: _Measure, *args: Any) -> Any:
+        calls.append(args[2])
+        return compile_layout(measure, *args)
+
+    monkeypatch.setattr(_Measure, "_compile", counting)
+    return calls
+
+
+def test_a_repeated_operation_and_variables_are_measured_without_compiling_again(
+    compiled: list[object],
+) -> None:
+    estimates = CostEstimates()
+    variables = {"n": 3, "more": True}
+    first = estimates.measure(LIBRARY, SHELF, variables, SHELF_DATA)
+    compiled_once = len(compiled)
+    again = estimates.measure(LIBRARY, SHELF, dict(variables), SHELF_DATA)
+    assert (first, again, len(compiled)) == (
+        actual_cost(LIBRARY, SHELF, variables, SHELF_DATA),
+        first,
+        compiled_once,
+    )
+
+
+@pytest.mark.parametrize("more", [True, False])
+def test_layouts_kept_for_some_variables_are_not_used_for_others(more: bool) -> None:
+    estimates = CostEstimates()
+    estimates.measure(LIBRARY, SHELF, {"n": 3, "more": not more}, SHELF_DATA)
+    variables = {"n": 3, "more": more}
+    assert estimates.measure(LIBRARY, SHELF, variables, SHELF_DATA) == actual_cost(
+        LIBRARY, SHELF, variables, SHELF_DATA
+    )
+
+
+def test_a_kept_layout_is_used_only_for_the_selections_it_was_compiled_from() -> None:
+    """A key whose selections' id now belongs to another tuple (the first was freed) is compiled again."""
+    variables = {"n": 3, "more": True}
+    stale: MeasureLayouts = {(id(SHELF.selections), "Query", "Query", 0): ((), ())}
+    assert actual_cost(LIBRARY, SHELF, variables, SHELF_DATA, stale) == actual_cost(
+        LIBRARY, SHELF, variables, SHELF_DATA
+    )
+
+
+def test_layouts_past_the_limit_are_dropped_and_compiled_again(
+    compiled: list[object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(estimates_module, "MAX_KEPT_LAYOUTS", 0)
+    estimates = CostEstimates()
+    estimates.measure(LIBRARY, SHELF, {}, SHELF_DATA)
+    compiled_once = len(compiled)
+    estimates.measure(LIBRARY, SHELF, {}, SHELF_DATA)
+    assert len(compiled) == 2 * compiled_once > 0
