@@ -205,6 +205,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         update={
             "jwt_jwks_url": None,
             "jwt_jwks_file": stack.keys.published_jwks_path,
+            "router_invalidation_url": None,  # no router runs here: nothing to invalidate
             "workers": args.workers,
             **overrides,
         }

@@ -20,6 +20,7 @@ from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractExchange, 
 from pydantic import ValidationError
 
 from subgraphs.common.events import DomainEvent
+from subgraphs.common.handler_failures import failure_log_fields
 from subgraphs.common.handler_retries import HandlerRetries
 
 log = structlog.get_logger(__name__)
@@ -164,15 +165,16 @@ async def _handle_message(binding: QueueBinding, message: AbstractIncomingMessag
     except asyncio.CancelledError:
         await message.nack(requeue=True)  # not a failed attempt: RabbitMQ 4.3+ does not count it
         raise
-    except Exception:
+    except Exception as error:
         failures = _deliveries_before(message) + 1
-        log.exception(
+        log.error(
             "events.handler_failed",
             queue=binding.queue,
             event_id=str(event.id),
             type=event.type,
             attempt=failures,
             retry_in=binding.retries.pause_after(failures),
+            **failure_log_fields(error),
         )
         # The broker would redeliver a requeued message at once: the pause before the reject spaces
         # the attempts. The messages already delivered behind this one (up to the prefetch) wait out

@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from subgraphs.common.db import SessionFactory
 from subgraphs.common.events import DomainEvent, EventTables
+from subgraphs.common.handler_failures import failure_log_fields
 from subgraphs.common.handler_retries import HandlerRetries
 
 log = structlog.get_logger(__name__)
@@ -128,8 +129,12 @@ class InProcessSink:
         except Exception as error:
             failures = self._failures.pop(key, 0) + 1
             if failures >= self._max_attempts:
-                log.exception(
-                    "events.dead_lettered", consumer=key[0], event_id=str(event.id), type=event.type
+                log.error(
+                    "events.dead_lettered",
+                    consumer=key[0],
+                    event_id=str(event.id),
+                    type=event.type,
+                    **failure_log_fields(error),
                 )
                 return None
             self._failures[key] = failures
@@ -139,7 +144,7 @@ class InProcessSink:
                 event_id=str(event.id),
                 type=event.type,
                 attempt=failures,
-                exc_info=True,
+                **failure_log_fields(error),
             )
             failed = ConsumerFailed(f"consumer {key[0]} failed: {type(error).__name__}: {error}")
             failed.__cause__ = error

@@ -23,6 +23,7 @@ import aiohttp
 import structlog
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from subgraphs.common.errors import UnavailableError
 from subgraphs.common.event_consumers import EventConsumer, topic_matches
 from subgraphs.common.events import DomainEvent
 from subgraphs.common.settings import SubgraphSettings
@@ -59,8 +60,9 @@ def invalidations_for(subgraph: str, event_type: str, aggregate_id: str) -> list
     ]
 
 
-class RouterInvalidationFailed(Exception):
-    """The router did not confirm an invalidation: the event must be tried again."""
+class RouterInvalidationFailed(UnavailableError):
+    """The router did not confirm an invalidation: the event must be tried again (an outage of the
+    router, logged as one, without a traceback)."""
 
 
 class RouterNotifier:

@@ -14,6 +14,7 @@ import pytest
 from aio_pika.abc import AbstractIncomingMessage
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
+from structlog.testing import capture_logs
 
 from subgraphs.common.amqp import BrokerAddress, QueueBinding, consume_forever, dead_letter_queue
 from subgraphs.common.db import SessionFactory, create_engine, create_session_factory
@@ -27,6 +28,7 @@ from subgraphs.common.event_consumers import (
 from subgraphs.common.event_relay import OutboxRelay, RelayPolicy
 from subgraphs.common.events import DomainEvent, EventTables
 from subgraphs.common.handler_retries import HandlerRetries
+from subgraphs.common.router_notifier import RouterInvalidationFailed
 from tests.subgraphs.common.events_support import create_outbox, unsent, write_events
 from tests.support.broker import amqp_url, unique_name
 
@@ -400,3 +402,29 @@ async def test_an_event_a_consumer_failed_on_is_relayed_again_to_that_consumer_o
 )
 def test_topic_patterns_match_as_rabbitmq_matches_them(pattern: str, routing_key: str, matches: bool) -> None:
     assert topic_matches(pattern, routing_key) is matches
+
+
+async def _router_down(_session: AsyncSession, _event: DomainEvent) -> None:
+    raise RouterInvalidationFailed("the router cannot be reached: ECONNREFUSED")
+
+
+async def test_the_in_process_sink_logs_a_dependency_outage_without_a_traceback(
+    sessions: SessionFactory, outbox: EventTables, retries: HandlerRetries
+) -> None:
+    consumer = OnceByEventId(EventConsumer("notify", ("#",), _router_down), sessions=sessions, tables=outbox)
+    with capture_logs() as logs, contextlib.suppress(ConsumerFailed):
+        await InProcessSink([consumer], retries=retries).deliver(an_event())
+    [failed] = [entry for entry in logs if entry["event"] == "events.handler_failed"]
+    assert (failed["error"], "exc_info" in failed) == (
+        "RouterInvalidationFailed: the router cannot be reached: ECONNREFUSED",
+        False,
+    )
+
+
+async def test_the_in_process_sink_logs_a_failing_handler_with_its_traceback(
+    failing: OnceByEventId, retries: HandlerRetries
+) -> None:
+    with capture_logs() as logs, contextlib.suppress(ConsumerFailed):
+        await InProcessSink([failing], retries=retries).deliver(an_event())
+    [failed] = [entry for entry in logs if entry["event"] == "events.handler_failed"]
+    assert isinstance(failed["exc_info"], RuntimeError)
