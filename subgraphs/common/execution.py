@@ -1,4 +1,4 @@
-"""Field execution that skips graphql-core's per-field machinery for plain leaf fields.
+"""Field execution that skips graphql-core's per-field machinery for plain leaf and object fields.
 
 A page of twenty products asks for about two hundred fields, and most are plain: a Strawberry field
 without a resolver (its value is an attribute of an object already loaded) of a scalar or enum type.
@@ -15,12 +15,19 @@ an awaitable value is completed by graphql-core's `complete_awaitable_value`. A 
 and a coercion to null go the generic way (it words the error). Requests whose extensions wrap resolvers
 (middleware) go the generic way for every field, `__typename` included; without middleware `__typename`
 is answered from the parent type, as graphql-core's meta field does.
+
+A plain field of an object type (a connection's `node`, a product's `stock`) whose type has no
+`is_type_of` is answered the same way: its getter's value goes straight to graphql-core's
+`collect_and_execute_subfields`, which is all the generic path's completion does with it, and an
+error raised there, at once or once awaited, is reported at the field as the generic path reports it.
+That skips the resolve info, the argument check and the non-null and object completion steps twice
+per product of a catalogue page (the edge's `node` and the product's `stock`).
 """
 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -58,7 +65,24 @@ class PlainLeaf:
 PlainLeaves = Mapping[str, Mapping[str, PlainLeaf]]
 """Per object type name, its plain leaf fields by name."""
 
+
+@dataclass(frozen=True, slots=True)
+class PlainObject:
+    """What a plain field of an object type needs to be answered: its definition, Strawberry's attribute
+    getter and the object type, which has no `is_type_of` to check (so graphql-core's completion of it
+    is collecting and executing its sub-selections, nothing else)."""
+
+    field: GraphQLField
+    resolve: Callable[..., Any]
+    object_type: GraphQLObjectType
+    non_null: bool
+
+
+PlainObjects = Mapping[str, Mapping[str, PlainObject]]
+"""Per object type name, its plain fields of an object type by name."""
+
 _LEAVES: weakref.WeakKeyDictionary[GraphQLSchema, PlainLeaves] = weakref.WeakKeyDictionary()
+_OBJECTS: weakref.WeakKeyDictionary[GraphQLSchema, PlainObjects] = weakref.WeakKeyDictionary()
 
 
 def plain_leaves(schema: GraphQLSchema) -> PlainLeaves:
@@ -71,20 +95,46 @@ def plain_leaves(schema: GraphQLSchema) -> PlainLeaves:
     return leaves
 
 
-def _find_plain_leaves(schema: GraphQLSchema) -> PlainLeaves:
-    found: dict[str, dict[str, PlainLeaf]] = {}
+def plain_objects(schema: GraphQLSchema) -> PlainObjects:
+    """The schema's plain fields of an object type without `is_type_of` (built once per schema):
+    Strawberry's types that implement no interface have none."""
+    objects = _OBJECTS.get(schema)
+    if objects is None:
+        objects = _OBJECTS[schema] = _find_plain_objects(schema)
+    return objects
+
+
+def _basic_fields(schema: GraphQLSchema) -> Iterator[tuple[str, str, GraphQLField, Callable[..., Any]]]:
+    """Every field answered by Strawberry's attribute getter: its type's name, its name, definition
+    and getter."""
     for type_name, named in schema.type_map.items():
         if not isinstance(named, GraphQLObjectType) or type_name.startswith("__"):
             continue
         for field_name, field in named.fields.items():
-            if field.resolve is None or not _is_basic_getter(field.resolve):
-                continue
-            non_null = isinstance(field.type, GraphQLNonNull)
-            leaf = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
-            if isinstance(leaf, GraphQLScalarType | GraphQLEnumType):
-                # graphql-core's `complete_leaf_value` coerces with `coerce_output_value` (since 3.3).
-                plain = PlainLeaf(field, field.resolve, leaf.coerce_output_value, non_null)
-                found.setdefault(type_name, {})[field_name] = plain
+            if field.resolve is not None and _is_basic_getter(field.resolve):
+                yield type_name, field_name, field, field.resolve
+
+
+def _find_plain_leaves(schema: GraphQLSchema) -> PlainLeaves:
+    found: dict[str, dict[str, PlainLeaf]] = {}
+    for type_name, field_name, field, resolve in _basic_fields(schema):
+        non_null = isinstance(field.type, GraphQLNonNull)
+        leaf = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
+        if isinstance(leaf, GraphQLScalarType | GraphQLEnumType):
+            # graphql-core's `complete_leaf_value` coerces with `coerce_output_value` (since 3.3).
+            found.setdefault(type_name, {})[field_name] = PlainLeaf(
+                field, resolve, leaf.coerce_output_value, non_null
+            )
+    return found
+
+
+def _find_plain_objects(schema: GraphQLSchema) -> PlainObjects:
+    found: dict[str, dict[str, PlainObject]] = {}
+    for type_name, field_name, field, resolve in _basic_fields(schema):
+        non_null = isinstance(field.type, GraphQLNonNull)
+        named = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
+        if isinstance(named, GraphQLObjectType) and named.is_type_of is None:
+            found.setdefault(type_name, {})[field_name] = PlainObject(field, resolve, named, non_null)
     return found
 
 
@@ -100,6 +150,7 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         middleware = self.middleware_manager
         self._direct = not (middleware and middleware.middlewares)
         self._leaves: PlainLeaves = plain_leaves(self.schema) if self._direct else {}
+        self._objects: PlainObjects = plain_objects(self.schema) if self._direct else {}
 
     def execute_field(
         self,
@@ -117,6 +168,13 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             if leaf is not None:
                 answer = self._answer_leaf(
                     leaf, parent_type, source, field_details_list, path, position_context
+                )
+                if answer is not GENERIC:
+                    return answer
+            plain_object = self._objects.get(parent_type.name, {}).get(field_name)
+            if plain_object is not None:
+                answer = self._answer_object(
+                    plain_object, parent_type, source, field_details_list, path, position_context
                 )
                 if answer is not GENERIC:
                     return answer
@@ -152,7 +210,54 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return self._field_error(error, leaf, field_details_list, path)
         return GENERIC if coerced is None or coerced is Undefined else coerced
 
-    def _field_error(self, error: Exception, leaf: PlainLeaf, field_details_list: Any, path: Path) -> None:
+    def _answer_object(
+        self,
+        plain: PlainObject,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: Any,
+        path: Path,
+        position_context: Any,
+    ) -> Any:
+        """The field's answer as the generic path gives it (its object's sub-selections executed), or
+        `GENERIC` when that path must give it (a null in a non-null field: it words the error)."""
+        try:
+            value = plain.resolve(source, None)
+        except Exception as error:
+            return self._field_error(error, plain, field_details_list, path)
+        if value is None:
+            return GENERIC if plain.non_null else None
+        if isinstance(value, Exception):
+            return self._field_error(value, plain, field_details_list, path)
+        if self.is_awaitable(value):
+            nodes = [details.node for details in field_details_list]
+            info = self.build_resolve_info(plain.field, nodes, parent_type, path)
+            return self.complete_awaitable_value(
+                plain.field.type, field_details_list, info, path, value, position_context
+            )
+        try:
+            completed = self.collect_and_execute_subfields(
+                plain.object_type, field_details_list, path, value, position_context
+            )
+        except Exception as error:
+            return self._field_error(error, plain, field_details_list, path)
+        if self.is_awaitable(completed):
+            return self._completed_later(completed, plain, field_details_list, path)
+        return completed
+
+    async def _completed_later(
+        self, completed: Awaitable[Any], plain: PlainObject, field_details_list: Any, path: Path
+    ) -> Any:
+        """An object whose sub-selections complete later, its errors reported as the generic path's
+        `await_completed` reports them."""
+        try:
+            return await completed
+        except Exception as error:
+            return self._field_error(error, plain, field_details_list, path)
+
+    def _field_error(
+        self, error: Exception, plain: PlainLeaf | PlainObject, field_details_list: Any, path: Path
+    ) -> None:
         """Report the error as the generic path's `except` does: at the field's path, raised on to the
         parent for a non-null field, else recorded and the field null."""
-        self.handle_field_error(error, leaf.field.type, field_details_list, path)
+        self.handle_field_error(error, plain.field.type, field_details_list, path)

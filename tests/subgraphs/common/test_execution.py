@@ -1,5 +1,5 @@
-"""Plain leaf fields answered directly give what graphql-core's generic path gives: the same values,
-the same errors at the same paths and null propagation, and middleware still wraps every field."""
+"""Plain leaf and object fields answered directly give what graphql-core's generic path gives: the same
+values, the same errors at the same paths and null propagation, and middleware still wraps every field."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from graphql import GraphQLResolveInfo
 from strawberry.extensions import FieldExtension, SchemaExtension
 from strawberry.types import ExecutionResult, Info
 
-from subgraphs.common.execution import PlainFieldsExecutionContext, plain_leaves
+from subgraphs.common.execution import PlainFieldsExecutionContext, plain_leaves, plain_objects
 
 
 @strawberry.enum
@@ -77,15 +77,45 @@ class Query:
 
 
 @strawberry.type
+class Maker:
+    name: str
+    code: str
+
+    @strawberry.field
+    async def country(self) -> str:
+        return "NL"
+
+    @strawberry.field
+    async def serial(self) -> str:
+        raise RuntimeError("no serial number")
+
+
+@strawberry.type
 class Row:
     name: str
     note: str | None
     price: Decimal | None
     later: str
+    maker: Maker
+    owner: Maker
+    spare: Maker | None
+    backup: Maker | None
+    broken: Maker | None
+    pending: Maker | None
 
 
 async def _soon() -> str:
     return "soon"
+
+
+class LoadedMaker:
+    def __init__(self, name: str, code: str | None) -> None:
+        self.name = name
+        self.code = code
+
+
+async def _maker_soon() -> LoadedMaker:
+    return LoadedMaker("Later Ltd", "LL")
 
 
 class LoadedRow:
@@ -102,6 +132,19 @@ class LoadedRow:
     @property
     def later(self) -> Coroutine[Any, Any, str]:
         return _soon()  # a fresh coroutine each time it is read
+
+    maker = LoadedMaker("Acme", "AC")
+    owner = LoadedMaker("Owner", None)  # its non-null `code` is null, and so must `owner` be
+    spare = None
+    backup = LoadedMaker("Spare Parts", None)  # a broken row: its non-null `code` is null
+
+    @property
+    def broken(self) -> LoadedMaker:
+        raise RuntimeError("the maker did not load")
+
+    @property
+    def pending(self) -> Coroutine[Any, Any, LoadedMaker]:
+        return _maker_soon()
 
 
 @strawberry.type
@@ -263,3 +306,61 @@ async def test_a_leaf_is_coerced_as_the_generic_path_coerces_it(monkeypatch: pyt
     generic, plain = [await schema.execute("{ first { price } }") for schema in schemas]
 
     assert plain.data == generic.data == {"first": {"price": "12.50 EUR"}}
+
+
+def test_only_fields_without_resolver_of_an_object_type_are_plain_objects() -> None:
+    objects = plain_objects(_row_schema(PlainFieldsExecutionContext)._schema)
+
+    assert set(objects["Row"]) == {"maker", "owner", "spare", "backup", "broken", "pending"}
+    assert ("RowQuery" in objects, "Maker" in objects) == (False, False)
+    assert (objects["Row"]["maker"].non_null, objects["Row"]["spare"].non_null) == (True, False)
+
+
+async def test_a_plain_object_field_executes_its_selections_as_the_generic_path_does() -> None:
+    generic, plain = await _generic_and_plain_rows("{ row { maker { name country } spare { name } } }")
+
+    assert plain == generic
+    assert plain == ({"row": {"maker": {"name": "Acme", "country": "NL"}, "spare": None}}, [])
+
+
+async def test_a_plain_object_whose_getter_raises_is_null_with_the_error_at_its_path() -> None:
+    generic, plain = await _generic_and_plain_rows("{ row { name broken { name } } }")
+
+    assert plain == generic
+    assert plain == (
+        {"row": {"name": "lamp", "broken": None}},
+        [("the maker did not load", ["row", "broken"])],
+    )
+
+
+async def test_an_awaitable_plain_object_is_awaited_and_completed() -> None:
+    generic, plain = await _generic_and_plain_rows("{ row { pending { name country } } }")
+
+    assert plain == generic
+    assert plain[0] == {"row": {"pending": {"name": "Later Ltd", "country": "NL"}}}
+
+
+async def test_a_null_below_a_nullable_plain_object_nulls_that_object() -> None:
+    generic, plain = await _generic_and_plain_rows("{ row { backup { name code } } }")
+
+    assert plain == generic
+    assert plain[0] == {"row": {"backup": None}}
+    assert [path for _message, path in plain[1]] == [["row", "backup", "code"]]
+
+
+async def test_a_null_below_a_non_null_plain_object_propagates_past_it() -> None:
+    generic, plain = await _generic_and_plain_rows("{ motd row { name owner { name code } } }")
+
+    assert plain == generic
+    assert plain[0] is None  # `row` is non-null too, so the null reaches the root
+    assert sorted(path for _message, path in plain[1]) == [["motd"], ["row", "owner", "code"]]
+
+
+async def test_an_error_completing_a_nullable_plain_object_later_nulls_only_that_object() -> None:
+    generic, plain = await _generic_and_plain_rows("{ row { name backup { name serial } } }")
+
+    assert plain == generic
+    assert plain == (
+        {"row": {"name": "lamp", "backup": None}},
+        [("no serial number", ["row", "backup", "serial"])],
+    )
