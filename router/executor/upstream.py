@@ -139,6 +139,7 @@ class _Connection(asyncio.Protocol):
         self._body: list[bytes] = []
         self._headers: dict[str, str] = {}
         self._headers_complete = False
+        self._stream_ended = False  # the subgraph ended its stream: a FIN, or TLS's close_notify
         self.reusable = True
         self.exchanges = 0
         self.idle_since = 0.0
@@ -184,7 +185,9 @@ class _Connection(asyncio.Protocol):
 
     def eof_received(self) -> None:
         """The subgraph closed its side: nothing more will be sent or read here (the transport then
-        closes itself, which ends an answer that runs to the close)."""
+        closes itself, which ends an answer that runs to the close). Over TLS this is its close_notify:
+        uvloop, the router's loop, does not call it for a bare FIN, which ends nothing whole."""
+        self._stream_ended = True
         self.reusable = False
 
     def on_message_begin(self) -> None:
@@ -223,8 +226,10 @@ class _Connection(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.reusable = False
-        if exc is None and self._answer is not None and self._ends_with_connection():
-            self.on_message_complete()  # a clean close ends such an answer; a reset cuts it short
+        if exc is None and self._stream_ended and self._answer is not None and self._ends_with_connection():
+            # A clean end of stream ends such an answer; a reset, or a TLS connection cut without its
+            # close_notify (an attacker's FIN can do that), cuts it short.
+            self.on_message_complete()
         if self._received == 0 and self.exchanges > 1:
             self._fail(_StaleConnection("the subgraph had closed the kept connection"))
         else:

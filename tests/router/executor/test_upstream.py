@@ -10,6 +10,7 @@ import struct
 from collections.abc import AsyncIterator
 
 import pytest
+import uvloop
 from opentelemetry import context
 from opentelemetry.propagate import extract
 from opentelemetry.sdk.trace import TracerProvider
@@ -19,6 +20,7 @@ from opentelemetry.trace import SpanKind, StatusCode
 
 from router.executor.upstream import UpstreamClient, UpstreamConnectError, UpstreamError, UpstreamResponse
 from tests.router.executor.raw_http import Answer, Server, echo, held_until, never, not_http, ok
+from tests.router.executor.tls_server import Certificate, answer_once, self_signed_localhost
 
 
 async def second_after_a_pause(server: Server, client: UpstreamClient) -> UpstreamResponse:
@@ -584,3 +586,39 @@ async def test_a_traced_fetch_forwards_the_trace_context_but_not_the_callers_bag
     head = server.requests[0].partition(b"\r\n\r\n")[0].decode()
     assert f"traceparent: 00-{'1' * 32}-" in head
     assert "baggage" not in head
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> Certificate:
+    return self_signed_localhost(tmp_path_factory.mktemp("tls"))
+
+
+def fetched_on_uvloop(port: int) -> UpstreamResponse:
+    """One fetch over https on uvloop, the router's loop (its TLS layer tells a close_notify from a
+    bare FIN; the standard loop's does not)."""
+
+    async def fetch() -> UpstreamResponse:
+        client = UpstreamClient(timeout_seconds=5)
+        try:
+            return await client.post(f"https://localhost:{port}/graphql", b"{}", {})
+        finally:
+            client.close()
+
+    return uvloop.run(fetch())
+
+
+def test_an_answer_to_the_close_ended_by_tls_close_notify_is_whole(
+    certificate: Certificate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate.certificate))
+    port = answer_once(certificate, b'{"data": {"ok": true}}', close_notify=True)
+    assert fetched_on_uvloop(port).body == b'{"data": {"ok": true}}'
+
+
+def test_an_answer_to_the_close_cut_without_tls_close_notify_is_refused(
+    certificate: Certificate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate.certificate))
+    port = answer_once(certificate, b'{"data": {"cut', close_notify=False)
+    with pytest.raises(UpstreamError, match="before a whole answer"):
+        fetched_on_uvloop(port)
