@@ -6,7 +6,7 @@ parent loads that data once, when the selection asks for it, instead of every ch
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from graphql import (
@@ -47,10 +47,3 @@ def selects_anywhere(info: Info[Any, Any], name: str) -> bool:
     about 4% of a catalogue page's CPU."""
     raw = info._raw_info
     return any(_selects(node.selection_set, name, raw.fragments) for node in raw.field_nodes)
-
-
-def resolved_later(awaitable: Awaitable[Any]) -> Any:
-    """An awaitable handed back by a synchronous resolver: graphql-core awaits whatever a resolver
-    returns when it is awaitable, so a resolver answers at once when its data is loaded and waits only
-    when it is not (typed Any, as the resolver's annotation names the GraphQL type)."""
-    return awaitable

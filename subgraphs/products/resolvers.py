@@ -90,7 +90,7 @@ class Query:
     async def product(self, info: ProductsInfo, id: strawberry.ID) -> Product | None:
         record = await info.context.loaders.products.load(parse_id(id))
         return (
-            Product.from_record(record)
+            Product.from_record(record, info.context)
             if catalogue.is_visible(record, info.context.caller) and record
             else None
         )
@@ -98,7 +98,7 @@ class Query:
     @strawberry.field(description="A product by its SKU (case-insensitive).")
     async def product_by_sku(self, info: ProductsInfo, sku: str) -> Product | None:
         record = await info.context.run(catalogue.product_by_sku, sku)
-        return Product.from_record(record) if record is not None else None
+        return Product.from_record(record, info.context) if record is not None else None
 
     @strawberry.field(
         description="Products, filtered, sorted and paginated by cursor (at most 100 a page).",
@@ -151,18 +151,22 @@ class Mutation:
     @strawberry.mutation(description="Admins: add a product to the catalogue.")
     async def create_product(self, info: ProductsInfo, input: CreateProductInput) -> Product:
         new = parse_input(ProductCreate, input)
-        return Product.from_record(await info.context.run(catalogue.create_product, new))
+        return Product.from_record(await info.context.run(catalogue.create_product, new), info.context)
 
     @strawberry.mutation(description="Admins: change a product's details.")
     async def update_product(
         self, info: ProductsInfo, id: strawberry.ID, input: UpdateProductInput
     ) -> Product:
         update = parse_input(ProductUpdate, input)
-        return Product.from_record(await info.context.run(catalogue.update_product, parse_id(id), update))
+        return Product.from_record(
+            await info.context.run(catalogue.update_product, parse_id(id), update), info.context
+        )
 
     @strawberry.mutation(description="Admins: take a product out of the catalogue (orders still see it).")
     async def delete_product(self, info: ProductsInfo, id: strawberry.ID) -> Product:
-        return Product.from_record(await info.context.run(catalogue.delete_product, parse_id(id)))
+        return Product.from_record(
+            await info.context.run(catalogue.delete_product, parse_id(id)), info.context
+        )
 
     @strawberry.mutation(description="Admins: add a category, under a parent or as a root.")
     async def create_category(self, info: ProductsInfo, input: CreateCategoryInput) -> Category:
@@ -192,12 +196,16 @@ class Mutation:
         self, info: ProductsInfo, id: strawberry.ID, quantity: int, note: str | None = None
     ) -> Product:
         received = parse_input(Restock, None, quantity=quantity, note=note)
-        return Product.from_record(await info.context.run(stock.restock, parse_id(id), received))
+        return Product.from_record(
+            await info.context.run(stock.restock, parse_id(id), received), info.context
+        )
 
     @strawberry.mutation(description="Admins: correct the on-hand count up or down, with a reason.")
     async def adjust_stock(self, info: ProductsInfo, id: strawberry.ID, delta: int, reason: str) -> Product:
         adjustment = parse_input(StockAdjustment, None, delta=delta, reason=reason)
-        return Product.from_record(await info.context.run(stock.adjust_stock, parse_id(id), adjustment))
+        return Product.from_record(
+            await info.context.run(stock.adjust_stock, parse_id(id), adjustment), info.context
+        )
 
     @strawberry.federation.mutation(
         inaccessible=True,

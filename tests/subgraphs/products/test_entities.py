@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+import warnings
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.common.context import AppResources
+from tests.subgraphs.products.builders import Catalog
 from tests.support.counters import count_redis, count_sql
 from tests.support.graphql import GraphQLClient
 from tests.support.representations import bad_representations, codes_by_index
@@ -152,3 +154,39 @@ async def test_product_query_reads_through_the_same_cache(
 
     assert result == {"product": {"sku": "BULK-1"}}
     assert sql.count == 0
+
+
+CATEGORIES_OF_ENTITIES = """
+query($representations: [_Any!]!) {
+  _entities(representations: $representations) { ... on Product { sku category { slug } } }
+}
+"""
+
+
+async def test_entities_read_their_categories_from_one_read_of_the_tree(
+    gql: GraphQLClient, catalog: Catalog, products_resources: AppResources
+) -> None:
+    phones = await catalog.category("Phones")
+    ids = [(await catalog.product(f"PH-{n}", category=phones))["id"] for n in range(3)]
+    uncategorised = (await catalog.product("LOOSE"))["id"]
+
+    with count_sql(products_resources.engine) as sql, count_redis(products_resources.redis) as redis:
+        response = await gql.execute(CATEGORIES_OF_ENTITIES, representations([*ids, uncategorised]))
+
+    categories = [(entity["sku"], entity["category"]) for entity in response.ok()["_entities"]]
+    assert categories == [*((f"PH-{n}", {"slug": "phones"}) for n in range(3)), ("LOOSE", None)]
+    assert redis.calls("get") + len([s for s in sql.selects() if "categories" in s]) <= 2
+
+
+async def test_an_entity_whose_category_is_not_asked_leaves_nothing_unawaited(
+    gql: GraphQLClient, catalog: Catalog, products_resources: AppResources
+) -> None:
+    phones = await catalog.category("Phones")
+    product = await catalog.product("PH-1", category=phones)
+
+    with warnings.catch_warnings(record=True) as caught, count_redis(products_resources.redis) as redis:
+        warnings.simplefilter("always")
+        (await gql.execute(ENTITIES, representations([product["id"]]))).ok()
+
+    assert [str(warning.message) for warning in caught if "never awaited" in str(warning.message)] == []
+    assert redis.calls("get") == 0  # the tree is not read for a category nobody asked for
