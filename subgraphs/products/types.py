@@ -22,6 +22,7 @@ from subgraphs.products.search import ProductSearch
 from subgraphs.products.services import catalogue
 
 if TYPE_CHECKING:
+    from subgraphs.products.category_tree import CategoryTree
     from subgraphs.products.context import ProductsContext
 
     ProductsInfo = Info[ProductsContext, None]
@@ -88,17 +89,20 @@ class Category:
         )
 
     @classmethod
-    async def resolve_reference(cls, info: ProductsInfo, id: strawberry.ID) -> Category | None:
-        category_id = parse_id(id)
-        record = (await info.context.category_tree()).get(category_id)
+    def in_tree(cls, tree: CategoryTree, category_id: uuid.UUID) -> Category | None:
+        """The category `category_id` names in `tree`; None when the tree has no such node."""
+        record = tree.get(category_id)
         return cls.from_record(record) if record is not None else None
+
+    @classmethod
+    async def resolve_reference(cls, info: ProductsInfo, id: strawberry.ID) -> Category | None:
+        return cls.in_tree(await info.context.category_tree(), parse_id(id))
 
     @strawberry.field
     async def parent(self, info: ProductsInfo) -> Category | None:
         if self.parent_id is None:
             return None
-        record = (await info.context.category_tree()).get(self.parent_id)
-        return Category.from_record(record) if record is not None else None
+        return Category.in_tree(await info.context.category_tree(), self.parent_id)
 
     @strawberry.field(directives=[assumed_size(10)])
     async def children(self, info: ProductsInfo) -> list[Category]:
@@ -190,13 +194,11 @@ def category_of(context: ProductsContext, category_id: uuid.UUID | None) -> Cate
     tree = context.loaded_category_tree
     if tree is None:
         return WhenAwaited(lambda: _category_from_tree(context, category_id))
-    record = tree.get(category_id)
-    return Category.from_record(record) if record is not None else None
+    return Category.in_tree(tree, category_id)
 
 
 async def _category_from_tree(context: ProductsContext, category_id: uuid.UUID) -> Category | None:
-    record = (await context.category_tree()).get(category_id)
-    return Category.from_record(record) if record is not None else None
+    return Category.in_tree(await context.category_tree(), category_id)
 
 
 @strawberry.type(description="A page of products; `totalCount` costs one more query, so ask only when shown.")
