@@ -1,156 +1,171 @@
-"""Field execution that skips graphql-core's per-field machinery for plain leaf and object fields.
+"""Field execution that skips graphql-core's per-field machinery for plain fields.
 
 A page of twenty products asks for about two hundred fields, and most are plain: a Strawberry field
-without a resolver (its value is an attribute of an object already loaded) of a scalar or enum type.
-graphql-core still runs each through its generic path: looks the field up, builds a resolve info
-(a fifteen-field tuple), checks for arguments, calls the resolver, then completes the value through
-the non-null wrapper down to the leaf's `coerce_output_value`. Measured on the catalogue page that
-generic path was most of the subgraph's CPU outside SQL.
+without a resolver whose value is an attribute of an object already loaded (`plain_fields.py`).
+graphql-core still runs each through its generic path: a response path, the field's lookup, a resolve
+info (a fifteen-field tuple), the argument check, the resolver, then completion through the non-null
+wrapper down to the leaf's `coerce_output_value`, or for a list through the list and item completion
+steps to the object's sub-selections. Measured on the catalogue page that generic path was most of the
+subgraph's CPU outside SQL.
 
-`PlainFieldsExecutionContext` answers such a field with the resolver Strawberry gave it and the leaf
-type's `coerce_output_value`, exactly what the generic path would compute. The resolver is called once,
-as there: a resolver or coercion that raises, or a value that is an exception, is reported through
-graphql-core's own `handle_field_error` (the error at the field's path, null propagation as usual), and
-an awaitable value is completed by graphql-core's `complete_awaitable_value`. A null in a non-null field
-and a coercion to null go the generic way (it words the error). Requests whose extensions wrap resolvers
-(middleware) go the generic way for every field, `__typename` included; without middleware `__typename`
-is answered from the parent type, as graphql-core's meta field does.
+`PlainFieldsExecutionContext` answers a plain field from its read and the leaf type's coercion, or
+for an object (or each object of a list) by executing the sub-selections, exactly what the generic
+path computes:
+- `execute_fields` plans each selection set once per request (the field's kind, looked up once rather
+  than per object of a list) and builds a field's response path only when something needs it (an
+  object's sub-selections, an error, an awaitable);
+- a field is read once, as there: a read or coercion that raises, or a value that is an exception, is
+  reported through graphql-core's own `handle_field_error` (the error at the field's path, null
+  propagation as usual), and an awaitable value is completed by graphql-core's
+  `complete_awaitable_value`;
+- a null in a non-null field, a coercion to null and anything unusual in a list (a null or awaitable
+  item, a value that is not a list or tuple) go the generic way, which words the error;
+- `__typename` is answered from the parent type, as graphql-core's meta field does.
 
-A plain field of an object type (a connection's `node`, a product's `stock`) whose type has no
-`is_type_of` is answered the same way: its getter's value goes straight to graphql-core's
-`collect_and_execute_subfields`, which is all the generic path's completion does with it, and an
-error raised there, at once or once awaited, is reported at the field as the generic path reports it.
-That skips the resolve info, the argument check and the non-null and object completion steps twice
-per product of a catalogue page (the edge's `node` and the product's `stock`).
+Requests whose extensions wrap resolvers (middleware) go the generic way for every field, `__typename`
+included, and so do selection sets under `@defer` (executed with a delivery group) and fields with a
+directive (`@stream` among them).
 """
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Awaitable, Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Awaitable, Mapping, Sequence
+from types import GeneratorType
 from typing import Any, Final
 
-from graphql import (
-    GraphQLEnumType,
-    GraphQLField,
-    GraphQLNonNull,
-    GraphQLObjectType,
-    GraphQLScalarType,
-    GraphQLSchema,
-    Undefined,
-)
-from graphql.pyutils import AwaitableOrValue, Path, UndefinedType
+from graphql import GraphQLObjectType, Undefined
+from graphql.pyutils import AwaitableOrValue, Path, UndefinedType, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-TYPENAME = "__typename"
-BASIC_GETTER = "_get_basic_result"
-"""The name of the resolver Strawberry gives a basic field (`GraphQLCoreConverter.from_resolver`)."""
+from subgraphs.common.plain_fields import PlainField, PlainLeaf, PlainList, PlainObject, plain_fields
 
+TYPENAME = "__typename"
 GENERIC: Final = object()
 """What a plain field's direct answer is when the generic path has to answer it instead."""
 
+LEAF, OBJECT, LIST, META_TYPENAME, OTHER = range(5)
+"""The kinds of a planned field: how `execute_fields` answers it."""
 
-@dataclass(frozen=True, slots=True)
-class PlainLeaf:
-    """What a plain leaf field needs to be answered: its definition, Strawberry's attribute getter and
-    the leaf's output coercion; `non_null` fields never answer None here."""
+PlannedField = tuple[str, Any, int, PlainField | None]
+"""A field of a planned selection set: its response name, field details, kind and plain field."""
+Plan = tuple[PlannedField, ...]
 
-    field: GraphQLField
-    resolve: Callable[..., Any]
-    coerce: Callable[[Any], Any]
-    non_null: bool
-
-
-PlainLeaves = Mapping[str, Mapping[str, PlainLeaf]]
-"""Per object type name, its plain leaf fields by name."""
-
-
-@dataclass(frozen=True, slots=True)
-class PlainObject:
-    """What a plain field of an object type needs to be answered: its definition, Strawberry's attribute
-    getter and the object type, which has no `is_type_of` to check (so graphql-core's completion of it
-    is collecting and executing its sub-selections, nothing else)."""
-
-    field: GraphQLField
-    resolve: Callable[..., Any]
-    object_type: GraphQLObjectType
-    non_null: bool
-
-
-PlainObjects = Mapping[str, Mapping[str, PlainObject]]
-"""Per object type name, its plain fields of an object type by name."""
-
-_LEAVES: weakref.WeakKeyDictionary[GraphQLSchema, PlainLeaves] = weakref.WeakKeyDictionary()
-_OBJECTS: weakref.WeakKeyDictionary[GraphQLSchema, PlainObjects] = weakref.WeakKeyDictionary()
-
-
-def plain_leaves(schema: GraphQLSchema) -> PlainLeaves:
-    """The schema's plain leaf fields (built once per schema). Strawberry gives a field with no
-    resolver, extension or exception handler of its own the getter `_get_basic_result`, which ignores
-    the resolve info; any other resolver (even one marked `_is_default`) may need it."""
-    leaves = _LEAVES.get(schema)
-    if leaves is None:
-        leaves = _LEAVES[schema] = _find_plain_leaves(schema)
-    return leaves
-
-
-def plain_objects(schema: GraphQLSchema) -> PlainObjects:
-    """The schema's plain fields of an object type without `is_type_of` (built once per schema):
-    Strawberry's types that implement no interface have none."""
-    objects = _OBJECTS.get(schema)
-    if objects is None:
-        objects = _OBJECTS[schema] = _find_plain_objects(schema)
-    return objects
-
-
-def _basic_fields(schema: GraphQLSchema) -> Iterator[tuple[str, str, GraphQLField, Callable[..., Any]]]:
-    """Every field answered by Strawberry's attribute getter: its type's name, its name, definition
-    and getter."""
-    for type_name, named in schema.type_map.items():
-        if not isinstance(named, GraphQLObjectType) or type_name.startswith("__"):
-            continue
-        for field_name, field in named.fields.items():
-            if field.resolve is not None and _is_basic_getter(field.resolve):
-                yield type_name, field_name, field, field.resolve
-
-
-def _find_plain_leaves(schema: GraphQLSchema) -> PlainLeaves:
-    found: dict[str, dict[str, PlainLeaf]] = {}
-    for type_name, field_name, field, resolve in _basic_fields(schema):
-        non_null = isinstance(field.type, GraphQLNonNull)
-        leaf = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
-        if isinstance(leaf, GraphQLScalarType | GraphQLEnumType):
-            # graphql-core's `complete_leaf_value` coerces with `coerce_output_value` (since 3.3).
-            found.setdefault(type_name, {})[field_name] = PlainLeaf(
-                field, resolve, leaf.coerce_output_value, non_null
-            )
-    return found
-
-
-def _find_plain_objects(schema: GraphQLSchema) -> PlainObjects:
-    found: dict[str, dict[str, PlainObject]] = {}
-    for type_name, field_name, field, resolve in _basic_fields(schema):
-        non_null = isinstance(field.type, GraphQLNonNull)
-        named = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
-        if isinstance(named, GraphQLObjectType) and named.is_type_of is None:
-            found.setdefault(type_name, {})[field_name] = PlainObject(field, resolve, named, non_null)
-    return found
-
-
-def _is_basic_getter(resolve: Callable[..., Any]) -> bool:
-    return getattr(resolve, "_is_default", False) is True and getattr(resolve, "__name__", "") == BASIC_GETTER
+MAX_SETTLED_CLASSES = 512
+_SETTLED_CLASSES: set[type] = {str, int, float, bool}
+"""Classes of plain values seen to be neither awaitable nor an exception, so that a leaf of them is
+coerced at once. Awaitability is a property of the class (`__await__`, a coroutine), except for a
+generator marked as a coroutine, which is never learnt."""
 
 
 class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
-    """Strawberry's execution context with plain leaf fields answered directly (see the module)."""
+    """Strawberry's execution context with plain fields answered directly (see the module)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         middleware = self.middleware_manager
         self._direct = not (middleware and middleware.middlewares)
-        self._leaves: PlainLeaves = plain_leaves(self.schema) if self._direct else {}
-        self._objects: PlainObjects = plain_objects(self.schema) if self._direct else {}
+        self._plain: Mapping[str, Mapping[str, PlainField]] = (
+            plain_fields(self.schema) if self._direct else {}
+        )
+        self._plans: dict[tuple[str, int], tuple[Mapping[str, Any], Plan]] = {}
+
+    # ------------------------------------------------------------ selection sets
+
+    def execute_fields(
+        self,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Path | None,
+        grouped_field_set: Any,
+        position_context: Any,
+    ) -> AwaitableOrValue[dict[str, Any]]:
+        """graphql-core's `execute_fields` over the selection set's plan (see the module)."""
+        if not self._direct or position_context is not None:
+            return super().execute_fields(
+                parent_type, source_value, path, grouped_field_set, position_context
+            )
+        results: dict[str, Any] = {}
+        awaitable_fields: list[str] = []
+        is_awaitable = self.is_awaitable
+        settled = _SETTLED_CLASSES
+        try:
+            for response_name, details, kind, plain in self._plan(parent_type, grouped_field_set):
+                if kind == LEAF:
+                    leaf: PlainLeaf = plain  # type: ignore[assignment]
+                    try:
+                        value = leaf.read(source_value)
+                    except Exception as error:
+                        self._field_error(error, leaf, details, Path(path, response_name, parent_type.name))
+                        results[response_name] = None
+                        continue
+                    if value.__class__ in settled:
+                        try:
+                            coerced = leaf.coerce(value)
+                        except Exception:
+                            coerced = None  # the slow path below reports it
+                        if coerced is not None and coerced is not Undefined:
+                            results[response_name] = coerced
+                            continue
+                    elif value is None and not leaf.non_null:
+                        results[response_name] = None
+                        continue
+                    field_path = Path(path, response_name, parent_type.name)
+                    result = self._answer_leaf_value(leaf, value, parent_type, details, field_path)
+                    if result is GENERIC:
+                        result = super().execute_field(
+                            parent_type, source_value, details, field_path, position_context
+                        )
+                elif kind == META_TYPENAME:
+                    results[response_name] = parent_type.name
+                    continue
+                else:
+                    result = self._answer_planned(
+                        plain,
+                        parent_type,
+                        source_value,
+                        details,
+                        Path(path, response_name, parent_type.name),
+                        position_context,
+                    )
+                if result is not Undefined:
+                    results[response_name] = result
+                    if is_awaitable(result):
+                        awaitable_fields.append(response_name)
+        except Exception:
+            if awaitable_fields:
+                # As graphql-core does: awaitables of other fields are settled, as they may also fail.
+                self.settle_in_background([results[field] for field in awaitable_fields])
+            raise
+        if not awaitable_fields:
+            return results
+        return self._results_later(results, awaitable_fields)
+
+    async def _results_later(self, results: dict[str, Any], awaitable_fields: list[str]) -> dict[str, Any]:
+        """The results with their awaitable fields awaited, together, as graphql-core awaits them."""
+        if len(awaitable_fields) == 1:
+            field = awaitable_fields[0]
+            results[field] = await results[field]
+        else:
+            awaited = await gather_with_cancel(*(results[field] for field in awaitable_fields))
+            results.update(zip(awaitable_fields, awaited, strict=True))
+        return results
+
+    def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Mapping[str, Any]) -> Plan:
+        """The selection set's plan, made once per request; the grouped field set is kept with it, so
+        that its id is not reused while the plan is."""
+        key = (parent_type.name, id(grouped_field_set))
+        kept = self._plans.get(key)
+        if kept is not None and kept[0] is grouped_field_set:
+            return kept[1]
+        plain_of_type = self._plain.get(parent_type.name, {})
+        planned: list[PlannedField] = []
+        for response_name, details in grouped_field_set.items():
+            planned.append((response_name, details, *_kind(details, plain_of_type)))
+        plan = tuple(planned)
+        self._plans[key] = (grouped_field_set, plan)
+        return plan
+
+    # ------------------------------------------------------------ fields
 
     def execute_field(
         self,
@@ -160,25 +175,39 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         path: Path,
         position_context: Any,
     ) -> AwaitableOrValue[Any] | UndefinedType:
-        if self._direct:
-            field_name = field_details_list[0].node.name.value
-            if field_name == TYPENAME:
+        """A field outside a planned selection set (the root fields of a mutation, run one by one)."""
+        if self._direct and position_context is None:
+            kind, plain = _kind(field_details_list, self._plain.get(parent_type.name, {}))
+            if kind == META_TYPENAME:
                 return parent_type.name
-            leaf = self._leaves.get(parent_type.name, {}).get(field_name)
-            if leaf is not None:
-                answer = self._answer_leaf(
-                    leaf, parent_type, source, field_details_list, path, position_context
+            if kind != OTHER:
+                return self._answer_planned(
+                    plain, parent_type, source, field_details_list, path, position_context
                 )
-                if answer is not GENERIC:
-                    return answer
-            plain_object = self._objects.get(parent_type.name, {}).get(field_name)
-            if plain_object is not None:
-                answer = self._answer_object(
-                    plain_object, parent_type, source, field_details_list, path, position_context
-                )
-                if answer is not GENERIC:
-                    return answer
         return super().execute_field(parent_type, source, field_details_list, path, position_context)
+
+    def _answer_planned(
+        self,
+        plain: PlainField | None,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: Any,
+        path: Path,
+        position_context: Any,
+    ) -> Any:
+        """The answer of a field of any kind but `__typename`, the generic path's when it must give it."""
+        answer: Any = GENERIC
+        if isinstance(plain, PlainLeaf):
+            answer = self._answer_leaf(plain, parent_type, source, field_details_list, path)
+        elif isinstance(plain, PlainObject):
+            answer = self._answer_object(
+                plain, parent_type, source, field_details_list, path, position_context
+            )
+        elif isinstance(plain, PlainList):
+            answer = self._answer_list(plain, parent_type, source, field_details_list, path, position_context)
+        if answer is GENERIC:
+            return super().execute_field(parent_type, source, field_details_list, path, position_context)
+        return answer
 
     def _answer_leaf(
         self,
@@ -187,23 +216,24 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         source: Any,
         field_details_list: Any,
         path: Path,
-        position_context: Any,
     ) -> Any:
-        """The field's answer as the generic path gives it, or `GENERIC` when that path must give it."""
         try:
-            value = leaf.resolve(source, None)
+            value = leaf.read(source)
         except Exception as error:
             return self._field_error(error, leaf, field_details_list, path)
+        return self._answer_leaf_value(leaf, value, parent_type, field_details_list, path)
+
+    def _answer_leaf_value(
+        self, leaf: PlainLeaf, value: Any, parent_type: GraphQLObjectType, field_details_list: Any, path: Path
+    ) -> Any:
+        """The leaf's answer once read, as the generic path gives it, or `GENERIC`."""
         if value is None:
             return GENERIC if leaf.non_null else None
         if isinstance(value, Exception):  # graphql-core's `complete_value` raises a returned exception
             return self._field_error(value, leaf, field_details_list, path)
         if self.is_awaitable(value):
-            nodes = [details.node for details in field_details_list]
-            info = self.build_resolve_info(leaf.field, nodes, parent_type, path)
-            return self.complete_awaitable_value(
-                leaf.field.type, field_details_list, info, path, value, position_context
-            )
+            return self._awaited(leaf, value, parent_type, field_details_list, path)
+        _learn_settled(value)
         try:
             coerced = leaf.coerce(value)
         except Exception as error:
@@ -222,7 +252,7 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         """The field's answer as the generic path gives it (its object's sub-selections executed), or
         `GENERIC` when that path must give it (a null in a non-null field: it words the error)."""
         try:
-            value = plain.resolve(source, None)
+            value = plain.read(source)
         except Exception as error:
             return self._field_error(error, plain, field_details_list, path)
         if value is None:
@@ -230,11 +260,7 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if isinstance(value, Exception):
             return self._field_error(value, plain, field_details_list, path)
         if self.is_awaitable(value):
-            nodes = [details.node for details in field_details_list]
-            info = self.build_resolve_info(plain.field, nodes, parent_type, path)
-            return self.complete_awaitable_value(
-                plain.field.type, field_details_list, info, path, value, position_context
-            )
+            return self._awaited(plain, value, parent_type, field_details_list, path)
         try:
             completed = self.collect_and_execute_subfields(
                 plain.object_type, field_details_list, path, value, position_context
@@ -242,22 +268,126 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         except Exception as error:
             return self._field_error(error, plain, field_details_list, path)
         if self.is_awaitable(completed):
-            return self._completed_later(completed, plain, field_details_list, path)
+            return self._completed_later(completed, plain.field.type, field_details_list, path)
         return completed
 
+    def _answer_list(
+        self,
+        plain: PlainList,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: Any,
+        path: Path,
+        position_context: Any,
+    ) -> Any:
+        """A list of objects as graphql-core's `complete_iterable_value` completes it, each item's
+        errors at the item's path; `GENERIC` for a list with a null or awaitable item, or a value that
+        is neither a list nor a tuple (a generator is read only once)."""
+        try:
+            value = plain.read(source)
+        except Exception as error:
+            return self._field_error(error, plain, field_details_list, path)
+        if value is None:
+            return GENERIC if plain.non_null else None
+        if isinstance(value, Exception):
+            return self._field_error(value, plain, field_details_list, path)
+        if self.is_awaitable(value):
+            return self._awaited(plain, value, parent_type, field_details_list, path)
+        if value.__class__ is not list and value.__class__ is not tuple:
+            return GENERIC
+        is_awaitable = self.is_awaitable
+        if any(item is None or is_awaitable(item) for item in value):
+            return GENERIC
+        completed: list[Any] = []
+        awaitable_indices: list[int] = []
+        try:
+            for index, item in enumerate(value):
+                item_path = path.add_key(index, None)
+                try:
+                    item_answer = self.collect_and_execute_subfields(
+                        plain.object_type, field_details_list, item_path, item, position_context
+                    )
+                except Exception as error:
+                    self.handle_field_error(error, plain.item_type, field_details_list, item_path)
+                    item_answer = None
+                else:
+                    if is_awaitable(item_answer):
+                        item_answer = self._completed_later(
+                            item_answer, plain.item_type, field_details_list, item_path
+                        )
+                        awaitable_indices.append(index)
+                completed.append(item_answer)
+        except Exception as error:
+            if awaitable_indices:
+                self.settle_in_background([completed[index] for index in awaitable_indices])
+            return self._field_error(error, plain, field_details_list, path)
+        if not awaitable_indices:
+            return completed
+        return self._items_later(completed, awaitable_indices)
+
+    async def _items_later(self, completed: list[Any], awaitable_indices: list[int]) -> list[Any]:
+        """The list with its awaitable items awaited, together, as graphql-core awaits them."""
+        awaited = await gather_with_cancel(*(completed[index] for index in awaitable_indices))
+        for index, item in zip(awaitable_indices, awaited, strict=True):
+            completed[index] = item
+        return completed
+
+    def _awaited(
+        self,
+        plain: PlainField,
+        value: Awaitable[Any],
+        parent_type: GraphQLObjectType,
+        field_details_list: Any,
+        path: Path,
+    ) -> Any:
+        """An awaitable value completed by graphql-core, as its generic path completes it."""
+        nodes = [details.node for details in field_details_list]
+        info = self.build_resolve_info(plain.field, nodes, parent_type, path)
+        return self.complete_awaitable_value(plain.field.type, field_details_list, info, path, value, None)
+
     async def _completed_later(
-        self, completed: Awaitable[Any], plain: PlainObject, field_details_list: Any, path: Path
+        self, completed: Awaitable[Any], return_type: Any, field_details_list: Any, path: Path
     ) -> Any:
         """An object whose sub-selections complete later, its errors reported as the generic path's
         `await_completed` reports them."""
         try:
             return await completed
         except Exception as error:
-            return self._field_error(error, plain, field_details_list, path)
+            self.handle_field_error(error, return_type, field_details_list, path)
+            return None
 
-    def _field_error(
-        self, error: Exception, plain: PlainLeaf | PlainObject, field_details_list: Any, path: Path
-    ) -> None:
+    def _field_error(self, error: Exception, plain: PlainField, field_details_list: Any, path: Path) -> None:
         """Report the error as the generic path's `except` does: at the field's path, raised on to the
         parent for a non-null field, else recorded and the field null."""
         self.handle_field_error(error, plain.field.type, field_details_list, path)
+
+
+def _kind(
+    field_details_list: Sequence[Any], plain_of_type: Mapping[str, PlainField]
+) -> tuple[int, PlainField | None]:
+    """How a field is answered: `OTHER` (the generic path) for a field with a directive or not plain."""
+    node = field_details_list[0].node
+    if any(details.node.directives for details in field_details_list):
+        return OTHER, None
+    field_name = node.name.value
+    if field_name == TYPENAME:
+        return META_TYPENAME, None
+    plain = plain_of_type.get(field_name)
+    if isinstance(plain, PlainLeaf):
+        return LEAF, plain
+    if isinstance(plain, PlainObject):
+        return OBJECT, plain
+    if isinstance(plain, PlainList):
+        return LIST, plain
+    return OTHER, None
+
+
+def _learn_settled(value: Any) -> None:
+    """Remember the class of a value found neither awaitable nor an exception (see `_SETTLED_CLASSES`)."""
+    cls = value.__class__
+    if (
+        len(_SETTLED_CLASSES) < MAX_SETTLED_CLASSES
+        and not issubclass(cls, GeneratorType | BaseException)
+        and not hasattr(cls, "__await__")
+    ):
+        _SETTLED_CLASSES.add(cls)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import enum
 import warnings
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +16,8 @@ from graphql import GraphQLResolveInfo
 from strawberry.extensions import FieldExtension, SchemaExtension
 from strawberry.types import ExecutionResult, Info
 
-from subgraphs.common.execution import PlainFieldsExecutionContext, plain_leaves, plain_objects
+from subgraphs.common.execution import PlainFieldsExecutionContext
+from subgraphs.common.plain_fields import plain_leaves, plain_objects
 
 
 @strawberry.enum
@@ -102,6 +103,10 @@ class Row:
     backup: Maker | None
     broken: Maker | None
     pending: Maker | None
+    makers: list[Maker]
+    maybe: list[Maker | None]
+    generated: list[Maker]
+    awaited: list[Maker]
 
 
 async def _soon() -> str:
@@ -145,6 +150,21 @@ class LoadedRow:
     @property
     def pending(self) -> Coroutine[Any, Any, LoadedMaker]:
         return _maker_soon()
+
+    makers = [maker, backup]  # the second one's non-null `code` is null
+    maybe = (maker, None, backup)
+
+    @property
+    def generated(self) -> Iterator[LoadedMaker]:
+        return iter([self.maker, self.owner])
+
+    @property
+    def awaited(self) -> Coroutine[Any, Any, list[LoadedMaker]]:
+        return _makers_soon()
+
+
+async def _makers_soon() -> list[LoadedMaker]:
+    return [LoadedMaker("Later Ltd", "LL")]
 
 
 @strawberry.type
@@ -364,3 +384,64 @@ async def test_an_error_completing_a_nullable_plain_object_later_nulls_only_that
         {"row": {"name": "lamp", "backup": None}},
         [("no serial number", ["row", "backup", "serial"])],
     )
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        "{ row { makers { name country } } }",
+        "{ row { makers { name code } } }",
+        "{ row { maybe { name code } } }",
+        "{ row { maybe { serial } } }",
+        "{ row { generated { name } } }",
+        "{ row { awaited { name country } } }",
+        "{ row { makers { n: name ... on Maker { name } } } }",
+    ],
+)
+async def test_a_plain_list_of_objects_answers_as_the_generic_path_does(document: str) -> None:
+    generic, plain = await _generic_and_plain_rows(document)
+
+    assert plain == generic
+
+
+async def test_each_object_of_a_plain_list_has_its_sub_selections_executed() -> None:
+    generic, plain = await _generic_and_plain_rows("{ row { makers { name country } } }")
+
+    makers = [{"name": "Acme", "country": "NL"}, {"name": "Spare Parts", "country": "NL"}]
+    assert plain == generic
+    assert plain == ({"row": {"makers": makers}}, [])
+
+
+async def test_a_null_below_a_non_null_item_of_a_plain_list_propagates_to_the_list() -> None:
+    generic, plain = await _generic_and_plain_rows("{ row { name makers { code } } }")
+
+    assert plain == generic
+    assert plain == (
+        None,
+        [("Cannot return null for non-nullable field Maker.code.", ["row", "makers", 1, "code"])],
+    )
+
+
+async def test_an_error_in_a_nullable_item_of_a_plain_list_nulls_only_that_item() -> None:
+    generic, plain = await _generic_and_plain_rows("{ row { maybe { name serial } } }")
+
+    assert plain == generic
+    assert plain[0] == {"row": {"maybe": [None, None, None]}}
+    assert sorted(path for _message, path in plain[1]) == [
+        ["row", "maybe", 0, "serial"],
+        ["row", "maybe", 2, "serial"],
+    ]
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        "{ row { name @skip(if: true) maker { name } } }",
+        "{ row { name @include(if: false) maker { name @skip(if: false) } } }",
+        "{ row { makers @include(if: true) { name } } }",
+    ],
+)
+async def test_fields_with_directives_answer_as_the_generic_path_does(document: str) -> None:
+    generic, plain = await _generic_and_plain_rows(document)
+
+    assert plain == generic
