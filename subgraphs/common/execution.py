@@ -14,6 +14,9 @@ path computes:
 - `execute_fields` plans each selection set once per request (the field's kind, looked up once rather
   than per object of a list) and builds a field's response path only when something needs it (an
   object's sub-selections, an error, an awaitable);
+- an object field's sub-selections are collected and planned once per request too, and kept in its
+  parent's plan, so that each object of a list (each product's `stock`) runs the plan at once instead
+  of going through graphql-core's collection and `execute_fields` again;
 - a field is read once, as there: a read or coercion that raises, or a value that is an exception, is
   reported through graphql-core's own `handle_field_error` (the error at the field's path, null
   propagation as usual), and an awaitable value is completed by graphql-core's
@@ -30,6 +33,7 @@ directive (`@stream` among them).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Mapping, Sequence
+from dataclasses import dataclass
 from types import GeneratorType
 from typing import Any, Final
 
@@ -46,8 +50,19 @@ GENERIC: Final = object()
 LEAF, OBJECT, LIST, META_TYPENAME, OTHER = range(5)
 """The kinds of a planned field: how `execute_fields` answers it."""
 
-PlannedField = tuple[str, Any, int, PlainField | None]
-"""A field of a planned selection set: its response name, field details, kind and plain field."""
+
+@dataclass(slots=True)
+class Subselections:
+    """A plain object or list field's sub-selections, collected and planned on first use in a request:
+    `plan` stays None when graphql-core must execute them (a `@defer` among them)."""
+
+    collected: bool = False
+    plan: Plan | None = None
+
+
+PlannedField = tuple[str, Any, int, PlainField | None, Subselections | None]
+"""A field of a planned selection set: its response name, field details, kind, plain field and, for
+an object or list, its sub-selections."""
 Plan = tuple[PlannedField, ...]
 
 MAX_SETTLED_CLASSES = 512
@@ -84,12 +99,18 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return super().execute_fields(
                 parent_type, source_value, path, grouped_field_set, position_context
             )
+        return self._execute_plan(parent_type, source_value, path, self._plan(parent_type, grouped_field_set))
+
+    def _execute_plan(
+        self, parent_type: GraphQLObjectType, source_value: Any, path: Path | None, plan: Plan
+    ) -> AwaitableOrValue[dict[str, Any]]:
+        """The selection set's answer for one object, as graphql-core's `execute_fields` gives it."""
         results: dict[str, Any] = {}
         awaitable_fields: list[str] = []
         is_awaitable = self.is_awaitable
         settled = _SETTLED_CLASSES
         try:
-            for response_name, details, kind, plain in self._plan(parent_type, grouped_field_set):
+            for response_name, details, kind, plain, subselections in plan:
                 if kind == LEAF:
                     leaf: PlainLeaf = plain  # type: ignore[assignment]
                     try:
@@ -112,9 +133,7 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
                     field_path = Path(path, response_name, parent_type.name)
                     result = self._answer_leaf_value(leaf, value, parent_type, details, field_path)
                     if result is GENERIC:
-                        result = super().execute_field(
-                            parent_type, source_value, details, field_path, position_context
-                        )
+                        result = super().execute_field(parent_type, source_value, details, field_path, None)
                 elif kind == META_TYPENAME:
                     results[response_name] = parent_type.name
                     continue
@@ -125,7 +144,7 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
                         source_value,
                         details,
                         Path(path, response_name, parent_type.name),
-                        position_context,
+                        subselections,
                     )
                 if result is not Undefined:
                     results[response_name] = result
@@ -160,10 +179,43 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         plain_of_type = self._plain.get(parent_type.name, {})
         planned: list[PlannedField] = []
         for response_name, details in grouped_field_set.items():
-            planned.append((response_name, details, *_kind(details, plain_of_type)))
+            kind, plain = _kind(details, plain_of_type)
+            subselections = Subselections() if kind in (OBJECT, LIST) else None
+            planned.append((response_name, details, kind, plain, subselections))
         plan = tuple(planned)
         self._plans[key] = (grouped_field_set, plan)
         return plan
+
+    def _subselection_plan(
+        self, subselections: Subselections, object_type: GraphQLObjectType, field_details_list: Any
+    ) -> Plan | None:
+        """The plan of an object field's sub-selections, collected on first use (graphql-core's
+        `collect_subfields`, memoized there as well); None when they hold a `@defer`."""
+        if not subselections.collected:
+            grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
+            if not new_defer_usages:
+                subselections.plan = self._plan(object_type, grouped_field_set)
+            subselections.collected = True
+        return subselections.plan
+
+    def _execute_subselections(
+        self,
+        subselections: Subselections | None,
+        object_type: GraphQLObjectType,
+        field_details_list: Any,
+        path: Path,
+        value: Any,
+    ) -> AwaitableOrValue[dict[str, Any]]:
+        """An object's sub-selections executed: from their plan when they have one, else as
+        graphql-core's `collect_and_execute_subfields` executes them."""
+        plan = (
+            self._subselection_plan(subselections, object_type, field_details_list)
+            if subselections is not None
+            else None
+        )
+        if plan is None:
+            return self.collect_and_execute_subfields(object_type, field_details_list, path, value, None)
+        return self._execute_plan(object_type, value, path, plan)
 
     # ------------------------------------------------------------ fields
 
@@ -181,9 +233,7 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             if kind == META_TYPENAME:
                 return parent_type.name
             if kind != OTHER:
-                return self._answer_planned(
-                    plain, parent_type, source, field_details_list, path, position_context
-                )
+                return self._answer_planned(plain, parent_type, source, field_details_list, path, None)
         return super().execute_field(parent_type, source, field_details_list, path, position_context)
 
     def _answer_planned(
@@ -193,20 +243,19 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         source: Any,
         field_details_list: Any,
         path: Path,
-        position_context: Any,
+        subselections: Subselections | None,
     ) -> Any:
-        """The answer of a field of any kind but `__typename`, the generic path's when it must give it."""
+        """The answer of a field of any kind but `__typename`, the generic path's when it must give it;
+        `subselections` are an object's or list's, kept in the parent's plan (None: collected here)."""
         answer: Any = GENERIC
         if isinstance(plain, PlainLeaf):
             answer = self._answer_leaf(plain, parent_type, source, field_details_list, path)
         elif isinstance(plain, PlainObject):
-            answer = self._answer_object(
-                plain, parent_type, source, field_details_list, path, position_context
-            )
+            answer = self._answer_object(plain, parent_type, source, field_details_list, path, subselections)
         elif isinstance(plain, PlainList):
-            answer = self._answer_list(plain, parent_type, source, field_details_list, path, position_context)
+            answer = self._answer_list(plain, parent_type, source, field_details_list, path, subselections)
         if answer is GENERIC:
-            return super().execute_field(parent_type, source, field_details_list, path, position_context)
+            return super().execute_field(parent_type, source, field_details_list, path, None)
         return answer
 
     def _answer_leaf(
@@ -247,7 +296,7 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         source: Any,
         field_details_list: Any,
         path: Path,
-        position_context: Any,
+        subselections: Subselections | None,
     ) -> Any:
         """The field's answer as the generic path gives it (its object's sub-selections executed), or
         `GENERIC` when that path must give it (a null in a non-null field: it words the error)."""
@@ -262,8 +311,8 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if self.is_awaitable(value):
             return self._awaited(plain, value, parent_type, field_details_list, path)
         try:
-            completed = self.collect_and_execute_subfields(
-                plain.object_type, field_details_list, path, value, position_context
+            completed = self._execute_subselections(
+                subselections, plain.object_type, field_details_list, path, value
             )
         except Exception as error:
             return self._field_error(error, plain, field_details_list, path)
@@ -278,7 +327,7 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         source: Any,
         field_details_list: Any,
         path: Path,
-        position_context: Any,
+        subselections: Subselections | None,
     ) -> Any:
         """A list of objects as graphql-core's `complete_iterable_value` completes it, each item's
         errors at the item's path; `GENERIC` for a list with a null or awaitable item, or a value that
@@ -304,8 +353,8 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             for index, item in enumerate(value):
                 item_path = path.add_key(index, None)
                 try:
-                    item_answer = self.collect_and_execute_subfields(
-                        plain.object_type, field_details_list, item_path, item, position_context
+                    item_answer = self._execute_subselections(
+                        subselections, plain.object_type, field_details_list, item_path, item
                     )
                 except Exception as error:
                     self.handle_field_error(error, plain.item_type, field_details_list, item_path)
