@@ -1,5 +1,6 @@
 """Instructions per request under callgrind: the products subgraph's catalogue page, `{ __typename }` and
-the page's floor, in process, counted rather than timed.
+the page's floor, and the orders subgraph's part of the orders page, in process, counted rather than
+timed.
 
 On a shared two-core VM the CPU time of one request moves by a third between runs of the same code, so
 a change worth a few percent cannot be seen in `bench/catalogue_page.py`. Valgrind's callgrind counts
@@ -8,8 +9,12 @@ percent between runs here). The products app is built with `create_app(settings)
 ASGI in this process (no HTTP server, so neither uvicorn's nor the kernel's work is counted), against
 the real PostgreSQL and Redis; instrumentation is switched on (`callgrind_control`) only around the
 measured requests, after a warm-up, so imports and start-up are not counted. The floor is the page from
-one asyncpg query and orjson (bench/floor_server.py), on the same loop. Figures are printed, never
-asserted.
+one asyncpg query and orjson (bench/floor_server.py), on the same loop. The orders workload is the fetch
+the router sends the orders subgraph for `bench/federation.py`'s orders page (five orders with their
+customer and items, the products and users as references), by an admin as there (the newest orders of
+all, placed by an earlier run of `bench/federation.py` or `gocart dev`; skipped when there are none). The
+apps' background pollers (event relay, stock task, webhooks) are off, so only requests are counted.
+Figures are printed, never asserted.
 
     python bench/instructions.py [--requests 40] [--compare-with DIR]
 
@@ -41,7 +46,11 @@ CATALOGUE_PAGE = """
       edges { node { id name price currency stock { available } category { name } } } } }
 """
 TYPENAME = "{ __typename }"
-WORKLOADS = ("page", "typename", "floor")
+ORDERS_FETCH = """
+    query { orders(first: 5) { edges { node { number status total
+      customer { __typename id } items { quantity product { __typename id } } } } } }
+"""
+WORKLOADS = ("page", "typename", "floor", "orders")
 WARM_UP = 60
 POLL_SECONDS = 0.05
 
@@ -71,6 +80,8 @@ async def _serve_requests(workload: str, requests: int, signals: Path) -> None:
 async def _workload(workload: str, resources: AsyncExitStack) -> Callable[[int], Awaitable[None]]:
     if workload == "floor":
         return await _floor_requests(resources)
+    if workload == "orders":
+        return await _orders_requests(resources)
     return await _app_requests(CATALOGUE_PAGE if workload == "page" else TYPENAME, resources)
 
 
@@ -91,28 +102,64 @@ async def _floor_requests(resources: AsyncExitStack) -> Callable[[int], Awaitabl
 
 
 async def _app_requests(query: str, resources: AsyncExitStack) -> Callable[[int], Awaitable[None]]:
-    """One request of `query` to the products app through ASGI, with one of 50 callers' tokens; the
-    app's lifespan is entered here and left with `resources`."""
+    """One request of `query` to the products app through ASGI, with one of 50 callers' tokens."""
     from gocart.settings import StackSettings
     from gocart.stack import Stack
-    from observability.logs import configure_logging
     from subgraphs.common.auth import Role
     from subgraphs.products.main import create_app
 
-    configure_logging(level="WARNING", json=True)
     stack = Stack(StackSettings(log_level="WARNING"))
-    settings = stack.products_settings().model_copy(
-        update={
-            "jwt_jwks_url": None,
-            "jwt_jwks_file": stack.keys.published_jwks_path,
-            "router_invalidation_url": None,
-        }
-    )
-    app = create_app(settings)
+    app = create_app(stack.products_settings().model_copy(update=_quiet_settings(stack)))
+    tokens = [stack.dev_token(Role.CUSTOMER, f"bench-{index}", hours=2) for index in range(50)]
+    return await _asgi_requests(app, query, tokens, resources)
+
+
+async def _orders_requests(resources: AsyncExitStack) -> Callable[[int], Awaitable[None]]:
+    """The orders page's fetch to the orders app through ASGI, with one of 50 admin tokens."""
+    from bench.floor_server import plain_database_url
+    from gocart.settings import StackSettings
+    from gocart.stack import Stack
+    from subgraphs.common.auth import Role
+    from subgraphs.orders.main import create_app
+
+    stack = Stack(StackSettings(log_level="WARNING"))
+    if not await _has_orders(plain_database_url(stack.database_url)):
+        raise RuntimeError("there are no orders: run bench/federation.py once to place them")
+    quiet = {**_quiet_settings(stack), "stock_task_interval_seconds": 0.0, "webhook_interval_seconds": 0.0}
+    app = create_app(stack.orders_settings().model_copy(update=quiet))
+    tokens = [stack.dev_token(Role.ADMIN, "bench-admin", hours=2) for _ in range(50)]
+    return await _asgi_requests(app, ORDERS_FETCH, tokens, resources)
+
+
+async def _has_orders(database_url: str) -> bool:
+    connection = await asyncpg.connect(database_url)
+    try:
+        return bool(await connection.fetchval("SELECT EXISTS (SELECT FROM orders.orders)"))
+    finally:
+        await connection.close()
+
+
+def _quiet_settings(stack: Any) -> dict[str, Any]:
+    """Keys from the stack's file (no users app to fetch them from), no router to notify, and no
+    background poller whose work would be counted with the requests'."""
+    return {
+        "jwt_jwks_url": None,
+        "jwt_jwks_file": stack.keys.published_jwks_path,
+        "router_invalidation_url": None,
+        "event_relay_interval_seconds": 0.0,
+    }
+
+
+async def _asgi_requests(
+    app: Any, query: str, tokens: Sequence[str], resources: AsyncExitStack
+) -> Callable[[int], Awaitable[None]]:
+    """One request of `query` to `app` through ASGI, with the tokens in turn; the app's lifespan is
+    entered here and left with `resources`."""
+    from observability.logs import configure_logging
+
+    configure_logging(level="WARNING", json=True)
     await resources.enter_async_context(app.router.lifespan_context(app))
-    tokens = [
-        f"Bearer {stack.dev_token(Role.CUSTOMER, f'bench-{index}', hours=2)}".encode() for index in range(50)
-    ]
+    authorizations = [f"Bearer {token}".encode() for token in tokens]
     body = orjson.dumps({"query": query})
 
     async def run(index: int) -> None:
@@ -124,9 +171,9 @@ async def _app_requests(query: str, resources: AsyncExitStack) -> Callable[[int]
         async def send(message: MutableMapping[str, Any]) -> None:
             sent.append(message)
 
-        await app(_scope(tokens[index % len(tokens)]), receive, send)
+        await app(_scope(authorizations[index % len(authorizations)]), receive, send)
         if sent[0]["status"] != 200 or b'"errors"' in sent[-1]["body"]:
-            raise RuntimeError(f"the products app answered {sent[0]['status']}: {sent[-1]['body'][:300]!r}")
+            raise RuntimeError(f"the app answered {sent[0]['status']}: {sent[-1]['body'][:300]!r}")
 
     return run
 
@@ -259,6 +306,24 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
     if len(pages) == 2:
         print(f"  ours / theirs = {pages[0] / pages[1]:.3f}x instructions per page")
+    _count_orders(checkouts, args.requests)
+
+
+def _count_orders(checkouts: Sequence[Path], requests: int) -> None:
+    """The orders subgraph's part of the orders page, per checkout (skipped without orders)."""
+    counts: list[float] = []
+    for checkout in checkouts:
+        try:
+            orders = instructions_per_request(checkout, "orders", requests)
+        except RuntimeError as error:
+            print(f"  orders subgraph: not counted ({str(error).strip().splitlines()[-1]})")
+            return
+        counts.append(orders)
+        print(
+            f"  {'ours' if checkout == ROOT else str(checkout):<12} orders page's fetch {orders / 1e6:7.2f} M"
+        )
+    if len(counts) == 2:
+        print(f"  ours / theirs = {counts[0] / counts[1]:.3f}x instructions per orders fetch")
 
 
 if __name__ == "__main__":
