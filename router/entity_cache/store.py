@@ -1,7 +1,8 @@
 """The entity cache in Redis: entities and root-field data, each for the time its subgraph allowed.
 
 Every lookup is one MGET (a batch of entities at once; a signed-in caller's private keys in the same
-call), every store one pipeline; a root fetch whose last answer was not storable is not looked up for a
+call; the lookups of fetches that run side by side in one, router/entity_cache/mget_batch.py), every
+store one pipeline; a root fetch whose last answer was not storable is not looked up for a
 while (router/entity_cache/uncacheable.py). Redis down is never the client's problem: lookups miss and
 stores are skipped, one warning is logged per outage, the degraded gauge is set, and Redis is left alone for
 `retry_seconds` (router/redis_outage.py) so an outage adds no timeout to every request.
@@ -21,6 +22,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from router.entity_cache.keys import CacheKeys, entity_id
+from router.entity_cache.mget_batch import MgetBatch
 from router.entity_cache.policy import CachePolicy, Visibility
 from router.entity_cache.scope import CacheScope
 from router.entity_cache.uncacheable import UncacheableRoots
@@ -61,6 +63,7 @@ class EntityCache:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._redis = redis
+        self._lookups = MgetBatch(redis)
         self.keys = CacheKeys(namespace)
         self._metrics = metrics
         self._max_ttl = max_ttl_seconds
@@ -198,7 +201,7 @@ class EntityCache:
         if not self.outage.worth_trying():
             return None
         try:
-            values: list[bytes | None] = await self._redis.mget(keys)  # type: ignore[assignment]
+            values = await self._lookups.mget(keys)
         except (RedisError, OSError) as error:
             self.outage.failed(error)
             return None

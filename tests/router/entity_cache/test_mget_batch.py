@@ -1,0 +1,104 @@
+"""Lookups of one turn of the event loop go to the real Redis as one MGET, each caller its own slice."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+import pytest
+from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from router.entity_cache.mget_batch import MgetBatch
+
+
+class CountedRedis:
+    """The real client, with each MGET's keys noted."""
+
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+        self.mgets: list[list[str]] = []
+
+    async def mget(self, keys: Sequence[str]) -> Any:
+        self.mgets.append(list(keys))
+        return await self.redis.mget(keys)
+
+
+@pytest.fixture
+async def stored(redis: Redis, cache_namespace: str) -> AsyncIterator[dict[str, bytes]]:
+    """Three keys with values in the real Redis."""
+    values = {f"{cache_namespace}:batch:{name}": name.encode() for name in ("a", "b", "c")}
+    await redis.mset(values)
+    yield values
+    await redis.delete(*values)
+
+
+@pytest.fixture
+async def unreachable_redis() -> AsyncIterator[Redis]:
+    """A client of a port that is bound but not listening: every connection is refused, at once."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as bound:
+        bound.bind(("127.0.0.1", 0))
+        client = Redis(port=bound.getsockname()[1], socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 0))
+        yield client
+        await client.aclose()
+
+
+@pytest.fixture
+def counted(redis: Redis) -> CountedRedis:
+    return CountedRedis(redis)
+
+
+@pytest.fixture
+def batch(counted: CountedRedis) -> MgetBatch:
+    return MgetBatch(counted)  # type: ignore[arg-type]
+
+
+async def test_lookups_started_together_go_as_one_mget(
+    batch: MgetBatch, counted: CountedRedis, stored: dict[str, bytes]
+) -> None:
+    a, b, c = stored
+    await asyncio.gather(batch.mget([a, b]), batch.mget([c]))
+    assert counted.mgets == [[a, b, c]]
+
+
+async def test_each_caller_gets_its_own_values_in_order(
+    batch: MgetBatch, stored: dict[str, bytes], cache_namespace: str
+) -> None:
+    a, b, c = stored
+    missing = f"{cache_namespace}:batch:missing"
+    first, second = await asyncio.gather(batch.mget([b, missing, a]), batch.mget([c, a]))
+    assert first == [b"b", None, b"a"]
+    assert second == [b"c", b"a"]
+
+
+async def test_lookups_of_later_turns_go_separately(
+    batch: MgetBatch, counted: CountedRedis, stored: dict[str, bytes]
+) -> None:
+    a, b, _ = stored
+    assert await batch.mget([a]) == [b"a"]
+    assert await batch.mget([b]) == [b"b"]
+    assert counted.mgets == [[a], [b]]
+
+
+async def test_a_cancelled_lookup_leaves_the_batch_before_it_is_sent(
+    batch: MgetBatch, counted: CountedRedis, stored: dict[str, bytes]
+) -> None:
+    a, b, _ = stored
+    cancelled = asyncio.ensure_future(batch.mget([a]))
+    kept = asyncio.ensure_future(batch.mget([b]))
+    await asyncio.sleep(0)  # both are waiting; the batch goes in the next turn
+    cancelled.cancel()
+    assert await kept == [b"b"]
+    assert cancelled.cancelled()
+    assert counted.mgets == [[b]]
+
+
+async def test_a_failure_reaches_every_caller_of_the_batch(unreachable_redis: Redis) -> None:
+    batch = MgetBatch(unreachable_redis)
+    outcomes = await asyncio.gather(batch.mget(["x"]), batch.mget(["y"]), return_exceptions=True)
+    assert len(outcomes) == 2
+    assert all(isinstance(outcome, RedisConnectionError) for outcome in outcomes)
