@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -69,6 +70,14 @@ async def redis(services: ServiceUrls, cache_namespace: str) -> AsyncIterator[Re
     if keys:
         await client.delete(*keys)
     await client.aclose()
+
+
+@pytest.fixture
+def closed_redis_url() -> Iterator[str]:
+    """A Redis URL whose port is bound but not listening: every connection is refused."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as bound:
+        bound.bind(("127.0.0.1", 0))
+        yield f"redis://127.0.0.1:{bound.getsockname()[1]}/0"
 
 
 @pytest.fixture(scope="session")

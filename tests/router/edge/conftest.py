@@ -4,9 +4,8 @@ answers, a supergraph file, and the router app in front of them."""
 
 from __future__ import annotations
 
-import socket
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -42,14 +41,6 @@ def rate_namespace(cache_namespace: str) -> str:
 @pytest.fixture
 def shared_buckets(redis: Redis, rate_namespace: str) -> RedisBuckets:
     return RedisBuckets(redis, rate_namespace)
-
-
-@pytest.fixture
-def closed_redis_url() -> Iterator[str]:
-    """A Redis URL whose port is bound but not listening: every connection is refused."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as bound:
-        bound.bind(("127.0.0.1", 0))
-        yield f"redis://127.0.0.1:{bound.getsockname()[1]}/0"
 
 
 @pytest.fixture(scope="session")

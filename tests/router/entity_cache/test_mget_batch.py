@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -38,13 +37,11 @@ async def stored(redis: Redis, cache_namespace: str) -> AsyncIterator[dict[str, 
 
 
 @pytest.fixture
-async def unreachable_redis() -> AsyncIterator[Redis]:
+async def unreachable_redis(closed_redis_url: str) -> AsyncIterator[Redis]:
     """A client of a port that is bound but not listening: every connection is refused, at once."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as bound:
-        bound.bind(("127.0.0.1", 0))
-        client = Redis(port=bound.getsockname()[1], socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 0))
-        yield client
-        await client.aclose()
+    client = Redis.from_url(closed_redis_url, socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 0))
+    yield client
+    await client.aclose()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ no caching, never an error."""
 
 from __future__ import annotations
 
-import socket
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
@@ -440,13 +439,11 @@ async def test_hits_and_misses_are_counted(gateway: Gateway, metrics: RouterMetr
 
 
 @pytest.fixture
-async def unreachable_redis() -> AsyncIterator[Redis]:
+async def unreachable_redis(closed_redis_url: str) -> AsyncIterator[Redis]:
     """A Redis client whose server port is bound but not listening: every command is refused."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as bound:
-        bound.bind(("127.0.0.1", 0))
-        client = Redis(port=bound.getsockname()[1], socket_connect_timeout=0.5, socket_timeout=0.5)
-        yield client
-        await client.aclose()
+    client = Redis.from_url(closed_redis_url, socket_connect_timeout=0.5, socket_timeout=0.5)
+    yield client
+    await client.aclose()
 
 
 @pytest.mark.slow  # waits out connection attempts to a Redis that is down

@@ -5,7 +5,6 @@ the invalidation API, behind its secret, drops entities for the next request."""
 from __future__ import annotations
 
 import hashlib
-import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -77,14 +76,6 @@ def public_age(response: httpx.Response) -> int:
     visibility, _, age = response.headers["cache-control"].partition(", max-age=")
     assert visibility == "public"
     return int(age)
-
-
-@pytest.fixture
-def closed_redis_url() -> Iterator[str]:
-    """A Redis URL whose port is bound but not listening: every connection is refused."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as bound:
-        bound.bind(("127.0.0.1", 0))
-        yield f"redis://127.0.0.1:{bound.getsockname()[1]}/0"
 
 
 async def get(client: httpx.AsyncClient, query: str, **headers: str) -> httpx.Response:

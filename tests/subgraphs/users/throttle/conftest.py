@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import socket
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 from redis.asyncio import Redis
@@ -61,14 +60,6 @@ def build_throttle(clock: Clock, metrics: LoginThrottleMetrics, throttle_namespa
         )
 
     return build
-
-
-@pytest.fixture
-def closed_redis_url() -> Iterator[str]:
-    """A Redis URL whose port is bound but not listening: every connection is refused."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as bound:
-        bound.bind(("127.0.0.1", 0))
-        yield f"redis://127.0.0.1:{bound.getsockname()[1]}/0"
 
 
 @pytest.fixture
