@@ -20,7 +20,7 @@ import operator
 import weakref
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from graphql import (
     GraphQLEnumType,
@@ -73,14 +73,11 @@ class PlainList:
     item_type: GraphQLOutputType
     object_type: GraphQLObjectType
     non_null: bool
-    item_non_null: bool
 
 
 PlainField = PlainLeaf | PlainObject | PlainList
 PlainFields = Mapping[str, Mapping[str, PlainField]]
 """Per object type name, its plain fields by name."""
-
-Kind = TypeVar("Kind", PlainLeaf, PlainObject, PlainList)
 
 _FOUND: weakref.WeakKeyDictionary[GraphQLSchema, PlainFields] = weakref.WeakKeyDictionary()
 
@@ -91,30 +88,6 @@ def plain_fields(schema: GraphQLSchema) -> PlainFields:
     if found is None:
         found = _FOUND[schema] = _find_plain_fields(schema)
     return found
-
-
-def plain_leaves(schema: GraphQLSchema) -> Mapping[str, Mapping[str, PlainLeaf]]:
-    """The schema's plain leaf fields, per type name."""
-    return _of_kind(plain_fields(schema), PlainLeaf)
-
-
-def plain_objects(schema: GraphQLSchema) -> Mapping[str, Mapping[str, PlainObject]]:
-    """The schema's plain fields of an object type, per type name."""
-    return _of_kind(plain_fields(schema), PlainObject)
-
-
-def plain_lists(schema: GraphQLSchema) -> Mapping[str, Mapping[str, PlainList]]:
-    """The schema's plain fields of a list of objects, per type name."""
-    return _of_kind(plain_fields(schema), PlainList)
-
-
-def _of_kind(found: PlainFields, kind: type[Kind]) -> dict[str, dict[str, Kind]]:
-    selected: dict[str, dict[str, Kind]] = {}
-    for type_name, fields in found.items():
-        for field_name, plain in fields.items():
-            if isinstance(plain, kind):
-                selected.setdefault(type_name, {})[field_name] = plain
-    return selected
 
 
 def _find_plain_fields(schema: GraphQLSchema) -> PlainFields:
@@ -138,9 +111,7 @@ def _classified(field: GraphQLField, read: Read) -> PlainField | None:
         item_type = named.of_type
         item = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
         if isinstance(item, GraphQLObjectType) and item.is_type_of is None:
-            return PlainList(
-                field, read, item_type, item, non_null, item_non_null=isinstance(item_type, GraphQLNonNull)
-            )
+            return PlainList(field, read, item_type, item, non_null)
     return None
 
 

@@ -17,7 +17,8 @@ from strawberry.extensions import FieldExtension, SchemaExtension
 from strawberry.types import ExecutionResult, Info
 
 from subgraphs.common.execution import PlainFieldsExecutionContext
-from subgraphs.common.plain_fields import plain_leaves, plain_objects
+from subgraphs.common.plain_fields import PlainLeaf, PlainObject
+from tests.subgraphs.common.plain_kinds import plain_of_kind
 
 
 @strawberry.enum
@@ -232,14 +233,14 @@ def watched(seen: list[str]) -> strawberry.Schema:
 
 
 def test_only_fields_without_resolver_or_extension_of_a_leaf_type_are_plain() -> None:
-    leaves = plain_leaves(_schema(PlainFieldsExecutionContext)._schema)
+    leaves = plain_of_kind(_schema(PlainFieldsExecutionContext)._schema, PlainLeaf)
 
     assert set(leaves["Item"]) == {"name", "price", "colour", "madeOn", "note"}
     assert "Query" not in leaves
 
 
 def test_a_plain_field_is_marked_non_null_only_when_its_type_is() -> None:
-    leaves = plain_leaves(_schema(PlainFieldsExecutionContext)._schema)["Item"]
+    leaves = plain_of_kind(_schema(PlainFieldsExecutionContext)._schema, PlainLeaf)["Item"]
 
     assert leaves["name"].non_null
     assert not leaves["note"].non_null
@@ -329,7 +330,7 @@ async def test_a_leaf_is_coerced_as_the_generic_path_coerces_it(monkeypatch: pyt
 
 
 def test_only_fields_without_resolver_of_an_object_type_are_plain_objects() -> None:
-    objects = plain_objects(_row_schema(PlainFieldsExecutionContext)._schema)
+    objects = plain_of_kind(_row_schema(PlainFieldsExecutionContext)._schema, PlainObject)
 
     assert set(objects["Row"]) == {"maker", "owner", "spare", "backup", "broken", "pending"}
     assert ("RowQuery" in objects, "Maker" in objects) == (False, False)

@@ -7,9 +7,11 @@ import operator
 from typing import Any
 
 import strawberry
+from graphql import GraphQLNonNull
 from strawberry.schema.config import StrawberryConfig
 
-from subgraphs.common.plain_fields import plain_fields, plain_lists
+from subgraphs.common.plain_fields import PlainList, plain_fields
+from tests.subgraphs.common.plain_kinds import plain_of_kind
 
 
 @strawberry.type
@@ -39,11 +41,11 @@ def _schema(config: StrawberryConfig | None = None) -> strawberry.Schema:
 
 
 def test_a_list_of_objects_without_resolver_is_a_plain_list() -> None:
-    lists = plain_lists(_schema()._schema)["Kit"]
+    lists = plain_of_kind(_schema()._schema, PlainList)["Kit"]
 
     assert set(lists) == {"parts", "spares"}
-    assert (lists["parts"].non_null, lists["parts"].item_non_null) == (True, True)
-    assert (lists["spares"].non_null, lists["spares"].item_non_null) == (False, False)
+    assert (lists["parts"].non_null, isinstance(lists["parts"].item_type, GraphQLNonNull)) == (True, True)
+    assert (lists["spares"].non_null, isinstance(lists["spares"].item_type, GraphQLNonNull)) == (False, False)
 
 
 def test_a_list_of_leaves_is_not_plain() -> None:
