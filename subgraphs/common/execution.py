@@ -19,10 +19,12 @@ path computes:
   of going through graphql-core's collection and `execute_fields` again;
 - a field is read once, as there: a read or coercion that raises, or a value that is an exception, is
   reported through graphql-core's own `handle_field_error` (the error at the field's path, null
-  propagation as usual), and an awaitable value is completed by graphql-core's
-  `complete_awaitable_value`;
-- a null in a non-null field, a coercion to null and anything unusual in a list (a null or awaitable
-  item, a value that is not a list or tuple) go the generic way, which words the error;
+  propagation as usual); graphql-core's `Undefined` is a null, as there;
+- a value the direct answer does not cover is completed by graphql-core's own `complete_value` (or
+  `complete_awaitable_value`), from the value already read, as its `execute_field` completes a
+  resolver's result: an awaitable, a null in a non-null field (graphql-core words the error), a
+  coercion to null, and anything unusual in a list (a null, exception, `Undefined` or awaitable item,
+  a value that is not a list or tuple);
 - `__typename` is answered from the parent type, as graphql-core's meta field does.
 
 Requests whose extensions wrap resolvers (middleware) go the generic way for every field, `__typename`
@@ -32,10 +34,13 @@ directive (`@stream` among them).
 
 from __future__ import annotations
 
+import datetime
+import enum
+import uuid
 from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass
-from types import GeneratorType
-from typing import Any, Final
+from decimal import Decimal
+from typing import Any
 
 from graphql import GraphQLObjectType, Undefined
 from graphql.pyutils import AwaitableOrValue, Path, UndefinedType, gather_with_cancel
@@ -44,8 +49,6 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from subgraphs.common.plain_fields import PlainField, PlainLeaf, PlainList, PlainObject, plain_fields
 
 TYPENAME = "__typename"
-GENERIC: Final = object()
-"""What a plain field's direct answer is when the generic path has to answer it instead."""
 
 LEAF, OBJECT, LIST, META_TYPENAME, OTHER = range(5)
 """The kinds of a planned field: how `execute_fields` answers it."""
@@ -65,11 +68,15 @@ PlannedField = tuple[str, Any, int, PlainField | None, Subselections | None]
 an object or list, its sub-selections."""
 Plan = tuple[PlannedField, ...]
 
+SETTLED_BUILTINS = frozenset(
+    {str, int, float, bool, Decimal, datetime.date, datetime.datetime, datetime.time, uuid.UUID}
+)
+"""Classes of leaf values that are never awaitable nor an exception: the exact class, not a subclass
+(which could add `__await__` or a `__getattr__`)."""
 MAX_SETTLED_CLASSES = 512
-_SETTLED_CLASSES: set[type] = {str, int, float, bool}
-"""Classes of plain values seen to be neither awaitable nor an exception, so that a leaf of them is
-coerced at once. Awaitability is a property of the class (`__await__`, a coroutine), except for a
-generator marked as a coroutine, which is never learnt."""
+_SETTLED_CLASSES: set[type] = set(SETTLED_BUILTINS)
+"""Classes whose leaf values are coerced at once, without graphql-core's per-value `is_awaitable`
+check: the builtins above, and enumerations learnt on first sight (`_learn_settled`)."""
 
 
 class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -132,8 +139,6 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
                         continue
                     field_path = Path(path, response_name, parent_type.name)
                     result = self._answer_leaf_value(leaf, value, parent_type, details, field_path)
-                    if result is GENERIC:
-                        result = super().execute_field(parent_type, source_value, details, field_path, None)
                 elif kind == META_TYPENAME:
                     results[response_name] = parent_type.name
                     continue
@@ -245,18 +250,15 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         path: Path,
         subselections: Subselections | None,
     ) -> Any:
-        """The answer of a field of any kind but `__typename`, the generic path's when it must give it;
-        `subselections` are an object's or list's, kept in the parent's plan (None: collected here)."""
-        answer: Any = GENERIC
+        """The answer of a field of any kind but `__typename`; `subselections` are an object's or
+        list's, kept in the parent's plan (None: collected here)."""
         if isinstance(plain, PlainLeaf):
-            answer = self._answer_leaf(plain, parent_type, source, field_details_list, path)
-        elif isinstance(plain, PlainObject):
-            answer = self._answer_object(plain, parent_type, source, field_details_list, path, subselections)
-        elif isinstance(plain, PlainList):
-            answer = self._answer_list(plain, parent_type, source, field_details_list, path, subselections)
-        if answer is GENERIC:
-            return super().execute_field(parent_type, source, field_details_list, path, None)
-        return answer
+            return self._answer_leaf(plain, parent_type, source, field_details_list, path)
+        if isinstance(plain, PlainObject):
+            return self._answer_object(plain, parent_type, source, field_details_list, path, subselections)
+        if isinstance(plain, PlainList):
+            return self._answer_list(plain, parent_type, source, field_details_list, path, subselections)
+        return super().execute_field(parent_type, source, field_details_list, path, None)
 
     def _answer_leaf(
         self,
@@ -275,19 +277,23 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def _answer_leaf_value(
         self, leaf: PlainLeaf, value: Any, parent_type: GraphQLObjectType, field_details_list: Any, path: Path
     ) -> Any:
-        """The leaf's answer once read, as the generic path gives it, or `GENERIC`."""
-        if value is None:
-            return GENERIC if leaf.non_null else None
+        """The leaf's answer once read, as the generic path gives it."""
+        if value is None or value is Undefined:
+            if leaf.non_null:
+                return self._completed_read(leaf, value, parent_type, field_details_list, path)
+            return None
         if isinstance(value, Exception):  # graphql-core's `complete_value` raises a returned exception
             return self._field_error(value, leaf, field_details_list, path)
         if self.is_awaitable(value):
-            return self._awaited(leaf, value, parent_type, field_details_list, path)
+            return self._completed_read(leaf, value, parent_type, field_details_list, path)
         _learn_settled(value)
         try:
             coerced = leaf.coerce(value)
         except Exception as error:
             return self._field_error(error, leaf, field_details_list, path)
-        return GENERIC if coerced is None or coerced is Undefined else coerced
+        if coerced is None or coerced is Undefined:
+            return self._completed_read(leaf, value, parent_type, field_details_list, path)
+        return coerced
 
     def _answer_object(
         self,
@@ -298,18 +304,19 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         path: Path,
         subselections: Subselections | None,
     ) -> Any:
-        """The field's answer as the generic path gives it (its object's sub-selections executed), or
-        `GENERIC` when that path must give it (a null in a non-null field: it words the error)."""
+        """The field's answer as the generic path gives it: its object's sub-selections executed."""
         try:
             value = plain.read(source)
         except Exception as error:
             return self._field_error(error, plain, field_details_list, path)
-        if value is None:
-            return GENERIC if plain.non_null else None
+        if value is None or value is Undefined:
+            if plain.non_null:
+                return self._completed_read(plain, value, parent_type, field_details_list, path)
+            return None
         if isinstance(value, Exception):
             return self._field_error(value, plain, field_details_list, path)
         if self.is_awaitable(value):
-            return self._awaited(plain, value, parent_type, field_details_list, path)
+            return self._completed_read(plain, value, parent_type, field_details_list, path)
         try:
             completed = self._execute_subselections(
                 subselections, plain.object_type, field_details_list, path, value
@@ -330,23 +337,29 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         subselections: Subselections | None,
     ) -> Any:
         """A list of objects as graphql-core's `complete_iterable_value` completes it, each item's
-        errors at the item's path; `GENERIC` for a list with a null or awaitable item, or a value that
-        is neither a list nor a tuple (a generator is read only once)."""
+        errors at the item's path; graphql-core completes a list with a null, exception, `Undefined`
+        or awaitable item, and a value that is neither a list nor a tuple (read once: a generator is
+        iterated only there)."""
         try:
             value = plain.read(source)
         except Exception as error:
             return self._field_error(error, plain, field_details_list, path)
-        if value is None:
-            return GENERIC if plain.non_null else None
+        if value is None or value is Undefined:
+            if plain.non_null:
+                return self._completed_read(plain, value, parent_type, field_details_list, path)
+            return None
         if isinstance(value, Exception):
             return self._field_error(value, plain, field_details_list, path)
-        if self.is_awaitable(value):
-            return self._awaited(plain, value, parent_type, field_details_list, path)
-        if value.__class__ is not list and value.__class__ is not tuple:
-            return GENERIC
         is_awaitable = self.is_awaitable
-        if any(item is None or is_awaitable(item) for item in value):
-            return GENERIC
+        if (
+            (value.__class__ is not list and value.__class__ is not tuple)
+            or is_awaitable(value)
+            or any(
+                item is None or item is Undefined or isinstance(item, Exception) or is_awaitable(item)
+                for item in value
+            )
+        ):
+            return self._completed_read(plain, value, parent_type, field_details_list, path)
         completed: list[Any] = []
         awaitable_indices: list[int] = []
         try:
@@ -372,27 +385,47 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return self._field_error(error, plain, field_details_list, path)
         if not awaitable_indices:
             return completed
-        return self._items_later(completed, awaitable_indices)
+        # An item's error that reaches the list (a non-null item) is the field's, as there.
+        return self._completed_later(
+            self._items_later(completed, awaitable_indices), plain.field.type, field_details_list, path
+        )
 
     async def _items_later(self, completed: list[Any], awaitable_indices: list[int]) -> list[Any]:
-        """The list with its awaitable items awaited, together, as graphql-core awaits them."""
+        """The list with its awaitable items awaited, together when several, as graphql-core awaits
+        them (`complete_iterable_value`: one item is awaited alone)."""
+        if len(awaitable_indices) == 1:
+            index = awaitable_indices[0]
+            completed[index] = await completed[index]
+            return completed
         awaited = await gather_with_cancel(*(completed[index] for index in awaitable_indices))
         for index, item in zip(awaitable_indices, awaited, strict=True):
             completed[index] = item
         return completed
 
-    def _awaited(
+    def _completed_read(
         self,
         plain: PlainField,
-        value: Awaitable[Any],
+        value: Any,
         parent_type: GraphQLObjectType,
         field_details_list: Any,
         path: Path,
     ) -> Any:
-        """An awaitable value completed by graphql-core, as its generic path completes it."""
+        """A value already read, completed by graphql-core's `complete_value` (an awaitable by
+        `complete_awaitable_value`) as its `execute_field` completes a resolver's result: the cases the
+        direct answer leaves to graphql-core, which words their errors, without reading the field again."""
         nodes = [details.node for details in field_details_list]
         info = self.build_resolve_info(plain.field, nodes, parent_type, path)
-        return self.complete_awaitable_value(plain.field.type, field_details_list, info, path, value, None)
+        return_type = plain.field.type
+        if self.is_awaitable(value):
+            return self.complete_awaitable_value(return_type, field_details_list, info, path, value, None)
+        try:
+            completed = self.complete_value(return_type, field_details_list, info, path, value, None)
+        except Exception as error:
+            self.handle_field_error(error, return_type, field_details_list, path)
+            return None
+        if self.is_awaitable(completed):
+            return self._completed_later(completed, return_type, field_details_list, path)
+        return completed
 
     async def _completed_later(
         self, completed: Awaitable[Any], return_type: Any, field_details_list: Any, path: Path
@@ -431,12 +464,27 @@ def _kind(
     return OTHER, None
 
 
+OWN_LOOKUPS = ("__await__", "__getattr__", "__getattribute__")
+
+
 def _learn_settled(value: Any) -> None:
-    """Remember the class of a value found neither awaitable nor an exception (see `_SETTLED_CLASSES`)."""
+    """Remember the enumeration of a value found neither awaitable nor an exception.
+
+    graphql-core asks each value (`hasattr(value, "__await__")`), so a class is learnt only where no
+    member can answer otherwise than the class: none of the enumeration's own classes defines
+    `__await__`, `__getattr__` or `__getattribute__`, and no member holds an `__await__` of its own.
+    An enumeration's members are all made with it, so they are all checked here.
+    """
     cls = value.__class__
-    if (
-        len(_SETTLED_CLASSES) < MAX_SETTLED_CLASSES
-        and not issubclass(cls, GeneratorType | BaseException)
-        and not hasattr(cls, "__await__")
-    ):
-        _SETTLED_CLASSES.add(cls)
+    if len(_SETTLED_CLASSES) >= MAX_SETTLED_CLASSES or not isinstance(value, enum.Enum):
+        return
+    for base in cls.__mro__:
+        if (
+            base is not object
+            and base not in SETTLED_BUILTINS
+            and any(name in vars(base) for name in OWN_LOOKUPS)
+        ):
+            return
+    if any("__await__" in vars(member) for member in cls.__members__.values()):
+        return
+    _SETTLED_CLASSES.add(cls)

@@ -8,12 +8,13 @@ import enum
 import warnings
 from collections.abc import Callable, Coroutine, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, NewType
 
 import pytest
 import strawberry
-from graphql import GraphQLResolveInfo
+from graphql import GraphQLResolveInfo, Undefined
 from strawberry.extensions import FieldExtension, SchemaExtension
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionResult, Info
 
 from subgraphs.common.execution import PlainFieldsExecutionContext
@@ -92,6 +93,36 @@ class Maker:
         raise RuntimeError("no serial number")
 
 
+Text = NewType("Text", object)
+"""A scalar that coerces any value (`str`): what a value taken as not awaitable would be answered as."""
+SCALARS = StrawberryConfig(scalar_map={Text: strawberry.scalar(name="Text", serialize=str, parse_value=str)})
+
+
+class Proxy:
+    """Stands for a lazy proxy: it answers its target's attributes, `__await__` among them, though
+    `await` (which looks at the class) refuses it."""
+
+    def __init__(self, target: object) -> None:
+        self._target = target
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._target, name)
+
+    def __str__(self) -> str:
+        return str(self._target)
+
+
+class Soon:
+    """An awaitable of a text, made only when awaited."""
+
+    def __await__(self) -> Iterator[Any]:
+        return _soon().__await__()
+
+
+READS: list[str] = []
+"""The reads of `LoadedRow.missing`, cleared by the `reads` fixture."""
+
+
 @strawberry.type
 class Row:
     name: str
@@ -108,6 +139,16 @@ class Row:
     maybe: list[Maker | None]
     generated: list[Maker]
     awaited: list[Maker]
+    optional_makers: list[Maker] | None
+    troubled: list[Maker | None]
+    lone: list[Maker | None]
+    coming: list[Maker | None]
+    vanishing: list[Maker | None]
+    vanished: str | None
+    gone: str
+    missing: str
+    proxied: Text
+    proxied_later: Text
 
 
 async def _soon() -> str:
@@ -163,6 +204,29 @@ class LoadedRow:
     def awaited(self) -> Coroutine[Any, Any, list[LoadedMaker]]:
         return _makers_soon()
 
+    optional_makers = [maker]  # each maker's `serial` fails once awaited
+    troubled = (maker, ValueError("the second maker did not load"))
+    lone = [maker]
+
+    @property
+    def coming(self) -> list[object]:
+        return [_maker_soon(), self.maker]
+
+    vanishing = (maker, Undefined)
+    vanished = Undefined
+    gone = Undefined
+
+    @property
+    def missing(self) -> None:
+        READS.append("missing")
+        return None
+
+    proxied = Proxy("plain text")
+
+    @property
+    def proxied_later(self) -> Proxy:
+        return Proxy(Soon())
+
 
 async def _makers_soon() -> list[LoadedMaker]:
     return [LoadedMaker("Later Ltd", "LL")]
@@ -193,7 +257,7 @@ def _schema(execution_context_class: Any = None, extensions: list[Any] | None = 
 
 
 def _row_schema(execution_context_class: Any = None) -> strawberry.Schema:
-    return strawberry.Schema(query=RowQuery, execution_context_class=execution_context_class)
+    return strawberry.Schema(query=RowQuery, execution_context_class=execution_context_class, config=SCALARS)
 
 
 def _outcome(result: ExecutionResult) -> tuple[Any, list[tuple[str, Any]]]:
@@ -446,3 +510,73 @@ async def test_fields_with_directives_answer_as_the_generic_path_does(document: 
     generic, plain = await _generic_and_plain_rows(document)
 
     assert plain == generic
+
+
+@pytest.fixture
+def reads() -> Iterator[list[str]]:
+    """The reads of `LoadedRow.missing` during the test."""
+    READS.clear()
+    yield READS
+    READS.clear()
+
+
+async def test_an_error_reaching_a_nullable_list_of_non_null_objects_later_nulls_the_list() -> None:
+    generic, plain = await _generic_and_plain_rows("{ row { name optionalMakers { serial } } }")
+
+    assert plain == generic
+    assert plain == (
+        {"row": {"name": "lamp", "optionalMakers": None}},
+        [("no serial number", ["row", "optionalMakers", 0, "serial"])],
+    )
+
+
+@pytest.mark.parametrize("selection", ["{ name }", "{ __typename }"])
+async def test_an_exception_held_as_a_list_item_is_that_items_error(selection: str) -> None:
+    generic, plain = await _generic_and_plain_rows(f"{{ row {{ troubled {selection} }} }}")
+
+    assert plain == generic
+    assert plain[1] == [("the second maker did not load", ["row", "troubled", 1])]
+
+
+async def test_errors_of_a_list_with_one_awaited_item_come_in_the_generic_order() -> None:
+    generic, plain = await _generic_and_plain_rows("{ row { lone { serial } backup { serial } } }")
+
+    assert plain == generic
+    assert [path for _message, path in plain[1]] == [
+        ["row", "lone", 0, "serial"],
+        ["row", "backup", "serial"],
+    ]
+
+
+async def test_a_list_with_awaitable_items_is_read_once_and_every_item_awaited() -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        generic, plain = await _generic_and_plain_rows("{ row { coming { name } } }")
+
+    assert plain == generic
+    assert plain == ({"row": {"coming": [{"name": "Later Ltd"}, {"name": "Acme"}]}}, [])
+    assert [str(warning.message) for warning in caught] == []  # no coroutine left never awaited
+
+
+async def test_a_null_in_a_non_null_leaf_is_read_once(reads: list[str]) -> None:
+    result = await _row_schema(PlainFieldsExecutionContext).execute("{ row { missing } }")
+
+    assert [error.path for error in result.errors or ()] == [["row", "missing"]]
+    assert reads == ["missing"]
+
+
+@pytest.mark.parametrize(
+    "document", ["{ row { vanished } }", "{ row { name gone } }", "{ row { vanishing { name } } }"]
+)
+async def test_undefined_as_a_value_is_a_null(document: str) -> None:
+    generic, plain = await _generic_and_plain_rows(document)
+
+    assert plain == generic
+
+
+async def test_a_leaf_value_answering_await_is_awaited_though_its_class_was_seen_before() -> None:
+    generic, plain = await _generic_and_plain_rows("{ row { proxied } }")
+    generic_later, plain_later = await _generic_and_plain_rows("{ row { proxiedLater } }")
+
+    assert (plain, plain_later) == (generic, generic_later)
+    assert plain[0] == {"row": {"proxied": "plain text"}} != plain_later[0]
