@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
+from opentelemetry.trace import Tracer
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from router.entity_cache.keys import CacheKeys, entity_id
-from router.entity_cache.mget_batch import MgetBatch
+from router.entity_cache.mget_batch import LookupNotSent, MgetBatch
 from router.entity_cache.policy import CachePolicy, Visibility
 from router.entity_cache.scope import CacheScope
 from router.entity_cache.uncacheable import UncacheableRoots
@@ -61,9 +62,10 @@ class EntityCache:
         max_ttl_seconds: int,
         retry_seconds: float = 5.0,
         clock: Callable[[], float] = time.time,
+        tracer: Tracer | None = None,
     ) -> None:
         self._redis = redis
-        self._lookups = MgetBatch(redis)
+        self._lookups = MgetBatch(redis, tracer)
         self.keys = CacheKeys(namespace)
         self._metrics = metrics
         self._max_ttl = max_ttl_seconds
@@ -202,6 +204,8 @@ class EntityCache:
             return None
         try:
             values = await self._lookups.mget(keys)
+        except LookupNotSent:
+            return None
         except (RedisError, OSError) as error:
             self.outage.failed(error)
             return None

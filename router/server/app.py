@@ -85,7 +85,7 @@ def build_gateway(
 
 
 def build_entity_cache(
-    settings: RouterSettings, metrics: RouterMetrics, redis: Redis | None
+    settings: RouterSettings, metrics: RouterMetrics, redis: Redis | None, tracing: Tracing
 ) -> EntityCache | None:
     """The entity cache when enabled; it lives in Redis, so without `redis_url` there is none (logged).
     Without an invalidation secret only mutations answered through the router drop what they change
@@ -101,7 +101,11 @@ def build_entity_cache(
             "outside mutations through this router are served stale until their entries expire"
         )
     return EntityCache(
-        redis, settings.redis_namespace, metrics, max_ttl_seconds=settings.entity_cache.max_ttl_seconds
+        redis,
+        settings.redis_namespace,
+        metrics,
+        max_ttl_seconds=settings.entity_cache.max_ttl_seconds,
+        tracer=tracing.tracer,
     )
 
 
@@ -139,7 +143,7 @@ def create_app(settings: RouterSettings) -> Starlette:
             )
             trace_redis(edge.redis, tracing)
         edge.rate_limiter = build_rate_limiter(settings, edge.metrics, edge.redis)
-        edge.entity_cache = build_entity_cache(settings, edge.metrics, edge.redis)
+        edge.entity_cache = build_entity_cache(settings, edge.metrics, edge.redis, tracing)
         traffic = TrafficFetcher(
             settings.traffic_shaping,
             edge.metrics,

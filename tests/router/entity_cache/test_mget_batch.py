@@ -7,12 +7,15 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import pytest
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from router.entity_cache.mget_batch import MgetBatch
+from router.entity_cache.mget_batch import LookupNotSent, MgetBatch
 
 
 class CountedRedis:
@@ -25,6 +28,17 @@ class CountedRedis:
     async def mget(self, keys: Sequence[str]) -> Any:
         self.mgets.append(list(keys))
         return await self.redis.mget(keys)
+
+
+class HeldRedis:
+    """Holds every MGET until the test cancels it (the loop closing on a lookup in flight)."""
+
+    def __init__(self) -> None:
+        self.asked = asyncio.Event()
+
+    async def mget(self, keys: Sequence[str]) -> Any:
+        self.asked.set()
+        await asyncio.Event().wait()
 
 
 @pytest.fixture
@@ -99,3 +113,65 @@ async def test_a_failure_reaches_every_caller_of_the_batch(unreachable_redis: Re
     outcomes = await asyncio.gather(batch.mget(["x"]), batch.mget(["y"]), return_exceptions=True)
     assert len(outcomes) == 2
     assert all(isinstance(outcome, RedisConnectionError) for outcome in outcomes)
+
+
+@pytest.fixture
+def spans() -> InMemorySpanExporter:
+    return InMemorySpanExporter()
+
+
+@pytest.fixture
+def traced_batch(counted: CountedRedis, spans: InMemorySpanExporter) -> MgetBatch:
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(spans))
+    return MgetBatch(counted, provider.get_tracer("test"))  # type: ignore[arg-type]
+
+
+def _sender(batch: MgetBatch) -> asyncio.Task[None]:
+    (sender,) = batch._senders
+    return sender
+
+
+async def test_a_sender_cancelled_before_it_runs_answers_its_callers_and_later_lookups_go_on(
+    batch: MgetBatch, counted: CountedRedis, stored: dict[str, bytes]
+) -> None:
+    a, b, _ = stored
+    waiting = asyncio.ensure_future(batch.mget([a]))
+    await asyncio.sleep(0)  # the lookup is waiting and its sender is scheduled, not yet run
+    _sender(batch).cancel()
+
+    with pytest.raises(LookupNotSent):
+        await asyncio.wait_for(waiting, timeout=5)
+    assert await asyncio.wait_for(batch.mget([b]), timeout=5) == [b"b"]
+    assert counted.mgets == [[b]]
+
+
+async def test_a_sender_cancelled_while_redis_answers_gives_its_callers_a_miss_not_a_cancellation() -> None:
+    held = HeldRedis()
+    batch = MgetBatch(held)  # type: ignore[arg-type]
+    callers = [asyncio.ensure_future(batch.mget([key])) for key in ("x", "y")]
+    await held.asked.wait()
+    _sender(batch).cancel()
+
+    outcomes = await asyncio.gather(*callers, return_exceptions=True)
+    assert [type(outcome) for outcome in outcomes] == [LookupNotSent, LookupNotSent]
+    assert not any(caller.cancelled() for caller in callers)
+
+
+def _named(spans: InMemorySpanExporter, name: str) -> list[ReadableSpan]:
+    return [span for span in spans.get_finished_spans() if span.name == name]
+
+
+async def test_each_caller_has_its_lookup_span_in_its_own_trace_and_the_batch_links_to_them_all(
+    traced_batch: MgetBatch, spans: InMemorySpanExporter, stored: dict[str, bytes]
+) -> None:
+    a, b, c = stored
+    await asyncio.gather(traced_batch.mget([a, b]), traced_batch.mget([c]))
+
+    lookups = _named(spans, "entity_cache.lookup")
+    (batch_span,) = _named(spans, "entity_cache.lookup_batch")
+    assert len({lookup.context.trace_id for lookup in lookups}) == 2  # each caller its own trace
+    assert {link.context.span_id for link in batch_span.links} == {
+        lookup.context.span_id for lookup in lookups
+    }
+    assert batch_span.attributes == {"callers": 2, "keys": 3}
