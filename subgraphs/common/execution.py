@@ -17,7 +17,7 @@ path computes:
 - an object field's sub-selections are collected and planned once per request too, and kept in its
   parent's plan, so that each object of a list (each product's `stock`) runs the plan at once instead
   of going through graphql-core's collection and `execute_fields` again;
-- a field is read once, as there: a read or coercion that raises, or a value that is an exception, is
+- a field is read once and a leaf coerced once, as there (an awaitable coercion awaited): a read or coercion that raises, or a value that is an exception, is
   reported through graphql-core's own `handle_field_error` (the error at the field's path, null
   propagation as usual); graphql-core's `Undefined` is a null, as there;
 - a value the direct answer does not cover is completed by graphql-core's own `complete_value` (or
@@ -42,8 +42,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from graphql import GraphQLObjectType, Undefined
-from graphql.pyutils import AwaitableOrValue, Path, UndefinedType, gather_with_cancel
+from graphql import GraphQLObjectType, Undefined, get_nullable_type
+from graphql.pyutils import AwaitableOrValue, Path, UndefinedType, gather_with_cancel, inspect
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from subgraphs.common.plain_fields import PlainField, PlainLeaf, PlainList, PlainObject, plain_fields
@@ -129,16 +129,23 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
                     if value.__class__ in settled:
                         try:
                             coerced = leaf.coerce(value)
-                        except Exception:
-                            coerced = None  # the slow path below reports it
-                        if coerced is not None and coerced is not Undefined:
+                        except Exception as error:
+                            self._field_error(
+                                error, leaf, details, Path(path, response_name, parent_type.name)
+                            )
+                            results[response_name] = None
+                            continue
+                        if coerced.__class__ in settled:  # neither null nor awaitable
                             results[response_name] = coerced
                             continue
+                        field_path = Path(path, response_name, parent_type.name)
+                        result = self._answer_coerced(leaf, value, coerced, details, field_path)
                     elif value is None and not leaf.non_null:
                         results[response_name] = None
                         continue
-                    field_path = Path(path, response_name, parent_type.name)
-                    result = self._answer_leaf_value(leaf, value, parent_type, details, field_path)
+                    else:
+                        field_path = Path(path, response_name, parent_type.name)
+                        result = self._answer_leaf_value(leaf, value, parent_type, details, field_path)
                 elif kind == META_TYPENAME:
                     results[response_name] = parent_type.name
                     continue
@@ -277,22 +284,37 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def _answer_leaf_value(
         self, leaf: PlainLeaf, value: Any, parent_type: GraphQLObjectType, field_details_list: Any, path: Path
     ) -> Any:
-        """The leaf's answer once read, as the generic path gives it."""
+        """The leaf's answer once read, as the generic path gives it (its checks in its order: an
+        awaitable first, then null, then an exception value)."""
+        if self.is_awaitable(value):
+            return self._completed_read(leaf, value, parent_type, field_details_list, path)
         if value is None or value is Undefined:
             if leaf.non_null:
                 return self._completed_read(leaf, value, parent_type, field_details_list, path)
             return None
         if isinstance(value, Exception):  # graphql-core's `complete_value` raises a returned exception
             return self._field_error(value, leaf, field_details_list, path)
-        if self.is_awaitable(value):
-            return self._completed_read(leaf, value, parent_type, field_details_list, path)
         _learn_settled(value)
         try:
             coerced = leaf.coerce(value)
         except Exception as error:
             return self._field_error(error, leaf, field_details_list, path)
+        return self._answer_coerced(leaf, value, coerced, field_details_list, path)
+
+    def _answer_coerced(
+        self, leaf: PlainLeaf, value: Any, coerced: Any, field_details_list: Any, path: Path
+    ) -> Any:
+        """The leaf's answer from its one coercion, as graphql-core's `complete_leaf_value` and
+        `execute_field` give it: a coercion to null is the field's error, an awaitable is awaited."""
         if coerced is None or coerced is Undefined:
-            return self._completed_read(leaf, value, parent_type, field_details_list, path)
+            named = get_nullable_type(leaf.field.type)
+            error = TypeError(
+                f"Expected `{inspect(named)}.coerce_output_value({inspect(value)})` to return"
+                f" non-nullable value, returned: {inspect(coerced)}"
+            )
+            return self._field_error(error, leaf, field_details_list, path)
+        if self.is_awaitable(coerced):
+            return self._completed_later(coerced, leaf.field.type, field_details_list, path)
         return coerced
 
     def _answer_object(
@@ -309,14 +331,14 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             value = plain.read(source)
         except Exception as error:
             return self._field_error(error, plain, field_details_list, path)
+        if self.is_awaitable(value):
+            return self._completed_read(plain, value, parent_type, field_details_list, path)
         if value is None or value is Undefined:
             if plain.non_null:
                 return self._completed_read(plain, value, parent_type, field_details_list, path)
             return None
         if isinstance(value, Exception):
             return self._field_error(value, plain, field_details_list, path)
-        if self.is_awaitable(value):
-            return self._completed_read(plain, value, parent_type, field_details_list, path)
         try:
             completed = self._execute_subselections(
                 subselections, plain.object_type, field_details_list, path, value
@@ -344,20 +366,18 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             value = plain.read(source)
         except Exception as error:
             return self._field_error(error, plain, field_details_list, path)
+        is_awaitable = self.is_awaitable
+        if is_awaitable(value):
+            return self._completed_read(plain, value, parent_type, field_details_list, path)
         if value is None or value is Undefined:
             if plain.non_null:
                 return self._completed_read(plain, value, parent_type, field_details_list, path)
             return None
         if isinstance(value, Exception):
             return self._field_error(value, plain, field_details_list, path)
-        is_awaitable = self.is_awaitable
-        if (
-            (value.__class__ is not list and value.__class__ is not tuple)
-            or is_awaitable(value)
-            or any(
-                item is None or item is Undefined or isinstance(item, Exception) or is_awaitable(item)
-                for item in value
-            )
+        if (value.__class__ is not list and value.__class__ is not tuple) or any(
+            item is None or item is Undefined or isinstance(item, Exception) or is_awaitable(item)
+            for item in value
         ):
             return self._completed_read(plain, value, parent_type, field_details_list, path)
         completed: list[Any] = []

@@ -95,7 +95,27 @@ class Maker:
 
 Text = NewType("Text", object)
 """A scalar that coerces any value (`str`): what a value taken as not awaitable would be answered as."""
-SCALARS = StrawberryConfig(scalar_map={Text: strawberry.scalar(name="Text", serialize=str, parse_value=str)})
+LaterText = NewType("LaterText", str)
+"""A scalar whose coercion is awaitable."""
+CountedText = NewType("CountedText", str)
+"""A scalar whose coercion is noted in `READS` and gives null."""
+
+
+async def _tagged(value: object) -> str:
+    return f"<{value}>"
+
+
+def _counted_to_null(value: object) -> None:
+    READS.append(f"coerced {value}")
+
+
+SCALARS = StrawberryConfig(
+    scalar_map={
+        Text: strawberry.scalar(name="Text", serialize=str, parse_value=str),
+        LaterText: strawberry.scalar(name="LaterText", serialize=_tagged, parse_value=str),
+        CountedText: strawberry.scalar(name="CountedText", serialize=_counted_to_null, parse_value=str),
+    }
+)
 
 
 class Proxy:
@@ -120,7 +140,14 @@ class Soon:
 
 
 READS: list[str] = []
-"""The reads of `LoadedRow.missing`, cleared by the `reads` fixture."""
+"""The reads of `LoadedRow.missing` and coercions of `CountedText`, cleared by the `reads` fixture."""
+
+
+class AwaitableError(Exception):
+    """An exception that is also awaitable: graphql-core awaits it rather than raising it."""
+
+    def __await__(self) -> Iterator[Any]:
+        return _soon().__await__()
 
 
 @strawberry.type
@@ -149,6 +176,9 @@ class Row:
     missing: str
     proxied: Text
     proxied_later: Text
+    tag: LaterText
+    counted: CountedText | None
+    resolving: str
 
 
 async def _soon() -> str:
@@ -222,6 +252,9 @@ class LoadedRow:
         return None
 
     proxied = Proxy("plain text")
+    tag = "a"
+    counted = "x"
+    resolving = AwaitableError("an awaitable error is awaited, not raised")
 
     @property
     def proxied_later(self) -> Proxy:
@@ -580,3 +613,28 @@ async def test_a_leaf_value_answering_await_is_awaited_though_its_class_was_seen
 
     assert (plain, plain_later) == (generic, generic_later)
     assert plain[0] == {"row": {"proxied": "plain text"}} != plain_later[0]
+
+
+async def test_a_leaf_whose_coercion_is_awaitable_is_awaited() -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        generic, plain = await _generic_and_plain_rows("{ row { tag } }")
+
+    assert plain == generic
+    assert plain == ({"row": {"tag": "<a>"}}, [])
+    assert [str(warning.message) for warning in caught] == []
+
+
+async def test_a_leaf_coerced_to_null_is_coerced_once(reads: list[str]) -> None:
+    result = await _row_schema(PlainFieldsExecutionContext).execute("{ row { counted } }")
+    generic = await _row_schema().execute("{ row { counted } }")
+
+    assert _outcome(result) == _outcome(generic)
+    assert reads == ["coerced x", "coerced x"]  # once by each executor
+
+
+async def test_an_awaitable_exception_value_is_awaited_as_the_generic_path_does() -> None:
+    generic, plain = await _generic_and_plain_rows("{ row { resolving } }")
+
+    assert plain == generic
+    assert plain == ({"row": {"resolving": "soon"}}, [])
