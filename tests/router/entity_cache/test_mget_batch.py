@@ -7,9 +7,11 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import pytest
+from opentelemetry import context as otel_context
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import NonRecordingSpan, SpanContext, StatusCode, TraceFlags, set_span_in_context
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
@@ -121,10 +123,29 @@ def spans() -> InMemorySpanExporter:
 
 
 @pytest.fixture
-def traced_batch(counted: CountedRedis, spans: InMemorySpanExporter) -> MgetBatch:
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(spans))
+def provider(spans: InMemorySpanExporter) -> TracerProvider:
+    """A provider that samples as the router's does for a request: by its parent's decision."""
+    traced = TracerProvider()
+    traced.add_span_processor(SimpleSpanProcessor(spans))
+    return traced
+
+
+@pytest.fixture
+def traced_batch(counted: CountedRedis, provider: TracerProvider) -> MgetBatch:
     return MgetBatch(counted, provider.get_tracer("test"))  # type: ignore[arg-type]
+
+
+UNSAMPLED = SpanContext(trace_id=0x1234, span_id=0x5678, is_remote=True, trace_flags=TraceFlags(0))
+"""A caller's upstream that chose not to sample its trace."""
+
+
+async def _unsampled_lookup(batch: MgetBatch, keys: Sequence[str]) -> Any:
+    """A lookup made in a trace whose caller chose not to sample it."""
+    token = otel_context.attach(set_span_in_context(NonRecordingSpan(UNSAMPLED)))
+    try:
+        return await batch.mget(keys)
+    finally:
+        otel_context.detach(token)
 
 
 def _sender(batch: MgetBatch) -> asyncio.Task[None]:
@@ -175,3 +196,41 @@ async def test_each_caller_has_its_lookup_span_in_its_own_trace_and_the_batch_li
         lookup.context.span_id for lookup in lookups
     }
     assert batch_span.attributes == {"callers": 2, "keys": 3}
+
+
+async def test_the_batch_span_is_in_the_trace_of_a_sampled_caller_when_its_opener_is_not_sampled(
+    traced_batch: MgetBatch, spans: InMemorySpanExporter, stored: dict[str, bytes]
+) -> None:
+    a, b, _ = stored
+    await asyncio.gather(_unsampled_lookup(traced_batch, [a]), traced_batch.mget([b]))
+
+    (sampled_lookup,) = _named(spans, "entity_cache.lookup")  # the unsampled one is not recorded
+    (batch_span,) = _named(spans, "entity_cache.lookup_batch")
+    assert batch_span.parent is not None
+    assert batch_span.parent.span_id == sampled_lookup.context.span_id
+    assert batch_span.context.trace_id == sampled_lookup.context.trace_id
+
+
+async def test_no_batch_span_when_no_caller_is_sampled(
+    traced_batch: MgetBatch, spans: InMemorySpanExporter, stored: dict[str, bytes]
+) -> None:
+    a, b, _ = stored
+    found = await asyncio.gather(_unsampled_lookup(traced_batch, [a]), _unsampled_lookup(traced_batch, [b]))
+    assert list(found) == [[b"a"], [b"b"]]
+    assert spans.get_finished_spans() == ()
+
+
+async def test_a_lookup_not_sent_is_no_error_on_its_span(
+    provider: TracerProvider, spans: InMemorySpanExporter
+) -> None:
+    held = HeldRedis()
+    batch = MgetBatch(held, provider.get_tracer("test"))  # type: ignore[arg-type]
+    caller = asyncio.ensure_future(batch.mget(["x"]))
+    await held.asked.wait()
+    _sender(batch).cancel()
+
+    with pytest.raises(LookupNotSent):
+        await caller
+    (lookup,) = _named(spans, "entity_cache.lookup")
+    assert lookup.status.status_code is StatusCode.UNSET
+    assert lookup.attributes == {"keys": 1, "not_sent": True}
