@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from prometheus_client import Counter
 from redis.asyncio import Redis
@@ -12,6 +12,7 @@ from strawberry.fastapi import BaseContext
 from observability.tracing import TRACING_OFF, Tracing
 from subgraphs.common.auth import Caller, KeySet, KeySource, RemoteKeySet, TokenVerifier
 from subgraphs.common.db import RequestSession, SessionFactory
+from subgraphs.common.decoded import DecodedByKind
 from subgraphs.common.metrics import SubgraphMetrics
 from subgraphs.common.revocations import RevocationList
 from subgraphs.common.settings import SubgraphSettings
@@ -30,6 +31,8 @@ class AppResources:
     tracing: Tracing = TRACING_OFF
     reading_sessions: SessionFactory | None = None
     """Query operations' sessions (`create_reading_session_factory`); without them they use `sessions`."""
+    decoded: DecodedByKind = field(default_factory=DecodedByKind)
+    """Cached entities decoded by this app, kept by their bytes for the next requests."""
 
 
 class SubgraphContext(BaseContext):

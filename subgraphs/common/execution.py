@@ -17,14 +17,15 @@ path computes:
 - an object field's sub-selections are collected and planned once per request too, and kept in its
   parent's plan, so that each object of a list (each product's `stock`) runs the plan at once instead
   of going through graphql-core's collection and `execute_fields` again;
-- a field is read once and a leaf coerced once, as there (an awaitable coercion awaited): a read or coercion that raises, or a value that is an exception, is
-  reported through graphql-core's own `handle_field_error` (the error at the field's path, null
-  propagation as usual); graphql-core's `Undefined` is a null, as there;
+- a field is read once and a leaf coerced once, as there (an awaitable coercion is awaited): a read
+  or coercion that raises, a coercion to null, or a value that is an exception, is reported through
+  graphql-core's own `handle_field_error` (the error at the field's path, null propagation as usual);
+  graphql-core's `Undefined` is a null, as there;
 - a value the direct answer does not cover is completed by graphql-core's own `complete_value` (or
   `complete_awaitable_value`), from the value already read, as its `execute_field` completes a
-  resolver's result: an awaitable, a null in a non-null field (graphql-core words the error), a
-  coercion to null, and anything unusual in a list (a null, exception, `Undefined` or awaitable item,
-  a value that is not a list or tuple);
+  resolver's result: an awaitable, a null in a non-null field (graphql-core words the error), and
+  anything unusual in a list (a null, exception, `Undefined` or awaitable item, a value that is not a
+  list or tuple);
 - `__typename` is answered from the parent type, as graphql-core's meta field does.
 
 Requests whose extensions wrap resolvers (middleware) go the generic way for every field, `__typename`

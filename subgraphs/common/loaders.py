@@ -17,6 +17,8 @@ from pydantic import BaseModel
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from subgraphs.common.decoded import DecodedByKind
+
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V", bound=BaseModel)
 
@@ -37,6 +39,9 @@ class EntityCache(Generic[K, V]):
     """The Redis cache of one entity type, stored as the model's JSON under `<namespace>:<kind>:<id>`.
 
     Redis trouble never fails a request: reads then miss and writes are skipped, and it is logged.
+    Given the app's `decoded` (its model then frozen), values are kept decoded by their bytes
+    (`subgraphs/common/decoded.py`): the entities every request reads are validated once per process,
+    not once per read.
     """
 
     def __init__(
@@ -48,6 +53,7 @@ class EntityCache(Generic[K, V]):
         model: type[V],
         ttl_seconds: int,
         observer: CacheObserver | None = None,
+        decoded: DecodedByKind | None = None,
     ) -> None:
         self._redis = redis
         self.kind = kind
@@ -55,6 +61,7 @@ class EntityCache(Generic[K, V]):
         self._prefix = f"{namespace}:{kind}:"
         self._model = model
         self._ttl = ttl_seconds
+        self._decoded = decoded.of(self._prefix, model) if decoded is not None else None
 
     def key(self, entity_id: K) -> str:
         return f"{self._prefix}{entity_id}"
@@ -66,10 +73,11 @@ class EntityCache(Generic[K, V]):
         except RedisError as error:
             log.warning("cache.read_failed", prefix=self._prefix, error=str(error))
             return [None] * len(ids)
+        decode = self._decoded.decoded if self._decoded is not None else self._model.model_validate_json
         values: list[V | None] = []
         for item in raw:
             try:
-                values.append(self._model.model_validate_json(item) if item is not None else None)
+                values.append(decode(item) if item is not None else None)
             except ValueError:
                 values.append(None)
         if self.observer is not None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
+from subgraphs.common.decoded import DecodedByKind
 from subgraphs.common.loaders import CacheObserver, EntityCache
 from subgraphs.common.settings import SubgraphSettings
 from subgraphs.orders.models import OrderRecord
@@ -19,8 +20,13 @@ class OrderCaches:
 
     @classmethod
     def create(
-        cls, redis: Redis, settings: SubgraphSettings, observer: CacheObserver | None = None
+        cls,
+        redis: Redis,
+        settings: SubgraphSettings,
+        observer: CacheObserver | None = None,
+        decoded: DecodedByKind | None = None,
     ) -> OrderCaches:
+        """The caches; given the app's `decoded`, their values are kept decoded for later requests."""
         return cls(
             orders=EntityCache(
                 redis,
@@ -29,6 +35,7 @@ class OrderCaches:
                 model=OrderRecord,
                 ttl_seconds=settings.cache_ttl_seconds,
                 observer=observer,
+                decoded=decoded,
             )
         )
 

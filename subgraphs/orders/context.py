@@ -33,7 +33,9 @@ class OrdersContext(SubgraphContext, UseCaseRunner[OrdersDeps]):
         self, *, resources: AppResources, orders: OrdersResources, caller: Caller, request_id: str
     ) -> None:
         super().__init__(resources=resources, caller=caller, request_id=request_id)
-        self.caches = OrderCaches.create(resources.redis, resources.settings, resources.metrics)
+        self.caches = OrderCaches.create(
+            resources.redis, resources.settings, resources.metrics, resources.decoded
+        )
         self.loaders = OrderLoaders(self.db, self.caches)
         self.products = orders.products
         self.payments = orders.payments

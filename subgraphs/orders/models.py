@@ -140,7 +140,7 @@ class StockTask(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utc_now, sa_column=_timestamp())
 
 
-class OrderItemRecord(BaseModel):
+class OrderItemRecord(BaseModel, frozen=True):
     product_id: uuid.UUID
     product_name: str
     quantity: int
@@ -148,7 +148,7 @@ class OrderItemRecord(BaseModel):
     line_total: Decimal
 
 
-class PaymentRecord(BaseModel):
+class PaymentRecord(BaseModel, frozen=True):
     method: PaymentMethod
     status: PaymentStatus
     card_last4: str | None = None
@@ -157,7 +157,7 @@ class PaymentRecord(BaseModel):
     refund_id: str | None = None
 
 
-class StatusChangeRecord(BaseModel):
+class StatusChangeRecord(BaseModel, frozen=True):
     from_status: OrderStatus | None
     to_status: OrderStatus
     actor: str | None
@@ -165,7 +165,7 @@ class StatusChangeRecord(BaseModel):
     created_at: datetime
 
 
-class OrderRecord(BaseModel):
+class OrderRecord(BaseModel, frozen=True):
     """An order as read: what `_entities`, `order` and the listings answer, and what Redis caches."""
 
     id: uuid.UUID

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
+from subgraphs.common.decoded import DecodedByKind
 from subgraphs.common.loaders import CacheObserver, EntityCache
 from subgraphs.common.settings import SubgraphSettings
 from subgraphs.products.models import CategoryTreeSnapshot, ProductRecord
@@ -21,8 +22,14 @@ class ProductCaches:
 
     @classmethod
     def create(
-        cls, redis: Redis, settings: SubgraphSettings, observer: CacheObserver | None = None
+        cls,
+        redis: Redis,
+        settings: SubgraphSettings,
+        observer: CacheObserver | None = None,
+        decoded: DecodedByKind | None = None,
     ) -> ProductCaches:
+        """The caches; given the app's `decoded`, products are kept decoded for later requests (the
+        category tree keeps its own last decoded snapshot, `services/categories.py`)."""
         namespace = f"{settings.cache_namespace}:products"
         return cls(
             products=EntityCache(
@@ -32,6 +39,7 @@ class ProductCaches:
                 model=ProductRecord,
                 ttl_seconds=settings.cache_ttl_seconds,
                 observer=observer,
+                decoded=decoded,
             ),
             category_tree=EntityCache(
                 redis,

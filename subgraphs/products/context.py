@@ -24,7 +24,9 @@ from subgraphs.products.services.categories import load_category_tree
 class ProductsContext(SubgraphContext, UseCaseRunner[ProductsDeps]):
     def __init__(self, *, resources: AppResources, caller: Caller, request_id: str) -> None:
         super().__init__(resources=resources, caller=caller, request_id=request_id)
-        self.caches = ProductCaches.create(resources.redis, resources.settings, resources.metrics)
+        self.caches = ProductCaches.create(
+            resources.redis, resources.settings, resources.metrics, resources.decoded
+        )
         self.loaders = ProductLoaders(self.db, self.caches)
         self._tree: CategoryTree | None = None
         self._tree_lock = asyncio.Lock()

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Column, DateTime, Numeric
 from sqlmodel import Field, SQLModel
 
@@ -86,6 +86,9 @@ class Product(ProductBase, table=True):
 
 class ProductRecord(ProductBase):
     """A product as read: what `_entities`, `product` and `products` answer, and what Redis caches."""
+
+    # Frozen: one decoded record is shared by the requests that read the same cached bytes.
+    model_config = ConfigDict(frozen=True)  # type: ignore[assignment]  # SQLModel merges it into its own
 
     id: uuid.UUID
     stock_on_hand: int

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
+from subgraphs.common.decoded import DecodedByKind
 from subgraphs.common.loaders import CacheObserver, EntityCache
 from subgraphs.common.settings import SubgraphSettings
 from subgraphs.users.models import UserRecord
@@ -18,8 +19,13 @@ class UserCaches:
 
     @classmethod
     def create(
-        cls, redis: Redis, settings: SubgraphSettings, observer: CacheObserver | None = None
+        cls,
+        redis: Redis,
+        settings: SubgraphSettings,
+        observer: CacheObserver | None = None,
+        decoded: DecodedByKind | None = None,
     ) -> UserCaches:
+        """The caches; given the app's `decoded`, their values are kept decoded for later requests."""
         return cls(
             users=EntityCache(
                 redis,
@@ -28,5 +34,6 @@ class UserCaches:
                 model=UserRecord,
                 ttl_seconds=settings.cache_ttl_seconds,
                 observer=observer,
+                decoded=decoded,
             )
         )

@@ -29,7 +29,9 @@ class UsersContext(UseCaseRunner[UsersDeps], SubgraphContext):
         super().__init__(resources=resources, caller=caller, request_id=request_id)
         self.security = security
         self.client_address = client_address
-        self.caches = UserCaches.create(resources.redis, resources.settings, resources.metrics)
+        self.caches = UserCaches.create(
+            resources.redis, resources.settings, resources.metrics, resources.decoded
+        )
         self.loaders = UserLoaders(self.db, self.caches)
 
     def bind(self, session: AsyncSession) -> UsersDeps:

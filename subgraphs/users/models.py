@@ -9,6 +9,7 @@ import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from pydantic import ConfigDict
 from sqlalchemy import Column, DateTime, Index, Text, text
 from sqlmodel import Field, SQLModel
 
@@ -55,6 +56,9 @@ class User(UserBase, table=True):
 
 
 class UserRecord(UserBase):
+    # Frozen: one decoded record is shared by the requests that read the same cached bytes.
+    model_config = ConfigDict(frozen=True)  # type: ignore[assignment]  # SQLModel merges it into its own
+
     id: uuid.UUID
     created_at: datetime
     updated_at: datetime

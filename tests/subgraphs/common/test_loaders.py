@@ -10,11 +10,17 @@ import pytest
 from pydantic import BaseModel
 from redis.asyncio import Redis
 
+from subgraphs.common.decoded import DecodedByKind
 from subgraphs.common.loaders import CachedLoader, EntityCache
 from subgraphs.common.redis import create_redis
 
 
 class Thing(BaseModel):
+    id: uuid.UUID
+    name: str
+
+
+class FrozenThing(BaseModel, frozen=True):
     id: uuid.UUID
     name: str
 
@@ -117,3 +123,58 @@ async def test_an_unreachable_redis_falls_back_to_the_store(things: list[Thing])
         await cache.invalidate([things[1].id])  # logged, not raised
     finally:
         await dead.aclose()
+
+
+@pytest.fixture
+def frozen_cache(redis: Redis, cache_namespace: str) -> EntityCache[uuid.UUID, FrozenThing]:
+    return EntityCache(
+        redis,
+        namespace=f"{cache_namespace}:{uuid.uuid4().hex[:6]}",
+        kind="frozen",
+        model=FrozenThing,
+        ttl_seconds=60,
+        decoded=DecodedByKind(),
+    )
+
+
+async def test_a_frozen_value_read_again_from_the_same_bytes_is_the_value_decoded_before(
+    frozen_cache: EntityCache[uuid.UUID, FrozenThing],
+) -> None:
+    thing = FrozenThing(id=uuid.uuid4(), name="lamp")
+    await frozen_cache.put_many({thing.id: thing})
+
+    (first,) = await frozen_cache.get_many([thing.id])
+    (second,) = await frozen_cache.get_many([thing.id])
+
+    assert first == thing
+    assert second is first
+
+
+async def test_a_kept_decoded_value_is_never_served_for_changed_bytes(
+    frozen_cache: EntityCache[uuid.UUID, FrozenThing],
+) -> None:
+    thing = FrozenThing(id=uuid.uuid4(), name="lamp")
+    await frozen_cache.put_many({thing.id: thing})
+    await frozen_cache.get_many([thing.id])
+
+    renamed = thing.model_copy(update={"name": "desk lamp"})
+    await frozen_cache.put_many({thing.id: renamed})
+
+    assert await frozen_cache.get_many([thing.id]) == [renamed]
+
+
+async def test_values_are_decoded_on_every_read_without_the_apps_kept_values(
+    cache: EntityCache[uuid.UUID, Thing], things: list[Thing]
+) -> None:
+    await cache.put_many({things[0].id: things[0]})
+
+    (first,) = await cache.get_many([things[0].id])
+    (second,) = await cache.get_many([things[0].id])
+
+    assert first == second == things[0]
+    assert second is not first
+
+
+def test_only_a_frozen_models_values_are_kept(redis: Redis) -> None:
+    with pytest.raises(TypeError, match="not frozen"):
+        EntityCache(redis, namespace="n", kind="thing", model=Thing, ttl_seconds=60, decoded=DecodedByKind())
