@@ -4,19 +4,23 @@ Every read of a cached entity decodes and validates its JSON with pydantic (`mod
 the five orders of the orders page's fetch, 0.55 M of its 6.1 M instructions. The same bytes always
 decode to the same value, so the process keeps what it decoded, by those bytes, and a read of bytes it
 has already decoded skips the work. A kept value can never be stale: an entity that changed is other
-bytes. The values are shared by every request that reads them, so only frozen models' values are kept
-(`DecodedByKind` checks). At most `capacity` are kept per kind; the one kept longest goes first.
+bytes. The values are shared by every request that reads them, so only values nothing can change are
+kept: frozen models whose fields hold no list, dict or set and whose nested models are the same
+(`DecodedByKind` checks). At most `capacity` are kept per kind, bytes and value each (a kind of large
+entities keeps a few tens of MB at most); the one kept longest goes first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import typing
+from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
 Value = TypeVar("Value")
 Model = TypeVar("Model", bound=BaseModel)
+MUTABLE_CONTAINERS = (list, dict, set, bytearray)
 DEFAULT_CAPACITY = 1024
 
 
@@ -51,11 +55,36 @@ class DecodedByKind:
         self._kinds: dict[tuple[str, type], DecodedValues[Any]] = {}
 
     def of(self, kind: str, model: type[Model]) -> DecodedValues[Model]:
-        """The kept values of `kind` (a cache's prefix), decoded as `model`, which must be frozen:
-        they are shared by every request."""
-        if not model.model_config.get("frozen"):
-            raise TypeError(f"{model.__name__} is not frozen: its decoded values cannot be shared")
+        """The kept values of `kind` (a cache's prefix), decoded as `model`, which must be immutable
+        (see the module): they are shared by every request."""
+        mutable = mutable_parts(model)
+        if mutable:
+            raise TypeError(f"{', '.join(mutable)} can change: {model.__name__}'s values cannot be shared")
         kept = self._kinds.get((kind, model))
         if kept is None:
             kept = self._kinds[(kind, model)] = DecodedValues(model.model_validate_json, self._capacity)
         return kept
+
+
+def mutable_parts(model: type[BaseModel], within: tuple[type[BaseModel], ...] = ()) -> list[str]:
+    """What could change in a value of `model`: the model itself unless frozen, each field whose type
+    holds a list, dict or set, and the same of every model its fields hold."""
+    found = [] if model.model_config.get("frozen") else [model.__name__]
+    for name, field in model.model_fields.items():
+        for part in _types_in(field.annotation):
+            if part in MUTABLE_CONTAINERS:
+                found.append(f"{model.__name__}.{name}")
+            elif isinstance(part, type) and issubclass(part, BaseModel) and part not in (model, *within):
+                found += mutable_parts(part, (*within, model))
+    return found
+
+
+def _types_in(annotation: Any) -> Iterator[Any]:
+    """The types an annotation names, through unions and generic arguments (`tuple[X, ...]`: tuple, X)."""
+    origin = typing.get_origin(annotation)
+    if origin is None:
+        yield annotation
+        return
+    yield origin
+    for argument in typing.get_args(annotation):
+        yield from _types_in(argument)

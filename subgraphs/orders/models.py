@@ -176,9 +176,9 @@ class OrderRecord(BaseModel, frozen=True):
     currency: str
     subtotal: Decimal
     total: Decimal
-    items: list[OrderItemRecord]
+    items: tuple[OrderItemRecord, ...]  # tuples: a record is shared by the requests that read it
     payment: PaymentRecord
-    history: list[StatusChangeRecord]
+    history: tuple[StatusChangeRecord, ...]
     created_at: datetime
     updated_at: datetime
 

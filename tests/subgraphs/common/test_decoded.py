@@ -1,11 +1,13 @@
-"""Decoded values kept by their bytes: decoded once, bounded, nothing kept for bytes that fail."""
+"""Decoded values kept by their bytes: decoded once, bounded, nothing kept for bytes that fail, and only
+values nothing can change."""
 
 from __future__ import annotations
 
 import orjson
 import pytest
+from pydantic import BaseModel
 
-from subgraphs.common.decoded import DecodedValues
+from subgraphs.common.decoded import DecodedByKind, DecodedValues
 
 
 @pytest.fixture
@@ -48,3 +50,41 @@ def test_bytes_that_do_not_decode_raise_and_are_not_kept(
         with pytest.raises(orjson.JSONDecodeError):
             kept.decoded(b"{not json")
     assert (len(kept), len(decodings)) == (0, 2)
+
+
+class Line(BaseModel, frozen=True):
+    sku: str
+
+
+class FrozenOrder(BaseModel, frozen=True):
+    lines: tuple[Line, ...]
+    note: str | None = None
+
+
+class ListedOrder(BaseModel, frozen=True):
+    lines: list[Line]
+
+
+class LooseLine(BaseModel):
+    sku: str
+
+
+class OrderOfLooseLines(BaseModel, frozen=True):
+    lines: tuple[LooseLine, ...]
+
+
+def test_a_frozen_model_of_tuples_and_frozen_models_is_kept() -> None:
+    kept = DecodedByKind().of("orders", FrozenOrder)
+
+    value = kept.decoded(b'{"lines": [{"sku": "a"}]}')
+
+    assert value == FrozenOrder(lines=(Line(sku="a"),))
+
+
+@pytest.mark.parametrize(
+    ("model", "named"),
+    [(ListedOrder, "ListedOrder.lines"), (OrderOfLooseLines, "LooseLine")],
+)
+def test_a_model_with_a_part_that_can_change_is_refused(model: type[BaseModel], named: str) -> None:
+    with pytest.raises(TypeError, match=named):
+        DecodedByKind().of("orders", model)
