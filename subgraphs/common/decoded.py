@@ -57,11 +57,13 @@ class DecodedByKind:
     def of(self, kind: str, model: type[Model]) -> DecodedValues[Model]:
         """The kept values of `kind` (a cache's prefix), decoded as `model`, which must be immutable
         (see the module): they are shared by every request."""
-        mutable = mutable_parts(model)
-        if mutable:
-            raise TypeError(f"{', '.join(mutable)} can change: {model.__name__}'s values cannot be shared")
         kept = self._kinds.get((kind, model))
-        if kept is None:
+        if kept is None:  # checked once per kind: the caches holding it are built per request
+            mutable = mutable_parts(model)
+            if mutable:
+                raise TypeError(
+                    f"{', '.join(mutable)} can change: {model.__name__}'s values cannot be shared"
+                )
             kept = self._kinds[(kind, model)] = DecodedValues(model.model_validate_json, self._capacity)
         return kept
 
