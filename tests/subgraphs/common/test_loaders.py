@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Sequence
+from typing import TypeVar
 
 import pytest
 from pydantic import BaseModel
@@ -42,15 +43,26 @@ def things() -> list[Thing]:
     return [Thing(id=uuid.uuid4(), name=f"thing {n}") for n in range(5)]
 
 
-@pytest.fixture
-def cache(redis: Redis, cache_namespace: str) -> EntityCache[uuid.UUID, Thing]:
+Model = TypeVar("Model", Thing, FrozenThing)
+
+
+def entity_cache(
+    redis: Redis, cache_namespace: str, model: type[Model], decoded: DecodedByKind | None = None
+) -> EntityCache[uuid.UUID, Model]:
+    """A cache of `model` under a namespace of its own."""
     return EntityCache(
         redis,
         namespace=f"{cache_namespace}:{uuid.uuid4().hex[:6]}",
-        kind="thing",
-        model=Thing,
+        kind=model.__name__.lower(),
+        model=model,
         ttl_seconds=60,
+        decoded=decoded,
     )
+
+
+@pytest.fixture
+def cache(redis: Redis, cache_namespace: str) -> EntityCache[uuid.UUID, Thing]:
+    return entity_cache(redis, cache_namespace, Thing)
 
 
 async def test_loads_in_one_tick_are_one_batch_in_order(
@@ -127,14 +139,8 @@ async def test_an_unreachable_redis_falls_back_to_the_store(things: list[Thing])
 
 @pytest.fixture
 def frozen_cache(redis: Redis, cache_namespace: str) -> EntityCache[uuid.UUID, FrozenThing]:
-    return EntityCache(
-        redis,
-        namespace=f"{cache_namespace}:{uuid.uuid4().hex[:6]}",
-        kind="frozen",
-        model=FrozenThing,
-        ttl_seconds=60,
-        decoded=DecodedByKind(),
-    )
+    """A cache whose values are kept decoded, as an app's are."""
+    return entity_cache(redis, cache_namespace, FrozenThing, DecodedByKind())
 
 
 async def test_a_frozen_value_read_again_from_the_same_bytes_is_the_value_decoded_before(
