@@ -21,6 +21,7 @@ from subgraphs.common.decoded import DecodedByKind
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V", bound=BaseModel)
+View = TypeVar("View")
 
 log = structlog.get_logger(__name__)
 
@@ -62,6 +63,13 @@ class EntityCache(Generic[K, V]):
         self._model = model
         self._ttl = ttl_seconds
         self._decoded = decoded.of(self._prefix, model) if decoded is not None else None
+
+    def view(self, value: V, make: Callable[[V], View]) -> View:
+        """`make(value)`, made once per process for a value this app keeps decoded (a read-only view
+        every request shares, `subgraphs/common/decoded.py`), else made afresh."""
+        if self._decoded is None:
+            return make(value)
+        return self._decoded.view(value, make)
 
     def key(self, entity_id: K) -> str:
         return f"{self._prefix}{entity_id}"

@@ -28,7 +28,9 @@ class Query(WebhookQueries):
     async def order(self, info: OrdersInfo, id: strawberry.ID) -> Order | None:
         check_reader(info.context.caller)
         record = await info.context.loaders.orders.load(parse_id(id))
-        return Order.from_record(record) if record and can_see(info.context.caller, record) else None
+        if record is None or not can_see(info.context.caller, record):
+            return None
+        return info.context.caches.orders.view(record, Order.from_record)
 
     @strawberry.field(
         description=(

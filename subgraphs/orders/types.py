@@ -139,7 +139,9 @@ class Order:
     async def resolve_reference(cls, info: OrdersInfo, id: strawberry.ID) -> Order | None:
         order_id = parse_id(id)
         record = await info.context.loaders.orders.load(order_id)
-        return cls.from_record(record) if record and can_see(info.context.caller, record) else None
+        if record is None or not can_see(info.context.caller, record):
+            return None
+        return info.context.caches.orders.view(record, cls.from_record)
 
 
 @strawberry.type(description="A page of orders, newest first.")
@@ -150,9 +152,10 @@ class OrderConnection(Connection[Order]):
 async def order_connection(info: OrdersInfo, page: OrderPage) -> OrderConnection:
     """The page's orders through the loader (Redis first), in page order."""
     records = await info.context.loaders.orders.load_many([order_id for order_id, _ in page.items])
+    cache = info.context.caches.orders
     return OrderConnection.of(
         [
-            (Order.from_record(record), cursor)
+            (cache.view(record, Order.from_record), cursor)
             for (_, cursor), record in zip(page.items, records, strict=True)
             if record is not None
         ],

@@ -1,7 +1,9 @@
-"""Decoded values kept by their bytes: decoded once, bounded, nothing kept for bytes that fail, and only
-values nothing can change."""
+"""Decoded values kept by their bytes: decoded once, bounded, nothing kept for bytes that fail, only
+values nothing can change, and the views made of them made once while they are kept."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import orjson
 import pytest
@@ -88,3 +90,53 @@ def test_a_frozen_model_of_tuples_and_frozen_models_is_kept() -> None:
 def test_a_model_with_a_part_that_can_change_is_refused(model: type[BaseModel], named: str) -> None:
     with pytest.raises(TypeError, match=named):
         DecodedByKind().of("orders", model)
+
+
+@pytest.fixture
+def views_made() -> list[object]:
+    """The values a view was made of, in order."""
+    return []
+
+
+def _described(views_made: list[object]) -> Callable[[object], str]:
+    def describe(value: object) -> str:
+        views_made.append(value)
+        return f"view of {value}"
+
+    return describe
+
+
+def test_a_view_of_a_kept_value_is_made_once(kept: DecodedValues[object], views_made: list[object]) -> None:
+    describe = _described(views_made)
+    value = kept.decoded(b'{"a": 1}')
+
+    first, second = kept.view(value, describe), kept.view(kept.decoded(b'{"a": 1}'), describe)
+
+    assert first == second == "view of {'a': 1}"
+    assert views_made == [value]
+
+
+def test_a_view_of_a_value_not_kept_is_made_every_time(
+    kept: DecodedValues[object], views_made: list[object]
+) -> None:
+    describe = _described(views_made)
+    from_sql = {"a": 1}  # equal to a kept value, but not one
+
+    kept.decoded(b'{"a": 1}')
+    kept.view(from_sql, describe)
+    kept.view(from_sql, describe)
+
+    assert views_made == [from_sql, from_sql]
+
+
+def test_a_view_goes_with_its_value(kept: DecodedValues[object], views_made: list[object]) -> None:
+    describe = _described(views_made)
+    first = kept.decoded(b"1")
+    kept.view(first, describe)
+    for raw in (b"2", b"3"):  # the capacity is 2: the first value goes
+        kept.decoded(raw)
+
+    again = kept.decoded(b"1")
+    kept.view(again, describe)
+
+    assert views_made == [first, again]

@@ -184,3 +184,37 @@ async def test_values_are_decoded_on_every_read_without_the_apps_kept_values(
 def test_only_a_frozen_models_values_are_kept(redis: Redis) -> None:
     with pytest.raises(TypeError, match="can change"):
         EntityCache(redis, namespace="n", kind="thing", model=Thing, ttl_seconds=60, decoded=DecodedByKind())
+
+
+def _names(value: Thing | FrozenThing) -> list[str]:
+    """A view of a value: what a subgraph builds from a record for its response."""
+    return [value.name]
+
+
+async def test_a_view_of_a_value_kept_decoded_is_shared_by_later_reads(
+    frozen_cache: EntityCache[uuid.UUID, FrozenThing],
+) -> None:
+    thing = FrozenThing(id=uuid.uuid4(), name="lamp")
+    await frozen_cache.put_many({thing.id: thing})
+
+    views = []
+    for _ in range(2):
+        (read,) = await frozen_cache.get_many([thing.id])
+        assert read is not None
+        views.append(frozen_cache.view(read, _names))
+
+    assert views[0] == ["lamp"]
+    assert views[1] is views[0]
+
+
+async def test_a_view_is_made_per_read_without_the_apps_kept_values(
+    cache: EntityCache[uuid.UUID, Thing], things: list[Thing]
+) -> None:
+    await cache.put_many({things[0].id: things[0]})
+
+    (first,) = await cache.get_many([things[0].id])
+    (second,) = await cache.get_many([things[0].id])
+    assert first is not None
+    assert second is not None
+
+    assert cache.view(first, _names) is not cache.view(second, _names)
