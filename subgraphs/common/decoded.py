@@ -55,8 +55,11 @@ class DecodedValues(Generic[Value]):
             value = self._decode(raw)
             if len(self._values) >= self._capacity:
                 oldest = self._values.pop(next(iter(self._values)))  # dicts keep insertion order
-                del self._by_identity[id(oldest.value)]
-            kept = self._values[raw] = self._by_identity[id(value)] = _Kept(value)
+                if self._by_identity.get(id(oldest.value)) is oldest:
+                    del self._by_identity[id(oldest.value)]
+            kept = self._values[raw] = _Kept(value)
+            # A decode that hands out one object for other bytes too keeps its first entry's views.
+            self._by_identity.setdefault(id(value), kept)
         return kept.value
 
     def view(self, value: Value, make: Callable[[Value], View]) -> View:

@@ -140,3 +140,11 @@ def test_a_view_goes_with_its_value(kept: DecodedValues[object], views_made: lis
     kept.view(again, describe)
 
     assert views_made == [first, again]
+
+
+def test_bytes_that_decode_to_an_object_already_kept_leave_the_kept_values_whole() -> None:
+    kept = DecodedValues(orjson.loads, capacity=2)  # b"1" and b" 1" give Python's one small int 1
+
+    for raw in (b"1", b" 1", b"2", b"3"):
+        assert kept.decoded(raw) == orjson.loads(raw)
+    assert len(kept) == 2

@@ -8,7 +8,7 @@ from typing import Any
 
 from subgraphs.common.auth import Role
 from subgraphs.common.pagination import encode_cursor
-from tests.subgraphs.orders.shop import ORDER, Shop, placed
+from tests.subgraphs.orders.shop import CANCEL_ORDER, ORDER, Shop, placed
 from tests.support.graphql import GraphQLClient
 from tests.support.tokens import Tokens
 
@@ -205,3 +205,34 @@ async def test_an_admin_reads_any_users_orders(gql: GraphQLClient, shop: Shop, t
 async def test_a_customer_cannot_read_another_users_orders(gql: GraphQLClient, tokens: Tokens) -> None:
     result = await gql.execute(USER_ORDERS, user("customer-1"), token=tokens.for_role(Role.CUSTOMER, "eve"))
     assert result.codes == ["FORBIDDEN"]
+
+
+async def test_an_order_read_again_from_the_cache_is_answered_to_each_caller_as_before(
+    gql: GraphQLClient, shop: Shop, tokens: Tokens
+) -> None:
+    mug = await shop.product("Q-R1", stock=5)
+    order = await placed(gql, tokens.customer, (mug, 1))
+    variables = {"id": order["id"]}
+
+    first = (await gql.execute(ORDER, variables, token=tokens.customer)).ok()
+    by_admin = (await gql.execute(ORDER, variables, token=tokens.admin)).ok()
+    by_other = (await gql.execute(ORDER, variables, token=tokens.for_role(Role.CUSTOMER, "eve"))).ok()
+    again = (await gql.execute(ORDER, variables, token=tokens.customer)).ok()
+
+    assert first == by_admin == again == {"order": order}
+    assert by_other == {"order": None}
+
+
+async def test_an_order_changed_after_a_cached_read_is_answered_as_changed(
+    gql: GraphQLClient, shop: Shop, tokens: Tokens
+) -> None:
+    mug = await shop.product("Q-R2", stock=5)
+    order = await placed(gql, tokens.customer, (mug, 1))
+    variables = {"id": order["id"]}
+    (await gql.execute(ORDER, variables, token=tokens.customer)).ok()  # kept decoded, with its objects
+
+    (await gql.execute(CANCEL_ORDER, {"id": order["id"], "reason": None}, token=tokens.customer)).ok()
+    read = (await gql.execute(ORDER, variables, token=tokens.customer)).ok()
+
+    assert read["order"]["status"] == "CANCELLED"
+    assert read["order"]["history"][-1]["to"] == "CANCELLED"
