@@ -285,16 +285,9 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def _answer_leaf_value(
         self, leaf: PlainLeaf, value: Any, parent_type: GraphQLObjectType, field_details_list: Any, path: Path
     ) -> Any:
-        """The leaf's answer once read, as the generic path gives it (its checks in its order: an
-        awaitable first, then null, then an exception value)."""
-        if self.is_awaitable(value):
-            return self._completed_read(leaf, value, parent_type, field_details_list, path)
-        if value is None or value is Undefined:
-            if leaf.non_null:
-                return self._completed_read(leaf, value, parent_type, field_details_list, path)
-            return None
-        if isinstance(value, Exception):  # graphql-core's `complete_value` raises a returned exception
-            return self._field_error(value, leaf, field_details_list, path)
+        """The leaf's answer once read, as the generic path gives it."""
+        if value is None or value is Undefined or isinstance(value, Exception) or self.is_awaitable(value):
+            return self._answer_unusual(leaf, value, parent_type, field_details_list, path)
         _learn_settled(value)
         try:
             coerced = leaf.coerce(value)
@@ -332,14 +325,8 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             value = plain.read(source)
         except Exception as error:
             return self._field_error(error, plain, field_details_list, path)
-        if self.is_awaitable(value):
-            return self._completed_read(plain, value, parent_type, field_details_list, path)
-        if value is None or value is Undefined:
-            if plain.non_null:
-                return self._completed_read(plain, value, parent_type, field_details_list, path)
-            return None
-        if isinstance(value, Exception):
-            return self._field_error(value, plain, field_details_list, path)
+        if value is None or value is Undefined or isinstance(value, Exception) or self.is_awaitable(value):
+            return self._answer_unusual(plain, value, parent_type, field_details_list, path)
         try:
             completed = self._execute_subselections(
                 subselections, plain.object_type, field_details_list, path, value
@@ -368,19 +355,11 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         except Exception as error:
             return self._field_error(error, plain, field_details_list, path)
         is_awaitable = self.is_awaitable
-        if is_awaitable(value):
-            return self._completed_read(plain, value, parent_type, field_details_list, path)
-        if value is None or value is Undefined:
-            if plain.non_null:
-                return self._completed_read(plain, value, parent_type, field_details_list, path)
-            return None
-        if isinstance(value, Exception):
-            return self._field_error(value, plain, field_details_list, path)
         if (value.__class__ is not list and value.__class__ is not tuple) or any(
             item is None or item is Undefined or isinstance(item, Exception) or is_awaitable(item)
             for item in value
-        ):
-            return self._completed_read(plain, value, parent_type, field_details_list, path)
+        ):  # a null, exception or awaitable value is not a list or tuple either
+            return self._answer_unusual(plain, value, parent_type, field_details_list, path)
         completed: list[Any] = []
         awaitable_indices: list[int] = []
         try:
@@ -422,6 +401,21 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         for index, item in zip(awaitable_indices, awaited, strict=True):
             completed[index] = item
         return completed
+
+    def _answer_unusual(
+        self,
+        plain: PlainField,
+        value: Any,
+        parent_type: GraphQLObjectType,
+        field_details_list: Any,
+        path: Path,
+    ) -> Any:
+        """A read value the direct answer does not cover (null, `Undefined`, an exception, an
+        awaitable; a list with such an item): None at once for a null in a nullable field, else
+        graphql-core's completion of it, which checks in its own order and words the errors."""
+        if (value is None or value is Undefined) and not plain.non_null:
+            return None
+        return self._completed_read(plain, value, parent_type, field_details_list, path)
 
     def _completed_read(
         self,
