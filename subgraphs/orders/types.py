@@ -101,13 +101,15 @@ class OrderStatusChange:
 class Order:
     id: strawberry.ID
     number: str = strawberry.field(description="The human-readable order number, such as GC-100001.")
-    items: list[OrderItem] = strawberry.field(directives=[assumed_size(10)])
+    # Tuples, not lists: the objects of a kept record are shared by every request that reads it
+    # (EntityCache.view), so nothing may change them after they are made.
+    items: tuple[OrderItem, ...] = strawberry.field(directives=[assumed_size(10)])
     subtotal: Decimal
     total: Decimal = strawberry.field(description="What was charged: the subtotal (no shipping or tax yet).")
     currency: str = strawberry.field(description="ISO 4217 code of every amount of the order.")
     status: OrderStatus
     payment: Payment
-    history: list[OrderStatusChange] = strawberry.field(
+    history: tuple[OrderStatusChange, ...] = strawberry.field(
         description="Every status change, oldest first.", directives=[assumed_size(5)]
     )
     created_at: datetime
@@ -122,13 +124,13 @@ class Order:
         return cls(
             id=strawberry.ID(str(record.id)),
             number=record.number,
-            items=[OrderItem.from_record(item) for item in record.items],
+            items=tuple(OrderItem.from_record(item) for item in record.items),
             subtotal=record.subtotal,
             total=record.total,
             currency=record.currency,
             status=record.status,
             payment=Payment.from_record(record.payment),
-            history=[OrderStatusChange.from_record(change) for change in record.history],
+            history=tuple(OrderStatusChange.from_record(change) for change in record.history),
             created_at=record.created_at,
             updated_at=record.updated_at,
             customer=User(id=strawberry.ID(record.customer_id)),
