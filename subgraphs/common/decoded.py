@@ -27,6 +27,9 @@ View = TypeVar("View")
 Model = TypeVar("Model", bound=BaseModel)
 MUTABLE_CONTAINERS = (list, dict, set, bytearray)
 DEFAULT_CAPACITY = 1024
+MAX_VIEWS_PER_VALUE = 4
+"""Views kept per value; more are made afresh each time. A view is kept by the function that made it,
+so a caller passing a new function each time (a lambda) would otherwise pile up views."""
 
 
 class _Kept(Generic[Value]):
@@ -64,14 +67,16 @@ class DecodedValues(Generic[Value]):
 
     def view(self, value: Value, make: Callable[[Value], View]) -> View:
         """`make(value)`: for a value kept here, made once per `make` (pass the same function each
-        time, a type's `from_record`) and kept with it (see the module); for any other value (one
-        read from SQL, say), made afresh."""
+        time, a type's `from_record`) and kept with it, at most `MAX_VIEWS_PER_VALUE` of them (see
+        the module); for any other value (one read from SQL, say), made afresh."""
         kept = self._by_identity.get(id(value))
         if kept is None or kept.value is not value:
             return make(value)
         view: View | None = kept.views.get(make)
         if view is None:
-            view = kept.views[make] = make(value)
+            view = make(value)
+            if len(kept.views) < MAX_VIEWS_PER_VALUE:
+                kept.views[make] = view
         return view
 
     def __len__(self) -> int:

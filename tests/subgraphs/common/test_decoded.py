@@ -9,7 +9,7 @@ import orjson
 import pytest
 from pydantic import BaseModel
 
-from subgraphs.common.decoded import DecodedByKind, DecodedValues
+from subgraphs.common.decoded import MAX_VIEWS_PER_VALUE, DecodedByKind, DecodedValues
 
 
 @pytest.fixture
@@ -127,6 +127,21 @@ def test_a_view_of_a_value_not_kept_is_made_every_time(
     kept.view(from_sql, describe)
 
     assert views_made == [from_sql, from_sql]
+
+
+def test_views_made_by_a_new_function_each_time_are_kept_only_up_to_the_bound(
+    kept: DecodedValues[object], views_made: list[object]
+) -> None:
+    value = kept.decoded(b'{"a": 1}')
+    makers = [_described(views_made) for _ in range(MAX_VIEWS_PER_VALUE + 2)]
+    for make in makers:  # a lambda per call would be a new function each time
+        kept.view(value, make)
+
+    for make in makers:
+        kept.view(value, make)
+
+    made_twice = len(views_made) - len(makers)
+    assert made_twice == 2
 
 
 def test_a_view_goes_with_its_value(kept: DecodedValues[object], views_made: list[object]) -> None:
