@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from subgraphs.common.decoded import MUTABLE_CONTAINERS
 from subgraphs.orders.models import (
     OrderItemRecord,
     OrderRecord,
@@ -53,8 +54,9 @@ def _record() -> OrderRecord:
 
 
 def _changeable_parts(value: object, path: str) -> Iterator[str]:
-    """Where, below `value`, a list, dict or set sits: each could be changed in place."""
-    if isinstance(value, list | dict | set):
+    """Where, below `value`, a container that can change in place sits (the ones the decoded records
+    may not hold either)."""
+    if isinstance(value, MUTABLE_CONTAINERS):
         yield path
     elif isinstance(value, tuple):
         for index, item in enumerate(value):
